@@ -1,0 +1,37 @@
+// Dispatches `gatepost <command>`: each command lives in its own file and is
+// loaded only when asked for, so `gatepost provider` never loads the station.
+const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
+  provider: { summary: 'verification server (one per venue)', load: () => import('./provider.js') },
+  scanners: { summary: 'list scanners, listen to one, decode a QR image', load: () => import('./scanners.js') },
+  relay: { summary: 'pulse a turnstile relay', load: () => import('./relay.js') },
+};
+
+const usage = `usage: gatepost <command> [options]
+
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`gatepost <command> --help\` for its options.`;
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || name === '--help' || name === '-h') {
+  console.log(usage);
+  process.exit(name ? 0 : 2);
+}
+const command = commands[name];
+if (!command) {
+  console.error(`gatepost: unknown command "${name}"\n\n${usage}`);
+  process.exit(2);
+}
+try {
+  await (await command.load()).run(rest);
+} catch (err) {
+  // A bad flag or config is the user's to fix: one line, no stack trace.
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'E_USAGE') {
+    console.error(`gatepost ${name}: ${e.message}`);
+    process.exit(2);
+  }
+  throw err;
+}

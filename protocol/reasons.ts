@@ -1,0 +1,51 @@
+// Every reason a gate can give for turning a ticket away, and every error
+// reason an API can answer with. Clients switch on these strings: they are a
+// stable contract, never renamed.
+
+export const SCAN_RESULTS = ['admitted', 'rejected'] as const;
+export type ScanResult = (typeof SCAN_RESULTS)[number];
+
+export const REJECTION_REASONS = [
+  'malformed',
+  'unknown_code',
+  'already_redeemed',
+  'expired',
+  'not_yet_valid',
+  'revoked',
+  'wrong_provider',
+  'bad_signature',
+  'provider_unavailable',
+  'rate_limited',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Error reasons of `{error, message}` bodies (4xx/5xx). */
+export const ERROR_REASONS = [
+  'bad_request',
+  'invalid_json',
+  'unsupported_media_type',
+  'body_too_large',
+  'not_found',
+  'unauthorized',
+  'forbidden',
+  'bad_signature_header',
+  'signature_mismatch',
+  'signature_expired',
+  'signature_replayed',
+  'unknown_show',
+  'unknown_seat',
+  'unknown_ticket',
+  'seat_taken',
+  'order_conflict',
+  'scan_id_conflict',
+  'conflict',
+  'rate_limited',
+  'provider_unavailable',
+  'internal',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+export interface ErrorBody {
+  error: ErrorReason | string;
+  message: string;
+}
