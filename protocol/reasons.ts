@@ -36,6 +36,8 @@ export const ERROR_REASONS = [
   'unknown_seat',
   'unknown_ticket',
   'seat_taken',
+  'amount_mismatch',
+  'show_ended',
   'order_conflict',
   'scan_id_conflict',
   'conflict',

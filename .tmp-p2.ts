@@ -1,0 +1,24 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Resvg } from '@resvg/resvg-js';
+import { encodeGp1 } from './protocol/gp1.js';
+import { renderTicketSvg, type TicketView } from './server/booking/tickets/ticket.js';
+const { privateKey } = generateKeyPairSync('ed25519');
+const startsAt = 1767209400;
+const info = { title: '流浪地球 3', venue: '星光影城（新街口店）', hall: '7号厅 IMAX', seat: '6排12座', startsAt };
+const payload = encodeGp1({ providerId: 'p-7f3a2c', code: randomBytes(16).toString('hex'), info, validFrom: startsAt - 3600, validUntil: startsAt + 3 * 3600 }, { keyId: 1, privateKey });
+const t: TicketView = { payload, ...info, validFrom: startsAt - 3600, validUntil: startsAt + 3 * 3600, ticketId: 'T-1234' };
+const full = renderTicketSvg(t, { locale: 'zh-CN' });
+const time = (name: string, svg: string) => {
+  const r = new Resvg(svg, { font: { loadSystemFonts: false } });
+  r.render();
+  let s = performance.now();
+  for (let i = 0; i < 5; i++) new Resvg(svg, { font: { loadSystemFonts: false } }).render();
+  console.log(name, ((performance.now() - s) / 5).toFixed(1));
+};
+time('full', full);
+time('no clip', full.replace(/ clip-path="url\(#card\)"/, ''));
+time('no gradient', full.replace(/fill="url\(#hdr\)"/, 'fill="#123"'));
+time('no text', full.replace(/<g fill="[^"]*" transform[^>]*>.*?<\/g>/g, ''));
+time('no qr', full.replace(/<g shape-rendering.*?<\/g>/, ''));
+time('blank', `<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1760"><rect width="1080" height="1760" fill="#eee"/></svg>`);
+time('empty', `<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1760"></svg>`);

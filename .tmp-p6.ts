@@ -1,0 +1,33 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Resvg } from '@resvg/resvg-js';
+import { encodeGp1 } from './protocol/gp1.js';
+import { renderTicketSvg, type TicketView } from './server/booking/tickets/ticket.js';
+import { encodePng } from './server/booking/tickets/png.js';
+const { privateKey } = generateKeyPairSync('ed25519');
+const startsAt = 1767209400;
+const info = { title: '流浪地球 3', venue: '星光影城（新街口店）', hall: '7号厅 IMAX', seat: '6排12座', startsAt };
+const payload = encodeGp1({ providerId: 'p-7f3a2c', code: randomBytes(16).toString('hex'), info, validFrom: startsAt - 3600, validUntil: startsAt + 3 * 3600 }, { keyId: 1, privateKey });
+const t: TicketView = { payload, ...info, validFrom: startsAt - 3600, validUntil: startsAt + 3 * 3600, ticketId: 'T-1234' };
+renderTicketSvg(t, { locale: 'zh-CN' });
+const acc = { svg: 0, parse: 0, render: 0, pixels: 0, encode1: 0, encode3: 0, asPng: 0 };
+let n = 0; const end = performance.now() + 4000; let sz = [0, 0, 0];
+while (performance.now() < end) {
+  let s = performance.now();
+  const svg = renderTicketSvg(t, { locale: 'zh-CN' });
+  acc.svg += performance.now() - s; s = performance.now();
+  const r = new Resvg(svg, { font: { loadSystemFonts: false }, background: '#fff' });
+  acc.parse += performance.now() - s; s = performance.now();
+  const img = r.render();
+  acc.render += performance.now() - s; s = performance.now();
+  const px = img.pixels;
+  acc.pixels += performance.now() - s; s = performance.now();
+  const a = encodePng(px, img.width, img.height, 1);
+  acc.encode1 += performance.now() - s; s = performance.now();
+  const b = encodePng(px, img.width, img.height, 3);
+  acc.encode3 += performance.now() - s; s = performance.now();
+  const c = n % 4 === 0 ? img.asPng() : null;
+  if (c) acc.asPng += (performance.now() - s) * 4;
+  sz = [a.length, b.length, c?.length ?? sz[2]!];
+  n++;
+}
+console.log(n, Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, +(v / n).toFixed(2)])), sz);

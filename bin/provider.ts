@@ -1,0 +1,36 @@
+// gatepost provider: the verification server a venue runs.
+import { startProvider } from '../server/provider/server.js';
+import { readProgramme } from '../server/provider/programme.js';
+import { parseFlags, portFlag, UsageError } from './options.js';
+import { onShutdown } from './shutdown.js';
+
+export async function run(argv: string[]): Promise<void> {
+  const flags = parseFlags('provider', argv, {
+    port: { type: 'string', env: 'GATEPOST_PORT', default: '7701', help: 'port to listen on' },
+    host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
+    data: { type: 'string', env: 'GATEPOST_DATA', default: '.gatepost/provider', help: 'data folder (SQLite file)' },
+    'booking-secret': { type: 'string', env: 'GATEPOST_BOOKING_SECRET', help: 'shared secret the booking server signs with' },
+    'database-url': { type: 'string', env: 'DATABASE_URL', help: 'PostgreSQL URL; SQLite under --data when unset' },
+    programme: { type: 'string', env: 'GATEPOST_PROGRAMME', help: 'JSON file of shows to load at start' },
+    demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'seed the Demo Cinema programme' },
+  });
+  const secret = flags['booking-secret'];
+  if (!secret) throw new UsageError('--booking-secret (or GATEPOST_BOOKING_SECRET) is required');
+  if (secret.length < 16) throw new UsageError('--booking-secret must be at least 16 characters');
+  let programme;
+  try {
+    programme = flags.programme ? readProgramme(flags.programme) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const provider = await startProvider({
+    port: portFlag(flags.port),
+    host: flags.host,
+    dataDir: flags.data!,
+    databaseUrl: flags['database-url'],
+    bookingSecret: secret,
+    demo: flags.demo,
+    programme,
+  });
+  onShutdown(() => provider.close());
+}

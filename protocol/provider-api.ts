@@ -1,0 +1,104 @@
+// The verification server's HTTP API (DESIGN.md), as zod schemas: the provider
+// validates requests with them, the booking server types its client with them,
+// and the OpenAPI document is generated from them. Times are epoch seconds.
+import { z } from 'zod';
+import { REJECTION_REASONS } from './reasons.js';
+
+export const epochSeconds = z.number().int().nonnegative();
+const id = z.string().min(1).max(100);
+/** a ticket code: 32 lowercase hex digits */
+export const codeSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a code is 32 lowercase hex digits');
+
+export const showSchema = z.object({
+  showId: z.string(),
+  title: z.string(),
+  venue: z.string(),
+  hall: z.string(),
+  startsAt: epochSeconds,
+  endsAt: epochSeconds,
+  priceCents: z.number().int(),
+  currency: z.string(),
+  seatsFree: z.number().int(),
+});
+export type Show = z.infer<typeof showSchema>;
+export const showsResponse = z.object({ shows: z.array(showSchema) });
+
+export const seatSchema = z.object({
+  seatId: z.string(),
+  row: z.string(),
+  number: z.number().int(),
+  status: z.enum(['free', 'sold']),
+});
+export type Seat = z.infer<typeof seatSchema>;
+export const seatsResponse = z.object({ seats: z.array(seatSchema) });
+
+export const codesRequest = z.object({
+  orderRef: id,
+  showId: id,
+  seats: z.array(id).min(1).max(20),
+  payment: z.object({
+    reference: z.string().min(1).max(200),
+    amountCents: z.number().int().nonnegative(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+  }),
+});
+export type CodesRequest = z.infer<typeof codesRequest>;
+
+export const issuedTicketSchema = z.object({
+  ticketId: z.string(),
+  seatId: z.string(),
+  /** the seat as printed: row letter and number, e.g. "C7" */
+  seat: z.string(),
+  code: codeSchema,
+  validFrom: epochSeconds,
+  validUntil: epochSeconds,
+});
+export type IssuedTicket = z.infer<typeof issuedTicketSchema>;
+export const codesResponse = z.object({
+  tickets: z.array(issuedTicketSchema),
+  show: showSchema.omit({ seatsFree: true, priceCents: true, currency: true }),
+});
+export type CodesResponse = z.infer<typeof codesResponse>;
+
+export const verifyRequest = z.object({
+  code: codeSchema,
+  gate: z.string().min(1).max(100),
+  scanId: z.string().min(1).max(100),
+});
+export type VerifyRequest = z.infer<typeof verifyRequest>;
+
+export const verdictTicketSchema = z.object({
+  ticketId: z.string(),
+  showId: z.string(),
+  seatId: z.string(),
+  title: z.string(),
+  venue: z.string(),
+  hall: z.string(),
+  seat: z.string(),
+  startsAt: epochSeconds,
+  validFrom: epochSeconds,
+  validUntil: epochSeconds,
+});
+export type VerdictTicket = z.infer<typeof verdictTicketSchema>;
+
+export const verdictSchema = z.object({
+  result: z.enum(['admitted', 'rejected']),
+  reason: z.enum(REJECTION_REASONS).optional(),
+  ticket: verdictTicketSchema.optional(),
+  redeemedAt: epochSeconds.optional(),
+  redeemedGate: z.string().optional(),
+});
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const redemptionsRequest = z.object({
+  redemptions: z
+    .array(z.object({ code: codeSchema, gate: z.string().min(1).max(100), scanId: z.string().min(1).max(100), at: epochSeconds }))
+    .min(1)
+    .max(1000),
+});
+export type RedemptionsRequest = z.infer<typeof redemptionsRequest>;
+export const redemptionsResponse = z.object({
+  results: z.array(verdictSchema.extend({ scanId: z.string() })),
+});
+
+export const revokeResponse = z.object({ ticketId: z.string(), revokedAt: epochSeconds });

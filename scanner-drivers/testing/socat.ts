@@ -1,0 +1,87 @@
+// Real pseudo-terminal pairs for the serial tests: socat links two ptys, the driver
+// opens one end as its "device", the test plays the scanner (or reads the relay
+// board) on the other. Killing socat is unplugging the cable.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function findSocat(): string | null {
+  const r = spawnSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+export const SOCAT = findSocat();
+
+/**
+ * Whether the pty tests can run. Without socat they are skipped with a message
+ * naming the package, except on CI, where a missing tool must fail the build
+ * rather than quietly skip the tests that prove the serial drivers.
+ */
+export function socatAvailable(): boolean {
+  if (SOCAT) return true;
+  const message = 'socat not found: serial tests need it (apt-get install socat)';
+  if (process.env.CI === 'true') throw new Error(message);
+  console.warn(`skipping: ${message}`);
+  return false;
+}
+
+export function tempDir(prefix = 'gatepost-pty-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface PtyPair {
+  /** The end the driver under test opens. */
+  device: string;
+  /** The end the test plays the other side on. */
+  far: string;
+  /** Ends socat (unplugs) and resolves once it has exited and removed its links. */
+  kill(): Promise<void>;
+}
+
+/** Starts socat linking two ptys at `dir/device` and `dir/far`; resolves once data can flow. */
+export async function ptyPair(dir: string, names: { device?: string; far?: string } = {}): Promise<PtyPair> {
+  if (!SOCAT) throw new Error('socat not installed (apt-get install socat)');
+  const device = join(dir, names.device ?? 'device');
+  const far = join(dir, names.far ?? 'far');
+  const child = spawn(SOCAT, ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${far}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await readyOrFail(child);
+  let exited: Promise<void> | undefined;
+  return {
+    device,
+    far,
+    kill() {
+      exited ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+      return exited;
+    },
+  };
+}
+
+function readyOrFail(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => fail(new Error(`socat did not start within 10 s:\n${log}`)), 10_000);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(err);
+    };
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      log += chunk;
+      if (log.includes('starting data transfer loop')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`socat exited (${code}) before linking the ptys:\n${log}`)));
+    child.once('error', fail);
+  });
+}

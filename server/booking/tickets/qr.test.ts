@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { Resvg } from '@resvg/resvg-js';
+import QRCode from 'qrcode';
+import { describe, expect, it } from 'vitest';
+import { base45Encode } from '../../../protocol/base45.js';
+import { QUIET_ZONE, qrMatrix, qrPathData, qrSvg } from './qr.js';
+import { ZBAR_MISSING, fixture, hasZbarimg, jsqrDecode, zbarDecodePng, zxingDecode } from './testing.js';
+
+const zbar = hasZbarimg();
+const ci = process.env.CI === 'true';
+if (!zbar && !ci) console.warn(`skipping zbarimg checks: ${ZBAR_MISSING}`);
+
+function rasterize(svg: string, width: number): { png: Buffer; pixels: { width: number; height: number; data: Uint8Array } } {
+  const img = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: { loadSystemFonts: false } }).render();
+  return { png: img.asPng(), pixels: { width: img.width, height: img.height, data: img.pixels } };
+}
+
+describe('qrMatrix', () => {
+  it('uses alphanumeric mode for GP1 text and byte mode for anything else', () => {
+    const payload = fixture().ticket({ title: '流浪地球 3', venue: 'V', hall: 'H', seat: 'S' }).payload;
+    expect(qrMatrix(payload).mode).toBe('alphanumeric');
+    expect(qrMatrix('gp1:lowercase').mode).toBe('byte');
+    expect(qrMatrix('Ünïcode ✓').mode).toBe('byte');
+    expect(() => qrMatrix('')).toThrow(RangeError);
+  });
+
+  it("picks the same mask as qrcode's own search and builds the same symbol, at every size", () => {
+    const versions = new Set<number>();
+    for (let n = 1; n <= 1200; n += 23) {
+      const texts = ['GP1:' + base45Encode(randomBytes(n)), 'x' + randomBytes(Math.min(n, 900)).toString('hex')];
+      for (const text of texts) {
+        const ours = qrMatrix(text);
+        const segments: QRCode.QRCodeSegment[] =
+          ours.mode === 'alphanumeric' ? [{ data: text, mode: 'alphanumeric' }] : [{ data: Buffer.from(text), mode: 'byte' }];
+        const ref = QRCode.create(segments, { errorCorrectionLevel: 'M' });
+        expect(ours.mask).toBe(ref.maskPattern);
+        expect(ours.version).toBe(ref.version);
+        expect(Buffer.from(ours.dark).equals(Buffer.from(ref.modules.data))).toBe(true);
+        versions.add(ours.version);
+      }
+    }
+    expect(versions.size).toBeGreaterThan(20);
+  });
+
+  it('draws exactly the dark modules, as run-length rectangles', () => {
+    const m = qrMatrix('HELLO GATEPOST 123');
+    const d = qrPathData(m, 4, 4);
+    const drawn = new Uint8Array(m.size * m.size);
+    for (const [, x, y, w] of d.matchAll(/M(\d+) (\d+)h(\d+)v1H\d+z/g)) {
+      for (let i = 0; i < Number(w); i++) drawn[(Number(y) - 4) * m.size + Number(x) - 4 + i] = 1;
+    }
+    expect(Buffer.from(drawn).equals(Buffer.from(m.dark))).toBe(true);
+    // fractional geometry takes the general path and says the same
+    expect(qrPathData(m, 0.5, 0, 2).startsWith('M0.5 0h')).toBe(true);
+  });
+});
+
+describe('qrSvg', () => {
+  const f = fixture('qr-svg');
+  const payload = f.ticket({ title: 'Dune: Part Two', venue: 'Gatepost Alexanderplatz', hall: 'Hall 7', seat: 'F12' }).payload;
+  const svg = qrSvg(payload);
+
+  it('is a scalable, crisp SVG with a 4-module quiet zone', () => {
+    const m = qrMatrix(payload);
+    const side = m.size + 2 * QUIET_ZONE;
+    expect(svg).toMatch(new RegExp(`^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges">`));
+    expect(svg).not.toMatch(/<svg[^>]* (width|height)=/);
+    // no dark module inside the quiet zone
+    const dark = /<path fill="#000" d="([^"]*)"/.exec(svg)![1]!;
+    const xs = [...dark.matchAll(/M(\d+) (\d+)h(\d+)/g)].map((r) => [Number(r[1]), Number(r[2]), Number(r[3])] as const);
+    expect(Math.min(...xs.map(([x]) => x))).toBe(QUIET_ZONE);
+    expect(Math.min(...xs.map(([, y]) => y))).toBe(QUIET_ZONE);
+    expect(Math.max(...xs.map(([x, , w]) => x + w))).toBe(side - QUIET_ZONE);
+  });
+
+  const side = qrMatrix(payload).size + 2 * QUIET_ZONE;
+
+  it('decodes with zxing and jsQR to the exact GP1 text, at level M', () => {
+    const { pixels } = rasterize(svg, side * 8);
+    const z = zxingDecode(pixels);
+    expect(z.text).toBe(payload);
+    expect(z.ecLevel).toBe('M');
+    expect(jsqrDecode(pixels)).toBe(payload);
+  });
+
+  it('decodes for any payload: 40 random signed tickets, CJK info included', () => {
+    const random = fixture();
+    for (let i = 0; i < 40; i++) {
+      const p = random.ticket({ title: i % 2 ? '流浪地球 3' : 'Dune: Part Two', venue: '星光影城', hall: `Hall ${i}`, seat: `Row ${i}` }).payload;
+      const s = qrMatrix(p).size + 2 * QUIET_ZONE;
+      const { pixels } = rasterize(qrSvg(p), s * 4);
+      expect(jsqrDecode(pixels)).toBe(p);
+      const z = zxingDecode(pixels, true);
+      expect([z.text, z.ecLevel]).toEqual([p, 'M']);
+    }
+  });
+
+  it.skipIf(!zbar && !ci)('decodes with zbarimg to the exact GP1 text', () => {
+    if (!zbar) throw new Error(ZBAR_MISSING);
+    expect(zbarDecodePng(rasterize(svg, side * 8).png)).toBe(payload);
+    // scaled by a factor that is not a whole number of pixels per module, as a browser might
+    expect(zbarDecodePng(rasterize(svg, 613).png)).toBe(payload);
+  });
+
+  it('is fast: well under a millisecond per GP1 ticket', () => {
+    const payloads = Array.from({ length: 200 }, () => f.ticket({ title: '流浪地球 3', venue: '星光影城', hall: '7号厅', seat: '6排12座' }).payload);
+    for (const p of payloads.slice(0, 20)) qrSvg(p);
+    const start = performance.now();
+    for (const p of payloads) qrSvg(p);
+    const perSvg = (performance.now() - start) / payloads.length;
+    // ~0.3 ms on one core; generous for a loaded CI machine
+    expect(perSvg).toBeLessThan(3);
+  });
+});

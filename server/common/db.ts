@@ -1,0 +1,79 @@
+// One query layer (Kysely) over either SQLite (better-sqlite3, the default, a
+// file under the data folder) or PostgreSQL (when DATABASE_URL is set).
+// Durability first: SQLite runs WAL with synchronous=FULL, so a commit that
+// returned has reached the disk; PostgreSQL keeps its durable defaults.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Migration, Migrator, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface OpenedDatabase<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** where it lives, without credentials, for the ready log line */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  /** SQLite file name inside dataDir */
+  file: string;
+  databaseUrl?: string;
+  migrations: Record<string, Migration>;
+}
+
+export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabase<DB>> {
+  let opened: OpenedDatabase<DB>;
+  if (opts.databaseUrl) {
+    // int8 (bigint) columns hold epoch seconds and counters: parse them as numbers.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const url = new URL(opts.databaseUrl);
+    opened = { db, dialect: 'postgres', location: `postgresql://${url.host}${url.pathname}`, close: () => db.destroy() };
+  } else {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const path = join(opts.dataDir, opts.file);
+    const sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    // Kysely prepares every query anew; keeping prepared statements saves that
+    // work on the hot paths (a verify runs the same three statements each time).
+    const statements = new Map<string, Database.Statement>();
+    const database = {
+      prepare(sql: string) {
+        let stmt = statements.get(sql);
+        if (!stmt) {
+          stmt = sqlite.prepare(sql);
+          if (statements.size > 500) statements.clear();
+          statements.set(sql, stmt);
+        }
+        return stmt;
+      },
+      close() {
+        sqlite.close();
+      },
+    };
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as never }) });
+    opened = { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+  }
+  await migrate(opened.db, opts.migrations);
+  return opened;
+}
+
+async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const detail = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+    throw new Error(`database migration failed: ${detail}`);
+  }
+}

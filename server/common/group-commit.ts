@@ -1,0 +1,73 @@
+// Group commit: the writes of all requests that arrive while one commit is in
+// flight are applied together in the next transaction, and each caller is
+// answered only after that transaction is durable. Full durability costs one
+// fsync per batch instead of one per request.
+//
+// A unit of work returns its outcome as a value (a rejection verdict is not an
+// error). If a unit throws, the batch is rolled back and each unit is re-run in
+// a transaction of its own, so one bad request never fails its neighbours.
+import type { Kysely, Transaction } from 'kysely';
+
+export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
+
+interface Pending<DB> {
+  work: Work<DB, unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+export class GroupCommit<DB> {
+  private queue: Pending<DB>[] = [];
+  private flushing = false;
+  private scheduled = false;
+  /** sizes of recent batches, for metrics */
+  onBatch?: (size: number) => void;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly maxBatch = 256,
+  ) {}
+
+  run<T>(work: Work<DB, T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work: work as Work<DB, unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate lets every request already read from the sockets join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.onBatch?.(batch.length);
+    try {
+      const results: unknown[] = [];
+      await this.db.transaction().execute(async (trx) => {
+        for (const item of batch) results.push(await item.work(trx));
+      });
+      batch.forEach((item, i) => item.resolve(results[i]));
+    } catch {
+      // Somebody's unit failed (or the commit did): isolate it.
+      for (const item of batch) {
+        try {
+          item.resolve(await this.db.transaction().execute((trx) => item.work(trx)));
+        } catch (err) {
+          item.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// The whole admission decision, in one place. A code is redeemed by one
+// conditional write — it succeeds only for a known, unrevoked, unredeemed
+// ticket inside its validity window — and never by reading first and writing
+// after. When the write changes nothing, the ticket is read to name why.
+// Every verdict is stored under its scan ID, so a retried scan gets the verdict
+// it got the first time, not an "already redeemed" for its own redemption.
+import type { Transaction } from 'kysely';
+import type { Verdict, VerdictTicket } from '../../protocol/provider-api.js';
+import type { RejectionReason } from '../../protocol/reasons.js';
+import { conflict } from '../common/errors.js';
+import type { ProviderDB, TicketsTable } from './schema.js';
+
+export interface Redemption {
+  code: string;
+  gate: string;
+  scanId: string;
+  /** when the holder went through: now for online scans, the station's time for offline ones */
+  at: number;
+}
+
+const TICKET_COLUMNS = [
+  'ticket_id',
+  'show_id',
+  'seat_id',
+  'seat_label',
+  'title',
+  'venue',
+  'hall',
+  'starts_at',
+  'valid_from',
+  'valid_until',
+  'revoked_at',
+  'redeemed_at',
+  'redeemed_gate',
+] as const;
+type TicketRow = Pick<TicketsTable, (typeof TICKET_COLUMNS)[number]>;
+
+export async function redeem(trx: Transaction<ProviderDB>, r: Redemption): Promise<Verdict> {
+  const prior = await trx.selectFrom('scans').select(['code', 'verdict']).where('scan_id', '=', r.scanId).executeTakeFirst();
+  if (prior) return priorVerdict(prior, r);
+
+  const won = await trx
+    .updateTable('tickets')
+    .set({ redeemed_at: r.at, redeemed_gate: r.gate, redeemed_scan_id: r.scanId })
+    .where('code', '=', r.code)
+    .where('redeemed_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('valid_from', '<=', r.at)
+    .where('valid_until', '>=', r.at)
+    .returning(TICKET_COLUMNS)
+    .executeTakeFirst();
+
+  let verdict: Verdict;
+  if (won) {
+    verdict = { result: 'admitted', ticket: ticketView(won) };
+  } else {
+    const row = await trx.selectFrom('tickets').select(TICKET_COLUMNS).where('code', '=', r.code).executeTakeFirst();
+    verdict = rejection(row, r.at);
+  }
+
+  const stored = await trx
+    .insertInto('scans')
+    .values({ scan_id: r.scanId, code: r.code, verdict: JSON.stringify(verdict), at: r.at })
+    .onConflict((oc) => oc.column('scan_id').doNothing())
+    .returning('scan_id')
+    .executeTakeFirst();
+  if (!stored) {
+    // Another process stored this scan ID between our read and our insert.
+    const first = await trx.selectFrom('scans').select(['code', 'verdict']).where('scan_id', '=', r.scanId).executeTakeFirstOrThrow();
+    return priorVerdict(first, r);
+  }
+  return verdict;
+}
+
+/** Why a ticket that the conditional write did not redeem is turned away. */
+function rejection(row: TicketRow | undefined, at: number): Verdict {
+  if (!row) return reject('unknown_code');
+  const ticket = ticketView(row);
+  if (row.revoked_at !== null) return reject('revoked', ticket);
+  if (row.redeemed_at !== null) {
+    return { ...reject('already_redeemed', ticket), redeemedAt: Number(row.redeemed_at), redeemedGate: row.redeemed_gate ?? '' };
+  }
+  if (at < row.valid_from) return reject('not_yet_valid', ticket);
+  if (at > row.valid_until) return reject('expired', ticket);
+  // The write lost a race to a redemption that has since been undone; never admit on a read.
+  return reject('already_redeemed', ticket);
+}
+
+function reject(reason: RejectionReason, ticket?: VerdictTicket): Verdict {
+  return ticket ? { result: 'rejected', reason, ticket } : { result: 'rejected', reason };
+}
+
+function priorVerdict(prior: { code: string; verdict: string }, r: Redemption): Verdict {
+  if (prior.code !== r.code) throw conflict('scan_id_conflict', 'this scan ID was already used for another code');
+  return JSON.parse(prior.verdict) as Verdict;
+}
+
+function ticketView(row: TicketRow): VerdictTicket {
+  return {
+    ticketId: row.ticket_id,
+    showId: row.show_id,
+    seatId: row.seat_id,
+    title: row.title,
+    venue: row.venue,
+    hall: row.hall,
+    seat: row.seat_label,
+    startsAt: Number(row.starts_at),
+    validFrom: Number(row.valid_from),
+    validUntil: Number(row.valid_until),
+  };
+}

@@ -1,0 +1,88 @@
+// What a venue plays: the Demo Cinema seed of `--demo`, or a programme file
+// (`--programme FILE`) that venue IT exports from their cinema system.
+// Loading is idempotent: a show already present is left as it is, with its sales.
+import { readFileSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { ProviderDB } from './schema.js';
+
+export const programmeSchema = z.object({
+  venue: z.string().min(1).max(200),
+  shows: z
+    .array(
+      z.object({
+        showId: z.string().min(1).max(100),
+        title: z.string().min(1).max(200),
+        hall: z.string().min(1).max(100),
+        startsAt: z.number().int().positive(),
+        endsAt: z.number().int().positive(),
+        priceCents: z.number().int().nonnegative(),
+        currency: z.string().regex(/^[A-Z]{3}$/),
+        rows: z.number().int().min(1).max(26),
+        seatsPerRow: z.number().int().min(1).max(99),
+      }),
+    )
+    .min(1),
+});
+export type Programme = z.infer<typeof programmeSchema>;
+
+export function readProgramme(file: string): Programme {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read programme ${file}: ${(err as Error).message}`);
+  }
+  const parsed = programmeSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`programme ${file} is invalid: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** Demo Cinema: two halls of 10 rows × 12 seats; the first show is open for entry now. */
+export function demoProgramme(nowS: number): Programme {
+  const hour = 3600;
+  const day = 24 * hour;
+  const at = (offset: number) => Math.floor((nowS + offset) / 300) * 300;
+  const halls = { rows: 10, seatsPerRow: 12, priceCents: 4500, currency: 'CNY' };
+  return {
+    venue: 'Demo Cinema',
+    shows: [
+      { showId: 'demo-1', title: 'The Last Lighthouse', hall: 'Hall 1', startsAt: at(30 * 60), endsAt: at(30 * 60 + 2 * hour), ...halls },
+      { showId: 'demo-2', title: '星河彼岸 Across the Star River', hall: 'Hall 2', startsAt: at(day + 2 * hour), endsAt: at(day + 4 * hour), ...halls },
+      { showId: 'demo-3', title: 'Midnight Orchestra', hall: 'Hall 1', startsAt: at(2 * day + 3 * hour), endsAt: at(2 * day + 5 * hour), ...halls },
+    ],
+  };
+}
+
+export async function loadProgramme(db: Kysely<ProviderDB>, programme: Programme): Promise<number> {
+  let added = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const show of programme.shows) {
+      const exists = await trx.selectFrom('shows').select('show_id').where('show_id', '=', show.showId).executeTakeFirst();
+      if (exists) continue;
+      await trx
+        .insertInto('shows')
+        .values({
+          show_id: show.showId,
+          title: show.title,
+          venue: programme.venue,
+          hall: show.hall,
+          starts_at: show.startsAt,
+          ends_at: show.endsAt,
+          price_cents: show.priceCents,
+          currency: show.currency,
+        })
+        .execute();
+      const seats = [];
+      for (let r = 0; r < show.rows; r++) {
+        const row = String.fromCharCode(65 + r);
+        for (let n = 1; n <= show.seatsPerRow; n++) {
+          seats.push({ show_id: show.showId, seat_id: `${row}${n}`, row_label: row, number: n, status: 'free' as const, order_ref: null });
+        }
+      }
+      await trx.insertInto('seats').values(seats).execute();
+      added++;
+    }
+  });
+  return added;
+}

@@ -1,0 +1,50 @@
+// The programme: shows with their free seat counts, and each show's seat map.
+import { z } from 'zod';
+import { seatsResponse, showsResponse } from '../../../protocol/provider-api.js';
+import type { App } from '../../common/app.js';
+import { notFound } from '../../common/errors.js';
+import type { ProviderContext } from '../context.js';
+
+export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> {
+  const { db } = ctx;
+  app.get('/v1/shows', { schema: { tags: ['shows'], response: { 200: showsResponse } } }, async () => {
+    const rows = await db
+      .selectFrom('shows')
+      .leftJoin('seats', (j) => j.onRef('seats.show_id', '=', 'shows.show_id').on('seats.status', '=', 'free'))
+      .select(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'])
+      .select((eb) => eb.fn.count<number>('seats.seat_id').as('seats_free'))
+      .where('shows.ends_at', '>', ctx.now())
+      .groupBy(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'])
+      .orderBy('starts_at')
+      .execute();
+    return {
+      shows: rows.map((r) => ({
+        showId: r.show_id,
+        title: r.title,
+        venue: r.venue,
+        hall: r.hall,
+        startsAt: Number(r.starts_at),
+        endsAt: Number(r.ends_at),
+        priceCents: r.price_cents,
+        currency: r.currency,
+        seatsFree: Number(r.seats_free),
+      })),
+    };
+  });
+
+  app.get(
+    '/v1/shows/:showId/seats',
+    { schema: { tags: ['shows'], params: z.object({ showId: z.string().min(1).max(100) }), response: { 200: seatsResponse } } },
+    async (req) => {
+      const rows = await db
+        .selectFrom('seats')
+        .select(['seat_id', 'row_label', 'number', 'status'])
+        .where('show_id', '=', req.params.showId)
+        .orderBy('row_label')
+        .orderBy('number')
+        .execute();
+      if (rows.length === 0) throw notFound('unknown_show', `no show ${req.params.showId}`);
+      return { seats: rows.map((r) => ({ seatId: r.seat_id, row: r.row_label, number: r.number, status: r.status })) };
+    },
+  );
+}

@@ -1,0 +1,82 @@
+// Verification: one scan online, and the offline journal a station uploads
+// once it can reach the server again. Both go through `redeem` (admission.ts).
+import { Counter } from 'prom-client';
+import { z } from 'zod';
+import { redemptionsRequest, redemptionsResponse, revokeResponse, verdictSchema, verifyRequest, type Verdict } from '../../../protocol/provider-api.js';
+import type { App } from '../../common/app.js';
+import { HttpError, notFound } from '../../common/errors.js';
+import { redeem } from '../admission.js';
+import type { ProviderContext } from '../context.js';
+
+export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void> {
+  const verdicts = new Counter({
+    name: 'gatepost_provider_verdicts_total',
+    help: 'verification verdicts by result and reason',
+    labelNames: ['result', 'reason'] as const,
+    registers: [app.metrics],
+  });
+  const count = (v: Verdict) => verdicts.inc({ result: v.result, reason: v.reason ?? '' });
+
+  app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
+    const verdict = await ctx.writes.run((trx) => redeem(trx, { ...req.body, at: ctx.now() }));
+    count(verdict);
+    return verdict;
+  });
+
+  app.post(
+    '/v1/redemptions',
+    { schema: { tags: ['verify'], body: redemptionsRequest, response: { 200: redemptionsResponse } } },
+    async (req) => {
+      const now = ctx.now();
+      const results = await ctx.writes.run(async (trx) => {
+        const out: (Verdict & { scanId: string })[] = [];
+        for (const item of req.body.redemptions) {
+          // A station's clock may run ahead; a redemption never counts as later than now.
+          const at = Math.min(item.at, now);
+          try {
+            out.push({ scanId: item.scanId, ...(await redeem(trx, { ...item, at })) });
+          } catch (err) {
+            if (!(err instanceof HttpError)) throw err;
+            out.push({ scanId: item.scanId, result: 'rejected', reason: 'malformed' });
+          }
+        }
+        return out;
+      });
+      results.forEach(count);
+      req.log.info(
+        { uploaded: results.length, conflicts: results.filter((r) => r.result === 'rejected').length },
+        'offline redemptions uploaded',
+      );
+      return { results };
+    },
+  );
+
+  app.post(
+    '/v1/tickets/:ticketId/revoke',
+    { schema: { tags: ['tickets'], params: z.object({ ticketId: z.string().min(1).max(100) }), response: { 200: revokeResponse } } },
+    async (req) => {
+      const { ticketId } = req.params;
+      const now = ctx.now();
+      const revokedAt = await ctx.writes.run(async (trx) => {
+        const ticket = await trx.selectFrom('tickets').select(['show_id', 'seat_id', 'order_ref', 'revoked_at', 'redeemed_at']).where('ticket_id', '=', ticketId).executeTakeFirst();
+        if (!ticket) return undefined;
+        if (ticket.revoked_at !== null) return Number(ticket.revoked_at);
+        await trx.updateTable('tickets').set({ revoked_at: now }).where('ticket_id', '=', ticketId).where('revoked_at', 'is', null).execute();
+        // An unused seat goes back on sale.
+        if (ticket.redeemed_at === null) {
+          await trx
+            .updateTable('seats')
+            .set({ status: 'free', order_ref: null })
+            .where('show_id', '=', ticket.show_id)
+            .where('seat_id', '=', ticket.seat_id)
+            .where('order_ref', '=', ticket.order_ref)
+            .execute();
+        }
+        return now;
+      });
+      if (revokedAt === undefined) throw notFound('unknown_ticket', `no ticket ${ticketId}`);
+      req.log.info({ ticketId }, 'ticket revoked');
+      return { ticketId, revokedAt };
+    },
+  );
+}

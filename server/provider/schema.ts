@@ -1,0 +1,135 @@
+// The verification server's tables. Tickets carry a copy of their show's
+// title, venue, hall and start so a verify touches one table only.
+import { type Kysely, type Migration, sql } from 'kysely';
+
+export interface ShowsTable {
+  show_id: string;
+  title: string;
+  venue: string;
+  hall: string;
+  starts_at: number;
+  ends_at: number;
+  price_cents: number;
+  currency: string;
+}
+
+export interface SeatsTable {
+  show_id: string;
+  seat_id: string;
+  row_label: string;
+  number: number;
+  status: 'free' | 'sold';
+  order_ref: string | null;
+}
+
+export interface OrdersTable {
+  order_ref: string;
+  show_id: string;
+  seats: string; // JSON array of seat IDs, in request order
+  payment_reference: string;
+  amount_cents: number;
+  currency: string;
+  created_at: number;
+}
+
+export interface TicketsTable {
+  ticket_id: string;
+  order_ref: string;
+  show_id: string;
+  seat_id: string;
+  seat_label: string;
+  title: string;
+  venue: string;
+  hall: string;
+  starts_at: number;
+  code: string;
+  valid_from: number;
+  valid_until: number;
+  created_at: number;
+  revoked_at: number | null;
+  redeemed_at: number | null;
+  redeemed_gate: string | null;
+  redeemed_scan_id: string | null;
+}
+
+export interface ScansTable {
+  scan_id: string;
+  code: string;
+  verdict: string; // the JSON verdict first answered for this scan ID
+  at: number;
+}
+
+export interface ProviderDB {
+  shows: ShowsTable;
+  seats: SeatsTable;
+  orders: OrdersTable;
+  tickets: TicketsTable;
+  scans: ScansTable;
+}
+
+export const migrations: Record<string, Migration> = {
+  '001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('shows')
+        .addColumn('show_id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('venue', 'text', (c) => c.notNull())
+        .addColumn('hall', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'bigint', (c) => c.notNull())
+        .addColumn('ends_at', 'bigint', (c) => c.notNull())
+        .addColumn('price_cents', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('seats')
+        .addColumn('show_id', 'text', (c) => c.notNull().references('shows.show_id'))
+        .addColumn('seat_id', 'text', (c) => c.notNull())
+        .addColumn('row_label', 'text', (c) => c.notNull())
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('free'))
+        .addColumn('order_ref', 'text')
+        .addPrimaryKeyConstraint('seats_pk', ['show_id', 'seat_id'])
+        .execute();
+      await db.schema
+        .createTable('orders')
+        .addColumn('order_ref', 'text', (c) => c.primaryKey())
+        .addColumn('show_id', 'text', (c) => c.notNull())
+        .addColumn('seats', 'text', (c) => c.notNull())
+        .addColumn('payment_reference', 'text', (c) => c.notNull())
+        .addColumn('amount_cents', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('tickets')
+        .addColumn('ticket_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_ref', 'text', (c) => c.notNull().references('orders.order_ref'))
+        .addColumn('show_id', 'text', (c) => c.notNull())
+        .addColumn('seat_id', 'text', (c) => c.notNull())
+        .addColumn('seat_label', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('venue', 'text', (c) => c.notNull())
+        .addColumn('hall', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'bigint', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .addColumn('valid_from', 'bigint', (c) => c.notNull())
+        .addColumn('valid_until', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('redeemed_at', 'bigint')
+        .addColumn('redeemed_gate', 'text')
+        .addColumn('redeemed_scan_id', 'text')
+        .execute();
+      await db.schema.createIndex('tickets_order').on('tickets').column('order_ref').execute();
+      await db.schema
+        .createTable('scans')
+        .addColumn('scan_id', 'text', (c) => c.primaryKey())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await sql`select 1`.execute(db);
+    },
+  },
+};

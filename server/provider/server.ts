@@ -1,0 +1,78 @@
+// Starts one verification server: database, migrations, routes, listen.
+import { sql } from 'kysely';
+import { Histogram } from 'prom-client';
+import { createApp, listenUrl, type App } from '../common/app.js';
+import { openDatabase } from '../common/db.js';
+import { GroupCommit } from '../common/group-commit.js';
+import type { ProviderContext } from './context.js';
+import { demoProgramme, loadProgramme, type Programme } from './programme.js';
+import { codeRoutes } from './routes/codes.js';
+import { showRoutes } from './routes/shows.js';
+import { verifyRoutes } from './routes/verify.js';
+import { migrations, type ProviderDB } from './schema.js';
+import { signatureAuth } from './signature-auth.js';
+
+export interface ProviderOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  bookingSecret: string;
+  demo?: boolean;
+  programme?: Programme;
+  /** epoch seconds */
+  now?: () => number;
+  logger?: Parameters<typeof createApp>[0]['logger'];
+}
+
+export interface RunningProvider {
+  app: App;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const MIN_SECRET_LENGTH = 16;
+
+export async function startProvider(opts: ProviderOptions): Promise<RunningProvider> {
+  if (opts.bookingSecret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`the booking secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const database = await openDatabase<ProviderDB>({
+    dataDir: opts.dataDir,
+    file: 'provider.sqlite',
+    databaseUrl: opts.databaseUrl,
+    migrations,
+  });
+  const { db } = database;
+  if (opts.demo) await loadProgramme(db, demoProgramme(now()));
+  if (opts.programme) await loadProgramme(db, opts.programme);
+
+  const app = await createApp({
+    name: 'gatepost-provider',
+    description: 'Gatepost verification server: shows, seats, ticket codes, redemption. Every request but /healthz is signed by the booking server.',
+    authenticate: signatureAuth(opts.bookingSecret, now),
+    healthCheck: async () => {
+      await sql`select 1`.execute(db);
+    },
+    logger: opts.logger,
+  });
+  const writes = new GroupCommit(db);
+  const batchSize = new Histogram({
+    name: 'gatepost_group_commit_batch_size',
+    help: 'writes committed together in one transaction',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [app.metrics],
+  });
+  writes.onBatch = (n) => batchSize.observe(n);
+  const ctx: ProviderContext = { db, writes, now };
+  await showRoutes(app, ctx);
+  await codeRoutes(app, ctx);
+  await verifyRoutes(app, ctx);
+  app.addHook('onClose', () => database.close());
+
+  await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
+  const url = listenUrl(app);
+  app.log.info({ url, database: database.location, dialect: database.dialect }, `provider ready at ${url}`);
+  return { app, url, close: () => app.close() };
+}
