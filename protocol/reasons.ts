@@ -44,6 +44,22 @@ export const ERROR_REASONS = [
   'rate_limited',
   'provider_unavailable',
   'internal',
+  // booking server (appended)
+  'email_taken',
+  'bad_credentials',
+  'unknown_provider',
+  'unknown_order',
+  'unknown_station',
+  'idempotency_conflict',
+  'payment_method_unsupported',
+  'payment_declined',
+  'enrollment_invalid',
+  'enrollment_used',
+  'enrollment_expired',
+  'share_not_found',
+  'admin_disabled',
+  'provider_refused',
+  'payment_unavailable',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

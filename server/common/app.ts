@@ -142,3 +142,10 @@ export function listenUrl(app: FastifyInstance): string {
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return `http://${host}:${addr.port}`;
 }
+
+/** The one line a server logs when it is ready, whatever the log level, carrying its URL. */
+export function logReady(app: FastifyInstance, what: string, fields: Record<string, unknown> = {}): string {
+  const url = listenUrl(app);
+  app.log.child({}, { level: 'info' }).info({ url, ...fields }, `${what} ready at ${url}`);
+  return url;
+}

@@ -5,7 +5,12 @@
 //
 // A unit of work returns its outcome as a value (a rejection verdict is not an
 // error). If a unit throws, the batch is rolled back and each unit is re-run in
-// a transaction of its own, so one bad request never fails its neighbours.
+// a transaction of its own, so one bad request never fails its neighbours
+// (this also resolves the rare deadlock between two concurrent batches).
+//
+// SQLite has one writer, so one batch at a time (`concurrency` 1). PostgreSQL
+// pays a network round trip per statement, so several batches run at once on
+// separate pool connections.
 import type { Kysely, Transaction } from 'kysely';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
@@ -18,13 +23,14 @@ interface Pending<DB> {
 
 export class GroupCommit<DB> {
   private queue: Pending<DB>[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private scheduled = false;
   /** sizes of recent batches, for metrics */
   onBatch?: (size: number) => void;
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly concurrency = 1,
     private readonly maxBatch = 256,
   ) {}
 
@@ -36,7 +42,7 @@ export class GroupCommit<DB> {
   }
 
   private schedule(): void {
-    if (this.flushing || this.scheduled) return;
+    if (this.inFlight >= this.concurrency || this.scheduled) return;
     this.scheduled = true;
     // setImmediate lets every request already read from the sockets join the batch.
     setImmediate(() => {
@@ -46,8 +52,8 @@ export class GroupCommit<DB> {
   }
 
   private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
+    if (this.inFlight >= this.concurrency || this.queue.length === 0) return;
+    this.inFlight++;
     const batch = this.queue.splice(0, this.maxBatch);
     this.onBatch?.(batch.length);
     try {
@@ -66,7 +72,7 @@ export class GroupCommit<DB> {
         }
       }
     } finally {
-      this.flushing = false;
+      this.inFlight--;
       if (this.queue.length > 0) this.schedule();
     }
   }

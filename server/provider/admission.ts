@@ -4,10 +4,11 @@
 // after. When the write changes nothing, the ticket is read to name why.
 // Every verdict is stored under its scan ID, so a retried scan gets the verdict
 // it got the first time, not an "already redeemed" for its own redemption.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Verdict, VerdictTicket } from '../../protocol/provider-api.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict } from '../common/errors.js';
+import { prepare } from '../common/prepared.js';
 import type { ProviderDB, TicketsTable } from './schema.js';
 
 export interface Redemption {
@@ -35,38 +36,52 @@ const TICKET_COLUMNS = [
 ] as const;
 type TicketRow = Pick<TicketsTable, (typeof TICKET_COLUMNS)[number]>;
 
-export async function redeem(trx: Transaction<ProviderDB>, r: Redemption): Promise<Verdict> {
-  const prior = await trx.selectFrom('scans').select(['code', 'verdict']).where('scan_id', '=', r.scanId).executeTakeFirst();
+/** The queries of one verify, built once per database (see prepared.ts). */
+export function admissionQueries(db: Kysely<ProviderDB>) {
+  return {
+    priorScan: prepare(db, (p: { scanId: string }) => db.selectFrom('scans').select(['code', 'verdict']).where('scan_id', '=', p.scanId)),
+    // The redemption itself: every admission condition in the WHERE clause.
+    redeem: prepare(db, (p: Redemption) =>
+      db
+        .updateTable('tickets')
+        .set({ redeemed_at: p.at, redeemed_gate: p.gate, redeemed_scan_id: p.scanId })
+        .where('code', '=', p.code)
+        .where('redeemed_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('valid_from', '<=', p.at)
+        .where('valid_until', '>=', p.at)
+        .returning(TICKET_COLUMNS),
+    ),
+    ticket: prepare(db, (p: { code: string }) => db.selectFrom('tickets').select(TICKET_COLUMNS).where('code', '=', p.code)),
+    storeVerdict: prepare(db, (p: { scanId: string; code: string; verdict: string; at: number }) =>
+      db
+        .insertInto('scans')
+        .values({ scan_id: p.scanId, code: p.code, verdict: p.verdict, at: p.at })
+        .onConflict((oc) => oc.column('scan_id').doNothing())
+        .returning('scan_id'),
+    ),
+  };
+}
+export type AdmissionQueries = ReturnType<typeof admissionQueries>;
+
+export async function redeem(q: AdmissionQueries, trx: Transaction<ProviderDB>, r: Redemption): Promise<Verdict> {
+  const ex = trx as unknown as Transaction<never>;
+  const prior = (await q.priorScan(ex, r)).rows[0];
   if (prior) return priorVerdict(prior, r);
 
-  const won = await trx
-    .updateTable('tickets')
-    .set({ redeemed_at: r.at, redeemed_gate: r.gate, redeemed_scan_id: r.scanId })
-    .where('code', '=', r.code)
-    .where('redeemed_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('valid_from', '<=', r.at)
-    .where('valid_until', '>=', r.at)
-    .returning(TICKET_COLUMNS)
-    .executeTakeFirst();
-
+  const won = (await q.redeem(ex, r)).rows[0];
   let verdict: Verdict;
   if (won) {
     verdict = { result: 'admitted', ticket: ticketView(won) };
   } else {
-    const row = await trx.selectFrom('tickets').select(TICKET_COLUMNS).where('code', '=', r.code).executeTakeFirst();
+    const row = (await q.ticket(ex, r)).rows[0];
     verdict = rejection(row, r.at);
   }
 
-  const stored = await trx
-    .insertInto('scans')
-    .values({ scan_id: r.scanId, code: r.code, verdict: JSON.stringify(verdict), at: r.at })
-    .onConflict((oc) => oc.column('scan_id').doNothing())
-    .returning('scan_id')
-    .executeTakeFirst();
+  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: JSON.stringify(verdict), at: r.at })).rows[0];
   if (!stored) {
     // Another process stored this scan ID between our read and our insert.
-    const first = await trx.selectFrom('scans').select(['code', 'verdict']).where('scan_id', '=', r.scanId).executeTakeFirstOrThrow();
+    const first = (await q.priorScan(ex, r)).rows[0]!;
     return priorVerdict(first, r);
   }
   return verdict;
@@ -80,8 +95,8 @@ function rejection(row: TicketRow | undefined, at: number): Verdict {
   if (row.redeemed_at !== null) {
     return { ...reject('already_redeemed', ticket), redeemedAt: Number(row.redeemed_at), redeemedGate: row.redeemed_gate ?? '' };
   }
-  if (at < row.valid_from) return reject('not_yet_valid', ticket);
-  if (at > row.valid_until) return reject('expired', ticket);
+  if (at < Number(row.valid_from)) return reject('not_yet_valid', ticket);
+  if (at > Number(row.valid_until)) return reject('expired', ticket);
   // The write lost a race to a redemption that has since been undone; never admit on a read.
   return reject('already_redeemed', ticket);
 }

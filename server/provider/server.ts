@@ -1,7 +1,7 @@
 // Starts one verification server: database, migrations, routes, listen.
 import { sql } from 'kysely';
 import { Histogram } from 'prom-client';
-import { createApp, listenUrl, type App } from '../common/app.js';
+import { createApp, logReady, type App } from '../common/app.js';
 import { openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { ProviderContext } from './context.js';
@@ -57,7 +57,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     },
     logger: opts.logger,
   });
-  const writes = new GroupCommit(db);
+  const writes = new GroupCommit(db, database.dialect === 'postgres' ? 8 : 1);
   const batchSize = new Histogram({
     name: 'gatepost_group_commit_batch_size',
     help: 'writes committed together in one transaction',
@@ -72,7 +72,6 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   app.addHook('onClose', () => database.close());
 
   await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
-  const url = listenUrl(app);
-  app.log.info({ url, database: database.location, dialect: database.dialect }, `provider ready at ${url}`);
+  const url = logReady(app, 'provider', { database: database.location, dialect: database.dialect });
   return { app, url, close: () => app.close() };
 }

@@ -2,13 +2,15 @@
 // the OpenType tables here), and glyph outlines cached as SVG path data.
 //
 // Why outlines and not <text>: resvg loads every font file again for each `new Resvg()`
-// (~30 ms per 20 MB CJK collection, with fontFiles or fontDirs alike), which would cap
-// ticket images at ~10/s. So resvg with the fonts loaded runs only to turn characters
-// not seen before into outlines (one batch per image that needs any), and ticket SVGs
-// carry <path> glyphs that resvg rasterises without any font at all.
+// (~30 ms per 20 MB CJK collection, with fontFiles or fontDirs alike), and reads the
+// file once more for every glyph it outlines (~20 ms each), which would cap ticket
+// images at a few per second. So outlines come from the font's CFF table (cff.ts, ~30 µs
+// a glyph, each character once per process), ticket SVGs carry them as <path>s, and
+// resvg rasterises the tickets without loading any font.
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
+import { CffOutlines } from './cff.js';
 
 export const CJK_FAMILIES = ['Noto Sans CJK SC', 'Source Han Sans SC'];
 const REGULAR_PATHS = [
@@ -38,6 +40,9 @@ export interface FaceMetrics {
   /** advance width of a code point (the .notdef width when the face lacks it) */
   advance(codePoint: number): number;
   has(codePoint: number): boolean;
+  glyphId(codePoint: number): number;
+  /** the face's CFF outlines (undefined for TrueType outlines) */
+  outlines(): CffOutlines | undefined;
 }
 
 export interface CjkFonts {
@@ -202,6 +207,8 @@ function readMetrics(r: FileReader, tables: Map<string, TableRecord>, file: stri
   const glyphOf = cmapLookup(cmap);
   const advanceOf = (gid: number): number => hmtx.readUInt16BE(4 * Math.min(gid, numHMetrics - 1));
   const cache = new Map<number, number>();
+  const cffAt = tables.get('CFF ')?.offset;
+  let cff: CffOutlines | undefined;
   return {
     file,
     family,
@@ -209,6 +216,8 @@ function readMetrics(r: FileReader, tables: Map<string, TableRecord>, file: stri
     ascender,
     descender,
     has: (cp) => glyphOf(cp) !== 0,
+    glyphId: glyphOf,
+    outlines: () => (cff ??= cffAt === undefined ? undefined : new CffOutlines(file, cffAt)),
     advance(cp) {
       let a = cache.get(cp);
       if (a === undefined) {
@@ -326,11 +335,39 @@ export function glyph(weight: Weight, cp: number): Glyph | undefined {
 }
 
 function extractOutlines(f: CjkFonts, wanted: [string, { cp: number; weight: Weight }][]): void {
+  const viaResvg: [string, { cp: number; weight: Weight }][] = [];
+  for (const entry of wanted) {
+    const [k, { cp, weight }] = entry;
+    const face = weight === 700 ? f.bold : f.regular;
+    if (!drawable(cp)) {
+      glyphCache.set(k, { id: '', d: '', advance: face.advance(cp) });
+      continue;
+    }
+    const cff = face.outlines();
+    if (!cff) {
+      viaResvg.push(entry);
+      continue;
+    }
+    const d = cff.outline(face.glyphId(cp));
+    glyphCache.set(k, { id: d ? `g${(nextGlyphId++).toString(36)}` : '', d, advance: face.advance(cp) });
+  }
+  if (viaResvg.length > 0) extractWithResvg(f, viaResvg);
+}
+
+/** Whitespace and characters XML cannot carry draw nothing. */
+function drawable(cp: number): boolean {
+  return isXmlChar(cp) && cp > 0x20 && !/\s/u.test(String.fromCodePoint(cp));
+}
+
+/**
+ * Outlines by resvg, for fonts without CFF outlines: slow (resvg reads the font file
+ * again per glyph), so only a fallback.
+ */
+export function extractWithResvg(f: CjkFonts, wanted: [string, { cp: number; weight: Weight }][]): void {
   const upm = f.regular.unitsPerEm;
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1">`;
   wanted.forEach(([, { cp, weight }], i) => {
-    // Whitespace and non-XML characters draw nothing; skip them in the SVG.
-    if (!isXmlChar(cp) || cp <= 0x20 || /\s/u.test(String.fromCodePoint(cp))) return;
+    if (!drawable(cp)) return;
     svg +=
       `<text id="q${i}" x="0" y="0" font-size="${upm}" font-family="${f.family}" font-weight="${weight}" ` +
       `xml:space="preserve">${xmlEscape(String.fromCodePoint(cp))}</text>`;
@@ -343,11 +380,8 @@ function extractOutlines(f: CjkFonts, wanted: [string, { cp: number; weight: Wei
   const outlines = new Map<number, string>();
   const groupRe = /<g id="q(\d+)"[^>]*>([\s\S]*?)<\/g>/g;
   for (let m = groupRe.exec(tree); m; m = groupRe.exec(tree)) {
-    const body = m[2]!;
-    if (/transform=/.test(body) || /transform=/.test(m[0].slice(0, m[0].indexOf('>')))) {
-      throw new Error('unexpected transform in a resvg glyph outline');
-    }
-    const ds = [...body.matchAll(/ d="([^"]*)"/g)].map((d) => compactPath(d[1]!));
+    if (/transform=/.test(m[0])) throw new Error('unexpected transform in a resvg glyph outline');
+    const ds = [...m[2]!.matchAll(/ d="([^"]*)"/g)].map((d) => compactPath(d[1]!));
     outlines.set(Number(m[1]), ds.join(''));
   }
   wanted.forEach(([k, { cp, weight }], i) => {

@@ -27,6 +27,7 @@ function chunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
+const DEFAULT_LEVEL = 3;
 let scratch = Buffer.alloc(0);
 
 /** The zlib input: each row of pixels behind its filter-type byte (0: none). */
@@ -71,5 +72,3 @@ export async function encodePngAsync(rgba: Uint8Array, width: number, height: nu
   );
   return assemble(width, height, idat);
 }
-
-const DEFAULT_LEVEL = 3;

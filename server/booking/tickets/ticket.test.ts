@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyGp1 } from '../../../protocol/gp1.js';
-import { cjkFonts, findCjkFonts, glyph, glyphsFor } from './font.js';
+import { cjkFonts } from './font.js';
 import {
   TICKET_HEIGHT,
   TICKET_WIDTH,
@@ -172,27 +172,5 @@ describe('ticketText', () => {
       .formatToParts(enTicket.startsAt * 1000)
       .find((p) => p.type === 'timeZoneName')!.value;
     expect(ticketText(enTicket, { locale: 'en' }).zone).toBe(zone);
-  });
-});
-
-describe('fonts', () => {
-  it('finds Noto Sans CJK SC, regular and bold', () => {
-    const fonts = cjkFonts();
-    expect(fonts.family).toMatch(/CJK SC|Source Han Sans SC/);
-    expect(fonts.regular.advance('流'.codePointAt(0)!)).toBe(fonts.regular.unitsPerEm);
-    expect(fonts.bold.file).not.toBe(fonts.regular.file);
-  });
-
-  it('names the package to install when there is no CJK font', () => {
-    expect(() => findCjkFonts(['/nonexistent/NotoSansCJK-Regular.ttc'], false)).toThrow(/fonts-noto-cjk/);
-  });
-
-  it('caches one outline per character and weight', () => {
-    glyphsFor([{ text: '影院', weight: 400 }]);
-    const first = glyph(400, '影'.codePointAt(0)!);
-    glyphsFor([{ text: '影', weight: 400 }]);
-    expect(glyph(400, '影'.codePointAt(0)!)).toBe(first);
-    expect(first?.d).toMatch(/^M/);
-    expect(glyph(400, '院'.codePointAt(0)!)?.d).not.toBe(first?.d);
   });
 });

@@ -27,6 +27,8 @@ export interface TicketRenderOptions {
   locale: TicketLocale;
   /** IANA zone for the times shown; default the server's zone */
   timeZone?: string;
+  /** the name over the title; default "GATEPOST CINEMA" / "GATEPOST 影城" */
+  brand?: string;
 }
 
 /** The words of a ticket in one locale and time zone, as drawn on the image. */
@@ -114,7 +116,7 @@ export function ticketText(t: TicketView, opts: TicketRenderOptions): TicketText
     ? [`有效期 ${fromPart}`, `至 ${untilText}（${untilZone}）`]
     : [`Valid from ${fromPart}`, `until ${untilText} (${untilZone})`];
   return {
-    brand: s.brand,
+    brand: opts.brand !== undefined ? clean(opts.brand) : s.brand,
     admit: s.admit,
     labels: { ...s.labels },
     startsDate: f.date.format(starts),
@@ -303,7 +305,6 @@ export const TICKET_HEIGHT = 1760;
 
 const C = {
   page: '#e9ebf0',
-  card: '#ffffff',
   ink: '#111318',
   header: '#14161d',
   header2: '#262a36',
@@ -312,7 +313,6 @@ const C = {
   faint: '#9ca3af',
   rule: '#e5e7eb',
   headerText: '#ffffff',
-  headerMuted: '#a8adbb',
 };
 
 /** The ticket as an SVG document (the PNG is this, rasterised). */
@@ -335,9 +335,10 @@ export function renderTicketSvg(t: TicketView, opts: TicketRenderOptions): strin
   const labelSt: Style = { size: zh ? 26 : 22, weight: 700, tracking: zh ? 2 : 3 };
 
   // header band: brand, admit badge, title
-  tl.add(text.brand, left, cardY + 84, { size: 26, weight: 700, tracking: zh ? 3 : 6 }, C.accent);
   const admitSt: Style = { size: 22, weight: 700, tracking: zh ? 1 : 3 };
   const admitW = measure(text.admit, admitSt) + 40;
+  const brandSt: Style = { size: 26, weight: 700, tracking: zh ? 3 : 6 };
+  tl.add(ellipsize(text.brand, brandSt, innerW - admitW - 32), left, cardY + 84, brandSt, C.accent);
   tl.add(text.admit, right - admitW / 2, cardY + 82, admitSt, C.accent, 'middle');
   const titleTop = cardY + 124;
   const titleBlock = headerH - 124 - 44;

@@ -1,0 +1,24 @@
+// Runs a TypeScript file as its own process and waits for its ready line.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { REPO_ROOT } from '../../server/common/testing/processes.js';
+
+export async function spawnTs(file: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['bin/run-ts.js', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /"url":"([^"]+)"/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return {
+    url,
+    async stop() {
+      const done = once(child, 'exit');
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}
