@@ -27,7 +27,7 @@ export interface TicketRenderOptions {
   locale: TicketLocale;
   /** IANA zone for the times shown; default the server's zone */
   timeZone?: string;
-  /** the name over the title; default "GATEPOST CINEMA" / "GATEPOST 影城" */
+  /** the name over the title; default the ticket's venue, whose ticket it is */
   brand?: string;
 }
 
@@ -49,13 +49,11 @@ export interface TicketText {
 
 const STRINGS = {
   en: {
-    brand: 'GATEPOST CINEMA',
     admit: 'ADMIT ONE',
     labels: { venue: 'VENUE', hall: 'HALL', seat: 'SEAT', starts: 'STARTS', valid: 'VALID', ticket: 'TICKET' },
     hint: 'Show this code at the gate. Turn the screen brightness up.',
   },
   'zh-CN': {
-    brand: 'GATEPOST 影城',
     admit: '电子票',
     labels: { venue: '影院', hall: '影厅', seat: '座位', starts: '开映', valid: '有效期', ticket: '票号' },
     hint: '入场时请向检票员出示此码，并调高屏幕亮度',
@@ -116,7 +114,7 @@ export function ticketText(t: TicketView, opts: TicketRenderOptions): TicketText
     ? [`有效期 ${fromPart}`, `至 ${untilText}（${untilZone}）`]
     : [`Valid from ${fromPart}`, `until ${untilText} (${untilZone})`];
   return {
-    brand: opts.brand !== undefined ? clean(opts.brand) : s.brand,
+    brand: clean(opts.brand ?? t.venue),
     admit: s.admit,
     labels: { ...s.labels },
     startsDate: f.date.format(starts),
@@ -475,7 +473,7 @@ export function warmTicketRenderer(): void {
   let ascii = '';
   for (let c = 0x21; c < 0x7f; c++) ascii += String.fromCharCode(c);
   const labels = Object.values(STRINGS)
-    .flatMap((s) => [s.brand, s.admit, s.hint, ...Object.values(s.labels)])
+    .flatMap((s) => [s.admit, s.hint, ...Object.values(s.labels)])
     .join('');
   const dates = '年月日周一二三四五六至有效期（）…—';
   glyphsFor([
