@@ -2,6 +2,7 @@
 // loaded only when asked for, so `gatepost provider` never loads the station.
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
   provider: { summary: 'verification server (one per venue)', load: () => import('./provider.js') },
+  booking: { summary: 'booking server and the customer page', load: () => import('./booking.js') },
   scanners: { summary: 'list scanners, listen to one, decode a QR image', load: () => import('./scanners.js') },
   relay: { summary: 'pulse a turnstile relay', load: () => import('./relay.js') },
 };

@@ -1,0 +1,252 @@
+// The booking server's HTTP API (DESIGN.md), as zod schemas: the server
+// validates requests with them and generates /docs from them; the gate station
+// (server-client/) and the customer page type their calls with them.
+// Times are epoch seconds. Also here: the station setup QR (`GPS1:`) codec and
+// the enrollment code format, which both the server and the station need.
+import { Decoder, Encoder } from 'cbor-x';
+import { z } from 'zod';
+import { base45Decode, base45Encode } from './base45.js';
+import { codeSchema, epochSeconds, seatsResponse, showSchema } from './provider-api.js';
+import { REJECTION_REASONS } from './reasons.js';
+
+export { seatsResponse };
+
+const id = z.string().min(1).max(100);
+
+export const errorBody = z.object({ error: z.string(), message: z.string() });
+
+// ---- keys
+
+export const publicKeySchema = z.object({
+  keyId: z.number().int().nonnegative(),
+  alg: z.literal('Ed25519'),
+  /** base64url of the raw 32-byte public key */
+  publicKey: z.string(),
+});
+export type PublicKeyEntry = z.infer<typeof publicKeySchema>;
+export const keysResponse = z.object({ keys: z.array(publicKeySchema) });
+
+// ---- accounts
+
+export const signupRequest = z.object({
+  email: z.email().max(254),
+  password: z.string().min(8).max(200),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{5,24}$/, 'a phone number: digits, spaces, ()-, optional leading +')
+    .optional(),
+});
+export const signupResponse = z.object({ userId: z.string(), token: z.string() });
+export const sessionRequest = z.object({ email: z.string().max(254), password: z.string().max(200) });
+export const sessionResponse = z.object({ token: z.string(), userId: z.string() });
+export const meResponse = z.object({ userId: z.string(), email: z.string(), phone: z.string().optional() });
+
+// ---- provider registry
+
+export const registerProviderRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  verifyUrl: z.url({ protocol: /^https?$/ }).max(500),
+  secret: z.string().min(16).max(256),
+});
+export const providerSummary = z.object({ providerId: z.string(), name: z.string() });
+export const providersResponse = z.object({ providers: z.array(providerSummary) });
+
+// ---- catalogue
+
+export const catalogueShowSchema = showSchema.extend({ providerId: z.string() });
+export type CatalogueShow = z.infer<typeof catalogueShowSchema>;
+export const catalogueResponse = z.object({
+  shows: z.array(catalogueShowSchema),
+  /** providers that did not answer in time: their shows are left out */
+  unavailable: z.array(z.string()),
+});
+
+// ---- orders and tickets
+
+export const orderRequest = z.object({
+  providerId: id,
+  showId: id,
+  seats: z
+    .array(id)
+    .min(1)
+    .max(20)
+    .refine((s) => new Set(s).size === s.length, 'a seat is listed twice'),
+  payment: z.object({ method: z.string().min(1).max(40) }),
+});
+export type OrderRequest = z.infer<typeof orderRequest>;
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+export const ORDER_STATES = ['pending', 'paid', 'issued', 'failed'] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+export const bookingTicketSchema = z.object({
+  ticketId: z.string(),
+  providerId: z.string(),
+  showId: z.string(),
+  seat: z.string(),
+  title: z.string(),
+  venue: z.string(),
+  hall: z.string(),
+  startsAt: epochSeconds,
+  validFrom: epochSeconds,
+  validUntil: epochSeconds,
+  /** the GP1 text of the QR code */
+  payload: z.string(),
+  imageUrl: z.string(),
+  qrUrl: z.string(),
+  /** null while the ticket is not shared (the owner revoked the link) */
+  shareUrl: z.string().nullable(),
+});
+export type BookingTicket = z.infer<typeof bookingTicketSchema>;
+
+export const orderSchema = z.object({
+  orderId: z.string(),
+  state: z.enum(ORDER_STATES),
+  providerId: z.string(),
+  showId: z.string(),
+  seats: z.array(z.string()),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  createdAt: epochSeconds,
+  /** why a failed order failed: an error reason */
+  failureReason: z.string().optional(),
+  tickets: z.array(bookingTicketSchema),
+});
+export type Order = z.infer<typeof orderSchema>;
+export const ordersResponse = z.object({ orders: z.array(orderSchema) });
+
+export const shareResponse = z.object({ shareUrl: z.string() });
+export const sharedTicketResponse = bookingTicketSchema.omit({ shareUrl: true });
+
+// ---- gate stations
+
+export const createStationRequest = z.object({ providerId: id, gate: z.string().trim().min(1).max(100) });
+export const createStationResponse = z.object({
+  stationId: z.string(),
+  providerId: z.string(),
+  gate: z.string(),
+  /** one-time code, groups of 4 characters; valid until enrollmentExpiresAt */
+  enrollment: z.string(),
+  enrollmentExpiresAt: epochSeconds,
+  /** text of the setup QR: GPS1: + base45(CBOR {1: server URL, 2: enrollment code}) */
+  setupPayload: z.string(),
+});
+export const enrollRequest = z.object({ enrollment: z.string().min(1).max(200) });
+export const enrollResponse = z.object({ token: z.string(), stationId: z.string(), providerId: z.string(), gate: z.string() });
+
+export const scanRequest = z.object({
+  /** what the scanner read: GP1 text or a bare code; anything else gets the verdict `malformed` */
+  payload: z.string().max(16_000),
+  providerId: id,
+  /** unique per scan at this station; a retry with the same scanId gets the first verdict */
+  scanId: z.string().min(1).max(80),
+  /** which reader it came from, for logs: "serial", "hid", "camera", "keyboard", … */
+  source: z.string().max(100).optional(),
+});
+export type ScanRequest = z.infer<typeof scanRequest>;
+
+export const scanTicketSchema = z.object({
+  title: z.string(),
+  venue: z.string(),
+  hall: z.string(),
+  seat: z.string(),
+  startsAt: epochSeconds,
+});
+export const scanVerdictSchema = z.object({
+  result: z.enum(['admitted', 'rejected']),
+  reason: z.enum(REJECTION_REASONS).optional(),
+  ticket: scanTicketSchema.optional(),
+  redeemedAt: epochSeconds.optional(),
+  redeemedGate: z.string().optional(),
+});
+export type ScanVerdict = z.infer<typeof scanVerdictSchema>;
+
+export const offlineBundleQuery = z.object({ since: z.string().regex(/^\d{1,15}$/).optional() });
+export const offlineBundleResponse = z.object({
+  providerId: z.string(),
+  keys: z.array(publicKeySchema),
+  revoked: z.array(codeSchema),
+  redeemed: z.array(z.object({ code: codeSchema, at: epochSeconds, gate: z.string() })),
+  /** pass as `since` next time; events near the cursor may come again: apply them idempotently */
+  cursor: z.string(),
+  /** true when this page was full: ask again with the new cursor */
+  more: z.boolean(),
+});
+export type OfflineBundle = z.infer<typeof offlineBundleResponse>;
+
+export const journalRequest = z.object({
+  redemptions: z
+    .array(
+      z
+        .object({
+          payload: z.string().max(16_000).optional(),
+          code: z.string().max(100).optional(),
+          scanId: z.string().min(1).max(80),
+          at: epochSeconds,
+        })
+        .refine((r) => (r.payload === undefined) !== (r.code === undefined), 'give either payload or code'),
+    )
+    .min(1)
+    .max(1000),
+});
+export type JournalRequest = z.infer<typeof journalRequest>;
+export const journalResponse = z.object({ results: z.array(scanVerdictSchema.extend({ scanId: z.string() })) });
+
+// ---- enrollment codes: Crockford base32, typeable, read back case-insensitively
+
+/** Crockford's base32: no I, L, O, U, so nothing reads as something else. */
+export const ENROLLMENT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** 28 characters × 5 bits = 140 bits, shown as 7 groups of 4 */
+export const ENROLLMENT_LENGTH = 28;
+
+/** The canonical form of a typed or scanned enrollment code, or null when it cannot be one. */
+export function normalizeEnrollment(input: string): string | null {
+  const s = input
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+  if (s.length !== ENROLLMENT_LENGTH) return null;
+  for (const c of s) if (!ENROLLMENT_ALPHABET.includes(c)) return null;
+  return s;
+}
+
+export function formatEnrollment(code: string): string {
+  return code.match(/.{1,4}/g)!.join('-');
+}
+
+// ---- the station setup QR
+
+export const SETUP_PREFIX = 'GPS1:';
+const encoder = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false, variableMapSize: true });
+const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
+
+/** GPS1: + base45(CBOR {1: server URL, 2: enrollment code}): only QR alphanumeric characters. */
+export function encodeSetupPayload(serverUrl: string, enrollment: string): string {
+  const map = new Map<number, string>([
+    [1, serverUrl],
+    [2, enrollment],
+  ]);
+  return SETUP_PREFIX + base45Encode(encoder.encode(map));
+}
+
+export function decodeSetupPayload(text: string): { serverUrl: string; enrollment: string } | null {
+  if (typeof text !== 'string' || text.length > 1024) return null;
+  const t = text.trim().toUpperCase();
+  if (!t.startsWith(SETUP_PREFIX)) return null;
+  const bytes = base45Decode(t.slice(SETUP_PREFIX.length));
+  if (!bytes) return null;
+  let map: unknown;
+  try {
+    map = decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+  if (!(map instanceof Map)) return null;
+  const serverUrl = map.get(1);
+  const code = map.get(2);
+  if (typeof serverUrl !== 'string' || typeof code !== 'string' || !/^https?:\/\//.test(serverUrl)) return null;
+  const enrollment = normalizeEnrollment(code);
+  return enrollment ? { serverUrl, enrollment } : null;
+}

@@ -1,0 +1,86 @@
+// Who is calling: a customer (session token), a gate station (station token)
+// or the platform operator (admin token). Every token travels as
+// `Authorization: Bearer <token>` and is looked up by its sha256, so the
+// database never holds one that could be replayed.
+import type { FastifyRequest } from 'fastify';
+import { HttpError, unauthorized } from '../common/errors.js';
+import type { BookingContext } from './context.js';
+import { safeEqual, sha256 } from './secrets.js';
+
+export const SESSION_TTL_S = 30 * 24 * 3600;
+
+export function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return undefined;
+  const m = /^Bearer\s+(\S{1,500})$/i.exec(h.trim());
+  return m?.[1];
+}
+
+/** The user ID behind the request's session token, or 401. */
+export async function requireUser(ctx: BookingContext, req: FastifyRequest): Promise<string> {
+  const token = bearer(req);
+  if (!token) throw unauthorized('unauthorized', 'sign in: send Authorization: Bearer <token>');
+  const userId = await userForToken(ctx, token);
+  if (!userId) throw unauthorized('unauthorized', 'the session token is unknown or expired');
+  return userId;
+}
+
+export async function userForToken(ctx: BookingContext, token: string): Promise<string | undefined> {
+  if (!token.startsWith('us_')) return undefined;
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select('user_id')
+    .where('token_hash', '=', sha256(token))
+    .where('expires_at', '>', ctx.now())
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
+export function requireAdmin(ctx: BookingContext, req: FastifyRequest): void {
+  if (!ctx.adminTokenHash) throw new HttpError(403, 'admin_disabled', 'this server was started without an admin token');
+  const token = bearer(req);
+  if (!token || !safeEqual(sha256(token), ctx.adminTokenHash)) throw unauthorized('unauthorized', 'the admin token is missing or wrong');
+}
+
+export interface StationIdentity {
+  stationId: string;
+  providerId: string;
+  gate: string;
+}
+
+/**
+ * Station tokens are checked on every scan, so known ones are cached briefly;
+ * a revoked station stops working within STATION_CACHE_MS on every process.
+ */
+const STATION_CACHE_MS = 10_000;
+const stationCache = new WeakMap<BookingContext, Map<string, { station: StationIdentity; until: number }>>();
+
+export async function requireStation(ctx: BookingContext, req: FastifyRequest): Promise<StationIdentity> {
+  const token = bearer(req);
+  if (!token || !token.startsWith('st_')) throw unauthorized('unauthorized', 'send the station token: Authorization: Bearer <token>');
+  const hash = sha256(token);
+  let cache = stationCache.get(ctx);
+  if (!cache) stationCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(hash);
+  const nowMs = Date.now();
+  if (hit && hit.until > nowMs) return hit.station;
+  const row = await ctx.db
+    .selectFrom('stations')
+    .select(['station_id', 'provider_id', 'gate'])
+    .where('token_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) {
+    cache.delete(hash);
+    throw unauthorized('unauthorized', 'the station token is unknown or revoked: enroll the station again');
+  }
+  const station = { stationId: row.station_id, providerId: row.provider_id, gate: row.gate };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(hash, { station, until: nowMs + STATION_CACHE_MS });
+  return station;
+}
+
+/** Forgets cached station tokens (after a revocation in this process). */
+export function forgetStations(ctx: BookingContext): void {
+  stationCache.get(ctx)?.clear();
+}

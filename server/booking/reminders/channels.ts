@@ -1,0 +1,62 @@
+// Where reminders go. E-mail goes over SMTP (nodemailer); SMS goes through an
+// adapter, so a venue plugs in its provider — the one here POSTs JSON to a
+// webhook. The in-app inbox is written in the same transaction that marks the
+// reminder sent (reminder-service.ts), so it is never written twice.
+import axios, { type AxiosInstance } from 'axios';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface ReminderText {
+  subject: string;
+  body: string;
+}
+
+export interface Recipient {
+  email: string;
+  phone: string | null;
+}
+
+export interface OutboundChannel {
+  /** resolves when the message was handed over; rejects with a short reason */
+  send(to: Recipient, text: ReminderText, id: string): Promise<void>;
+}
+
+export class EmailChannel implements OutboundChannel {
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from = 'Gatepost <tickets@gatepost.invalid>',
+  ) {
+    this.transport = nodemailer.createTransport(smtpUrl);
+  }
+
+  async send(to: Recipient, text: ReminderText, id: string): Promise<void> {
+    await this.transport.sendMail({
+      from: this.from,
+      to: to.email,
+      subject: text.subject,
+      text: text.body,
+      // One ID per reminder: should a crash make us hand it over twice, mail
+      // systems see the same message.
+      messageId: `<reminder-${id}@gatepost>`,
+    });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** The SMS adapter interface's webhook implementation: POST {to, text, id} as JSON. */
+export class SmsWebhookChannel implements OutboundChannel {
+  private readonly http: AxiosInstance;
+
+  constructor(url: string) {
+    this.http = axios.create({ baseURL: url, timeout: 5000 });
+  }
+
+  async send(to: Recipient, text: ReminderText, id: string): Promise<void> {
+    if (!to.phone) throw new Error('no phone number on the account');
+    await this.http.post('', { to: to.phone, text: `${text.subject}\n${text.body}`, id });
+  }
+}

@@ -1,0 +1,93 @@
+// The customer's reminder preferences and in-app inbox.
+import { z } from 'zod';
+import { errorBody } from '../../../protocol/booking-api.js';
+import type { App } from '../../common/app.js';
+import { notFound } from '../../common/errors.js';
+import { requireUser } from '../auth.js';
+import type { BookingContext } from '../context.js';
+import { DEFAULT_PREFS, MAX_LEAD_MINUTES } from './reminder-service.js';
+import { REMINDER_CHANNELS, type ReminderChannel } from './schema.js';
+
+export const reminderPrefs = z.object({
+  channels: z.array(z.enum(REMINDER_CHANNELS)).max(REMINDER_CHANNELS.length),
+  /** minutes before the ticket's validity ends */
+  leadMinutes: z.number().int().min(5).max(MAX_LEAD_MINUTES),
+  language: z.enum(['en', 'zh-CN']).optional(),
+});
+export const messageSchema = z.object({
+  messageId: z.string(),
+  ticketId: z.string().nullable(),
+  title: z.string(),
+  body: z.string(),
+  createdAt: z.number().int(),
+  readAt: z.number().int().nullable(),
+});
+export const messagesResponse = z.object({ messages: z.array(messageSchema), unread: z.number().int() });
+
+export async function reminderRoutes(app: App, ctx: BookingContext): Promise<void> {
+  const { db } = ctx;
+
+  const readPrefs = async (userId: string) => {
+    const row = await db.selectFrom('reminder_prefs').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    return row
+      ? { channels: JSON.parse(row.channels) as ReminderChannel[], leadMinutes: row.lead_minutes, language: row.language }
+      : { ...DEFAULT_PREFS };
+  };
+
+  app.get('/api/v1/me/reminders', { schema: { tags: ['reminders'], response: { 200: reminderPrefs, 401: errorBody } } }, async (req) =>
+    readPrefs(await requireUser(ctx, req)),
+  );
+
+  app.put(
+    '/api/v1/me/reminders',
+    { schema: { tags: ['reminders'], body: reminderPrefs, response: { 200: reminderPrefs, 401: errorBody } } },
+    async (req) => {
+      const userId = await requireUser(ctx, req);
+      const channels = [...new Set(req.body.channels)];
+      const language = req.body.language ?? (await readPrefs(userId)).language;
+      const values = { user_id: userId, channels: JSON.stringify(channels), lead_minutes: req.body.leadMinutes, language, updated_at: ctx.now() };
+      await db
+        .insertInto('reminder_prefs')
+        .values(values)
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ channels: values.channels, lead_minutes: values.lead_minutes, language, updated_at: values.updated_at }))
+        .execute();
+      return { channels, leadMinutes: req.body.leadMinutes, language };
+    },
+  );
+
+  app.get('/api/v1/me/messages', { schema: { tags: ['reminders'], response: { 200: messagesResponse, 401: errorBody } } }, async (req) => {
+    const userId = await requireUser(ctx, req);
+    const rows = await db.selectFrom('messages').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(100).execute();
+    return {
+      messages: rows.map((m) => ({
+        messageId: m.message_id,
+        ticketId: m.ticket_id,
+        title: m.title,
+        body: m.body,
+        createdAt: Number(m.created_at),
+        readAt: m.read_at === null ? null : Number(m.read_at),
+      })),
+      unread: rows.filter((m) => m.read_at === null).length,
+    };
+  });
+
+  app.post(
+    '/api/v1/me/messages/:messageId/read',
+    { schema: { tags: ['reminders'], params: z.object({ messageId: z.string().min(1).max(100) }), response: { 204: z.null(), 404: errorBody } } },
+    async (req, reply) => {
+      const userId = await requireUser(ctx, req);
+      const res = await db
+        .updateTable('messages')
+        .set({ read_at: ctx.now() })
+        .where('message_id', '=', req.params.messageId)
+        .where('user_id', '=', userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) {
+        const exists = await db.selectFrom('messages').select('message_id').where('message_id', '=', req.params.messageId).where('user_id', '=', userId).executeTakeFirst();
+        if (!exists) throw notFound('not_found', 'no such message');
+      }
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,52 @@
+// Test support: a real SMTP server in-process (smtp-server) that keeps what it
+// receives and tells waiters when a message arrives.
+import { EventEmitter, once } from 'node:events';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+  subject: string;
+}
+
+export class TestMailbox extends EventEmitter {
+  readonly mails: ReceivedMail[] = [];
+  private readonly server: SMTPServer;
+  url = '';
+
+  constructor() {
+    super();
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const subject = /^Subject: (.*)$/im.exec(raw)?.[1] ?? '';
+          this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
+          this.emit('mail');
+          callback();
+        });
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const addr = this.server.server.address() as { port: number };
+    this.url = `smtp://127.0.0.1:${addr.port}`;
+  }
+
+  /** Resolves once `count` mails have arrived in all. */
+  async waitFor(count: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    while (this.mails.length < count) await once(this, 'mail', { signal: deadline });
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

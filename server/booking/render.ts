@@ -1,0 +1,21 @@
+// The one seam to the ticket renderer (server/booking/tickets/, another
+// engineer's module): the QR SVG and the PNG ticket image. Everything else in
+// the booking server calls these, so a change of that module's exports is
+// wired here only.
+import { qrSvg, renderTicketPng, warmTicketRenderer, type TicketLocale, type TicketView } from './tickets/index.js';
+
+export type { TicketLocale, TicketView };
+export const TICKET_LOCALES: readonly TicketLocale[] = ['en', 'zh-CN'];
+
+export function ticketQrSvg(payload: string): string {
+  return qrSvg(payload);
+}
+
+export function ticketPng(view: TicketView, locale: TicketLocale, timeZone?: string): Promise<Buffer> {
+  return renderTicketPng(view, timeZone ? { locale, timeZone } : { locale });
+}
+
+/** Loads fonts and common glyphs ahead of the first ticket image (a few hundred ms once). */
+export function warmRenderer(): void {
+  warmTicketRenderer();
+}

@@ -1,0 +1,158 @@
+// Gate stations: the admin creates one for a provider and a gate and gets a
+// one-time enrollment code (15 minutes), also as the `GPS1:` setup QR text;
+// the station exchanges the code for its bearer token, bound to that provider
+// and gate. Only sha256 of the code and of the token are stored.
+import { z } from 'zod';
+import {
+  createStationRequest,
+  createStationResponse,
+  encodeSetupPayload,
+  enrollRequest,
+  enrollResponse,
+  errorBody,
+  formatEnrollment,
+  normalizeEnrollment,
+} from '../../../protocol/booking-api.js';
+import type { App } from '../../common/app.js';
+import { HttpError, notFound, unauthorized } from '../../common/errors.js';
+import { forgetStations, requireAdmin } from '../auth.js';
+import type { BookingContext } from '../context.js';
+import { newEnrollmentCode, newId, newToken, sha256 } from '../secrets.js';
+
+export const ENROLLMENT_TTL_S = 15 * 60;
+
+const stationSummary = z.object({
+  stationId: z.string(),
+  providerId: z.string(),
+  gate: z.string(),
+  enrolled: z.boolean(),
+  revoked: z.boolean(),
+  createdAt: z.number().int(),
+});
+
+export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise<void> {
+  /** A fresh enrollment code for a station: its hash stored, the code itself answered once. */
+  async function enrollmentFor(stationId: string, providerId: string, gate: string, expiresAt: number) {
+    const code = newEnrollmentCode();
+    return {
+      hash: sha256(code),
+      answer: {
+        stationId,
+        providerId,
+        gate,
+        enrollment: formatEnrollment(code),
+        enrollmentExpiresAt: expiresAt,
+        setupPayload: encodeSetupPayload(ctx.publicUrl, code),
+      },
+    };
+  }
+
+  app.post(
+    '/api/v1/admin/stations',
+    { schema: { tags: ['admin'], body: createStationRequest, response: { 201: createStationResponse, 401: errorBody, 404: errorBody } } },
+    async (req, reply) => {
+      requireAdmin(ctx, req);
+      const { providerId, gate } = req.body;
+      if (!(await ctx.providers.get(providerId))) throw notFound('unknown_provider', `no provider ${providerId}`);
+      const now = ctx.now();
+      const stationId = newId('s');
+      const { hash, answer } = await enrollmentFor(stationId, providerId, gate, now + ENROLLMENT_TTL_S);
+      await ctx.writes.run((trx) =>
+        trx
+          .insertInto('stations')
+          .values({ station_id: stationId, provider_id: providerId, gate, enrollment_hash: hash, enrollment_expires_at: now + ENROLLMENT_TTL_S, enrolled_at: null, token_hash: null, created_at: now, revoked_at: null })
+          .execute(),
+      );
+      req.log.info({ stationId, providerId, gate }, 'station created');
+      return reply.code(201).send(answer);
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/stations',
+    { schema: { tags: ['admin'], response: { 200: z.object({ stations: z.array(stationSummary) }), 401: errorBody } } },
+    async (req) => {
+      requireAdmin(ctx, req);
+      const rows = await ctx.db.selectFrom('stations').selectAll().orderBy('created_at').orderBy('station_id').execute();
+      return {
+        stations: rows.map((r) => ({
+          stationId: r.station_id,
+          providerId: r.provider_id,
+          gate: r.gate,
+          enrolled: r.enrolled_at !== null,
+          revoked: r.revoked_at !== null,
+          createdAt: Number(r.created_at),
+        })),
+      };
+    },
+  );
+
+  const stationParams = z.object({ stationId: z.string().min(1).max(100) });
+
+  // A replaced or wiped station: a new code; enrolling with it replaces the old token.
+  app.post(
+    '/api/v1/admin/stations/:stationId/enrollment',
+    { schema: { tags: ['admin'], params: stationParams, response: { 201: createStationResponse, 401: errorBody, 404: errorBody } } },
+    async (req, reply) => {
+      requireAdmin(ctx, req);
+      const row = await ctx.db.selectFrom('stations').selectAll().where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst();
+      if (!row) throw notFound('unknown_station', `no station ${req.params.stationId}`);
+      const expiresAt = ctx.now() + ENROLLMENT_TTL_S;
+      const { hash, answer } = await enrollmentFor(row.station_id, row.provider_id, row.gate, expiresAt);
+      await ctx.writes.run((trx) =>
+        trx.updateTable('stations').set({ enrollment_hash: hash, enrollment_expires_at: expiresAt, enrolled_at: null }).where('station_id', '=', row.station_id).execute(),
+      );
+      req.log.info({ stationId: row.station_id }, 'station enrollment renewed');
+      return reply.code(201).send(answer);
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/stations/:stationId',
+    { schema: { tags: ['admin'], params: stationParams, response: { 204: z.null(), 401: errorBody, 404: errorBody } } },
+    async (req, reply) => {
+      requireAdmin(ctx, req);
+      const now = ctx.now();
+      const res = await ctx.writes.run((trx) =>
+        trx.updateTable('stations').set({ revoked_at: now, token_hash: null }).where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst(),
+      );
+      if (Number(res.numUpdatedRows) !== 1) throw notFound('unknown_station', `no station ${req.params.stationId}`);
+      forgetStations(ctx);
+      req.log.info({ stationId: req.params.stationId }, 'station revoked');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/station/enroll',
+    { schema: { tags: ['station'], body: enrollRequest, response: { 200: enrollResponse, 401: errorBody, 410: errorBody } } },
+    async (req) => {
+      const code = normalizeEnrollment(req.body.enrollment);
+      if (!code) throw unauthorized('enrollment_invalid', 'not an enrollment code: 28 letters and digits, as shown to the admin');
+      const hash = sha256(code);
+      const token = newToken('st');
+      const now = ctx.now();
+      const outcome = await ctx.writes.run(async (trx) => {
+        const row = await trx.selectFrom('stations').selectAll().where('enrollment_hash', '=', hash).executeTakeFirst();
+        if (!row || row.revoked_at !== null) return 'invalid' as const;
+        if (row.enrolled_at !== null) return 'used' as const;
+        if (row.enrollment_expires_at < now) return 'expired' as const;
+        // Conditional: of two stations racing with one code, exactly one gets a token.
+        const won = await trx
+          .updateTable('stations')
+          .set({ enrolled_at: now, token_hash: sha256(token) })
+          .where('station_id', '=', row.station_id)
+          .where('enrolled_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(won.numUpdatedRows) !== 1) return 'used' as const;
+        return { stationId: row.station_id, providerId: row.provider_id, gate: row.gate };
+      });
+      if (outcome === 'invalid') throw unauthorized('enrollment_invalid', 'this enrollment code is not known: check it, or ask for a new one');
+      if (outcome === 'used') throw new HttpError(410, 'enrollment_used', 'this enrollment code was already used: ask the admin for a new one');
+      if (outcome === 'expired') throw new HttpError(410, 'enrollment_expired', 'this enrollment code has expired (15 minutes): ask the admin for a new one');
+      forgetStations(ctx);
+      req.log.info({ stationId: outcome.stationId, providerId: outcome.providerId, gate: outcome.gate }, 'station enrolled');
+      return { token, ...outcome };
+    },
+  );
+}

@@ -1,0 +1,197 @@
+// The gate relay: what a station scanned, checked here first and only then
+// passed to the station's provider.
+//   1. parse: GP1 or a bare code, else `malformed`;
+//   2. a signed GP1 must verify under a platform key (unknown key: `bad_signature`);
+//   3. a GP1 of another provider is `wrong_provider` — that provider is never asked;
+//   4. the provider's /v1/verify decides, within a hard timeout, else `provider_unavailable`.
+// Admissions are recorded here too, for the stations' offline bundles.
+import type { Counter } from 'prom-client';
+import type { JournalRequest, ScanRequest, ScanVerdict } from '../../protocol/booking-api.js';
+import { parseScanText, verifyDecoded, type DecodedGp1, type TicketInfo } from '../../protocol/gp1.js';
+import type { Verdict } from '../../protocol/provider-api.js';
+import type { RejectionReason } from '../../protocol/reasons.js';
+import { conflict, HttpError } from '../common/errors.js';
+import type { StationIdentity } from './auth.js';
+import type { BookingContext } from './context.js';
+import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
+import type { RejectionLimiter } from './rate-limit.js';
+
+/**
+ * Rejections that count towards the guessing limit: things that are not tickets.
+ * A real ticket turned away (already used, too early, expired, revoked, another
+ * venue's) does not count: a crowd arriving before the doors open must not lock
+ * the gate for everyone behind them.
+ */
+const GUESSES = new Set<RejectionReason>(['unknown_code', 'bad_signature', 'malformed']);
+
+type Checked = { code: string } | ScanVerdict;
+
+/**
+ * Signatures already verified, by signature, with the body they signed. An
+ * Ed25519 verify costs ~150 µs here; the same QR is often read again within
+ * minutes (double reads, retries, a second attempt at the gate). Only good
+ * signatures are kept, so nobody can fill it with junk.
+ */
+class VerifiedSignatures {
+  private readonly map = new Map<string, Uint8Array>();
+  constructor(private readonly max = 10_000) {}
+
+  has(d: DecodedGp1): boolean {
+    const key = `${d.body.keyId}:${Buffer.from(d.signature!).toString('base64')}`;
+    const body = this.map.get(key);
+    return body !== undefined && Buffer.from(body).equals(d.bodyBytes);
+  }
+
+  add(d: DecodedGp1): void {
+    const key = `${d.body.keyId}:${Buffer.from(d.signature!).toString('base64')}`;
+    this.map.set(key, d.bodyBytes);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+export class ScanService {
+  private readonly verified = new VerifiedSignatures();
+
+  constructor(
+    private readonly ctx: BookingContext,
+    private readonly limiter: RejectionLimiter,
+    private readonly verdicts?: Counter<'result' | 'reason'>,
+  ) {}
+
+  async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
+    const verdict = await this.decide(station, req);
+    this.verdicts?.inc({ result: verdict.result, reason: verdict.reason ?? '' });
+    return verdict;
+  }
+
+  private async decide(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
+    if (this.limiter.blocked(station.stationId)) return reject('rate_limited');
+    const checked = await this.check(station, req.payload);
+    let verdict: ScanVerdict;
+    if ('result' in checked) {
+      verdict = checked;
+    } else {
+      const client = await this.client(station);
+      try {
+        verdict = scanVerdict(await client.verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) }));
+      } catch (err) {
+        verdict = this.relayFailure(err);
+      }
+      if (verdict.result === 'admitted') await this.recordRedeemed(station, [{ code: checked.code, at: this.ctx.now() }]);
+    }
+    if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) this.limiter.record(station.stationId);
+    return verdict;
+  }
+
+  /** Offline redemptions a station uploads: checked like scans, then sent to the provider in one call. */
+  async journal(station: StationIdentity, items: JournalRequest['redemptions']): Promise<(ScanVerdict & { scanId: string })[]> {
+    const results: (ScanVerdict & { scanId: string })[] = new Array(items.length);
+    const forward: { index: number; code: string; scanId: string; at: number }[] = [];
+    for (const [index, item] of items.entries()) {
+      const checked = await this.check(station, item.payload ?? item.code!);
+      if ('result' in checked) results[index] = { scanId: item.scanId, ...checked };
+      else forward.push({ index, code: checked.code, scanId: item.scanId, at: item.at });
+    }
+    if (forward.length > 0) {
+      const client = await this.client(station);
+      let answer;
+      try {
+        answer = await client.redemptions({
+          redemptions: forward.map((f) => ({ code: f.code, gate: station.gate, scanId: providerScanId(station, f.scanId), at: f.at })),
+        });
+      } catch (err) {
+        if (err instanceof ProviderUnavailable || err instanceof ProviderRefusal) {
+          // Nothing was lost: the station keeps its journal and uploads it again (idempotent per scanId).
+          throw new HttpError(503, 'provider_unavailable', 'the provider is not answering: upload the journal again later');
+        }
+        throw err;
+      }
+      const now = this.ctx.now();
+      const admitted: { code: string; at: number }[] = [];
+      forward.forEach((f, i) => {
+        const v = answer.results[i];
+        results[f.index] = { scanId: f.scanId, ...(v ? scanVerdict(v) : reject('provider_unavailable')) };
+        if (v?.result === 'admitted') admitted.push({ code: f.code, at: Math.min(f.at, now) });
+      });
+      await this.recordRedeemed(station, admitted);
+    }
+    return results;
+  }
+
+  /** The local checks: which code to ask the provider about, or the verdict without asking. */
+  private async check(station: StationIdentity, text: string): Promise<Checked> {
+    const parsed = parseScanText(text);
+    if (parsed.kind === 'malformed') return reject('malformed');
+    if (parsed.kind === 'code') return { code: parsed.code };
+    const { decoded } = parsed;
+    // An unsigned GP1 is an online-only ticket: the provider's stored code is its only proof.
+    if (decoded.signature && !this.verified.has(decoded)) {
+      let result = verifyDecoded(decoded, this.ctx.keys.lookup);
+      if (!result.ok && result.reason === 'unknown_key' && (await this.ctx.keys.lookupFresh(decoded.body.keyId!))) {
+        result = verifyDecoded(decoded, this.ctx.keys.lookup);
+      }
+      if (!result.ok) return reject('bad_signature');
+      this.verified.add(decoded);
+    }
+    if (decoded.body.providerId !== station.providerId) {
+      // A genuine ticket for another venue: show the attendant what it is (only when its signature vouches for it).
+      return reject('wrong_provider', decoded.signature ? infoTicket(decoded.body.info) : undefined);
+    }
+    return { code: decoded.body.code };
+  }
+
+  private async client(station: StationIdentity): Promise<ProviderClient> {
+    const client = await this.ctx.providers.get(station.providerId);
+    if (!client) throw new HttpError(403, 'unknown_provider', `provider ${station.providerId} is no longer registered`);
+    return client;
+  }
+
+  private relayFailure(err: unknown): ScanVerdict {
+    if (err instanceof ProviderRefusal && err.reason === 'scan_id_conflict') {
+      throw conflict('scan_id_conflict', 'this scanId was already used at this station for another code');
+    }
+    if (err instanceof ProviderUnavailable) return reject('provider_unavailable');
+    if (err instanceof ProviderRefusal) {
+      this.ctx.log.warn({ providerId: err.providerId, status: err.status, reason: err.reason }, 'provider refused a verify request');
+      return reject('provider_unavailable');
+    }
+    throw err;
+  }
+
+  /** Stations offline admit nothing that the offline bundle lists as redeemed. Durable before the answer. */
+  private async recordRedeemed(station: StationIdentity, items: { code: string; at: number }[]): Promise<void> {
+    if (items.length === 0) return;
+    const now = this.ctx.now();
+    await this.ctx.writes.run((trx) =>
+      trx
+        .insertInto('station_events')
+        .values(items.map((i) => ({ provider_id: station.providerId, kind: 'redeemed' as const, code: i.code, at: i.at, gate: station.gate, recorded_at: now })))
+        .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
+        .execute(),
+    );
+  }
+}
+
+/** Scan IDs are per station: prefixed, two stations' IDs never collide at the provider. */
+function providerScanId(station: StationIdentity, scanId: string): string {
+  return `${station.stationId}/${scanId}`;
+}
+
+function reject(reason: RejectionReason, ticket?: ScanVerdict['ticket']): ScanVerdict {
+  return ticket ? { result: 'rejected', reason, ticket } : { result: 'rejected', reason };
+}
+
+/** The provider's verdict as the station sees it: the ticket reduced to what a gate shows. */
+function scanVerdict(v: Verdict): ScanVerdict {
+  const out: ScanVerdict = { result: v.result };
+  if (v.reason) out.reason = v.reason;
+  if (v.ticket) out.ticket = { title: v.ticket.title, venue: v.ticket.venue, hall: v.ticket.hall, seat: v.ticket.seat, startsAt: v.ticket.startsAt };
+  if (v.redeemedAt !== undefined) out.redeemedAt = v.redeemedAt;
+  if (v.redeemedGate !== undefined) out.redeemedGate = v.redeemedGate;
+  return out;
+}
+
+function infoTicket(info: TicketInfo | undefined): ScanVerdict['ticket'] {
+  if (!info || info.title === undefined || info.startsAt === undefined) return undefined;
+  return { title: info.title, venue: info.venue ?? '', hall: info.hall ?? '', seat: info.seat ?? '', startsAt: info.startsAt };
+}

@@ -1,0 +1,249 @@
+// The booking server's tables. Every token is stored as its sha256 (a leaked
+// database row cannot be replayed as a bearer token); provider secrets are
+// stored as given, since each call must be signed with them.
+import { type Generated, type Kysely, type Migration, sql } from 'kysely';
+import type { Dialect } from '../common/db.js';
+import type { OrderState } from '../../protocol/booking-api.js';
+import { reminderMigration, type ReminderDB } from './reminders/schema.js';
+
+export interface SigningKeysTable {
+  key_id: number;
+  /** PKCS#8 DER, base64 */
+  private_key: string;
+  /** raw 32 bytes, base64url */
+  public_key: string;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface UsersTable {
+  user_id: string;
+  /** trimmed, lower case */
+  email: string;
+  password_hash: string;
+  phone: string | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ProvidersTable {
+  provider_id: string;
+  name: string;
+  verify_url: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface OrdersTable {
+  order_id: string;
+  user_id: string;
+  provider_id: string;
+  show_id: string;
+  seats: string; // JSON array of seat IDs, in request order
+  amount_cents: number;
+  currency: string;
+  state: OrderState;
+  payment_method: string;
+  payment_reference: string | null;
+  idempotency_key: string | null;
+  failure_reason: string | null;
+  /** provider calls made to issue it (for backoff) */
+  attempts: number;
+  /** when the background issuer may try again (paid orders only) */
+  next_attempt_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketsTable {
+  ticket_id: string;
+  order_id: string;
+  user_id: string;
+  provider_id: string;
+  provider_ticket_id: string;
+  show_id: string;
+  seat_id: string;
+  seat_label: string;
+  title: string;
+  venue: string;
+  hall: string;
+  starts_at: number;
+  valid_from: number;
+  valid_until: number;
+  code: string;
+  key_id: number;
+  payload: string;
+  /** bumped when the owner revokes the share link, so the next link differs */
+  share_generation: number;
+  /** sha256 of the active share token; null while not shared */
+  share_hash: string | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface StationsTable {
+  station_id: string;
+  provider_id: string;
+  gate: string;
+  enrollment_hash: string;
+  enrollment_expires_at: number;
+  enrolled_at: number | null;
+  token_hash: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** What stations need for offline admission: codes redeemed or revoked, in order. */
+export interface StationEventsTable {
+  seq: Generated<number>;
+  provider_id: string;
+  kind: 'redeemed' | 'revoked';
+  code: string;
+  at: number;
+  gate: string | null;
+  recorded_at: number;
+}
+
+export interface BookingDB extends ReminderDB {
+  signing_keys: SigningKeysTable;
+  settings: SettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  providers: ProvidersTable;
+  orders: OrdersTable;
+  tickets: TicketsTable;
+  stations: StationsTable;
+  station_events: StationEventsTable;
+}
+
+export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('signing_keys')
+          .addColumn('key_id', 'integer', (c) => c.primaryKey())
+          .addColumn('private_key', 'text', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('settings')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('phone', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.user_id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('providers')
+          .addColumn('provider_id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('verify_url', 'text', (c) => c.notNull())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('orders')
+          .addColumn('order_id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.user_id'))
+          .addColumn('provider_id', 'text', (c) => c.notNull().references('providers.provider_id'))
+          .addColumn('show_id', 'text', (c) => c.notNull())
+          .addColumn('seats', 'text', (c) => c.notNull())
+          .addColumn('amount_cents', 'integer', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('payment_method', 'text', (c) => c.notNull())
+          .addColumn('payment_reference', 'text')
+          .addColumn('idempotency_key', 'text')
+          .addColumn('failure_reason', 'text')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // One order per (user, Idempotency-Key): the database enforces it across processes.
+        await db.schema.createIndex('orders_idempotency').on('orders').columns(['user_id', 'idempotency_key']).unique().execute();
+        await db.schema.createIndex('orders_user').on('orders').columns(['user_id', 'created_at']).execute();
+        await db.schema.createIndex('orders_retry').on('orders').columns(['state', 'next_attempt_at']).execute();
+        await db.schema
+          .createTable('tickets')
+          .addColumn('ticket_id', 'text', (c) => c.primaryKey())
+          .addColumn('order_id', 'text', (c) => c.notNull().references('orders.order_id'))
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('provider_id', 'text', (c) => c.notNull())
+          .addColumn('provider_ticket_id', 'text', (c) => c.notNull())
+          .addColumn('show_id', 'text', (c) => c.notNull())
+          .addColumn('seat_id', 'text', (c) => c.notNull())
+          .addColumn('seat_label', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('venue', 'text', (c) => c.notNull())
+          .addColumn('hall', 'text', (c) => c.notNull())
+          .addColumn('starts_at', 'bigint', (c) => c.notNull())
+          .addColumn('valid_from', 'bigint', (c) => c.notNull())
+          .addColumn('valid_until', 'bigint', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('key_id', 'integer', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('share_generation', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('share_hash', 'text', (c) => c.unique())
+          .addColumn('revoked_at', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('tickets_order').on('tickets').column('order_id').execute();
+        await db.schema.createIndex('tickets_code').on('tickets').columns(['provider_id', 'code']).unique().execute();
+        await db.schema
+          .createTable('stations')
+          .addColumn('station_id', 'text', (c) => c.primaryKey())
+          .addColumn('provider_id', 'text', (c) => c.notNull().references('providers.provider_id'))
+          .addColumn('gate', 'text', (c) => c.notNull())
+          .addColumn('enrollment_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('enrollment_expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('enrolled_at', 'bigint')
+          .addColumn('token_hash', 'text', (c) => c.unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .execute();
+        // A sequence number both dialects assign: the offline bundle's cursor.
+        await db.schema
+          .createTable('station_events')
+          .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('provider_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('gate', 'text')
+          .addColumn('recorded_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('station_events_code').on('station_events').columns(['provider_id', 'kind', 'code']).unique().execute();
+        await db.schema.createIndex('station_events_cursor').on('station_events').columns(['provider_id', 'seq']).execute();
+        await sql`select 1`.execute(db);
+      },
+    },
+    '002_reminders': reminderMigration,
+  };
+}

@@ -1,0 +1,69 @@
+// Random values, token hashing and password hashing, in one place so every
+// secret is made and compared the same way: ≥128 random bits from node:crypto,
+// stored as sha256, compared in constant time; passwords with scrypt and a
+// per-user salt.
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ENROLLMENT_ALPHABET, ENROLLMENT_LENGTH } from '../../protocol/booking-api.js';
+
+/** A bearer token: a short prefix naming its kind, then 256 random bits. */
+export function newToken(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+/** A public identifier (not a secret): 96 random bits. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Equal strings, without leaking where they differ. */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** A one-time enrollment code: ENROLLMENT_LENGTH Crockford base32 characters (140 bits). */
+export function newEnrollmentCode(): string {
+  const bytes = randomBytes(ENROLLMENT_LENGTH);
+  let out = '';
+  // 256 is a multiple of 32: taking each byte mod 32 keeps the characters uniform.
+  for (const b of bytes) out += ENROLLMENT_ALPHABET[b % 32];
+  return out;
+}
+
+// ---- passwords: scrypt (N=2^15, r=8, p=1: ~32 MiB and tens of ms per hash)
+
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEY_LENGTH = 32;
+
+function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [alg, n, r, p, salt, hash] = stored.split('$');
+  if (alg !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** Checked against when the e-mail is unknown, so a login takes as long either way. */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummyHash;
+}

@@ -1,0 +1,224 @@
+// Starts one booking server: database, migrations, platform keys, routes,
+// the background issuer, listen.
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { Counter, Histogram } from 'prom-client';
+import { createApp, listenUrl, logReady, type App } from '../common/app.js';
+import { openDatabase } from '../common/db.js';
+import { GroupCommit } from '../common/group-commit.js';
+import type { BookingContext } from './context.js';
+import { PlatformKeys } from './keys.js';
+import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering.js';
+import { defaultGateways, type PaymentGateways } from './payments.js';
+import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './provider-client.js';
+import { DEFAULT_RATE_LIMIT, RejectionLimiter, type RateLimitOptions } from './rate-limit.js';
+import { ProviderRegistry } from './registry.js';
+import { warmRenderer } from './render.js';
+import { accountRoutes } from './routes/accounts.js';
+import { catalogueRoutes } from './routes/catalogue.js';
+import { keyRoutes } from './routes/keys.js';
+import { orderRoutes } from './routes/orders.js';
+import { providerRoutes } from './routes/providers.js';
+import { stationAdminRoutes } from './routes/station-admin.js';
+import { stationRoutes } from './routes/station.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
+import { ReminderService } from './reminders/reminder-service.js';
+import { reminderRoutes } from './reminders/routes.js';
+import { ScanService } from './scanning.js';
+import { bookingMigrations, type BookingDB } from './schema.js';
+import { sha256 } from './secrets.js';
+
+export interface BookingOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** the operator's bearer token for /api/v1/admin/*; without it the admin API is off */
+  adminToken?: string;
+  /** the URL customers and stations use (share links, setup QR); default the listen URL */
+  publicUrl?: string;
+  /** add a new active platform signing key at start */
+  rotateKey?: boolean;
+  /** SMTP server for e-mail reminders (smtp://user:pass@host:port); no e-mail reminders without it */
+  smtpUrl?: string;
+  /** URL the SMS adapter POSTs {to, text, id} to; no SMS reminders without it */
+  smsWebhookUrl?: string;
+  /** how often due reminders are looked for (ms); 0 turns the sender off */
+  reminderIntervalMs?: number;
+  /** demo mode: the `demo` payment method (marks orders paid, no money moves) is on only then */
+  demo?: boolean;
+  /** epoch seconds */
+  now?: () => number;
+  /** payment gateways by method; default: `demo` in demo mode, none otherwise */
+  payments?: PaymentGateways;
+  providerTimeouts?: Partial<ProviderTimeouts>;
+  rateLimit?: Partial<RateLimitOptions>;
+  orderTiming?: Partial<OrderTiming>;
+  /** how often the background issuer looks for paid orders to retry (ms); 0 turns it off */
+  retryIntervalMs?: number;
+  logger?: Parameters<typeof createApp>[0]['logger'];
+}
+
+export interface RunningBooking {
+  app: App;
+  url: string;
+  ctx: BookingContext;
+  orders: OrderService;
+  reminders: ReminderService;
+  close(): Promise<void>;
+}
+
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+export async function startBooking(opts: BookingOptions): Promise<RunningBooking> {
+  if (opts.adminToken !== undefined && opts.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new Error(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  }
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const database = await openDatabase<BookingDB>({
+    dataDir: opts.dataDir,
+    file: 'booking.sqlite',
+    databaseUrl: opts.databaseUrl,
+    migrations: bookingMigrations(opts.databaseUrl ? 'postgres' : 'sqlite'),
+  });
+  const { db } = database;
+
+  const app = await createApp({
+    name: 'gatepost-booking',
+    description: 'Gatepost booking server: accounts, catalogue, orders, ticket images, sharing, provider registry, gate station relay.',
+    healthCheck: async () => {
+      await sql`select 1`.execute(db);
+    },
+    logger: opts.logger,
+  });
+  const metrics = bookingMetrics(app);
+  const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey });
+  const providers = new ProviderRegistry(
+    db,
+    now,
+    { ...DEFAULT_TIMEOUTS, ...opts.providerTimeouts },
+    {
+      observe: (op, outcome, s) => metrics.providerCalls.observe({ op, outcome }, s),
+      warn: throttledWarn(app),
+    },
+  );
+  const writes = new GroupCommit(db);
+  writes.onBatch = (n) => metrics.batchSize.observe(n);
+  const ctx: BookingContext = {
+    db,
+    writes,
+    now,
+    keys,
+    providers,
+    payments: opts.payments ?? (opts.demo ? defaultGateways() : {}),
+    adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined,
+    shareSecret: await setting(db, 'share_secret', () => randomBytes(32).toString('base64')).then((v) => Buffer.from(v, 'base64')),
+    publicUrl: '',
+    log: app.log as unknown as BookingContext['log'],
+  };
+  const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
+  orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
+  const scans = new ScanService(ctx, new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now), metrics.scans);
+
+  await keyRoutes(app, ctx);
+  await accountRoutes(app, ctx);
+  await providerRoutes(app, ctx);
+  await catalogueRoutes(app, ctx);
+  await orderRoutes(app, ctx, orders);
+  await ticketRoutes(app, ctx);
+  await stationAdminRoutes(app, ctx);
+  await stationRoutes(app, ctx, scans);
+  await reminderRoutes(app, ctx);
+
+  const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;
+  const reminders = new ReminderService(db, now, ctx.log, { email, sms: opts.smsWebhookUrl ? new SmsWebhookChannel(opts.smsWebhookUrl) : undefined });
+  const reminderPasses = new Counter({ name: 'gatepost_reminder_passes_total', help: 'passes of the reminder sender', registers: [app.metrics] });
+  const remindersSent = new Counter({ name: 'gatepost_reminders_sent_total', help: 'reminders sent', registers: [app.metrics] });
+  reminders.onPass = (sent) => {
+    reminderPasses.inc();
+    remindersSent.inc(sent);
+  };
+  const stopReminders = (opts.reminderIntervalMs ?? 15_000) > 0 ? reminders.start(opts.reminderIntervalMs ?? 15_000) : () => undefined;
+
+  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000);
+  app.addHook('onClose', async () => {
+    timers.forEach(clearInterval);
+    stopReminders();
+    email?.close();
+    providers.close();
+    await database.close();
+  });
+
+  await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
+  const url = listenUrl(app);
+  ctx.publicUrl = (opts.publicUrl ?? url).replace(/\/+$/, '');
+  if (!opts.adminToken) app.log.warn('no admin token given: the admin API (/api/v1/admin/*) is off');
+  if (Object.keys(ctx.payments).length === 0) app.log.warn('no payment method is configured: orders are refused (--demo turns on the demo method)');
+  logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId });
+  // After the ready line: the first ticket image should not pay for loading the fonts.
+  setImmediate(() => {
+    try {
+      warmRenderer();
+    } catch (err) {
+      app.log.warn({ err: (err as Error).message }, 'ticket renderer could not preload its fonts');
+    }
+  }).unref();
+  return { app, url, ctx, orders, reminders, close: () => app.close() };
+}
+
+function bookingMetrics(app: App) {
+  const registers = [app.metrics];
+  return {
+    batchSize: new Histogram({ name: 'gatepost_group_commit_batch_size', help: 'writes committed together in one transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers }),
+    providerCalls: new Histogram({
+      name: 'gatepost_booking_provider_call_seconds',
+      help: 'calls to verification servers by operation and outcome',
+      labelNames: ['op', 'outcome'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5],
+      registers,
+    }),
+    orders: new Counter({ name: 'gatepost_booking_orders_total', help: 'order state changes', labelNames: ['state', 'reason'] as const, registers }),
+    scans: new Counter({ name: 'gatepost_booking_scans_total', help: 'scan verdicts relayed to stations', labelNames: ['result', 'reason'] as const, registers }),
+  };
+}
+
+/** One warning per provider and operation per 10 s: a provider that is down must not flood the log at gate rates. */
+function throttledWarn(app: App) {
+  const last = new Map<string, number>();
+  return (providerId: string, op: string, detail: string) => {
+    const key = `${providerId}|${op}`;
+    const t = Date.now();
+    if ((last.get(key) ?? 0) > t - 10_000) return;
+    last.set(key, t);
+    app.log.warn({ providerId, op, detail }, 'provider call failed');
+  };
+}
+
+/** The background issuer (paid orders a provider has not issued yet) and the key refresher (rotations by other processes). */
+function backgroundWork(ctx: BookingContext, orders: OrderService, retryIntervalMs: number): NodeJS.Timeout[] {
+  const timers: NodeJS.Timeout[] = [];
+  if (retryIntervalMs > 0) {
+    let running = false;
+    timers.push(
+      setInterval(() => {
+        if (running) return;
+        running = true;
+        orders
+          .retryDue()
+          .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'background issuer failed'))
+          .finally(() => (running = false));
+      }, retryIntervalMs),
+    );
+  }
+  timers.push(setInterval(() => void ctx.keys.reload().catch(() => undefined), 60_000));
+  timers.forEach((t) => t.unref());
+  return timers;
+}
+
+/** A server-wide value made once (the first process to start wins) and read by every process after. */
+async function setting(db: Kysely<BookingDB>, name: string, make: () => string): Promise<string> {
+  await db.insertInto('settings').values({ name, value: make() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}

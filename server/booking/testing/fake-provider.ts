@@ -1,0 +1,99 @@
+// Test support: a verification server whose behaviour a test switches —
+// answering, down (503), slow, or refusing seats — to drive the booking
+// server's order state machine and relay through their failure paths. It
+// checks the booking server's signatures like the real one and, like the real
+// one, issues the same codes again for the same orderRef.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { CodesRequest, CodesResponse, Verdict } from '../../../protocol/provider-api.js';
+import { checkSignature, SIGNATURE_HEADER } from '../../../protocol/signature.js';
+
+export type FakeMode = 'ok' | 'down' | 'slow' | 'seat_taken';
+
+export interface FakeProvider {
+  url: string;
+  mode: { codes: FakeMode; verify: FakeMode };
+  /** how long `slow` takes, ms */
+  slowMs: number;
+  calls: { codes: number; verify: number; badSignatures: number };
+  /** orderRef → the tickets issued for it */
+  issued: Map<string, CodesResponse>;
+  close(): Promise<void>;
+}
+
+export const FAKE_SHOW = { showId: 'fx-1', title: '星河彼岸 Test Show', venue: 'Fake Venue', hall: 'Hall 9', startsAt: 2_000_000_000, endsAt: 2_000_007_200, priceCents: 1000, currency: 'CNY' };
+
+export async function startFakeProvider(secret: string): Promise<FakeProvider> {
+  const app: FastifyInstance = Fastify();
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  const fake: FakeProvider = {
+    url: '',
+    mode: { codes: 'ok', verify: 'ok' },
+    slowMs: 1000,
+    calls: { codes: 0, verify: 0, badSignatures: 0 },
+    issued: new Map(),
+    close: () => app.close(),
+  };
+  const behave = async (mode: FakeMode): Promise<{ status: number; body: unknown } | undefined> => {
+    if (mode === 'down') return { status: 503, body: { error: 'internal', message: 'down for maintenance' } };
+    if (mode === 'slow') await new Promise((r) => setTimeout(r, fake.slowMs));
+    if (mode === 'seat_taken') return { status: 409, body: { error: 'seat_taken', message: 'taken' } };
+    return undefined;
+  };
+
+  app.addHook('preHandler', async (req, reply) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    const check = checkSignature(secret, req.headers[SIGNATURE_HEADER], req.method, req.url, body);
+    if (!check.ok) {
+      fake.calls.badSignatures++;
+      return reply.code(401).send({ error: check.reason, message: 'bad signature' });
+    }
+    if (body) req.body = JSON.parse(body);
+  });
+  app.get('/v1/shows', async () => ({ shows: [{ ...FAKE_SHOW, seatsFree: 100 }] }));
+  app.post('/v1/codes', async (req, reply) => {
+    fake.calls.codes++;
+    const order = req.body as CodesRequest;
+    const odd = await behave(fake.mode.codes);
+    // A slow provider still does the work: the booking server gave up waiting, not the provider.
+    if (odd && fake.mode.codes !== 'slow') return reply.code(odd.status).send(odd.body);
+    let issued = fake.issued.get(order.orderRef);
+    if (!issued) {
+      issued = {
+        show: { showId: FAKE_SHOW.showId, title: FAKE_SHOW.title, venue: FAKE_SHOW.venue, hall: FAKE_SHOW.hall, startsAt: FAKE_SHOW.startsAt, endsAt: FAKE_SHOW.endsAt },
+        tickets: order.seats.map((seatId) => ({
+          ticketId: `tk_${randomBytes(6).toString('hex')}`,
+          seatId,
+          seat: seatId,
+          code: randomBytes(16).toString('hex'),
+          validFrom: FAKE_SHOW.startsAt - 3600,
+          validUntil: FAKE_SHOW.endsAt,
+        })),
+      };
+      fake.issued.set(order.orderRef, issued);
+    }
+    return reply.code(201).send(issued);
+  });
+  app.post('/v1/verify', async (req, reply) => {
+    fake.calls.verify++;
+    const odd = await behave(fake.mode.verify);
+    if (odd) return reply.code(odd.status).send(odd.body);
+    const { code } = req.body as { code: string };
+    for (const o of fake.issued.values()) {
+      const t = o.tickets.find((x) => x.code === code);
+      if (t) {
+        const verdict: Verdict = {
+          result: 'admitted',
+          ticket: { ticketId: t.ticketId, showId: o.show.showId, seatId: t.seatId, title: o.show.title, venue: o.show.venue, hall: o.show.hall, seat: t.seat, startsAt: o.show.startsAt, validFrom: t.validFrom, validUntil: t.validUntil },
+        };
+        return verdict;
+      }
+    }
+    return { result: 'rejected', reason: 'unknown_code' };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address() as { port: number };
+  fake.url = `http://127.0.0.1:${addr.port}`;
+  return fake;
+}
