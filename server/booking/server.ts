@@ -26,6 +26,7 @@ import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
 import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning.js';
+import { webPage } from '../web/serve.js';
 import { bookingMigrations, type BookingDB } from './schema.js';
 import { sha256 } from './secrets.js';
 
@@ -130,6 +131,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await stationAdminRoutes(app, ctx);
   await stationRoutes(app, ctx, scans);
   await reminderRoutes(app, ctx);
+  await webPage(app);
 
   const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;
   const reminders = new ReminderService(db, now, ctx.log, { email, sms: opts.smsWebhookUrl ? new SmsWebhookChannel(opts.smsWebhookUrl) : undefined });

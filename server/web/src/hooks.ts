@@ -1,0 +1,83 @@
+// Loading state for API calls, and ticket files (QR, PNG) fetched with the
+// session token and shown through blob: URLs.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from './api.js';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Runs `load` on mount and whenever `key` changes; a stale answer never overwrites a newer one. */
+export function useLoad<T>(key: string | null, load: () => Promise<T>): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: key !== null });
+  const [round, setRound] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    if (key === null) return;
+    let live = true;
+    setState((s) => ({ data: s.data, loading: true }));
+    loadRef.current().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/**
+ * An object URL for a ticket file: fetched with the bearer token when there is one,
+ * or used as is when the URL itself carries a share token.
+ */
+export function useTicketFile(path: string, token: string | null): { url?: string; failed: boolean } {
+  const [state, setState] = useState<{ url?: string; failed: boolean }>({ failed: false });
+  useEffect(() => {
+    if (!token) {
+      setState({ url: path, failed: false });
+      return;
+    }
+    let live = true;
+    let objectUrl: string | undefined;
+    setState({ failed: false });
+    api.ticketFile(token, path).then(
+      (blob) => {
+        if (!live) return;
+        objectUrl = URL.createObjectURL(blob);
+        setState({ url: objectUrl, failed: false });
+      },
+      () => live && setState({ failed: true }),
+    );
+    return () => {
+      live = false;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [path, token]);
+  return state;
+}
+
+/** Unread reminders, for the badge in the navigation: asked again on every page change; 0 when reminders are off. */
+export function useUnreadCount(token: string | null, path: string): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (!token) return setCount(0);
+    let live = true;
+    api.messages(token).then(
+      (body) => {
+        const unread = (body as { unread?: unknown }).unread;
+        if (live) setCount(typeof unread === 'number' ? unread : 0);
+      },
+      () => live && setCount(0),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, path]);
+  return count;
+}

@@ -1,0 +1,107 @@
+// The in-app reminder inbox: newest first, unread ones marked (and marked
+// read once shown), each linking to its ticket. A server without reminders
+// answers 404: that reads as "not available", not as an error.
+import { useEffect } from 'react';
+import { api, ApiError, type Order } from '../api.js';
+import { ErrorBlock, Loading, Notice } from '../components/Status.js';
+import { dateTime } from '../format.js';
+import { useLoad } from '../hooks.js';
+import { useI18n } from '../i18n/i18n.js';
+import { Link, paths } from '../router.js';
+import { useSession } from '../session.js';
+
+export interface InboxMessage {
+  id: string;
+  title: string;
+  body: string;
+  at: number | undefined;
+  ticketId: string | null;
+  unread: boolean;
+}
+
+export const notAvailable = (err: unknown) => err instanceof ApiError && err.status === 404;
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The inbox as GET /api/v1/me/messages sends it; a message missing a field still shows what it has. */
+export function parseMessages(raw: unknown): InboxMessage[] {
+  const list = Array.isArray((raw as { messages?: unknown })?.messages) ? (raw as { messages: unknown[] }).messages : [];
+  return list.flatMap((m, i) => {
+    if (!m || typeof m !== 'object') return [];
+    const o = m as Record<string, unknown>;
+    const title = str(o.title) ?? str(o.subject) ?? '';
+    const body = str(o.body) ?? '';
+    if (!title && !body) return [];
+    return [
+      {
+        id: str(o.messageId) ?? String(i),
+        title,
+        body,
+        at: typeof o.createdAt === 'number' ? o.createdAt : undefined,
+        ticketId: str(o.ticketId) ?? null,
+        unread: o.readAt === null,
+      },
+    ];
+  });
+}
+
+async function loadInbox(token: string): Promise<{ messages: InboxMessage[]; orderOf: Map<string, string> }> {
+  const messages = parseMessages(await api.messages(token));
+  const orderOf = new Map<string, string>();
+  if (messages.some((m) => m.ticketId)) {
+    const { orders } = await api.orders(token).catch((): { orders: Order[] } => ({ orders: [] }));
+    for (const o of orders) for (const t of o.tickets) orderOf.set(t.ticketId, o.orderId);
+  }
+  return { messages, orderOf };
+}
+
+export function Inbox({ token }: { token: string }) {
+  const { t, locale } = useI18n();
+  const session = useSession();
+  const inbox = useLoad(`inbox:${token}`, () => loadInbox(token));
+  const data = inbox.data;
+
+  useEffect(() => {
+    if (inbox.error !== undefined) session.check(inbox.error);
+  }, [inbox.error, session]);
+
+  // Shown is read: tell the server, quietly (they stay marked "new" on this visit).
+  useEffect(() => {
+    for (const m of data?.messages ?? []) if (m.unread) api.markRead(token, m.id).catch(() => undefined);
+  }, [data, token]);
+
+  return (
+    <section className="panel" aria-labelledby="inbox-title">
+      <h2 id="inbox-title" className="panel__title">
+        {t('reminders.inbox')}
+      </h2>
+      {inbox.loading && !data && <Loading label={t('reminders.loading')} />}
+      {inbox.error !== undefined && (notAvailable(inbox.error) ? <Notice>{t('reminders.unavailable')}</Notice> : <ErrorBlock error={inbox.error} onRetry={inbox.reload} />)}
+      {data && data.messages.length === 0 && <p className="empty">{t('reminders.inboxEmpty')}</p>}
+      {data && data.messages.length > 0 && (
+        <ul className="inbox">
+          {data.messages.map((m) => {
+            const orderId = m.ticketId ? data.orderOf.get(m.ticketId) : undefined;
+            return (
+              <li key={m.id} className={`inbox__item${m.unread ? ' inbox__item--unread' : ''}`}>
+                <p className="inbox__title">
+                  {m.unread && <span className="badge badge--accent">{t('reminders.new')}</span>}
+                  {m.title}
+                </p>
+                {m.body && <p className="inbox__body">{m.body}</p>}
+                <p className="inbox__meta">
+                  {m.at !== undefined && <time dateTime={new Date(m.at * 1000).toISOString()}>{dateTime(locale, m.at)}</time>}
+                  {orderId && (
+                    <Link className="inbox__link" href={paths.order(orderId)}>
+                      {t('tickets.open')}
+                    </Link>
+                  )}
+                </p>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+// /t/:token — the ticket for whoever holds its share link, no account needed.
+import { api } from '../api.js';
+import { ErrorBlock, Loading } from '../components/Status.js';
+import { useLoad } from '../hooks.js';
+import { useI18n } from '../i18n/i18n.js';
+import { TicketCard } from './TicketCard.js';
+
+export function SharedPage({ token }: { token: string }) {
+  const { t } = useI18n();
+  const ticket = useLoad(`shared:${token}`, () => api.shared(token));
+  return (
+    <div className="page">
+      <section className="hero">
+        <h1>{t('shared.title')}</h1>
+        <p className="hero__lead">{t('shared.lead')}</p>
+      </section>
+      {ticket.loading && !ticket.data && <Loading label={t('shared.loading')} />}
+      {ticket.error !== undefined && <ErrorBlock error={ticket.error} />}
+      {ticket.data && (
+        <div className="ticket-list">
+          <TicketCard ticket={ticket.data} mode="shared" />
+        </div>
+      )}
+    </div>
+  );
+}

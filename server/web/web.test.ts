@@ -1,0 +1,280 @@
+// The customer booking page in headless Chromium against real processes: a
+// provider with the demo programme and the booking server serving the page.
+// A customer signs up on a phone, picks a seat with the keyboard, pays (demo)
+// and gets a ticket with its QR, validity text and PNG; shares it and takes
+// the link back; the same ticket reads in Chinese. Screenshots of the show
+// list, the seat map and the ticket, phone and desktop, go to artifacts/web/.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Order } from '../../protocol/booking-api.js';
+import { REPO_ROOT } from '../common/testing/processes.js';
+import { ensureBuilt } from './build.js';
+import { chromiumMissing, launchChromium } from './testing/browser.js';
+import { startStack, type Stack } from './testing/stack.js';
+
+const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'web');
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+const TZ = 'Asia/Shanghai';
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const SHOW = 'Midnight Orchestra';
+
+const missing = chromiumMissing();
+if (missing) console.warn(`skipping the customer page tests: ${missing}`);
+
+/** Intl in Node, for what the page should show in the browser's (same) zone. */
+const fmt = (locale: string, epochS: number, opts: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(locale, { ...opts, timeZone: TZ }).format(epochS * 1000).replace(/\s/g, ' ');
+const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let session = '';
+  let order: Order;
+
+  async function open(opts: { locale: string; device: typeof PHONE | typeof DESKTOP; signedIn?: boolean }): Promise<Page> {
+    const context = await browser.newContext({ ...opts.device, locale: opts.locale, timezoneId: TZ, acceptDownloads: true });
+    contexts.push(context);
+    if (opts.signedIn) await context.addInitScript((token) => localStorage.setItem('gatepost.session', token), session);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  async function qrLoaded(page: Page, ticketId: string): Promise<number> {
+    const img = page.locator(`[data-ticket="${ticketId}"] .ticket__qr img`);
+    await img.waitFor();
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 10_000 });
+    return img.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+  }
+
+  beforeAll(async () => {
+    // Build here rather than inside the server's start, so its ready line comes quickly.
+    await ensureBuilt({ info: () => undefined, warn: (m) => console.warn(m) });
+    await mkdir(ARTIFACTS, { recursive: true });
+    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+    const home = await fetch(`${stack.url}/`);
+    if (!/text\/html/.test(home.headers.get('content-type') ?? '')) {
+      throw new Error(`the booking server does not serve the page at / (answered ${home.status}): it must call webPage(app) from server/web/serve.ts`);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.stop();
+  }, 30_000);
+
+  it('is served by the booking server at / and at client routes, beside the API', async () => {
+    const home = await fetch(`${stack.url}/`);
+    const html = await home.text();
+    expect(home.headers.get('content-type'), 'the booking server must register webPage (server/web/serve.ts)').toMatch(/text\/html/);
+    expect(html).toContain('<div id="root">');
+    const shared = await fetch(`${stack.url}/t/some-share-token`);
+    expect(shared.status).toBe(200);
+    expect(await shared.text()).toBe(html);
+    const api = await fetch(`${stack.url}/api/v1/no-such-route`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: 'not_found' });
+    expect(await (await fetch(`${stack.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    // The test built the page before the server started: the server found it fresh.
+    expect(stack.booking.output.join('\n')).not.toContain('building the customer booking page');
+  });
+
+  it('books a seat on a phone and shows the ticket with its QR, validity and PNG', async () => {
+    const page = await open({ locale: 'en-US', device: PHONE });
+    const orderKeys: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/orders')) orderKeys.push(r.headers()['idempotency-key'] ?? '');
+    });
+
+    await page.goto(`${stack.url}/`);
+    const card = page.locator('.show-card', { hasText: SHOW });
+    await card.waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toBe("What's on");
+    await expect(page.locator('.day__heading').first().textContent()).resolves.toBe('Today');
+    await shot(page, 'phone-shows');
+
+    // The seat map by keyboard: the map is one tab stop; arrows move, Space picks.
+    await card.getByRole('link', { name: 'Choose seats' }).click();
+    await page.locator('.seat--free').first().waitFor();
+    await page.locator('.seat[tabindex="0"]').focus();
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'Space']) await page.keyboard.press(key);
+    const picked = page.locator('.seat[aria-pressed="true"]');
+    await expect(picked.getAttribute('data-seat')).resolves.toBe('E6');
+    await expect(picked.getAttribute('aria-label')).resolves.toBe('Row E, seat 6, selected');
+    await expect(page.locator('.selection-bar').textContent()).resolves.toContain('1 seat');
+    await page.mouse.move(0, 0); // no hover left over from the tap
+    await shot(page, 'phone-seats');
+
+    // Review, sign up on the way, and pay.
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'Sign in to book' }).click();
+    await page.getByRole('button', { name: 'New here? Create an account' }).click();
+    await page.getByLabel('E-mail').fill(`web-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.locator('form').getByRole('button', { name: 'Create account' }).click();
+    const pay = page.getByRole('button', { name: 'Pay ¥45.00 (demo)' });
+    await pay.waitFor();
+    await pay.click();
+
+    await page.locator('.ticket').waitFor({ timeout: 20_000 });
+    await expect(page.locator('h1').textContent()).resolves.toBe("You're all set!");
+    expect(orderKeys).toHaveLength(1);
+    expect(orderKeys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+    session = (await page.evaluate(() => localStorage.getItem('gatepost.session'))) ?? '';
+    const res = await fetch(`${stack.url}/api/v1/orders`, { headers: { authorization: `Bearer ${session}` } });
+    const { orders } = (await res.json()) as { orders: Order[] };
+    expect(orders).toHaveLength(1);
+    order = orders[0]!;
+    const ticket = order.tickets[0]!;
+    expect(ticket.seat).toBe('E6');
+
+    // The validity period in words, with the exact instants behind it.
+    const validity = page.locator(`[data-ticket="${ticket.ticketId}"] [data-testid="validity"]`);
+    const text = squash(await validity.textContent());
+    const day = { weekday: 'short', month: 'short', day: 'numeric' } as const;
+    const clock = { hour: 'numeric', minute: '2-digit' } as const;
+    expect(text).toMatch(/^Valid from .+ until .+$/);
+    expect(text).toContain(fmt('en-US', ticket.validFrom, { ...day, ...clock }));
+    expect(text).toContain(fmt('en-US', ticket.validUntil, clock));
+    const instants = await validity.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
+    expect(instants).toEqual([new Date(ticket.validFrom * 1000).toISOString(), new Date(ticket.validUntil * 1000).toISOString()]);
+    const facts = squash(await page.locator(`[data-ticket="${ticket.ticketId}"]`).textContent());
+    for (const fact of [SHOW, 'Demo Cinema', 'Hall 1', 'E6']) expect(facts).toContain(fact);
+
+    expect(await qrLoaded(page, ticket.ticketId)).toBeGreaterThan(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ticket (PNG)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.png$/);
+    const png = await readFile((await download.path())!);
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(png.length).toBeGreaterThan(2000);
+    await shot(page, 'phone-ticket');
+  }, 90_000);
+
+  it('shares the ticket by link, and the link stops working when revoked', async () => {
+    const ticket = order.tickets[0]!;
+    const owner = await open({ locale: 'en-US', device: PHONE, signedIn: true });
+    await owner.goto(`${stack.url}/orders/${order.orderId}`);
+    await owner.getByRole('button', { name: 'Share' }).click();
+    const link = await owner.getByLabel('Anyone with this link can see the ticket:').inputValue();
+    expect(link).toMatch(/\/t\/[A-Za-z0-9_-]{16,}$/);
+
+    const friend = await open({ locale: 'en-US', device: PHONE });
+    await friend.goto(link);
+    await friend.locator('.ticket').waitFor();
+    expect(squash(await friend.locator('[data-testid="validity"]').textContent())).toMatch(/^Valid from .+ until .+$/);
+    expect(await qrLoaded(friend, ticket.ticketId)).toBeGreaterThan(0);
+    await shot(friend, 'phone-shared');
+
+    await owner.getByRole('button', { name: 'Stop sharing' }).click();
+    await owner.getByText('Sharing stopped').waitFor();
+    await friend.reload();
+    await friend.getByText("This share link doesn't work any more.").waitFor();
+    expect(await friend.locator('.ticket').count()).toBe(0);
+  }, 60_000);
+
+  it('lists the ticket under My tickets, and the reminders page never shows a raw error', async () => {
+    const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
+    await page.goto(`${stack.url}/tickets`);
+    const row = page.locator('.ticket-row', { hasText: SHOW });
+    await row.waitFor();
+    expect(squash(await row.textContent())).toContain('E6');
+
+    await page.goto(`${stack.url}/reminders`);
+    await page.locator('#inbox-title ~ :is(.notice, .empty, .inbox)').waitFor();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('form .notice').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.locator('body').textContent()).not.toMatch(/"error"|not_found|\{/);
+  }, 60_000);
+
+  it('reads in Chinese with a zh-CN browser: 有效期 … 至 …', async () => {
+    const ticket = order.tickets[0]!;
+    const page = await open({ locale: 'zh-CN', device: PHONE, signedIn: true });
+    await page.goto(`${stack.url}/orders/${order.orderId}`);
+    await page.locator('.ticket').waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toBe('购票成功！');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    const text = squash(await page.locator('[data-testid="validity"]').textContent());
+    expect(text).toMatch(/^有效期 .+ 至 .+$/);
+    expect(text).toContain(fmt('zh-CN', ticket.validUntil, { hour: '2-digit', minute: '2-digit' }));
+    expect(await qrLoaded(page, ticket.ticketId)).toBeGreaterThan(0);
+    await expect(page.getByRole('button', { name: '下载电子票（PNG）' }).isVisible()).resolves.toBe(true);
+    await shot(page, 'zh-phone-ticket');
+
+    await page.goto(`${stack.url}/`);
+    await page.locator('.show-card').first().waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toBe('正在热映');
+    await shot(page, 'zh-phone-shows');
+
+    // The switch overrides the browser's language, and is remembered.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe("What's on");
+    await page.reload();
+    await expect(page.locator('h1').textContent()).resolves.toBe("What's on");
+  }, 60_000);
+
+  it('looks right on a desktop: show list, seat map, ticket', async () => {
+    const page = await open({ locale: 'en-US', device: DESKTOP, signedIn: true });
+    await page.goto(`${stack.url}/`);
+    await page.locator('.show-card').first().waitFor();
+    await shot(page, 'desktop-shows');
+
+    await page.goto(`${stack.url}/shows/${stack.providerId}/demo-2?seats=F7,F8`);
+    await page.locator('.seat-grid .seat--selected').first().waitFor();
+    expect(await page.locator('.seat-grid .seat--selected').count()).toBe(2);
+    await shot(page, 'desktop-seats');
+
+    await page.goto(`${stack.url}/orders/${order.orderId}`);
+    await qrLoaded(page, order.tickets[0]!.ticketId);
+    await shot(page, 'desktop-ticket');
+  }, 60_000);
+
+  it('sends the customer back to the map when a seat was sold meanwhile, nothing charged', async () => {
+    const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
+    await page.goto(`${stack.url}/shows/${stack.providerId}/demo-1?seats=A1&pay=1`);
+    const pay = page.getByRole('button', { name: 'Pay ¥45.00 (demo)' });
+    await pay.waitFor();
+    // Someone else is quicker.
+    const rival = await fetch(`${stack.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ providerId: stack.providerId, showId: 'demo-1', seats: ['A1'], payment: { method: 'demo' } }),
+    });
+    expect(rival.status).toBe(201);
+    await pay.click();
+    await page.getByText('Sorry, one of your seats was just taken by someone else.').waitFor();
+    await page.locator('[data-seat="A1"].seat--sold').waitFor();
+    expect(await page.locator('.seat-grid .seat--selected').count()).toBe(0);
+    await expect(page.getByRole('button', { name: 'Continue' }).isDisabled()).resolves.toBe(true);
+  }, 30_000);
+
+  it('explains a wrong password in words, not as a raw error', async () => {
+    const page = await open({ locale: 'en-US', device: PHONE });
+    await page.goto(`${stack.url}/signin`);
+    await page.getByLabel('E-mail').fill('nobody@example.com');
+    await page.getByLabel('Password').fill('not the password');
+    await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').locator('.notice__body').textContent()).resolves.toBe('The e-mail address or the password is wrong.');
+  }, 30_000);
+
+  it('names a cinema that does not answer in a gentle notice, and still lists the others', async () => {
+    await stack.registerProvider('Riverside Screens', 'http://127.0.0.1:9');
+    const page = await open({ locale: 'en-US', device: PHONE });
+    await page.goto(`${stack.url}/`);
+    await page.getByText("Showtimes from Riverside Screens can't be loaded right now.").waitFor();
+    expect(await page.locator('.show-card').count()).toBe(3);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+});
