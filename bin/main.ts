@@ -3,6 +3,8 @@
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
   provider: { summary: 'verification server (one per venue)', load: () => import('./provider.js') },
   booking: { summary: 'booking server and the customer page', load: () => import('./booking.js') },
+  station: { summary: 'gate station (Electron, or web-kiosk with --web)', load: () => import('./station.js') },
+  demo: { summary: 'every part on SQLite, with demo data (npm start)', load: () => import('./demo.js') },
   scanners: { summary: 'list scanners, listen to one, decode a QR image', load: () => import('./scanners.js') },
   relay: { summary: 'pulse a turnstile relay', load: () => import('./relay.js') },
 };

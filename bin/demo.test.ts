@@ -1,0 +1,57 @@
+// `gatepost demo --headless` (what `npm start` runs, without a window): every
+// part comes up, demo.json says where, the saved tickets are real PNGs, and a
+// ticket scanned at the demo station's gate is admitted once.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, expect, it } from 'vitest';
+import { GATEPOST_BIN, REPO_ROOT } from '../server/common/testing/processes.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gp-demo-'));
+const child = spawn(process.execPath, [GATEPOST_BIN, 'demo', '--headless', '--data', dir, '--booking-port', '0', '--provider-port', '0', '--station-port', '0'], {
+  cwd: REPO_ROOT,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+const output: string[] = [];
+createInterface({ input: child.stderr }).on('line', (l) => output.push(l));
+
+afterAll(async () => {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('runs every part and admits a demo ticket once at the demo gate', { timeout: 120_000 }, async () => {
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      output.push(l);
+      if (l.startsWith('Gatepost demo is running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output.join('\n')}`)));
+  });
+  const demo = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'));
+  expect(demo).toMatchObject({ bookingUrl: expect.stringMatching(/^http/), providerUrl: expect.stringMatching(/^http/), providerId: expect.any(String) });
+  expect(demo.tickets).toHaveLength(2);
+  for (const t of demo.tickets) {
+    expect(readFileSync(t.image).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(t.payload).toMatch(/^GP1:/);
+  }
+  expect((await fetch(demo.station.url)).headers.get('content-type')).toContain('text/html');
+
+  const scan = (scanId: string) =>
+    fetch(`${demo.bookingUrl}/api/v1/station/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.station.token}` },
+      body: JSON.stringify({ payload: demo.tickets[0].payload, providerId: demo.providerId, scanId, source: 'test' }),
+    }).then((r) => r.json());
+  expect(await scan('demo-1')).toMatchObject({ result: 'admitted' });
+  expect(await scan('demo-2')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: demo.station.gate });
+  // Nothing secret reaches the log.
+  const log = output.join('\n');
+  for (const secret of [demo.adminToken, demo.providerSecret, demo.user.password, demo.station.token]) expect(log).not.toContain(secret);
+});

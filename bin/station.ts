@@ -1,0 +1,40 @@
+// gatepost station: the gate station. The Electron app by default; with --web,
+// or where Electron is not installed, the web-kiosk shell on loopback for any
+// Chromium (`chromium --app=URL`).
+import { resolve } from 'node:path';
+import { defaultConfigFile } from '../main/core/paths.js';
+import { StationCore } from '../main/core/station.js';
+import { electronBinary, electronProblem, launchElectron } from '../main/electron/launch.js';
+import { startWebKiosk } from '../main/web-kiosk/server.js';
+import { parseFlags, portFlag } from './options.js';
+import { onShutdown } from './shutdown.js';
+
+export async function run(argv: string[]): Promise<void> {
+  const flags = parseFlags('station', argv, {
+    web: { type: 'boolean', env: 'GATEPOST_STATION_WEB', help: 'serve the web-kiosk shell instead of opening the Electron window' },
+    port: { type: 'string', env: 'GATEPOST_STATION_PORT', default: '7702', help: 'web-kiosk port (loopback only)' },
+    config: { type: 'string', env: 'GATEPOST_STATION_CONFIG', help: 'config file (default: the user data folder)' },
+  });
+  const port = portFlag(flags.port);
+  const configFile = resolve(flags.config ?? defaultConfigFile());
+
+  if (!flags.web) {
+    const binary = electronBinary();
+    if (binary) {
+      const code = await launchElectron(binary, configFile);
+      process.exit(code);
+    }
+    console.error(`gatepost station: ${electronProblem()}; starting the web-kiosk shell instead`);
+  }
+
+  const core = new StationCore({ configFile });
+  await core.start();
+  const kiosk = await startWebKiosk({ core, port });
+  core.log.info({ url: kiosk.url, config: configFile }, `station ready at ${kiosk.url}`);
+  const kioskFlag = core.config.current.kiosk ? ' --kiosk' : '';
+  console.error(`gatepost station: open the screen with  chromium --app=${kiosk.url} --autoplay-policy=no-user-gesture-required${kioskFlag}`);
+  onShutdown(async () => {
+    await kiosk.close();
+    await core.close();
+  });
+}

@@ -1,0 +1,264 @@
+// The one bridge between the station core and its screen: every command the
+// renderer may invoke and every event the core pushes, channel → signature.
+// The Electron preload, the Electron main process, the web-kiosk shell and the
+// renderer all type themselves from this map (the pattern of GitHub Desktop's
+// ipc-shared.ts), so a channel cannot drift between the two shells.
+// Types and constant channel lists only: the renderer and the sandboxed preload
+// import it, so it must not pull in Node or zod.
+import type { RejectionReason } from '../../protocol/reasons.js';
+
+/** Why a ticket was turned away: the server's reasons, plus the station's own "could not ask anyone". */
+export type DenyReason = RejectionReason | 'cannot_verify';
+export type Language = 'zh-CN' | 'en' | 'system';
+export type OfflinePolicy = 'deny' | 'signed';
+export type Connectivity = 'online' | 'offline' | 'unknown';
+
+export interface TicketView {
+  title?: string;
+  venue?: string;
+  hall?: string;
+  seat?: string;
+  /** epoch seconds */
+  startsAt?: number;
+}
+
+export interface VerdictView {
+  /** the scanId: unique per scan */
+  id: string;
+  kind: 'admit' | 'deny';
+  reason?: DenyReason;
+  /** decided by this station from its offline bundle, not by the server */
+  offline: boolean;
+  ticket?: TicketView;
+  /** already used: when and where (epoch seconds) */
+  redeemedAt?: number;
+  redeemedGate?: string;
+  /** from the ticket itself, when it carries them (epoch seconds): "opens at …", "expired at …" */
+  validFrom?: number;
+  validUntil?: number;
+  /** which reader it came from: 'wedge', 'serial:/dev/ttyACM0', 'camera', … */
+  source: string;
+  /** epoch ms, high resolution, when the scan entered the core: the page measures scan → paint from it */
+  enteredAt: number;
+  /** how long the page shows it before going back to ready */
+  holdMs: number;
+}
+
+export interface RecentScan {
+  id: string;
+  /** epoch ms */
+  at: number;
+  kind: 'admit' | 'deny';
+  reason?: DenyReason;
+  offline: boolean;
+  seat?: string;
+  title?: string;
+  source: string;
+}
+
+export interface Counters {
+  admitted: number;
+  denied: number;
+  /** epoch ms when the counters were last reset */
+  since: number;
+}
+
+export interface SourceStatusView {
+  name: string;
+  kind: 'wedge' | 'serial' | 'hid' | 'camera';
+  state: 'connected' | 'disconnected' | 'error';
+  detail: string;
+}
+
+/** An offline admission the server later found was not good (redeemed elsewhere, revoked…). */
+export interface ConflictView {
+  scanId: string;
+  /** epoch ms of the offline admission */
+  at: number;
+  reason: DenyReason;
+  ticket?: TicketView;
+  redeemedAt?: number;
+  redeemedGate?: string;
+}
+
+/** What the screen knows at any time. Never carries the station token or the PIN: only "enrolled". */
+export interface StationState {
+  enrolled: boolean;
+  gate: string;
+  providerId: string;
+  serverUrl: string;
+  connectivity: Connectivity;
+  offlinePolicy: OfflinePolicy;
+  language: Language;
+  kiosk: boolean;
+  holdMs: number;
+  pinSet: boolean;
+  counters: Counters;
+  /** newest first; the core keeps 200, the screen gets the latest few */
+  recent: RecentScan[];
+  sources: SourceStatusView[];
+  relay: { name: string; state: 'ready' | 'error' | 'idle'; detail: string };
+  /** the renderer-side sources the core wants running */
+  wedge: WedgeSettingsView;
+  camera: { enabled: boolean; deviceId: string | null };
+  conflicts: ConflictView[];
+  /** offline admissions not yet uploaded */
+  journalPending: number;
+  /** epoch s of the last complete offline bundle; null when there is none (policy `signed` cannot admit) */
+  offlineBundleAt: number | null;
+}
+
+export interface WedgeSettingsView {
+  enabled: boolean;
+  maxAvgGapMs: number;
+  minLength: number;
+}
+
+export interface SerialSourceSetting {
+  path: string;
+  baudRate: number;
+  framing: string;
+}
+
+export interface HidSourceSetting {
+  /** VID:PID in hex, or a device path */
+  device: string;
+}
+
+export type RelaySetting =
+  | { kind: 'none'; pulseMs: number }
+  | { kind: 'lcus'; path: string; channel: number; baudRate: number; pulseMs: number }
+  | { kind: 'serial-command'; path: string; baudRate: number; on: string; off: string; pulseMs: number }
+  | { kind: 'dcttech'; channel: number; pulseMs: number };
+
+/** The settings screen's view of the config: every editable value, and only "enrolled" of the secrets. */
+export interface SettingsView {
+  serverUrl: string;
+  providerId: string;
+  gate: string;
+  enrolled: boolean;
+  stationId: string | null;
+  wedge: WedgeSettingsView;
+  serial: SerialSourceSetting[];
+  hid: HidSourceSetting[];
+  camera: { enabled: boolean; deviceId: string | null };
+  relay: RelaySetting;
+  offlinePolicy: OfflinePolicy;
+  holdMs: number;
+  language: Language;
+  kiosk: boolean;
+  pinSet: boolean;
+}
+
+/** What the settings screen may change in one save; enrollment and the PIN have their own commands. */
+export type SettingsPatch = Partial<Omit<SettingsView, 'enrolled' | 'stationId' | 'pinSet'>>;
+
+export interface FieldError {
+  /** dotted path of the field, e.g. 'serverUrl', 'serial.0.path' */
+  field: string;
+  message: string;
+}
+
+export type SettingsResult = { ok: true; settings: SettingsView } | { ok: false; errors: FieldError[] };
+export type UnlockResult = { ok: true; settings: SettingsView } | { ok: false; message: string; retryAfterMs?: number };
+
+/** A scan read by a renderer-side source: the keyboard wedge, the camera, or a code typed by hand. */
+export interface SubmittedScan {
+  text: string;
+  symbology: string;
+  source: 'wedge' | 'camera' | 'keyboard';
+}
+
+export interface DeviceLists {
+  serial: { path: string; label: string }[];
+  hid: { id: string; path: string | null; label: string; hidPos: boolean }[];
+  /** why a list is empty when it failed (no permission, no native module) */
+  problems: string[];
+}
+
+export interface Notice {
+  level: 'info' | 'warn' | 'error';
+  /** a message key the renderer translates, with its parameters */
+  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'conflict' | 'journal_uploaded' | 'settings_saved';
+  params?: Record<string, string | number>;
+}
+
+/** Commands: channel → (argument) => result. Every command takes at most one argument. */
+export type BridgeCommands = {
+  'station:state': () => StationState;
+  'scan:submit': (scan: SubmittedScan) => { accepted: boolean };
+  'source:status': (status: SourceStatusView) => void;
+  'conflicts:dismiss': (arg: { scanId: string | null }) => void;
+  'counters:reset': () => void;
+  'settings:unlock': (arg: { pin: string }) => UnlockResult;
+  'settings:lock': () => void;
+  'settings:get': () => SettingsResult;
+  'settings:save': (patch: SettingsPatch) => SettingsResult;
+  'settings:enroll': (arg: { code: string; serverUrl?: string }) => SettingsResult;
+  'settings:set-pin': (arg: { pin: string }) => SettingsResult;
+  'devices:list': () => DeviceLists;
+};
+
+/** Events the core pushes: channel → (payload) => void. */
+export type BridgeEvents = {
+  state: (state: StationState) => void;
+  /** a scan was taken in and is being checked: the page may show "checking" */
+  scan: (scan: { id: string; source: string; enteredAt: number }) => void;
+  verdict: (verdict: VerdictView) => void;
+  notice: (notice: Notice) => void;
+};
+
+export type CommandChannel = keyof BridgeCommands;
+export type EventChannel = keyof BridgeEvents;
+export type CommandArg<C extends CommandChannel> = Parameters<BridgeCommands[C]> extends [infer A] ? A : undefined;
+export type CommandResult<C extends CommandChannel> = ReturnType<BridgeCommands[C]>;
+export type EventPayload<E extends EventChannel> = Parameters<BridgeEvents[E]>[0];
+
+// Runtime lists for the shells that must refuse anything else (the preload, the
+// WebSocket). `satisfies Record<…>` makes the compiler check they name every channel.
+const commandChannels = {
+  'station:state': true,
+  'scan:submit': true,
+  'source:status': true,
+  'conflicts:dismiss': true,
+  'counters:reset': true,
+  'settings:unlock': true,
+  'settings:lock': true,
+  'settings:get': true,
+  'settings:save': true,
+  'settings:enroll': true,
+  'settings:set-pin': true,
+  'devices:list': true,
+} as const satisfies Record<CommandChannel, true>;
+const eventChannels = { state: true, scan: true, verdict: true, notice: true } as const satisfies Record<EventChannel, true>;
+
+export const COMMAND_CHANNELS = Object.keys(commandChannels) as CommandChannel[];
+export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
+
+export function isCommandChannel(name: unknown): name is CommandChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandChannels, name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventChannels, name);
+}
+
+/** What the renderer holds, whichever shell it runs in. */
+export interface StationBridge {
+  invoke<C extends CommandChannel>(channel: C, ...arg: CommandArg<C> extends undefined ? [] : [CommandArg<C>]): Promise<CommandResult<C>>;
+  /** Subscribes; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The Electron preload's name for the bridge on `window`. */
+export const ELECTRON_BRIDGE_KEY = 'gatepostBridge';
+
+/** IPC channel names the Electron shell uses: commands go one per channel, events all on this one. */
+export const ELECTRON_EVENT_CHANNEL = 'gatepost:event';
+export const electronCommandChannel = (c: CommandChannel): string => `gatepost:${c}`;
+
+/** The web-kiosk shell's WebSocket path and frames. */
+export const WEB_BRIDGE_PATH = '/bridge';
+export type WebRequestFrame = { id: number; channel: CommandChannel; arg?: unknown };
+export type WebReplyFrame = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+export type WebEventFrame = { event: EventChannel; payload: unknown };

@@ -1,0 +1,33 @@
+// The same ticket read twice within the hold window counts once: a camera still
+// seeing it, a gun that double-fires, or the serial gun and the camera both
+// reading it. Keyed by the ticket's code when the text is a ticket, so a GP1
+// text and its bare code are one ticket too.
+import { parseScanText } from '../../protocol/gp1.js';
+
+export function dedupeKey(text: string): string {
+  const parsed = parseScanText(text);
+  if (parsed.kind === 'code') return parsed.code;
+  if (parsed.kind === 'gp1') return parsed.decoded.body.code;
+  return text.trim();
+}
+
+export class Deduper {
+  private readonly seen = new Map<string, number>();
+
+  /** True when this key should be handled; false when it was accepted less than `windowMs` ago. */
+  accept(key: string, now: number, windowMs: number): boolean {
+    const last = this.seen.get(key);
+    if (last !== undefined && now - last < windowMs) return false;
+    this.seen.set(key, now);
+    if (this.seen.size > 256) this.prune(now, windowMs);
+    return true;
+  }
+
+  clear(): void {
+    this.seen.clear();
+  }
+
+  private prune(now: number, windowMs: number): void {
+    for (const [k, t] of this.seen) if (now - t >= windowMs) this.seen.delete(k);
+  }
+}

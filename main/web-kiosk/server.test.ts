@@ -1,0 +1,101 @@
+// The web-kiosk shell's guard rails, over real HTTP and WebSocket: loopback
+// only, Host names checked (DNS rebinding), WebSockets from other origins
+// refused, every frame checked before it reaches the core.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { StationCore } from '../core/station.js';
+import { startWebKiosk, type WebKiosk } from './server.js';
+
+let dir: string;
+let core: StationCore;
+let kiosk: WebKiosk;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gp-kiosk-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>station</title>');
+  core = new StationCore({ configFile: join(dir, 'config.json'), log: pino({ level: 'silent' }) });
+  await core.start();
+  kiosk = await startWebKiosk({ core, port: 0, rendererDir: dir });
+});
+afterAll(async () => {
+  await kiosk.close();
+  await core.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function get(host: string): Promise<{ status: number; csp: string | undefined }> {
+  const { port } = new URL(kiosk.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, csp: res.headers['content-security-policy'] as string | undefined });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function open(origin: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${kiosk.url.replace('http', 'ws')}/bridge`, { origin });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, frame: unknown): Promise<{ id: number; ok: boolean; value?: unknown; error?: string }> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const msg = JSON.parse(String(data)) as { id?: number; ok: boolean };
+      if (msg.id === undefined) return;
+      ws.off('message', onMessage);
+      resolve(msg as { id: number; ok: boolean });
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  });
+}
+
+describe('web-kiosk shell', () => {
+  it('serves the screen with a strict CSP to loopback names only', async () => {
+    const { port } = new URL(kiosk.url);
+    const ok = await get(`127.0.0.1:${port}`);
+    expect(ok.status).toBe(200);
+    expect(ok.csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect((await get(`localhost:${port}`)).status).toBe(200);
+    expect((await get(`evil.example:${port}`)).status).toBe(421);
+  });
+
+  it('refuses to listen beyond loopback', async () => {
+    await expect(startWebKiosk({ core, port: 0, host: '0.0.0.0', rendererDir: dir })).rejects.toThrow(/loopback/);
+  });
+
+  it('refuses a WebSocket opened by a page of another origin', async () => {
+    await expect(open('http://evil.example')).rejects.toThrow(/403/);
+  });
+
+  it('answers bridge commands, and refuses unknown channels and bad arguments', async () => {
+    const ws = await open(kiosk.url);
+    const state = await call(ws, { id: 1, channel: 'station:state' });
+    expect(state).toMatchObject({ id: 1, ok: true, value: { enrolled: false } });
+    expect(await call(ws, { id: 2, channel: 'fs:read', arg: '/etc/passwd' })).toMatchObject({ id: 2, ok: false, error: expect.stringMatching(/unknown command/) });
+    expect(await call(ws, { id: 3, channel: 'scan:submit', arg: { text: 'x', symbology: 'qr', source: 'serial' } })).toMatchObject({ ok: false });
+    expect(await call(ws, { id: 4, channel: 'settings:save', arg: { enrollment: { token: 'x' } } })).toMatchObject({ ok: false });
+    ws.close();
+  });
+
+  it('closes a connection that sends something that is not a frame, and lives on', async () => {
+    const ws = await open(kiosk.url);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('{not json');
+    expect(await closed).toBe(1003);
+    const again = await open(kiosk.url);
+    expect(await call(again, { id: 1, channel: 'station:state' })).toMatchObject({ ok: true });
+    again.close();
+  });
+});

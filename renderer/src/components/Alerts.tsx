@@ -1,0 +1,38 @@
+// Things the attendant must see but that are not a verdict: offline admissions
+// the server refused (conflicts) stay until dismissed; notices fade by themselves.
+import type { ConflictView } from '../../../main/bridge/contract.js';
+import { formatTime, reasonKey, type Lang, type Translate } from '../i18n.js';
+import type { ShownNotice } from '../use-station.js';
+
+export function Conflicts({ conflicts, t, lang, onDismiss }: { conflicts: ConflictView[]; t: Translate; lang: Lang; onDismiss: (scanId: string | null) => void }) {
+  if (conflicts.length === 0) return null;
+  return (
+    <section className="conflicts" data-testid="conflicts" role="alert">
+      <h2>{t('conflictTitle')}</h2>
+      <ul>
+        {conflicts.slice(0, 3).map((c) => (
+          <li key={c.scanId} data-testid="conflict">
+            {t('conflictLine', { seat: c.ticket?.seat ?? '—', at: formatTime(lang, Math.floor(c.at / 1000)), reason: t(reasonKey(c.reason)) })}
+            {c.redeemedGate ? ` — ${c.redeemedGate}${c.redeemedAt ? `, ${formatTime(lang, c.redeemedAt)}` : ''}` : ''}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button" onClick={() => onDismiss(null)}>
+        {t('dismiss')}
+      </button>
+    </section>
+  );
+}
+
+export function Notices({ notices, t }: { notices: ShownNotice[]; t: Translate }) {
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices" aria-live="polite">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice notice-${n.level}`} data-testid="notice" data-key={n.key}>
+          {t(`notice.${n.key}`, n.params)}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// The full-screen verdict: green ADMIT with the seat first (it is what the
+// attendant checks against the person), or red DENY with the reason in words
+// and where and when it applies. The verdict word is 20% of the screen height.
+import type { VerdictView } from '../../../main/bridge/contract.js';
+import { formatTime, reasonKey, type Lang, type Translate } from '../i18n.js';
+
+export function VerdictScreen({ verdict, t, lang }: { verdict: VerdictView; t: Translate; lang: Lang }) {
+  const ticket = verdict.ticket;
+  const admit = verdict.kind === 'admit';
+  return (
+    <section
+      className={`verdict ${admit ? 'verdict-admit' : 'verdict-deny'}`}
+      data-testid="verdict"
+      data-kind={verdict.kind}
+      data-reason={verdict.reason ?? ''}
+      data-offline={verdict.offline ? 'yes' : 'no'}
+      role="alert"
+    >
+      <div className="verdict-word">
+        <svg className="verdict-icon" viewBox="0 0 100 100" aria-hidden="true">
+          <path d={admit ? 'M12 54 L40 82 L90 22' : 'M18 18 L82 82 M82 18 L18 82'} fill="none" stroke="currentColor" strokeWidth="16" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+        {t(admit ? 'admit' : 'deny')}
+      </div>
+      {admit ? (
+        <>
+          {ticket?.seat && (
+            <div className="verdict-seat" data-testid="verdict-seat">
+              <span className="verdict-label">{t('seat')}</span> {ticket.seat}
+            </div>
+          )}
+          <div className="verdict-line">{[ticket?.hall, ticket?.title].filter(Boolean).join(' · ')}</div>
+          {ticket?.startsAt !== undefined && (
+            <div className="verdict-sub">
+              {t('starts')} {formatTime(lang, ticket.startsAt)}
+            </div>
+          )}
+        </>
+      ) : (
+        <>
+          <div className="verdict-reason" data-testid="verdict-reason">
+            {t(reasonKey(verdict.reason))}
+          </div>
+          <div className="verdict-line" data-testid="verdict-detail">
+            {denyDetail(verdict, t, lang)}
+          </div>
+          {ticket && (ticket.seat || ticket.title) && (
+            <div className="verdict-sub">{[ticket.seat && `${t('seat')} ${ticket.seat}`, ticket.hall, ticket.title].filter(Boolean).join(' · ')}</div>
+          )}
+        </>
+      )}
+      {verdict.offline && verdict.reason !== 'cannot_verify' && <div className="verdict-offline">{t('offlineDecision')}</div>}
+      {/* Changes with every scan, so two ADMITs in a row read as two (no animation: it costs frames). */}
+      <div className="verdict-time">{new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(verdict.enteredAt)}</div>
+    </section>
+  );
+}
+
+function denyDetail(v: VerdictView, t: Translate, lang: Lang): string {
+  switch (v.reason) {
+    case 'already_redeemed':
+      if (v.redeemedAt === undefined) return v.redeemedGate ? t('detail.usedAtGate', { gate: v.redeemedGate }) : '';
+      return v.redeemedGate
+        ? t('detail.used', { gate: v.redeemedGate, at: formatTime(lang, v.redeemedAt) })
+        : t('detail.usedNoGate', { at: formatTime(lang, v.redeemedAt) });
+    case 'expired':
+      return v.validUntil !== undefined ? t('detail.expired', { at: formatTime(lang, v.validUntil) }) : '';
+    case 'not_yet_valid':
+      return v.validFrom !== undefined ? t('detail.opens', { at: formatTime(lang, v.validFrom) }) : '';
+    case 'wrong_provider':
+      return v.ticket?.venue ? t('detail.wrongVenue', { venue: v.ticket.venue }) : '';
+    case 'revoked':
+      return t('detail.revoked');
+    case 'rate_limited':
+      return t('detail.rateLimited');
+    case 'malformed':
+    case 'bad_signature':
+    case 'unknown_code':
+      return t('detail.badTicket');
+    default:
+      return t('detail.cannotVerify');
+  }
+}

@@ -1,0 +1,121 @@
+// The scan verifier's policies end to end against a stand-in server: online
+// verdicts, `deny` and `signed` when the provider is down, the journal on disk
+// before ADMIT, upload with the admitting scan's scanId, and conflicts.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JournalEntry } from './journal.js';
+import { startFakeBooking, type FakeBooking } from './testing/fake-booking.js';
+import { bundleWith, platformKey, ticket } from './testing/tickets.js';
+import { ScanVerifier, type Connectivity } from './verifier.js';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const key = platformKey(1);
+
+let fake: FakeBooking;
+let dir: string;
+let verifier: ScanVerifier;
+let conflicts: JournalEntry[];
+let connectivity: Connectivity[];
+
+beforeEach(async () => {
+  fake = await startFakeBooking();
+  fake.bundle = bundleWith(key);
+  dir = mkdtempSync(join(tmpdir(), 'gp-verifier-'));
+  conflicts = [];
+  connectivity = [];
+  verifier = new ScanVerifier({
+    dataDir: dir,
+    log: silent,
+    journalRetryMs: 60_000,
+    onConflicts: (c) => conflicts.push(...c),
+    onConnectivity: (c) => connectivity.push(c),
+  });
+});
+afterEach(async () => {
+  await verifier.close();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function configure(policy: 'deny' | 'signed') {
+  verifier.configure({ serverUrl: fake.url, token: 'st_test', providerId: 'prv_test', gate: 'Gate T', policy, timeoutMs: 500 });
+}
+
+describe('ScanVerifier', () => {
+  it('shows the server verdict online', async () => {
+    configure('deny');
+    const d = await verifier.verify(ticket(key).text, 'serial');
+    expect(d).toMatchObject({ kind: 'admit', offline: false, ticket: { seat: 'A1' } });
+    expect(verifier.state).toBe('online');
+  });
+
+  it('refuses locally what is not a ticket, without asking', async () => {
+    configure('deny');
+    expect(await verifier.verify('not a ticket', 'keyboard')).toMatchObject({ kind: 'deny', reason: 'malformed' });
+    expect(fake.seen.filter((r) => r.path.endsWith('/scan'))).toHaveLength(0);
+  });
+
+  it('policy deny: provider down is a red "cannot verify"', async () => {
+    configure('deny');
+    fake.script.push('provider-down');
+    expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'deny', reason: 'cannot_verify', offline: true });
+    expect(verifier.state).toBe('offline');
+  });
+
+  it('policy signed: admits once offline, journals durably, uploads with the same scanId, then goes online', async () => {
+    configure('signed');
+    expect(await verifier.refreshBundle()).toBe(true);
+    const t = ticket(key);
+    fake.script.push('provider-down', 'provider-down');
+    const first = await verifier.verify(t.text, 'serial');
+    expect(first).toMatchObject({ kind: 'admit', offline: true, ticket: { seat: 'B7' } });
+    // On disk before the verdict was returned.
+    const onDisk = JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as { entries: JournalEntry[] };
+    expect(onDisk.entries).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
+    // Again, still offline: refused as used here. Also online (before upload): the server is not asked.
+    expect(await verifier.verify(t.text, 'camera')).toMatchObject({ kind: 'deny', reason: 'already_redeemed', redeemedGate: 'Gate T' });
+    const scansBefore = fake.seen.filter((r) => r.path.endsWith('/scan')).length;
+    expect(await verifier.verify(t.text, 'camera')).toMatchObject({ kind: 'deny', reason: 'already_redeemed' });
+    expect(fake.seen.filter((r) => r.path.endsWith('/scan')).length).toBe(scansBefore);
+
+    await verifier.uploadJournal();
+    const upload = fake.seen.find((r) => r.path === '/api/v1/station/journal');
+    expect(upload?.body).toEqual({ redemptions: [{ payload: t.text, scanId: first.scanId, at: expect.any(Number) }] });
+    expect(verifier.journal.pending()).toHaveLength(0);
+    expect(connectivity.at(-1)).toBe('online');
+    expect(conflicts).toHaveLength(0);
+  });
+
+  it('keeps the journal while the provider is down and shows conflicts when it is back', async () => {
+    configure('signed');
+    await verifier.refreshBundle();
+    fake.script.push('hang');
+    const t = ticket(key);
+    expect(await verifier.verify(t.text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+    fake.journalUp = false;
+    await verifier.uploadJournal();
+    expect(verifier.journal.pending()).toHaveLength(1);
+    fake.journalUp = true;
+    fake.journalVerdict = () => ({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'North', redeemedAt: 1_800_000_000 });
+    await verifier.uploadJournal();
+    expect(conflicts).toMatchObject([{ code: t.body.code, state: 'conflict', result: { redeemedGate: 'North' } }]);
+  });
+
+  it('asks again with the same scanId after a scan that got no answer', async () => {
+    configure('deny');
+    const t = ticket(key);
+    fake.script.push('hang');
+    const first = await verifier.verify(t.text, 'serial');
+    const second = await verifier.verify(t.text, 'serial');
+    expect(second.scanId).toBe(first.scanId);
+    const third = await verifier.verify(t.text, 'serial');
+    expect(third.scanId).not.toBe(first.scanId);
+  });
+
+  it('a refused token is a problem, not offline', async () => {
+    verifier.configure({ serverUrl: fake.url, token: 'st_revoked', providerId: 'prv_test', gate: 'G', policy: 'signed', timeoutMs: 500 });
+    expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'deny', reason: 'cannot_verify', offline: false });
+  });
+});

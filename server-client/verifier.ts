@@ -1,0 +1,270 @@
+// One scan in, one decision out: the server's verdict when it answers within
+// the deadline, else the offline policy (`deny`: cannot verify; `signed`: the
+// local GP1 check against the offline bundle, journaled). Also keeps the offline
+// bundle fresh (every 60 s) and uploads the journal whenever the server answers.
+import { randomUUID } from 'node:crypto';
+import type { ScanVerdict } from '../protocol/booking-api.js';
+import { parseScanText, type Gp1Body } from '../protocol/gp1.js';
+import type { Decision } from './decision.js';
+import { BookingClient, ServerRefused } from './http.js';
+import { Journal, type JournalEntry } from './journal.js';
+import { decideOffline } from './offline-check.js';
+import { OfflineCache } from './offline-cache.js';
+
+export type Connectivity = 'online' | 'offline' | 'unknown';
+
+export interface LogLike {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface VerifierSettings {
+  serverUrl: string;
+  /** null until enrolled */
+  token: string | null;
+  providerId: string;
+  gate: string;
+  policy: 'deny' | 'signed';
+  timeoutMs: number;
+}
+
+export interface VerifierOptions {
+  dataDir: string;
+  log: LogLike;
+  bundleRefreshMs?: number;
+  /** how often a pending journal is offered to the server again */
+  journalRetryMs?: number;
+  /** an older bundle admits no one offline */
+  maxBundleAgeS?: number;
+  /** the first bundle fetch waits this long, so the screen comes up first (ms, default 1000) */
+  startDelayMs?: number;
+  onConnectivity?: (c: Connectivity) => void;
+  onConflicts?: (entries: JournalEntry[]) => void;
+  onJournal?: (pending: number) => void;
+  /** a complete offline bundle has been fetched */
+  onBundle?: (refreshedAt: number) => void;
+  /** the server refused the station itself (token revoked, provider mismatch) */
+  onProblem?: (p: { error: string; message: string }) => void;
+}
+
+/** A scan that got no verdict keeps its scanId for this long: scanned again, it asks with the same one. */
+const UNRESOLVED_MS = 10 * 60_000;
+const JOURNAL_BATCH = 500;
+
+export class ScanVerifier {
+  private settings: VerifierSettings | null = null;
+  private client: BookingClient | null = null;
+  private cache: OfflineCache | null = null;
+  readonly journal: Journal;
+  private connectivity: Connectivity = 'unknown';
+  private readonly unresolved = new Map<string, { scanId: string; at: number }>();
+  private bundleTimer: ReturnType<typeof setInterval> | undefined;
+  private journalTimer: ReturnType<typeof setInterval> | undefined;
+  private refreshing: Promise<boolean> | null = null;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
+  private uploading: Promise<void> | null = null;
+
+  constructor(private readonly options: VerifierOptions) {
+    this.journal = new Journal(Journal.fileIn(options.dataDir), (err) => options.log.error({ err: err.message }, 'journal write failed'));
+  }
+
+  get state(): Connectivity {
+    return this.connectivity;
+  }
+
+  get offlineCache(): OfflineCache | null {
+    return this.cache;
+  }
+
+  /** Applies new settings: a new server or token gets a new client; a new server or provider a new bundle. */
+  configure(next: VerifierSettings): void {
+    const prev = this.settings;
+    this.settings = { ...next };
+    const enrolled = next.serverUrl !== '' && next.token !== null;
+    if (!prev || prev.serverUrl !== next.serverUrl || prev.token !== next.token || prev.timeoutMs !== next.timeoutMs) {
+      this.client?.close();
+      this.client = enrolled ? new BookingClient({ baseUrl: next.serverUrl, token: next.token, timeoutMs: next.timeoutMs }) : null;
+      this.unresolved.clear();
+    }
+    const scope = `${next.serverUrl}|${next.providerId}`;
+    if (!this.cache || this.cache.scope !== scope) {
+      this.cache = new OfflineCache(OfflineCache.fileIn(this.options.dataDir), scope, (err) =>
+        this.options.log.error({ err: err.message }, 'offline bundle write failed'),
+      );
+    }
+    if (!this.bundleTimer) {
+      this.bundleTimer = setInterval(() => void this.refreshBundle(), this.options.bundleRefreshMs ?? 60_000);
+      this.journalTimer = setInterval(() => {
+        if (this.journal.pending().length > 0) void this.uploadJournal();
+      }, this.options.journalRetryMs ?? 5000);
+      this.bundleTimer.unref?.();
+      this.journalTimer.unref?.();
+    }
+    const first = !prev;
+    if (enrolled) {
+      const catchUp = () => {
+        void this.refreshBundle();
+        if (this.journal.pending().length > 0) void this.uploadJournal();
+      };
+      clearTimeout(this.startTimer);
+      if (first) this.startTimer = setTimeout(catchUp, this.options.startDelayMs ?? 1000);
+      else catchUp();
+    } else this.setConnectivity('unknown');
+  }
+
+  async verify(text: string, source: string): Promise<Decision> {
+    const parsed = parseScanText(text);
+    const body = parsed.kind === 'gp1' ? parsed.decoded.body : undefined;
+    const code = parsed.kind === 'code' ? parsed.code : body?.code;
+    const now = Date.now();
+    const prior = code ? this.unresolved.get(code) : undefined;
+    const scanId = prior && now - prior.at < UNRESOLVED_MS ? prior.scanId : randomUUID();
+    const settings = this.settings;
+    const base = { scanId, ...(code ? { code } : {}), ...ticketFields(body) };
+    // The server would say the same; asking costs a round trip and counts towards its guessing limit.
+    if (parsed.kind === 'malformed') return { ...base, kind: 'deny', reason: 'malformed', offline: false, detail: parsed.detail };
+    if (!settings || !this.client) return { ...base, kind: 'deny', reason: 'cannot_verify', offline: false, detail: 'station not enrolled' };
+    // Admitted offline and not yet uploaded: the server cannot know, so it must not be asked.
+    const pending = code ? this.journal.pendingFor(code) : undefined;
+    if (pending) {
+      return { ...base, kind: 'deny', reason: 'already_redeemed', offline: true, redeemedAt: pending.at, redeemedGate: settings.gate, detail: 'admitted here offline' };
+    }
+
+    const outcome = await this.client.scan({ payload: text.trim(), providerId: settings.providerId, scanId, source });
+    if (outcome.kind === 'verdict' && outcome.verdict.reason !== 'provider_unavailable') {
+      if (code) this.unresolved.delete(code);
+      this.setConnectivity('online');
+      if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, Math.floor(now / 1000));
+      if (this.journal.pending().length > 0) void this.uploadJournal();
+      return fromVerdict(outcome.verdict, base);
+    }
+    if (outcome.kind === 'refused') {
+      this.options.log.error({ status: outcome.status, error: outcome.error, message: outcome.message }, 'the server refused the scan request');
+      this.options.onProblem?.({ error: outcome.error, message: outcome.message });
+      return { ...base, kind: 'deny', reason: 'cannot_verify', offline: false, detail: `${outcome.error}: ${outcome.message}` };
+    }
+
+    const why = outcome.kind === 'verdict' ? 'the provider is unavailable' : outcome.detail;
+    this.setConnectivity('offline');
+    if (code) this.unresolved.set(code, { scanId, at: now });
+    if (this.unresolved.size > 1000) this.unresolved.delete(this.unresolved.keys().next().value!);
+    if (settings.policy === 'deny' || !this.cache) {
+      return { ...base, kind: 'deny', reason: 'cannot_verify', offline: true, detail: `offline (${why}), policy deny` };
+    }
+    const nowS = Math.floor(Date.now() / 1000);
+    const local = decideOffline(text, {
+      cache: this.cache,
+      providerId: settings.providerId,
+      gate: settings.gate,
+      nowS,
+      maxBundleAgeS: this.options.maxBundleAgeS ?? 24 * 3600,
+    });
+    if (local.kind === 'deny') {
+      const { kind: _k, body: _b, detail, ...rest } = local;
+      return { ...base, ...rest, kind: 'deny', offline: true, detail: `offline (${why}): ${detail}` };
+    }
+    await this.journal.add({ scanId, payload: text.trim(), code: local.code, at: nowS, ...(local.body.info ? { ticket: local.body.info } : {}) });
+    this.cache.markAdmitted(local.code, scanId, nowS);
+    if (code) this.unresolved.delete(code);
+    this.options.onJournal?.(this.journal.pending().length);
+    this.options.log.info({ scanId, source }, 'admitted offline and journaled');
+    return { ...base, kind: 'admit', offline: true, detail: `offline (${why}): signed ticket checked locally` };
+  }
+
+  /** Fetches the bundle since the cursor, page by page. Resolves true when it is complete. */
+  refreshBundle(): Promise<boolean> {
+    this.refreshing ??= this.fetchBundle().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  uploadJournal(): Promise<void> {
+    this.uploading ??= this.upload().finally(() => (this.uploading = null));
+    return this.uploading;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.startTimer);
+    clearInterval(this.bundleTimer);
+    clearInterval(this.journalTimer);
+    this.bundleTimer = undefined;
+    await Promise.allSettled([this.refreshing, this.uploading]);
+    this.client?.close();
+    await Promise.all([this.journal.flush(), this.cache?.flush()]);
+  }
+
+  private async fetchBundle(): Promise<boolean> {
+    const client = this.client;
+    const cache = this.cache;
+    if (!client || !cache) return false;
+    try {
+      for (let page = 0; page < 50; page++) {
+        const bundle = await client.offlineBundle(cache.cursor);
+        if (client !== this.client || cache !== this.cache) return false;
+        cache.apply(bundle, Math.floor(Date.now() / 1000), !bundle.more);
+        if (!bundle.more) break;
+      }
+      if (this.connectivity === 'unknown') this.setConnectivity('online');
+      if (cache.refreshedAt !== null) this.options.onBundle?.(cache.refreshedAt);
+      return true;
+    } catch (err) {
+      if (err instanceof ServerRefused) {
+        this.options.log.error({ status: err.status, error: err.error }, 'the server refused the offline bundle request');
+        this.options.onProblem?.({ error: err.error, message: err.message });
+      } else {
+        this.options.log.warn({ err: (err as Error).message }, 'offline bundle refresh failed; keeping the last one');
+        this.setConnectivity('offline');
+      }
+      return false;
+    }
+  }
+
+  private async upload(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const pending = this.journal.pending();
+    for (let i = 0; i < pending.length; i += JOURNAL_BATCH) {
+      const batch = pending.slice(i, i + JOURNAL_BATCH);
+      let results: (ScanVerdict & { scanId: string })[];
+      try {
+        results = await client.uploadJournal(batch.map((e) => ({ payload: e.payload, scanId: e.scanId, at: e.at })));
+      } catch (err) {
+        this.options.log.warn({ err: (err as Error).message, pending: pending.length }, 'journal upload failed; will retry');
+        return;
+      }
+      const conflicts = await this.journal.settle(results);
+      if (results.some((r) => r.reason !== 'provider_unavailable')) this.setConnectivity('online');
+      this.options.log.info({ uploaded: batch.length, conflicts: conflicts.length }, 'offline journal uploaded');
+      for (const c of conflicts) {
+        this.options.log.warn(
+          { scanId: c.scanId, at: c.at, reason: c.result?.reason, redeemedGate: c.result?.redeemedGate, redeemedAt: c.result?.redeemedAt },
+          'conflict: a ticket admitted offline was refused by the server',
+        );
+      }
+      if (conflicts.length > 0) this.options.onConflicts?.(conflicts);
+      this.options.onJournal?.(this.journal.pending().length);
+    }
+  }
+
+  private setConnectivity(c: Connectivity): void {
+    if (c === this.connectivity) return;
+    this.connectivity = c;
+    this.options.log.info({ connectivity: c }, c === 'offline' ? 'server not answering: offline policy applies' : `connectivity ${c}`);
+    this.options.onConnectivity?.(c);
+  }
+}
+
+function ticketFields(body: Gp1Body | undefined): Pick<Decision, 'ticket' | 'validFrom' | 'validUntil'> {
+  if (!body) return {};
+  return { ...(body.info ? { ticket: body.info } : {}), validFrom: body.validFrom, validUntil: body.validUntil };
+}
+
+function fromVerdict(v: ScanVerdict, base: Pick<Decision, 'scanId' | 'code' | 'ticket' | 'validFrom' | 'validUntil'>): Decision {
+  const d: Decision = { ...base, kind: v.result === 'admitted' ? 'admit' : 'deny', offline: false };
+  if (v.reason) d.reason = v.reason;
+  // The server's ticket is the provider's record; the QR's own text is only a fallback.
+  if (v.ticket) d.ticket = v.ticket;
+  if (v.redeemedAt !== undefined) d.redeemedAt = v.redeemedAt;
+  if (v.redeemedGate !== undefined) d.redeemedGate = v.redeemedGate;
+  return d;
+}
