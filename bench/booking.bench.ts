@@ -4,12 +4,12 @@
 //   2. PNG ticket images rendered per second (distinct tickets, no cache hits);
 //   3. station scans per second with p50/p99, station → booking server →
 //      provider, beside a bare two-hop proxy (a Fastify route forwarding with
-//      the same HTTP client to a Fastify route that does no work), with the ratio.
+//      the same HTTP client, an undici Pool, to a Fastify route that does no
+//      work), with the ratio.
 // Usage: npm run bench:booking [-- --seconds 10 --connections 64]
 // (With --bare-proxy URL this file runs the bare proxy itself, as its own process.)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,30 +26,79 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     'bare-proxy': { type: 'string' },
+    // Profiles the booking server, the provider and the bare proxy: node --cpu-prof into DIR/<role>/.
+    // Phase boundaries are printed on the monotonic clock the profiles use, for --summary.
+    'cpu-prof': { type: 'string' },
+    // --summary FILE.cpuprofile [--from µs --to µs]: self time by package and by function within a phase.
+    summary: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
   },
 });
 
 if (values['bare-proxy']) await bareProxy(values['bare-proxy']);
+else if (values.summary) summarise(values.summary, Number(values.from ?? -Infinity), Number(values.to ?? Infinity));
 else await main();
 
-/** The baseline's first hop: parse the JSON, forward it with axios over keep-alive, answer what came back. */
+/** Self time of a --cpu-prof profile between two monotonic timestamps (µs), by package and by function. */
+function summarise(file: string, from: number, to: number): void {
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; startTime: number; samples: number[]; timeDeltas: number[] };
+  const nodes = new Map(prof.nodes.map((n) => [n.id, n]));
+  const where = (url: string) => {
+    if (!url) return '(native/vm)';
+    const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
+    if (m) return m[1]!;
+    if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+    return url.startsWith('file://') ? url.slice(url.indexOf(REPO_ROOT) + REPO_ROOT.length + 1) : url;
+  };
+  const byPackage = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let t = prof.startTime;
+  let total = 0;
+  for (let i = 0; i < prof.samples.length; i++) {
+    t += prof.timeDeltas[i]!;
+    if (t < from || t > to) continue;
+    const dt = prof.timeDeltas[i + 1] ?? 0;
+    const { functionName, url } = nodes.get(prof.samples[i]!)!.callFrame;
+    const pkg = where(url);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
+    const fn = `${functionName || '(anonymous)'}  ${pkg}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
+    total += dt;
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+  console.log(`${(total / 1e6).toFixed(2)} s sampled\n\nself time by package\n${top(byPackage, 20)}\n\nself time by function\n${top(byFunction, 30)}`);
+}
+
+/**
+ * The baseline's first hop: parse the JSON, forward it over keep-alive with the
+ * client the booking server uses for providers (an undici Pool, with the same
+ * per-call abort timer), answer what came back.
+ */
 async function bareProxy(upstream: string): Promise<void> {
   const { default: Fastify } = await import('fastify');
-  const { default: axios } = await import('axios');
-  const client = axios.create({
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 128 }),
-    validateStatus: () => true,
-    transformRequest: [(d: unknown) => d],
-    transformResponse: [(d: unknown) => d],
-    responseType: 'text',
-    proxy: false,
-  });
+  const { Pool } = await import('undici');
+  const pool = new Pool(upstream, { connections: 128, keepAliveTimeout: 10_000 });
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.post('/api/v1/station/scan', async (req, reply) => {
-    const res = await client.post<string>(`${upstream}/v1/verify`, JSON.stringify(req.body), { headers: { 'content-type': 'application/json' }, timeout: 1500 });
-    return reply.code(res.status).header('content-type', 'application/json').send(res.data);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 1500);
+    try {
+      const res = await pool.request({ method: 'POST', path: '/v1/verify', body: JSON.stringify(req.body), headers: { 'content-type': 'application/json' }, signal: abort.signal });
+      const text = await res.body.text();
+      return reply.code(res.statusCode).header('content-type', 'application/json').send(text);
+    } finally {
+      clearTimeout(timer);
+    }
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  // A clean exit on SIGTERM (so that --cpu-prof writes its profile).
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
   const addr = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${addr.port}`;
   console.log(JSON.stringify({ msg: `bare proxy ready at ${url}`, url }));
@@ -65,8 +114,22 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** Node flags for a child to profile, when --cpu-prof is given (NODE_OPTIONS does not take --cpu-prof). */
+function profArgs(role: string): string[] {
+  const dir = values['cpu-prof'];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', join(dir, role)] : [];
+}
+
+/** A phase boundary on the monotonic clock (µs), the time base of --cpu-prof profiles. */
+function mark(what: string): void {
+  if (values['cpu-prof']) process.stderr.write(`phase ${what} at ${process.hrtime.bigint() / 1000n} µs\n`);
+}
+
 async function spawnProxy(upstream: string): Promise<{ url: string; pid?: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/booking.bench.ts', '--bare-proxy', upstream], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profArgs('bare-proxy'), 'bin/run-ts.js', 'bench/booking.bench.ts', '--bare-proxy', upstream], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /"url":"([^"]+)"/.exec(line);
@@ -105,7 +168,9 @@ async function main(): Promise<void> {
       title: `Bench ${i}`,
       hall: `Hall ${i}`,
       startsAt: now + 600,
-      endsAt: now + 7200,
+      // Valid until the end of the show: past the default reminder lead (120 min), so the
+      // reminder sender does not send one for every bench ticket in the middle of the run.
+      endsAt: now + 4 * 3600,
       priceCents: 100,
       currency: 'EUR',
       rows: ROWS,
@@ -121,8 +186,8 @@ async function main(): Promise<void> {
     // Level info: the ready line is an info line (requests are not logged at any level).
     const env = { DATABASE_URL: '', GATEPOST_LOG_LEVEL: 'info' };
     [provider, booking] = await Promise.all([
-      startGatepost(['provider', '--port', '0', '--data', dirs[0]!, '--booking-secret', SECRET, '--programme', programmeFile], env, 60_000),
-      startGatepost(['booking', '--port', '0', '--data', dirs[1]!, '--admin-token', ADMIN, '--demo'], env, 60_000),
+      startGatepost(['provider', '--port', '0', '--data', dirs[0]!, '--booking-secret', SECRET, '--programme', programmeFile], env, 60_000, profArgs('provider')),
+      startGatepost(['booking', '--port', '0', '--data', dirs[1]!, '--admin-token', ADMIN, '--demo'], env, 60_000, profArgs('booking')),
     ]);
     const api = bookingClient(booking.url);
     const { providerId } = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Bench', verifyUrl: provider.url, secret: SECRET }, { token: ADMIN })).body;
@@ -138,10 +203,26 @@ async function main(): Promise<void> {
         }
       }
     }
+    // The issuers' own client: an undici Pool (keep-alive). Node's global fetch costs the
+    // load generator ~0.5–1 ms of CPU per request, as much as the server under test spends
+    // on a ticket, and both share the same two cores.
+    const { Pool } = await import('undici');
+    const issuePool = new Pool(booking.url, { connections: 64, keepAliveTimeout: 30_000 });
+    const issueCall = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> => {
+      const res = await issuePool.request({
+        method,
+        path,
+        headers: body === undefined ? { authorization: `Bearer ${token}` } : { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    };
     process.stderr.write(`issuing tickets for ${SECONDS} s (${ISSUERS} concurrent orders of ${SEATS_PER_ORDER})…\n`);
     const issued: Order['tickets'] = [];
     const failures = new Map<string, number>();
     const failed = (what: string, status: number) => failures.set(`${what} ${status}`, (failures.get(`${what} ${status}`) ?? 0) + 1);
+    mark('issue');
+    const issueCpuBefore = [cpuSeconds(booking.child.pid), cpuSeconds(provider.child.pid), process.cpuUsage()] as const;
     const issueStart = performance.now();
     const deadline = issueStart + SECONDS * 1000;
     let next = 0;
@@ -149,21 +230,32 @@ async function main(): Promise<void> {
       Array.from({ length: ISSUERS }, async () => {
         while (performance.now() < deadline && next < batches.length) {
           const b = batches[next++]!;
-          const res = await api.post<Order>('/api/v1/orders', { providerId, showId: b.showId, seats: b.seats, payment: { method: 'demo' } }, { token });
+          const res = await issueCall('POST', '/api/v1/orders', { providerId, showId: b.showId, seats: b.seats, payment: { method: 'demo' } });
           if (res.status !== 201) {
             failed('order', res.status);
             continue;
           }
-          const svgs = await Promise.all(res.body.tickets.map((t) => api.get(new URL(t.qrUrl).pathname, { token })));
-          for (const s of svgs) if (s.status !== 200) failed('qr.svg', s.status);
-          issued.push(...res.body.tickets);
+          const order = JSON.parse(res.text) as Order;
+          const svgs = await Promise.all(order.tickets.map((t) => issueCall('GET', new URL(t.qrUrl).pathname)));
+          for (const s of svgs) if (s.status !== 200 || !s.text.startsWith('<svg')) failed('qr.svg', s.status);
+          issued.push(...order.tickets);
         }
       }),
     );
     const issueSeconds = (performance.now() - issueStart) / 1000;
+    await issuePool.close();
     const ticketsPerS = issued.length / issueSeconds;
+    const issueCpu = {
+      booking: cpuSeconds(booking.child.pid) - issueCpuBefore[0],
+      provider: cpuSeconds(provider.child.pid) - issueCpuBefore[1],
+      load: (() => {
+        const u = process.cpuUsage(issueCpuBefore[2]);
+        return (u.user + u.system) / 1e6;
+      })(),
+    };
 
     // ---- 2. PNG images, each ticket once (the server caches recent images)
+    mark('png');
     const PNG_SECONDS = Math.min(5, SECONDS);
     process.stderr.write(`rendering PNG ticket images for ${PNG_SECONDS} s…\n`);
     let pngs = 0;
@@ -199,7 +291,9 @@ async function main(): Promise<void> {
       });
     process.stderr.write(`scanning through the booking server for ${SECONDS} s (${payloads.length} tickets)…\n`);
     const cpuBefore = [cpuSeconds(booking.child.pid), cpuSeconds(provider.child.pid), process.cpuUsage()] as const;
+    mark('scan');
     const relay = await scanLoad(booking.url);
+    mark('end');
     const relayCpu = {
       booking: cpuSeconds(booking.child.pid) - cpuBefore[0],
       provider: cpuSeconds(provider.child.pid) - cpuBefore[1],
@@ -229,9 +323,11 @@ async function main(): Promise<void> {
 
     console.log(`\nbooking server benchmark, SQLite synchronous=FULL, node ${process.version}, ${cpus().length} cores\n`);
     console.log(`issued tickets (order → provider codes → signed GP1 → QR SVG fetched): ${issued.length} in ${issueSeconds.toFixed(1)} s = ${ticketsPerS.toFixed(0)} tickets/s (${ISSUERS} concurrent orders of ${SEATS_PER_ORDER})`);
+    const perTicket = (cpu: number) => `${((cpu / issued.length) * 1e6).toFixed(0)} µs`;
+    console.log(`CPU per issued ticket: booking ${perTicket(issueCpu.booking)}, provider ${perTicket(issueCpu.provider)}, load generator ${perTicket(issueCpu.load)}`);
     console.log(`PNG ticket images (1080×1760, en / zh-CN, over HTTP): ${pngPerS.toFixed(1)} images/s`);
     if (failures.size) console.log(`failed requests during issue/images: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    console.log(`\nPOST /api/v1/station/scan, ${CONNECTIONS} connections, ${SECONDS} s each\n`);
+    console.log(`\nPOST /api/v1/station/scan, ${CONNECTIONS} connections, ${SECONDS} s each; both first hops forward with undici (Pool, keep-alive)\n`);
     console.log(HEADER);
     console.log(row('bare two-hop proxy (baseline)', bare));
     console.log(row('booking relay → provider', relay, bare));

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpError, unauthorized } from '../common/errors.js';
 import type { BookingContext } from './context.js';
+import { exec, queries } from './queries.js';
 import { safeEqual, sha256 } from './secrets.js';
 
 export const SESSION_TTL_S = 30 * 24 * 3600;
@@ -27,13 +28,8 @@ export async function requireUser(ctx: BookingContext, req: FastifyRequest): Pro
 
 export async function userForToken(ctx: BookingContext, token: string): Promise<string | undefined> {
   if (!token.startsWith('us_')) return undefined;
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .select('user_id')
-    .where('token_hash', '=', sha256(token))
-    .where('expires_at', '>', ctx.now())
-    .executeTakeFirst();
-  return row?.user_id;
+  const { rows } = await queries(ctx.db).userForSession(exec(ctx.db), { hash: sha256(token), now: ctx.now() });
+  return rows[0]?.user_id;
 }
 
 export function requireAdmin(ctx: BookingContext, req: FastifyRequest): void {
@@ -64,12 +60,7 @@ export async function requireStation(ctx: BookingContext, req: FastifyRequest): 
   const hit = cache.get(hash);
   const nowMs = Date.now();
   if (hit && hit.until > nowMs) return hit.station;
-  const row = await ctx.db
-    .selectFrom('stations')
-    .select(['station_id', 'provider_id', 'gate'])
-    .where('token_hash', '=', hash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const row = (await queries(ctx.db).stationByToken(exec(ctx.db), { hash })).rows[0];
   if (!row) {
     cache.delete(hash);
     throw unauthorized('unauthorized', 'the station token is unknown or revoked: enroll the station again');

@@ -18,6 +18,7 @@ import type { OrderRequest } from '../../protocol/booking-api.js';
 import { ERROR_REASONS, type ErrorReason } from '../../protocol/reasons.js';
 import { badRequest, conflict, HttpError, notFound } from '../common/errors.js';
 import type { BookingContext } from './context.js';
+import { exec, queries } from './queries.js';
 import { providerError, ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
 import type { OrdersTable, TicketsTable } from './schema.js';
 import { newId } from './secrets.js';
@@ -56,6 +57,7 @@ const PRICE_CACHE_MS = 10_000;
 export class OrderService {
   private inflight = new Map<string, Promise<void>>();
   private prices = new Map<string, { until: number; shows: CodesPrice }>();
+  private priceFetches = new Map<string, Promise<{ until: number; shows: CodesPrice }>>();
   /** observers for metrics: each state an order reaches */
   onState?: (state: OrderRow['state'], reason?: string) => void;
 
@@ -71,10 +73,9 @@ export class OrderService {
       const hint = req.payment.method === 'demo' ? ' (the demo method needs a server started with --demo)' : '';
       throw badRequest(`payment method "${req.payment.method}" is not supported${hint}`, 'payment_method_unsupported');
     }
-    const byKey = () =>
-      db.selectFrom('orders').selectAll().where('user_id', '=', userId).where('idempotency_key', '=', idempotencyKey!).executeTakeFirst();
+    const q = queries(db);
     if (idempotencyKey) {
-      const existing = await byKey();
+      const existing = (await q.orderByKey(exec(db), { userId, key: idempotencyKey })).rows[0];
       if (existing) return this.resume(existing, req);
     }
     const client = await this.ctx.providers.get(req.providerId);
@@ -103,14 +104,10 @@ export class OrderService {
     const stored = await writes.run(async (trx) => {
       // The unique (user, key) index decides between racing requests, in this
       // process or another; the loser takes the winner's order.
-      const inserted = await trx
-        .insertInto('orders')
-        .values(row)
-        .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).doNothing())
-        .returning('order_id')
-        .executeTakeFirst();
-      if (inserted) return { created: true, row };
-      const prior = await trx.selectFrom('orders').selectAll().where('user_id', '=', userId).where('idempotency_key', '=', idempotencyKey!).executeTakeFirstOrThrow();
+      const inserted = await q.insertOrder(exec(trx), row);
+      if (inserted.rows.length > 0) return { created: true, row };
+      const prior = (await q.orderByKey(exec(trx), { userId, key: idempotencyKey! })).rows[0];
+      if (!prior) throw new Error(`order insert under Idempotency-Key found no order`);
       return { created: false, row: prior };
     });
     if (!stored.created) return this.resume(stored.row, req);
@@ -142,7 +139,7 @@ export class OrderService {
   }
 
   async load(orderId: string): Promise<OrderRow | undefined> {
-    return this.ctx.db.selectFrom('orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    return (await queries(this.ctx.db).orderById(exec(this.ctx.db), { orderId })).rows[0];
   }
 
   /** Background issuer: drives paid orders that are due a retry, and abandons stale pending ones. */
@@ -191,15 +188,9 @@ export class OrderService {
     }
     if (!result.ok) return this.fail(order, 'payment_declined', false);
     const now = this.ctx.now();
-    await this.ctx.writes.run((trx) =>
-      trx
-        .updateTable('orders')
-        // The request path issues right away; the background issuer only steps in if that does not finish.
-        .set({ state: 'paid', payment_reference: result.reference, next_attempt_at: now + 30, updated_at: now })
-        .where('order_id', '=', order.order_id)
-        .where('state', '=', 'pending')
-        .execute(),
-    );
+    const markPaid = queries(this.ctx.db).markPaid;
+    // The request path issues right away; the background issuer only steps in if that does not finish.
+    await this.ctx.writes.run((trx) => markPaid(exec(trx), { orderId: order.order_id, reference: result.reference, nextAttemptAt: now + 30, now }));
     this.onState?.('paid');
   }
 
@@ -222,16 +213,12 @@ export class OrderService {
     }
     const tickets = this.buildTickets(order, codes);
     const now = this.ctx.now();
+    const q = queries(this.ctx.db);
     const won = await this.ctx.writes.run(async (trx) => {
-      const moved = await trx
-        .updateTable('orders')
-        .set({ state: 'issued', next_attempt_at: null, updated_at: now, attempts: order.attempts + 1 })
-        .where('order_id', '=', order.order_id)
-        .where('state', '=', 'paid')
-        .executeTakeFirst();
+      const moved = await q.markIssued(exec(trx), { orderId: order.order_id, attempts: order.attempts + 1, now });
       // Another process issued it first: its tickets (same codes) stand.
-      if (Number(moved.numUpdatedRows) !== 1) return false;
-      await trx.insertInto('tickets').values(tickets).execute();
+      if (Number(moved.numAffectedRows ?? 0n) !== 1) return false;
+      await q.insertTickets(exec(trx), tickets);
       return true;
     });
     if (won) {
@@ -318,13 +305,25 @@ export class OrderService {
   private async price(client: ProviderClient, showId: string): Promise<{ priceCents: number; currency: string }> {
     let cached = this.prices.get(client.providerId);
     if (!cached || cached.until < Date.now() || !cached.shows.has(showId)) {
+      // One programme fetch per provider at a time: when the cache expires under load,
+      // every order in flight would otherwise ask the provider for its whole programme.
+      let fetching = this.priceFetches.get(client.providerId);
+      if (!fetching) {
+        fetching = client
+          .shows()
+          .then(({ shows }) => {
+            const fresh = { until: Date.now() + PRICE_CACHE_MS, shows: new Map(shows.map((s) => [s.showId, { priceCents: s.priceCents, currency: s.currency }])) };
+            this.prices.set(client.providerId, fresh);
+            return fresh;
+          })
+          .finally(() => this.priceFetches.delete(client.providerId));
+        this.priceFetches.set(client.providerId, fetching);
+      }
       try {
-        const { shows } = await client.shows();
-        cached = { until: Date.now() + PRICE_CACHE_MS, shows: new Map(shows.map((s) => [s.showId, { priceCents: s.priceCents, currency: s.currency }])) };
+        cached = await fetching;
       } catch (err) {
         throw providerError(err);
       }
-      this.prices.set(client.providerId, cached);
     }
     const price = cached.shows.get(showId);
     if (!price) throw notFound('unknown_show', `provider ${client.providerId} has no show ${showId} on sale`);

@@ -14,6 +14,7 @@ import { conflict, HttpError } from '../common/errors.js';
 import type { StationIdentity } from './auth.js';
 import type { BookingContext } from './context.js';
 import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
+import { exec, queries } from './queries.js';
 import type { RejectionLimiter } from './rate-limit.js';
 
 /**
@@ -162,6 +163,13 @@ export class ScanService {
   private async recordRedeemed(station: StationIdentity, items: { code: string; at: number }[]): Promise<void> {
     if (items.length === 0) return;
     const now = this.ctx.now();
+    if (items.length === 1) {
+      // A scan's admission: the prepared statement (built once).
+      const { code, at } = items[0]!;
+      const record = queries(this.ctx.db).recordRedeemed;
+      await this.ctx.writes.run((trx) => record(exec(trx), { providerId: station.providerId, code, at, gate: station.gate, recordedAt: now }));
+      return;
+    }
     await this.ctx.writes.run((trx) =>
       trx
         .insertInto('station_events')

@@ -6,6 +6,7 @@ import type { App } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
 import { requireUser } from '../auth.js';
 import type { BookingContext } from '../context.js';
+import { exec, queries } from '../queries.js';
 import { orderOutcome, type OrderRow, type OrderService } from '../ordering.js';
 import { ticketView, type TicketRow } from '../ticket-view.js';
 
@@ -62,7 +63,12 @@ async function orderView(ctx: BookingContext, row: OrderRow): Promise<Order> {
 
 async function orderViews(ctx: BookingContext, rows: OrderRow[]): Promise<Order[]> {
   const ids = rows.filter((r) => r.state === 'issued').map((r) => r.order_id);
-  const tickets = ids.length ? await ctx.db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute() : [];
+  const tickets =
+    ids.length === 1
+      ? (await queries(ctx.db).ticketsOfOrder(exec(ctx.db), { orderId: ids[0]! })).rows
+      : ids.length
+        ? await ctx.db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
+        : [];
   const byOrder = new Map<string, TicketRow[]>();
   for (const t of tickets) byOrder.set(t.order_id, [...(byOrder.get(t.order_id) ?? []), t]);
   return rows.map((r) => {

@@ -20,8 +20,9 @@ export interface RunningCommand {
   kill9(): Promise<void>;
 }
 
-export async function startGatepost(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<RunningCommand> {
-  const child = spawn(process.execPath, [GATEPOST_BIN, ...args], {
+/** `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+export async function startGatepost(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<RunningCommand> {
+  const child = spawn(process.execPath, [...nodeArgs, GATEPOST_BIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEPOST_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
