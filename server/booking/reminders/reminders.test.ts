@@ -2,7 +2,9 @@
 // one e-mail (through a real SMTP server) and one inbox message per ticket,
 // after a restart too, and never twice — even from two booking processes on
 // one PostgreSQL database.
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +115,47 @@ describe('reminders at the lead time, with a controllable clock', () => {
     const bad = await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['pigeon'], leadMinutes: 1 }, token });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: 'bad_request' });
+  });
+});
+
+describe('SMS through the webhook adapter', () => {
+  it('POSTs the reminder as JSON to the configured URL, for customers with a phone number', async () => {
+    const received: { to: string; text: string; id: string }[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as { to: string; text: string; id: string });
+        res.writeHead(204).end();
+      });
+    });
+    hook.listen(0, '127.0.0.1');
+    await once(hook, 'listening');
+    let clock = Math.floor(Date.now() / 1000);
+    const booking = await startBooking({
+      port: 0,
+      dataDir: tempDir(),
+      adminToken: ADMIN,
+      demo: true,
+      smsWebhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/sms`,
+      reminderIntervalMs: 0,
+      now: () => clock,
+      logger: false,
+    });
+    try {
+      const api = bookingClient(booking.url);
+      const reg = await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Demo Cinema', verifyUrl: provider.url, secret: SECRET }, { token: ADMIN });
+      const user = await api.post<{ token: string }>('/api/v1/users', { email: 'sms@example.com', password: 'reminder password 1', phone: '+86 138 0000 0000' });
+      await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['sms'], leadMinutes: 60 }, token: user.body.token });
+      const order = await api.post<Order>('/api/v1/orders', { providerId: reg.body.providerId, showId: 'demo-1', seats: ['G9'], payment: { method: 'demo' } }, { token: user.body.token });
+      clock = order.body.tickets[0]!.validUntil - 3600;
+      expect(await booking.reminders.runDue()).toBe(1);
+      expect(received).toEqual([{ to: '+86 138 0000 0000', text: expect.stringContaining('The Last Lighthouse'), id: expect.any(String) }]);
+      expect(await booking.reminders.runDue()).toBe(0);
+    } finally {
+      await booking.close();
+      hook.close();
+    }
   });
 });
 
