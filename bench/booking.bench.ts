@@ -20,6 +20,7 @@ import { REPO_ROOT, startGatepost, type RunningCommand } from '../server/common/
 import { bookingClient } from '../server/booking/testing/http.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
 import { spawnTs } from './support/spawn.js';
+import { cpuSeconds } from './support/cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -102,16 +103,6 @@ async function bareProxy(upstream: string): Promise<void> {
   const addr = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${addr.port}`;
   console.log(JSON.stringify({ msg: `bare proxy ready at ${url}`, url }));
-}
-
-/** CPU seconds a process has used so far (Linux /proc; NaN elsewhere). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 /** Node flags for a child to profile, when --cpu-prof is given (NODE_OPTIONS does not take --cpu-prof). */

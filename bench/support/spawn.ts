@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../../server/common/testing/processes.js';
 
-export async function spawnTs(file: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function spawnTs(file: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['bin/run-ts.js', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -15,6 +15,7 @@ export async function spawnTs(file: string): Promise<{ url: string; stop(): Prom
   });
   return {
     url,
+    pid: child.pid,
     async stop() {
       const done = once(child, 'exit');
       child.kill('SIGTERM');

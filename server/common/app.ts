@@ -68,20 +68,28 @@ export async function createApp(opts: AppOptions): Promise<App> {
     done(null, body);
   });
 
+  // One hook, not async unless the check is: it runs on every request.
   const authenticate = opts.authenticate;
-  if (authenticate) {
-    app.addHook('preValidation', async (req) => {
-      await authenticate(req);
-    });
-  }
-  app.addHook('preValidation', async (req) => {
-    if (typeof req.body !== 'string') return;
-    const raw = req.body;
+  app.addHook('preValidation', (req, _reply, done) => {
+    const parse = () => {
+      if (typeof req.body !== 'string') return done();
+      const raw = req.body;
+      try {
+        req.body = raw.length === 0 ? undefined : JSON.parse(raw);
+      } catch {
+        return done(new HttpError(400, 'invalid_json', 'the request body is not valid JSON'));
+      }
+      done();
+    };
+    if (!authenticate) return parse();
+    let checked;
     try {
-      req.body = raw.length === 0 ? undefined : JSON.parse(raw);
-    } catch {
-      throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
+      checked = authenticate(req);
+    } catch (err) {
+      return done(err as Error);
     }
+    if (checked instanceof Promise) checked.then(parse, (err: Error) => done(err));
+    else parse();
   });
 
   app.setErrorHandler((err: unknown, req, reply) => {

@@ -3,7 +3,9 @@
 // ticket inside its validity window — and never by reading first and writing
 // after. When the write changes nothing, the ticket is read to name why.
 // Every verdict is stored under its scan ID, so a retried scan gets the verdict
-// it got the first time, not an "already redeemed" for its own redemption.
+// it got the first time, not an "already redeemed" for its own redemption: the
+// write also requires that the scan ID has no verdict yet, so the common case —
+// a new scan of a valid ticket — is two statements, the write and its verdict.
 import type { Kysely, Transaction } from 'kysely';
 import type { Verdict, VerdictTicket } from '../../protocol/provider-api.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
@@ -40,7 +42,8 @@ type TicketRow = Pick<TicketsTable, (typeof TICKET_COLUMNS)[number]>;
 export function admissionQueries(db: Kysely<ProviderDB>) {
   return {
     priorScan: prepare(db, (p: { scanId: string }) => db.selectFrom('scans').select(['code', 'verdict']).where('scan_id', '=', p.scanId)),
-    // The redemption itself: every admission condition in the WHERE clause.
+    // The redemption itself: every admission condition in the WHERE clause,
+    // including that this scan ID has no verdict yet (a retry gets its first one).
     redeem: prepare(db, (p: Redemption) =>
       db
         .updateTable('tickets')
@@ -50,6 +53,7 @@ export function admissionQueries(db: Kysely<ProviderDB>) {
         .where('revoked_at', 'is', null)
         .where('valid_from', '<=', p.at)
         .where('valid_until', '>=', p.at)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('scans').select('scans.scan_id').where('scans.scan_id', '=', p.scanId))))
         .returning(TICKET_COLUMNS),
     ),
     ticket: prepare(db, (p: { code: string }) => db.selectFrom('tickets').select(TICKET_COLUMNS).where('code', '=', p.code)),
@@ -66,23 +70,25 @@ export type AdmissionQueries = ReturnType<typeof admissionQueries>;
 
 export async function redeem(q: AdmissionQueries, trx: Transaction<ProviderDB>, r: Redemption): Promise<Verdict> {
   const ex = trx as unknown as Transaction<never>;
-  const prior = (await q.priorScan(ex, r)).rows[0];
-  if (prior) return priorVerdict(prior, r);
-
   const won = (await q.redeem(ex, r)).rows[0];
   let verdict: Verdict;
   if (won) {
     verdict = { result: 'admitted', ticket: ticketView(won) };
   } else {
+    const prior = (await q.priorScan(ex, r)).rows[0];
+    if (prior) return priorVerdict(q, ex, prior, r);
     const row = (await q.ticket(ex, r)).rows[0];
     verdict = rejection(row, r.at);
   }
 
-  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: JSON.stringify(verdict), at: r.at })).rows[0];
+  // Stored without the ticket details (they never change, and are read back on a
+  // retry): a small row keeps the write-ahead log, and so each commit, small.
+  const { ticket: _ticket, ...compact } = verdict;
+  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: JSON.stringify(compact), at: r.at })).rows[0];
   if (!stored) {
     // Another process stored this scan ID between our read and our insert.
     const first = (await q.priorScan(ex, r)).rows[0]!;
-    return priorVerdict(first, r);
+    return priorVerdict(q, ex, first, r);
   }
   return verdict;
 }
@@ -105,9 +111,12 @@ function reject(reason: RejectionReason, ticket?: VerdictTicket): Verdict {
   return ticket ? { result: 'rejected', reason, ticket } : { result: 'rejected', reason };
 }
 
-function priorVerdict(prior: { code: string; verdict: string }, r: Redemption): Verdict {
+async function priorVerdict(q: AdmissionQueries, ex: Transaction<never>, prior: { code: string; verdict: string }, r: Redemption): Promise<Verdict> {
   if (prior.code !== r.code) throw conflict('scan_id_conflict', 'this scan ID was already used for another code');
-  return JSON.parse(prior.verdict) as Verdict;
+  const verdict = JSON.parse(prior.verdict) as Verdict;
+  if (verdict.reason === 'unknown_code') return verdict;
+  const row = (await q.ticket(ex, r)).rows[0];
+  return row ? { ...verdict, ticket: ticketView(row) } : verdict;
 }
 
 function ticketView(row: TicketRow): VerdictTicket {
