@@ -152,6 +152,9 @@ export const scanTicketSchema = z.object({
   hall: z.string(),
   seat: z.string(),
   startsAt: epochSeconds,
+  /** the validity window, so a gate can say when a ticket opens or when it ran out (bare codes carry none) */
+  validFrom: epochSeconds.optional(),
+  validUntil: epochSeconds.optional(),
 });
 export const scanVerdictSchema = z.object({
   result: z.enum(['admitted', 'rejected']),

@@ -263,7 +263,12 @@ function fromVerdict(v: ScanVerdict, base: Pick<Decision, 'scanId' | 'code' | 't
   const d: Decision = { ...base, kind: v.result === 'admitted' ? 'admit' : 'deny', offline: false };
   if (v.reason) d.reason = v.reason;
   // The server's ticket is the provider's record; the QR's own text is only a fallback.
-  if (v.ticket) d.ticket = v.ticket;
+  if (v.ticket) {
+    const { validFrom, validUntil, ...ticket } = v.ticket;
+    d.ticket = ticket;
+    if (validFrom !== undefined) d.validFrom = validFrom;
+    if (validUntil !== undefined) d.validUntil = validUntil;
+  }
   if (v.redeemedAt !== undefined) d.redeemedAt = v.redeemedAt;
   if (v.redeemedGate !== undefined) d.redeemedGate = v.redeemedGate;
   return d;

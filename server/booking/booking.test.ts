@@ -206,7 +206,10 @@ describe.each([
     expect(decodeSetupPayload(setup.body.setupPayload)).toEqual({ serverUrl: booking.url, enrollment: normalizeEnrollment(setup.body.enrollment) });
 
     const first = await scan(gate, t1!.payload, 'flow-1');
-    expect(first.body).toEqual({ result: 'admitted', ticket: { title: 'The Last Lighthouse', venue: 'Demo Cinema', hall: 'Hall 1', seat: 'A1', startsAt: t1!.startsAt } });
+    expect(first.body).toEqual({
+      result: 'admitted',
+      ticket: { title: 'The Last Lighthouse', venue: 'Demo Cinema', hall: 'Hall 1', seat: 'A1', startsAt: t1!.startsAt, validFrom: t1!.validFrom, validUntil: t1!.validUntil },
+    });
     expect((await scan(gate, t1!.payload, 'flow-1')).body).toEqual(first.body); // a retried scan: its first verdict
     const again = await scan(gate, t1!.payload, 'flow-2');
     expect(again.body).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate 3', ticket: { seat: 'A1' } });
@@ -215,6 +218,15 @@ describe.each([
     const code = verifyGp1(t2!.payload, lookup);
     expect(code.ok).toBe(true);
     expect((await scan(gate, code.ok ? code.body.code.toUpperCase() : '')).body).toMatchObject({ result: 'admitted', ticket: { seat: 'A2' } });
+    // A bare code carries no dates: the verdict tells the gate when its ticket opens.
+    const later = await order(idA, ['J1'], user.token, 'demo-2');
+    const laterTicket = later.body.tickets[0]!;
+    const laterCode = verifyGp1(laterTicket.payload, lookup);
+    expect((await scan(gate, laterCode.ok ? laterCode.body.code : '')).body).toMatchObject({
+      result: 'rejected',
+      reason: 'not_yet_valid',
+      ticket: { seat: 'J1', validFrom: laterTicket.validFrom, validUntil: laterTicket.validUntil },
+    });
 
     // The enrollment code is single-use.
     const reuse = await api.post('/api/v1/station/enroll', { enrollment: gate.enrollment });

@@ -193,7 +193,10 @@ function reject(reason: RejectionReason, ticket?: ScanVerdict['ticket']): ScanVe
 function scanVerdict(v: Verdict): ScanVerdict {
   const out: ScanVerdict = { result: v.result };
   if (v.reason) out.reason = v.reason;
-  if (v.ticket) out.ticket = { title: v.ticket.title, venue: v.ticket.venue, hall: v.ticket.hall, seat: v.ticket.seat, startsAt: v.ticket.startsAt };
+  if (v.ticket) {
+    const { title, venue, hall, seat, startsAt, validFrom, validUntil } = v.ticket;
+    out.ticket = { title, venue, hall, seat, startsAt, validFrom, validUntil };
+  }
   if (v.redeemedAt !== undefined) out.redeemedAt = v.redeemedAt;
   if (v.redeemedGate !== undefined) out.redeemedGate = v.redeemedGate;
   return out;
