@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Order } from '../protocol/booking-api.js';
-import { REPO_ROOT, startGatepost, type RunningCommand } from '../server/common/testing/processes.js';
+import { REPO_ROOT, startGatepost, type RunningCommand } from '../bin/testing/processes.js';
 import { bookingClient } from '../server/booking/testing/http.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
 import { spawnTs } from './support/spawn.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CodesResponse } from '../protocol/provider-api.js';
 import { signRequest } from '../protocol/signature.js';
-import { startGatepost, type RunningCommand } from '../server/common/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../bin/testing/processes.js';
 import { createTestDatabase, postgresAvailable } from '../server/common/testing/postgres.js';
 import { signedClient } from '../server/common/testing/signed-client.js';
 import { spawnTs } from './support/spawn.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
-import { GATEPOST_BIN, REPO_ROOT } from '../server/common/testing/processes.js';
+import { GATEPOST_BIN, REPO_ROOT } from './testing/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gp-demo-'));
 const child = spawn(process.execPath, [GATEPOST_BIN, 'demo', '--headless', '--data', dir, '--booking-port', '0', '--provider-port', '0', '--station-port', '0'], {

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCommand, type Running } from './processes.js';
+import { startGatepost, type RunningCommand as Running } from '../../bin/testing/processes.js';
 
 export const ADMIN_TOKEN = 'station-tests-admin-token-0123456789';
 const PROVIDER_SECRET = 'station-tests-provider-secret-0123456789';
@@ -45,9 +45,9 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-station-stack-'));
   const providerArgs = ['--data', join(dir, 'provider'), '--booking-secret', PROVIDER_SECRET, '--demo', ...(options.providerArgs ?? [])];
-  let provider: Running | null = await startCommand('provider', ['--port', '0', ...providerArgs]);
+  let provider: Running | null = await startGatepost(['provider', '--port', '0', ...providerArgs]);
   const providerUrl = provider.url;
-  const booking = await startCommand('booking', ['--port', '0', '--data', join(dir, 'booking'), '--admin-token', ADMIN_TOKEN, '--demo', ...(options.bookingArgs ?? [])]);
+  const booking = await startGatepost(['booking', '--port', '0', '--data', join(dir, 'booking'), '--admin-token', ADMIN_TOKEN, '--demo', ...(options.bookingArgs ?? [])]);
   const bookingUrl = booking.url;
 
   async function api<T>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
@@ -117,7 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async startProvider() {
       const port = new URL(providerUrl).port;
-      provider = await startCommand('provider', ['--port', port, ...providerArgs]);
+      provider = await startGatepost(['provider', '--port', port, ...providerArgs]);
     },
     async close() {
       await Promise.allSettled([provider?.stop(), booking.stop()]);

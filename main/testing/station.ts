@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPin } from '../config/pin.js';
-import { startCommand, type Running } from './processes.js';
+import { startGatepost, type RunningCommand as Running } from '../../bin/testing/processes.js';
 
 export const TEST_PIN = '2580';
 
@@ -20,7 +20,7 @@ export async function startStation(config: Record<string, unknown> = {}, options
   const configFile = join(dir, 'config.json');
   const pin = options.pin === undefined ? TEST_PIN : options.pin;
   writeFileSync(configFile, JSON.stringify({ pinHash: pin ? await hashPin(pin) : null, ...config }, null, 2));
-  const running = await startCommand('station', ['--web', '--port', '0', '--config', configFile]);
+  const running = await startGatepost(['station', '--web', '--port', '0', '--config', configFile], {}, 60_000);
   return {
     ...running,
     dir,

@@ -10,7 +10,7 @@ import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import { decodeSetupPayload, normalizeEnrollment } from '../../protocol/booking-api.js';
 import { decodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
-import { startGatepost, type RunningCommand } from '../common/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
 import { signedClient } from '../common/testing/signed-client.js';
 import { hasZbarimg, zbarDecodePng } from './tickets/testing.js';
 import { bookingClient, type BookingClient } from './testing/http.js';

@@ -1,4 +1,4 @@
-// Test support: runs a `gatepost` command as a real child process and waits
+// Test support (for every part's tests: servers, station, benchmarks): runs a `gatepost` command as a real child process and waits
 // for its ready line (the one log line carrying its URL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GATEPOST_BIN = join(REPO_ROOT, 'bin', 'gatepost.js');
 
 export interface RunningCommand {
