@@ -1,9 +1,9 @@
 // Still images as venue IT (and later the ticket tests) hand them over: PNG bytes in
-// a Buffer, or a JPEG photo of a ticket.
-import { spawnSync } from 'node:child_process';
+// a Buffer, or a JPEG photo of a ticket (encoded with jpeg-js at camera-like quality).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { decodeImage, decodeImageFile, ImageFormatError } from './still-image.js';
@@ -20,8 +20,6 @@ function png(frame: Frame): Buffer {
   image.data = Buffer.from(frame.data);
   return PNG.sync.write(image);
 }
-
-const HAVE_CONVERT = spawnSync('sh', ['-c', 'command -v convert']).status === 0;
 
 describe('still image decoding', () => {
   it('reads a GP1 ticket from PNG bytes in a Buffer', async () => {
@@ -42,12 +40,11 @@ describe('still image decoding', () => {
     expect((await decodeImage(bytes))?.text).toBe(ticket);
   });
 
-  it.skipIf(!HAVE_CONVERT)('reads a JPEG photo of a ticket (JPEG made by ImageMagick)', async () => {
+  it('reads a JPEG photo of a ticket from a file', async () => {
     const ticket = gp1Ticket(10);
-    const pngPath = join(dir.path, 'photo.png');
     const jpgPath = join(dir.path, 'photo.jpg');
-    writeFileSync(pngPath, png(renderScene({ width: 1280, height: 720, text: ticket, angle: 20, size: 0.7, noise: 6 })));
-    expect(spawnSync('convert', [pngPath, '-quality', '80', jpgPath]).status).toBe(0);
+    const frame = renderScene({ width: 1280, height: 720, text: ticket, angle: 20, size: 0.7, noise: 6 });
+    writeFileSync(jpgPath, jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 80).data);
     expect(readFileSync(jpgPath).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect((await decodeImageFile(jpgPath))?.text).toBe(ticket);
   });
