@@ -1,6 +1,7 @@
 // The booking server as customers, the operator and gate stations meet it:
 // real booking and provider processes, real HTTP on loopback — once with the
 // booking database on SQLite, once on PostgreSQL.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import { decodeSetupPayload, normalizeEnrollment } from '../../protocol/booking-api.js';
-import { decodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
+import { decodeGp1, encodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
 import { signedClient } from '../common/testing/signed-client.js';
@@ -254,6 +255,11 @@ describe.each([
       expect(['bad_signature', 'malformed']).toContain((await scan(gateA, t)).body.reason);
     }
     expect((await scan(gateA, 'hello world')).body).toEqual({ result: 'rejected', reason: 'malformed' });
+    // A forgery around a real code: same body and key ID, signed with someone else's key.
+    const real = decodeGp1(ticket.payload);
+    if (!real.ok) throw new Error(real.detail);
+    const forged = encodeGp1({ ...real.body, info: { ...real.body.info, seat: 'A1' } }, { keyId: real.body.keyId!, privateKey: generateKeyPairSync('ed25519').privateKey });
+    expect((await scan(gateA, forged)).body).toEqual({ result: 'rejected', reason: 'bad_signature' });
     expect(await verifyCount(providerA.url, SECRET_A)).toBe(before); // provider A was never asked
 
     const mismatch = await api.post('/api/v1/station/scan', { payload: ticket.payload, providerId: idA, scanId: scanId() }, { token: gateB.token });

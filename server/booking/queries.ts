@@ -103,6 +103,10 @@ function build(db: Kysely<BookingDB>) {
     ),
     insertTickets: ticketInserts(db),
     ticketsOfOrder: prepare(db, (p: { orderId: string }) => db.selectFrom('tickets').selectAll().where('order_id', '=', p.orderId)),
+    /** The payload this server issued for a code (unique per provider): a scan that matches it needs no signature check. */
+    issuedPayload: prepare(db, (p: { providerId: string; code: string }) =>
+      db.selectFrom('tickets').select('payload').where('provider_id', '=', p.providerId).where('code', '=', p.code),
+    ),
     ownedTicket: prepare(db, (p: { ticketId: string; userId: string }) =>
       db.selectFrom('tickets').selectAll().where('ticket_id', '=', p.ticketId).where('user_id', '=', p.userId),
     ),
