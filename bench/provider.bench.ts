@@ -15,7 +15,15 @@ import { spawnTs } from './support/spawn.js';
 import { cpuSeconds } from './support/cpu.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    rounds: { type: 'string', default: '3' },
+    // Profiles the providers: node --cpu-prof into DIR (read with bench:booking's --summary).
+    'cpu-prof': { type: 'string' },
+  },
+});
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const SECRET = 'bench-secret-0123456789abcdef';
@@ -84,7 +92,8 @@ async function startProvider(label: string, env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
   const file = join(dir, 'programme.json');
   writeFileSync(file, JSON.stringify(programme(Math.floor(Date.now() / 1000))));
-  const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', SECRET, '--programme', file], env, 60_000);
+  const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+  const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', SECRET, '--programme', file], env, 60_000, prof);
   const codes = await issueCodes(server.url);
   process.stderr.write(`${label}: ${codes.length} codes issued\n`);
   let offset = 0;
@@ -93,7 +102,9 @@ async function startProvider(label: string, env: Record<string, string>) {
       process.stderr.write(`${label}: measuring ${SECONDS} s…\n`);
       const round = codes.slice(offset);
       const cpu0 = cpuSeconds(server.child.pid);
+      if (values['cpu-prof']) process.stderr.write(`phase ${label} at ${process.hrtime.bigint() / 1000n} µs\n`);
       const result = await verifyLoad(server.url, round.length > 0 ? round : codes);
+      if (values['cpu-prof']) process.stderr.write(`phase end at ${process.hrtime.bigint() / 1000n} µs\n`);
       offset += result.requests;
       return { ...result, cpuUs: ((cpuSeconds(server.child.pid) - cpu0) * 1e6) / result.requests };
     },

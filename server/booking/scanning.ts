@@ -4,7 +4,7 @@
 //   2. a signed GP1 must verify under a platform key (unknown key: `bad_signature`);
 //   3. a GP1 of another provider is `wrong_provider` — that provider is never asked;
 //   4. the provider's /v1/verify decides, within a hard timeout, else `provider_unavailable`.
-// Admissions are recorded here too, for the stations' offline bundles.
+// Admissions are recorded here too, for the stations' offline bundles (admission-log.ts).
 import { timingSafeEqual } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import type { JournalRequest, ScanRequest, ScanVerdict } from '../../protocol/booking-api.js';
@@ -15,6 +15,7 @@ import { conflict, HttpError } from '../common/errors.js';
 import type { StationIdentity } from './auth.js';
 import type { BookingContext } from './context.js';
 import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
+import { AdmissionLog, type Admission } from './admission-log.js';
 import { exec, queries } from './queries.js';
 import type { RejectionLimiter } from './rate-limit.js';
 
@@ -29,11 +30,15 @@ const GUESSES = new Set<RejectionReason>(['unknown_code', 'bad_signature', 'malf
 type Checked = { code: string } | ScanVerdict;
 
 export class ScanService {
+  private readonly admissions: AdmissionLog;
+
   constructor(
     private readonly ctx: BookingContext,
     private readonly limiter: RejectionLimiter,
     private readonly verdicts?: Counter<'result' | 'reason'>,
-  ) {}
+  ) {
+    this.admissions = new AdmissionLog(ctx.writes, ctx.now, ctx.log);
+  }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
     const verdict = await this.decide(station, req);
@@ -54,7 +59,7 @@ export class ScanService {
       } catch (err) {
         verdict = this.relayFailure(err);
       }
-      if (verdict.result === 'admitted') await this.recordRedeemed(station, [{ code: checked.code, at: this.ctx.now() }]);
+      if (verdict.result === 'admitted') this.admissions.add([{ providerId: station.providerId, gate: station.gate, code: checked.code, at: this.ctx.now() }]);
     }
     if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) this.limiter.record(station.stationId);
     return verdict;
@@ -84,13 +89,13 @@ export class ScanService {
         throw err;
       }
       const now = this.ctx.now();
-      const admitted: { code: string; at: number }[] = [];
+      const admitted: Admission[] = [];
       forward.forEach((f, i) => {
         const v = answer.results[i];
         results[f.index] = { scanId: f.scanId, ...(v ? scanVerdict(v) : reject('provider_unavailable')) };
-        if (v?.result === 'admitted') admitted.push({ code: f.code, at: Math.min(f.at, now) });
+        if (v?.result === 'admitted') admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now) });
       });
-      await this.recordRedeemed(station, admitted);
+      this.admissions.add(admitted);
     }
     return results;
   }
@@ -151,24 +156,9 @@ export class ScanService {
     throw err;
   }
 
-  /** Stations offline admit nothing that the offline bundle lists as redeemed. Durable before the answer. */
-  private async recordRedeemed(station: StationIdentity, items: { code: string; at: number }[]): Promise<void> {
-    if (items.length === 0) return;
-    const now = this.ctx.now();
-    if (items.length === 1) {
-      // A scan's admission: the prepared statement (built once).
-      const { code, at } = items[0]!;
-      const record = queries(this.ctx.db).recordRedeemed;
-      await this.ctx.writes.run((trx) => record(exec(trx), { providerId: station.providerId, code, at, gate: station.gate, recordedAt: now }));
-      return;
-    }
-    await this.ctx.writes.run((trx) =>
-      trx
-        .insertInto('station_events')
-        .values(items.map((i) => ({ provider_id: station.providerId, kind: 'redeemed' as const, code: i.code, at: i.at, gate: station.gate, recorded_at: now })))
-        .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
-        .execute(),
-    );
+  /** Admissions this process answered, in the database: the offline bundle reads them. */
+  flushAdmissions(): Promise<void> {
+    return this.admissions.flush();
   }
 }
 

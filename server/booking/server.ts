@@ -104,7 +104,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
       warn: throttledWarn(app),
     },
   );
-  const writes = new GroupCommit(db);
+  const writes = new GroupCommit(database, database.dialect === 'postgres' ? 8 : 1);
   writes.onBatch = (n) => metrics.batchSize.observe(n);
   const ctx: BookingContext = {
     db,
@@ -149,6 +149,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     stopReminders();
     email?.close();
     providers.close();
+    await scans.flushAdmissions();
     await database.close();
   });
 

@@ -39,6 +39,7 @@ export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanSe
     async (req) => {
       const station = await requireStation(ctx, req);
       const since = Number(req.query.since ?? 0);
+      await scans.flushAdmissions();
       const rows = await ctx.db
         .selectFrom('station_events')
         .select(['seq', 'kind', 'code', 'at', 'gate', 'recorded_at'])
