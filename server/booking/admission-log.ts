@@ -10,7 +10,9 @@
 // told of the conflict when it uploads its journal. The offline bundle flushes
 // first, so a bundle never misses an admission this process has answered.
 import type { Logger } from 'pino';
+import type { Kysely } from 'kysely';
 import type { GroupCommit } from '../common/group-commit.js';
+import { exec, queries } from './queries.js';
 import type { BookingDB } from './schema.js';
 
 export interface Admission {
@@ -30,6 +32,7 @@ export class AdmissionLog {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
+    private readonly db: Kysely<BookingDB>,
     private readonly writes: GroupCommit<BookingDB>,
     private readonly now: () => number,
     private readonly log: Logger,
@@ -56,16 +59,11 @@ export class AdmissionLog {
 
   private async write(rows: (Admission & { recordedAt: number })[]): Promise<void> {
     try {
-      for (let i = 0; i < rows.length; i += this.maxBatch) {
-        const slice = rows.slice(i, i + this.maxBatch);
-        await this.writes.run((trx) =>
-          trx
-            .insertInto('station_events')
-            .values(slice.map((r) => ({ provider_id: r.providerId, kind: 'redeemed' as const, code: r.code, at: r.at, gate: r.gate, recorded_at: r.recordedAt })))
-            .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
-            .execute(),
-        );
-      }
+      // One prepared statement run per row, in one transaction: no SQL built per batch.
+      const record = queries(this.db).recordRedeemed;
+      await this.writes.run(async (trx) => {
+        for (const r of rows) await record(exec(trx), r);
+      });
     } catch (err) {
       // Held for the next flush, never dropped silently.
       this.pending.unshift(...rows);

@@ -65,6 +65,13 @@ function build(db: Kysely<BookingDB>) {
     stationByToken: prepare(db, (p: { hash: string }) =>
       db.selectFrom('stations').select(['station_id', 'provider_id', 'gate']).where('token_hash', '=', p.hash).where('revoked_at', 'is', null),
     ),
+    /** An admission, for the stations' offline bundles (admission-log.ts). */
+    recordRedeemed: prepare(db, (p: { providerId: string; code: string; at: number; gate: string; recordedAt: number }) =>
+      db
+        .insertInto('station_events')
+        .values({ provider_id: p.providerId, kind: 'redeemed', code: p.code, at: p.at, gate: p.gate, recorded_at: p.recordedAt })
+        .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing()),
+    ),
     userForSession: prepare(db, (p: { hash: string; now: number }) =>
       db.selectFrom('sessions').select('user_id').where('token_hash', '=', p.hash).where('expires_at', '>', p.now),
     ),

@@ -37,7 +37,7 @@ export class ScanService {
     private readonly limiter: RejectionLimiter,
     private readonly verdicts?: Counter<'result' | 'reason'>,
   ) {
-    this.admissions = new AdmissionLog(ctx.writes, ctx.now, ctx.log);
+    this.admissions = new AdmissionLog(ctx.db, ctx.writes, ctx.now, ctx.log);
   }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
