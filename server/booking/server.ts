@@ -104,7 +104,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
       warn: throttledWarn(app),
     },
   );
-  const writes = new GroupCommit(database, database.dialect === 'postgres' ? 8 : 1);
+  const writes = new GroupCommit(db);
   writes.onBatch = (n) => metrics.batchSize.observe(n);
   const ctx: BookingContext = {
     db,

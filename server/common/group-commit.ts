@@ -11,8 +11,7 @@
 // SQLite has one writer, so one batch at a time (`concurrency` 1). PostgreSQL
 // pays a network round trip per statement, so several batches run at once on
 // separate pool connections.
-import type { Transaction } from 'kysely';
-import type { OpenedDatabase } from './db.js';
+import type { Kysely, Transaction } from 'kysely';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
 
@@ -30,7 +29,7 @@ export class GroupCommit<DB> {
   onBatch?: (size: number) => void;
 
   constructor(
-    private readonly db: Pick<OpenedDatabase<DB>, 'commitBatch'>,
+    private readonly db: Kysely<DB>,
     private readonly concurrency = 1,
     private readonly maxBatch = 256,
   ) {}
@@ -59,7 +58,7 @@ export class GroupCommit<DB> {
     this.onBatch?.(batch.length);
     try {
       const results: unknown[] = [];
-      await this.db.commitBatch(async (trx) => {
+      await this.db.transaction().execute(async (trx) => {
         for (const item of batch) results.push(await item.work(trx));
       });
       batch.forEach((item, i) => item.resolve(results[i]));
@@ -67,7 +66,7 @@ export class GroupCommit<DB> {
       // Somebody's unit failed (or the commit did): isolate it.
       for (const item of batch) {
         try {
-          item.resolve(await this.db.commitBatch((trx) => item.work(trx)));
+          item.resolve(await this.db.transaction().execute((trx) => item.work(trx)));
         } catch (err) {
           item.reject(err);
         }

@@ -57,7 +57,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     },
     logger: opts.logger,
   });
-  const writes = new GroupCommit(database, database.dialect === 'postgres' ? 8 : 1);
+  const writes = new GroupCommit(db, database.dialect === 'postgres' ? 8 : 1);
   const batchSize = new Histogram({
     name: 'gatepost_group_commit_batch_size',
     help: 'writes committed together in one transaction',
