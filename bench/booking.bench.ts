@@ -9,7 +9,7 @@
 //      before and after, with the ratio.
 // Usage: npm run bench:booking [-- --seconds 10 --connections 64]
 // (With --bare-proxy URL this file runs the bare proxy itself, as its own process.)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -297,11 +297,11 @@ async function main(): Promise<void> {
     const payloads = issued.map((t) => t.payload);
     let i = 0;
     let scanSeq = 0;
-    const scanLoad = (url: string) =>
+    const scanLoad = (url: string, seconds = SECONDS) =>
       load({
         url,
         connections: CONNECTIONS,
-        seconds: SECONDS,
+        seconds,
         path: '/api/v1/station/scan',
         next: () => ({
           body: JSON.stringify({ payload: payloads[i++ % payloads.length], providerId, scanId: `bench-${process.pid}-${scanSeq++}`, source: 'bench' }),
@@ -309,6 +309,9 @@ async function main(): Promise<void> {
         }),
       });
 
+    // The issue phase left tens of megabytes of dirty pages that the kernel would
+    // write back during the next runs, on the same two cores: write them now.
+    spawnSync('sync');
     const upstream = await spawnTs('bench/support/bare-server.ts');
     const proxy = await spawnProxy(upstream.url);
     const bareRun = async (): Promise<{ result: LoadResult; cpu: { proxy: number; load: number } }> => {
@@ -333,6 +336,8 @@ async function main(): Promise<void> {
     let bareBefore, first, repeat, bareAfter;
     let freshScanned = 0;
     try {
+      // The bare processes are new (the servers were warmed up by the issue phase): 2 s to compile their hot paths.
+      await scanLoad(proxy.url, 2);
       bareBefore = await bareRun();
       i = 0;
       first = await relayRun('fresh tickets');
