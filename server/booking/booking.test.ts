@@ -13,6 +13,7 @@ import { decodeGp1, encodeGp1, importPublicKey, verifyGp1 } from '../../protocol
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
 import { signedClient } from '../common/testing/signed-client.js';
+import { SIGN_IN_LIMITS } from './routes/accounts.js';
 import { hasZbarimg, zbarDecodePng } from './tickets/testing.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
 
@@ -233,6 +234,21 @@ describe.each([
     const reuse = await api.post('/api/v1/station/enroll', { enrollment: gate.enrollment });
     expect(reuse).toMatchObject({ status: 410, body: { error: 'enrollment_used' } });
     expect((await api.post('/api/v1/station/enroll', { enrollment: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' })).body).toMatchObject({ error: 'enrollment_invalid' });
+  });
+
+  it.runIf(run)('stops password guessing on an account, the right password included, and leaves other accounts alone', async () => {
+    const victim = await signUp();
+    const bystander = await signUp();
+    for (let i = 0; i <= SIGN_IN_LIMITS.perAccount.maxRejections; i++) {
+      const guess = await api.post('/api/v1/sessions', { email: victim.email, password: `guess number ${i}` });
+      expect(guess.body).toMatchObject({ error: 'bad_credentials' });
+    }
+    // Over the limit: refused before the password is looked at, so even the right one tells nothing.
+    const locked = await api.post('/api/v1/sessions', { email: victim.email.toUpperCase(), password: PASSWORD });
+    expect(locked).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect((await api.get('/api/v1/me', { token: victim.token })).status).toBe(200); // sessions already open stay open
+    expect((await api.post('/api/v1/sessions', { email: bystander.email, password: PASSWORD })).status).toBe(200);
   });
 
   it.runIf(run)('refuses tickets of another provider, tampered payloads, and the wrong provider ID, without asking', async () => {

@@ -1,9 +1,9 @@
-// Rejected scans per station in a sliding window, against code guessing: a
-// station that collects more than `maxRejections` rejections of things that
-// are not tickets (unknown code, bad signature, malformed) within
-// `windowS` seconds gets `rate_limited` for every scan, without the provider
-// being asked, until its oldest rejection leaves the window. Per process: with
-// several booking processes a guesser gets the limit once per process.
+// Failures per key in a sliding window, against guessing. A key (a station's
+// scans of things that are not tickets; an account's or an address's failed
+// sign-ins) that collects more than `maxRejections` failures within `windowS`
+// seconds is refused with `rate_limited`, without the expensive check behind
+// it, until its oldest failure leaves the window. Per process: with several
+// booking processes a guesser gets the limit once per process.
 
 export interface RateLimitOptions {
   maxRejections: number;
@@ -27,6 +27,18 @@ export class RejectionLimiter {
     return list !== undefined && list.length > this.opts.maxRejections;
   }
 
+  /** Seconds until this key is no longer over the limit (0 when it is not). */
+  retryAfterS(key: string): number {
+    const list = this.prune(key);
+    if (list === undefined || list.length <= this.opts.maxRejections) return 0;
+    return Math.max(1, list[0]! + this.opts.windowS - this.now());
+  }
+
+  /** Forgets a key's failures (a successful sign-in). */
+  clear(key: string): void {
+    this.hits.delete(key);
+  }
+
   record(key: string): void {
     const list = this.prune(key) ?? [];
     // Never more than the limit + 1 remembered: enough to know it is over.
@@ -47,7 +59,7 @@ export class RejectionLimiter {
     return list;
   }
 
-  /** Drops stations whose rejections have all left the window. */
+  /** Drops keys whose failures have all left the window. */
   private sweep(): void {
     for (const key of [...this.hits.keys()]) this.prune(key);
   }

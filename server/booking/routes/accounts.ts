@@ -3,14 +3,26 @@
 import { z } from 'zod';
 import { errorBody, meResponse, sessionRequest, sessionResponse, signupRequest, signupResponse } from '../../../protocol/booking-api.js';
 import type { App } from '../../common/app.js';
-import { conflict, unauthorized } from '../../common/errors.js';
+import { conflict, HttpError, unauthorized } from '../../common/errors.js';
 import { bearer, requireUser, SESSION_TTL_S } from '../auth.js';
 import type { BookingContext } from '../context.js';
+import { RejectionLimiter } from '../rate-limit.js';
 import { dummyPasswordHash, hashPassword, newId, newToken, sha256, verifyPassword } from '../secrets.js';
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/**
+ * Failed sign-ins, against password guessing: per account (more than 10 in 15
+ * minutes), and per client address (more than 100) for guessing across accounts.
+ * While over, every attempt is refused before the password is checked, the
+ * right one too, or the answer would still tell a guess that is right.
+ */
+export const SIGN_IN_LIMITS = { perAccount: { maxRejections: 10, windowS: 900 }, perAddress: { maxRejections: 100, windowS: 900 } };
+
 export async function accountRoutes(app: App, ctx: BookingContext): Promise<void> {
+  const failedByAccount = new RejectionLimiter(SIGN_IN_LIMITS.perAccount, ctx.now);
+  const failedByAddress = new RejectionLimiter(SIGN_IN_LIMITS.perAddress, ctx.now);
+
   app.post(
     '/api/v1/users',
     { schema: { tags: ['accounts'], body: signupRequest, response: { 201: signupResponse, 409: errorBody } } },
@@ -41,16 +53,23 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
 
   app.post(
     '/api/v1/sessions',
-    { schema: { tags: ['accounts'], body: sessionRequest, response: { 200: sessionResponse, 401: errorBody } } },
-    async (req) => {
-      const user = await ctx.db
-        .selectFrom('users')
-        .select(['user_id', 'password_hash'])
-        .where('email', '=', normalizeEmail(req.body.email))
-        .executeTakeFirst();
+    { schema: { tags: ['accounts'], body: sessionRequest, response: { 200: sessionResponse, 401: errorBody, 429: errorBody } } },
+    async (req, reply) => {
+      const email = normalizeEmail(req.body.email);
+      const wait = Math.max(failedByAccount.retryAfterS(email), failedByAddress.retryAfterS(req.ip));
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new HttpError(429, 'rate_limited', `too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s)`);
+      }
+      const user = await ctx.db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst();
       // An unknown address costs the same scrypt as a wrong password: no timing oracle for who has an account.
       const ok = await verifyPassword(req.body.password, user?.password_hash ?? (await dummyPasswordHash()));
-      if (!user || !ok) throw unauthorized('bad_credentials', 'the e-mail address or the password is wrong');
+      if (!user || !ok) {
+        failedByAccount.record(email);
+        failedByAddress.record(req.ip);
+        throw unauthorized('bad_credentials', 'the e-mail address or the password is wrong');
+      }
+      failedByAccount.clear(email);
       const token = newToken('us');
       const now = ctx.now();
       await ctx.writes.run((trx) =>
