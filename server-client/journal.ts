@@ -17,6 +17,13 @@ export interface JournalEntry {
   /** epoch s of the admission */
   at: number;
   state: 'pending' | 'uploaded' | 'conflict';
+  /**
+   * The server and provider it was admitted for (`serverUrl|providerId`): it is
+   * uploaded there only, so re-pointing a station elsewhere never sends another
+   * venue's admissions to the wrong server. Absent in journals written before
+   * it existed: those go to whichever server is configured.
+   */
+  scope?: string;
   ticket?: TicketInfo;
   /** the server's verdict once uploaded */
   result?: ScanVerdict;
@@ -50,6 +57,11 @@ export class Journal {
 
   all(): readonly JournalEntry[] {
     return this.entries;
+  }
+
+  /** Pending entries that belong to this server and provider. */
+  pendingIn(scope: string): JournalEntry[] {
+    return this.entries.filter((e) => e.state === 'pending' && (e.scope === undefined || e.scope === scope));
   }
 
   pendingFor(code: string): JournalEntry | undefined {

@@ -103,6 +103,30 @@ describe('ScanVerifier', () => {
     expect(conflicts).toMatchObject([{ code: t.body.code, state: 'conflict', result: { redeemedGate: 'North' } }]);
   });
 
+  it('keeps offline admissions for their own server when the station is pointed at another', async () => {
+    configure('signed');
+    await verifier.refreshBundle();
+    fake.script.push('provider-down');
+    const t = ticket(key);
+    expect(await verifier.verify(t.text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+
+    const other = await startFakeBooking();
+    try {
+      other.bundle = bundleWith(key);
+      verifier.configure({ serverUrl: other.url, token: 'st_other', providerId: 'prv_other', gate: 'Gate T', policy: 'signed', timeoutMs: 500 });
+      await verifier.uploadJournal();
+      expect(other.seen.filter((r) => r.path === '/api/v1/station/journal')).toHaveLength(0);
+      expect(verifier.journal.pending()).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+
+    configure('signed');
+    await verifier.uploadJournal();
+    expect(fake.seen.find((r) => r.path === '/api/v1/station/journal')?.body).toEqual({ redemptions: [{ payload: t.text, scanId: expect.any(String), at: expect.any(Number) }] });
+    expect(verifier.journal.pending()).toHaveLength(0);
+  });
+
   it('asks again with the same scanId after a scan that got no answer', async () => {
     configure('deny');
     const t = ticket(key);

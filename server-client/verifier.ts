@@ -87,7 +87,7 @@ export class ScanVerifier {
       this.client = enrolled ? new BookingClient({ baseUrl: next.serverUrl, token: next.token, timeoutMs: next.timeoutMs }) : null;
       this.unresolved.clear();
     }
-    const scope = `${next.serverUrl}|${next.providerId}`;
+    const scope = scopeOf(next);
     if (!this.cache || this.cache.scope !== scope) {
       this.cache = new OfflineCache(OfflineCache.fileIn(this.options.dataDir), scope, (err) =>
         this.options.log.error({ err: err.message }, 'offline bundle write failed'),
@@ -96,7 +96,7 @@ export class ScanVerifier {
     if (!this.bundleTimer) {
       this.bundleTimer = setInterval(() => void this.refreshBundle(), this.options.bundleRefreshMs ?? 60_000);
       this.journalTimer = setInterval(() => {
-        if (this.journal.pending().length > 0) void this.uploadJournal();
+        if (this.uploadable().length > 0) void this.uploadJournal();
       }, this.options.journalRetryMs ?? 5000);
       this.bundleTimer.unref?.();
       this.journalTimer.unref?.();
@@ -105,7 +105,7 @@ export class ScanVerifier {
     if (enrolled) {
       const catchUp = () => {
         void this.refreshBundle();
-        if (this.journal.pending().length > 0) void this.uploadJournal();
+        if (this.uploadable().length > 0) void this.uploadJournal();
       };
       clearTimeout(this.startTimer);
       if (first) this.startTimer = setTimeout(catchUp, this.options.startDelayMs ?? 1000);
@@ -136,7 +136,7 @@ export class ScanVerifier {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
       if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, Math.floor(now / 1000));
-      if (this.journal.pending().length > 0) void this.uploadJournal();
+      if (this.uploadable().length > 0) void this.uploadJournal();
       return fromVerdict(outcome.verdict, base);
     }
     if (outcome.kind === 'refused') {
@@ -164,7 +164,7 @@ export class ScanVerifier {
       const { kind: _k, body: _b, detail, ...rest } = local;
       return { ...base, ...rest, kind: 'deny', offline: true, detail: `offline (${why}): ${detail}` };
     }
-    await this.journal.add({ scanId, payload: text.trim(), code: local.code, at: nowS, ...(local.body.info ? { ticket: local.body.info } : {}) });
+    await this.journal.add({ scanId, payload: text.trim(), code: local.code, at: nowS, scope: scopeOf(settings), ...(local.body.info ? { ticket: local.body.info } : {}) });
     this.cache.markAdmitted(local.code, scanId, nowS);
     if (code) this.unresolved.delete(code);
     this.options.onJournal?.(this.journal.pending().length);
@@ -219,10 +219,17 @@ export class ScanVerifier {
     }
   }
 
+  /** Pending admissions for the server and provider configured now. */
+  private uploadable(): JournalEntry[] {
+    return this.settings ? this.journal.pendingIn(scopeOf(this.settings)) : [];
+  }
+
   private async upload(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const pending = this.journal.pending();
+    const pending = this.uploadable();
+    const elsewhere = this.journal.pending().length - pending.length;
+    if (elsewhere > 0) this.options.log.warn({ waiting: elsewhere }, 'offline admissions of another server or provider wait until the station points there again');
     for (let i = 0; i < pending.length; i += JOURNAL_BATCH) {
       const batch = pending.slice(i, i + JOURNAL_BATCH);
       let results: (ScanVerdict & { scanId: string })[];
@@ -252,6 +259,11 @@ export class ScanVerifier {
     this.options.log.info({ connectivity: c }, c === 'offline' ? 'server not answering: offline policy applies' : `connectivity ${c}`);
     this.options.onConnectivity?.(c);
   }
+}
+
+/** Which server and provider an offline bundle or a journal entry belongs to. */
+function scopeOf(s: Pick<VerifierSettings, 'serverUrl' | 'providerId'>): string {
+  return `${s.serverUrl}|${s.providerId}`;
 }
 
 function ticketFields(body: Gp1Body | undefined): Pick<Decision, 'ticket' | 'validFrom' | 'validUntil'> {
