@@ -140,6 +140,11 @@ describe.each([
     const second = await verify(ticket!.code, 'scan-other', 'Gate B');
     expect(second.body).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate A' });
     expect((await verify('0'.repeat(32), 'scan-retry')).body).toMatchObject({ error: 'scan_id_conflict' });
+    // The other way round: a scan ID that got a rejection never admits a ticket later.
+    const [fresh] = await buy('demo-1', ['F4']);
+    expect((await verify('e'.repeat(32), 'scan-rejected-first')).body).toEqual({ result: 'rejected', reason: 'unknown_code' });
+    expect((await verify(fresh!.code, 'scan-rejected-first')).body).toMatchObject({ error: 'scan_id_conflict' });
+    expect((await verify(fresh!.code, 'scan-fresh')).body).toMatchObject({ result: 'admitted', ticket: { seat: 'F4' } });
   });
 
   it.runIf(run)('names unknown, revoked and not-yet-valid codes', async () => {
@@ -214,6 +219,8 @@ describe.each([
     await server.kill9();
     await start();
     expect((await verify(ticket!.code, 'after-crash', 'Gate B')).body).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate A' });
+    // The scan that admitted it, retried after the crash, still gets its first verdict.
+    expect((await verify(ticket!.code, 'before-crash')).body).toMatchObject({ result: 'admitted', ticket: { seat: 'J12' } });
   });
 
   it.runIf(run)('never logs the booking secret and serves metrics', async () => {
