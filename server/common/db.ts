@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Migration, Migrator, type MigrationProvider } from 'kysely';
 import pg from 'pg';
+import type { SqliteExecutor } from './prepared.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,6 +16,12 @@ export interface OpenedDatabase<DB> {
   dialect: Dialect;
   /** where it lives, without credentials, for the ready log line */
   location: string;
+  /**
+   * SQLite only: the same connection and statement cache, for prepared
+   * statements run synchronously inside a transaction opened through `db`
+   * (prepared.ts). PostgreSQL has none: there each statement is a round trip.
+   */
+  sync?: SqliteExecutor;
   close(): Promise<void>;
 }
 
@@ -67,7 +74,7 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
       },
     };
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as never }) });
-    opened = { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+    opened = { db, sync: { statement: (sql) => database.prepare(sql) }, dialect: 'sqlite', location: path, close: () => db.destroy() };
   }
   await migrate(opened.db, opts.migrations);
   return opened;

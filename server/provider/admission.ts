@@ -6,11 +6,11 @@
 // it got the first time, not an "already redeemed" for its own redemption: the
 // write also requires that the scan ID has no verdict yet, so the common case —
 // a new scan of a valid ticket — is two statements, the write and its verdict.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Verdict, VerdictTicket } from '../../protocol/provider-api.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict } from '../common/errors.js';
-import { prepare } from '../common/prepared.js';
+import { prepare, type Executor } from '../common/prepared.js';
 import type { ProviderDB, TicketsTable } from './schema.js';
 
 export interface Redemption {
@@ -61,15 +61,14 @@ export function admissionQueries(db: Kysely<ProviderDB>) {
       db
         .insertInto('scans')
         .values({ scan_id: p.scanId, code: p.code, verdict: p.verdict, at: p.at })
-        .onConflict((oc) => oc.column('scan_id').doNothing())
-        .returning('scan_id'),
+        .onConflict((oc) => oc.column('scan_id').doNothing()),
     ),
   };
 }
 export type AdmissionQueries = ReturnType<typeof admissionQueries>;
 
-export async function redeem(q: AdmissionQueries, trx: Transaction<ProviderDB>, r: Redemption): Promise<Verdict> {
-  const ex = trx as unknown as Transaction<never>;
+/** Redeems one code inside the caller's write transaction (`ex`: a Kysely transaction, or a SQLite connection in one). */
+export async function redeem(q: AdmissionQueries, ex: Executor, r: Redemption): Promise<Verdict> {
   const won = (await q.redeem(ex, r)).rows[0];
   let verdict: Verdict;
   if (won) {
@@ -84,8 +83,9 @@ export async function redeem(q: AdmissionQueries, trx: Transaction<ProviderDB>, 
   // Stored without the ticket details (they never change, and are read back on a
   // retry): a small row keeps the write-ahead log, and so each commit, small.
   const { ticket: _ticket, ...compact } = verdict;
-  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: JSON.stringify(compact), at: r.at })).rows[0];
-  if (!stored) {
+  // Counted, not RETURNING: SQLite buffers RETURNING rows in a temporary table.
+  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: JSON.stringify(compact), at: r.at })).numAffectedRows;
+  if (stored !== 1n) {
     // Another process stored this scan ID between our read and our insert.
     const first = (await q.priorScan(ex, r)).rows[0]!;
     return priorVerdict(q, ex, first, r);
@@ -111,7 +111,7 @@ function reject(reason: RejectionReason, ticket?: VerdictTicket): Verdict {
   return ticket ? { result: 'rejected', reason, ticket } : { result: 'rejected', reason };
 }
 
-async function priorVerdict(q: AdmissionQueries, ex: Transaction<never>, prior: { code: string; verdict: string }, r: Redemption): Promise<Verdict> {
+async function priorVerdict(q: AdmissionQueries, ex: Executor, prior: { code: string; verdict: string }, r: Redemption): Promise<Verdict> {
   if (prior.code !== r.code) throw conflict('scan_id_conflict', 'this scan ID was already used for another code');
   const verdict = JSON.parse(prior.verdict) as Verdict;
   if (verdict.reason === 'unknown_code') return verdict;

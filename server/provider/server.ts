@@ -65,7 +65,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     registers: [app.metrics],
   });
   writes.onBatch = (n) => batchSize.observe(n);
-  const ctx: ProviderContext = { db, writes, now };
+  const ctx: ProviderContext = { db, writes, sync: database.sync, now };
   await showRoutes(app, ctx);
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);
