@@ -43,6 +43,16 @@ function configure(policy: 'deny' | 'signed') {
   verifier.configure({ serverUrl: fake.url, token: 'st_test', providerId: 'prv_test', gate: 'Gate T', policy, timeoutMs: 500 });
 }
 
+/** A ticket admitted offline: signed-ticket policy, a fresh bundle, and the server failing as `failure`. */
+async function admitOffline(failure: 'hang' | 'provider-down') {
+  configure('signed');
+  await verifier.refreshBundle();
+  fake.script.push(failure);
+  const t = ticket(key);
+  expect(await verifier.verify(t.text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+  return t;
+}
+
 describe('ScanVerifier', () => {
   it('shows the server verdict online', async () => {
     configure('deny');
@@ -89,11 +99,7 @@ describe('ScanVerifier', () => {
   });
 
   it('keeps the journal while the provider is down and shows conflicts when it is back', async () => {
-    configure('signed');
-    await verifier.refreshBundle();
-    fake.script.push('hang');
-    const t = ticket(key);
-    expect(await verifier.verify(t.text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+    const t = await admitOffline('hang');
     fake.journalUp = false;
     await verifier.uploadJournal();
     expect(verifier.journal.pending()).toHaveLength(1);
@@ -104,11 +110,7 @@ describe('ScanVerifier', () => {
   });
 
   it('keeps offline admissions for their own server when the station is pointed at another', async () => {
-    configure('signed');
-    await verifier.refreshBundle();
-    fake.script.push('provider-down');
-    const t = ticket(key);
-    expect(await verifier.verify(t.text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+    const t = await admitOffline('provider-down');
 
     const other = await startFakeBooking();
     try {

@@ -12,7 +12,7 @@
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { GroupCommit } from '../common/group-commit.js';
-import { exec, queries } from './queries.js';
+import { queries } from './queries.js';
 import type { BookingDB } from './schema.js';
 
 export interface Admission {
@@ -62,7 +62,7 @@ export class AdmissionLog {
       // One prepared statement run per row, in one transaction: no SQL built per batch.
       const record = queries(this.db).recordRedeemed;
       await this.writes.run(async (trx) => {
-        for (const r of rows) await record(exec(trx), r);
+        for (const r of rows) await record(trx, r);
       });
     } catch (err) {
       // Held for the next flush, never dropped silently.

@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpError, unauthorized } from '../common/errors.js';
 import type { BookingContext } from './context.js';
-import { exec, queries } from './queries.js';
+import { queries } from './queries.js';
 import { safeEqual, sha256 } from './secrets.js';
 
 export const SESSION_TTL_S = 30 * 24 * 3600;
@@ -28,7 +28,7 @@ export async function requireUser(ctx: BookingContext, req: FastifyRequest): Pro
 
 export async function userForToken(ctx: BookingContext, token: string): Promise<string | undefined> {
   if (!token.startsWith('us_')) return undefined;
-  const { rows } = await queries(ctx.db).userForSession(exec(ctx.db), { hash: sha256(token), now: ctx.now() });
+  const { rows } = await queries(ctx.db).userForSession(ctx.db, { hash: sha256(token), now: ctx.now() });
   return rows[0]?.user_id;
 }
 
@@ -60,7 +60,7 @@ export async function requireStation(ctx: BookingContext, req: FastifyRequest): 
   const hit = cache.get(hash);
   const nowMs = Date.now();
   if (hit && hit.until > nowMs) return hit.station;
-  const row = (await queries(ctx.db).stationByToken(exec(ctx.db), { hash })).rows[0];
+  const row = (await queries(ctx.db).stationByToken(ctx.db, { hash })).rows[0];
   if (!row) {
     cache.delete(hash);
     throw unauthorized('unauthorized', 'the station token is unknown or revoked: enroll the station again');

@@ -18,7 +18,7 @@ import type { OrderRequest } from '../../protocol/booking-api.js';
 import { ERROR_REASONS, type ErrorReason } from '../../protocol/reasons.js';
 import { badRequest, conflict, HttpError, notFound } from '../common/errors.js';
 import type { BookingContext } from './context.js';
-import { exec, queries } from './queries.js';
+import { queries } from './queries.js';
 import { providerError, ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
 import type { OrdersTable, TicketsTable } from './schema.js';
 import { newId } from './secrets.js';
@@ -75,7 +75,7 @@ export class OrderService {
     }
     const q = queries(db);
     if (idempotencyKey) {
-      const existing = (await q.orderByKey(exec(db), { userId, key: idempotencyKey })).rows[0];
+      const existing = (await q.orderByKey(db, { userId, key: idempotencyKey })).rows[0];
       if (existing) return this.resume(existing, req);
     }
     const client = await this.ctx.providers.get(req.providerId);
@@ -104,9 +104,9 @@ export class OrderService {
     const stored = await writes.run(async (trx) => {
       // The unique (user, key) index decides between racing requests, in this
       // process or another; the loser takes the winner's order.
-      const inserted = await q.insertOrder(exec(trx), row);
+      const inserted = await q.insertOrder(trx, row);
       if (inserted.rows.length > 0) return { created: true, row };
-      const prior = (await q.orderByKey(exec(trx), { userId, key: idempotencyKey! })).rows[0];
+      const prior = (await q.orderByKey(trx, { userId, key: idempotencyKey! })).rows[0];
       if (!prior) throw new Error(`order insert under Idempotency-Key found no order`);
       return { created: false, row: prior };
     });
@@ -139,7 +139,7 @@ export class OrderService {
   }
 
   async load(orderId: string): Promise<OrderRow | undefined> {
-    return (await queries(this.ctx.db).orderById(exec(this.ctx.db), { orderId })).rows[0];
+    return (await queries(this.ctx.db).orderById(this.ctx.db, { orderId })).rows[0];
   }
 
   /** Background issuer: drives paid orders that are due a retry, and abandons stale pending ones. */
@@ -190,7 +190,7 @@ export class OrderService {
     const now = this.ctx.now();
     const markPaid = queries(this.ctx.db).markPaid;
     // The request path issues right away; the background issuer only steps in if that does not finish.
-    await this.ctx.writes.run((trx) => markPaid(exec(trx), { orderId: order.order_id, reference: result.reference, nextAttemptAt: now + 30, now }));
+    await this.ctx.writes.run((trx) => markPaid(trx, { orderId: order.order_id, reference: result.reference, nextAttemptAt: now + 30, now }));
     this.onState?.('paid');
   }
 
@@ -215,10 +215,10 @@ export class OrderService {
     const now = this.ctx.now();
     const q = queries(this.ctx.db);
     const won = await this.ctx.writes.run(async (trx) => {
-      const moved = await q.markIssued(exec(trx), { orderId: order.order_id, attempts: order.attempts + 1, now });
+      const moved = await q.markIssued(trx, { orderId: order.order_id, attempts: order.attempts + 1, now });
       // Another process issued it first: its tickets (same codes) stand.
       if (Number(moved.numAffectedRows ?? 0n) !== 1) return false;
-      await q.insertTickets(exec(trx), tickets);
+      await q.insertTickets(trx, tickets);
       return true;
     });
     if (won) {

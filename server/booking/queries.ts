@@ -4,11 +4,9 @@
 // station token lookup and the record of an admitted scan (every relayed
 // scan), the session lookup (every customer request), and an order's inserts,
 // state changes and reads (every ticket issued).
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import { prepare, type Prepared } from '../common/prepared.js';
+import type { Kysely, Selectable } from 'kysely';
+import { prepare, type Executor, type Prepared } from '../common/prepared.js';
 import type { BookingDB, OrdersTable, TicketsTable } from './schema.js';
-
-type Executor = Kysely<never> | Transaction<never>;
 
 const ORDER_COLUMNS = [
   'order_id',
@@ -155,9 +153,4 @@ export function queries(db: Kysely<BookingDB>): BookingQueries {
   let q = byDb.get(db);
   if (!q) byDb.set(db, (q = build(db)));
   return q;
-}
-
-/** An executor for prepared queries: the database itself, or a group-commit transaction. */
-export function exec(x: Kysely<BookingDB> | Transaction<BookingDB>): Executor {
-  return x as unknown as Executor;
 }

@@ -16,7 +16,7 @@ import type { StationIdentity } from './auth.js';
 import type { BookingContext } from './context.js';
 import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
 import { AdmissionLog, type Admission } from './admission-log.js';
-import { exec, queries } from './queries.js';
+import { queries } from './queries.js';
 import type { RejectionLimiter } from './rate-limit.js';
 
 /**
@@ -131,7 +131,7 @@ export class ScanService {
   private async issuedHere(decoded: DecodedGp1, text: string): Promise<boolean> {
     const { providerId, code } = decoded.body;
     if (typeof providerId !== 'string' || typeof code !== 'string') return false;
-    const row = (await queries(this.ctx.db).issuedPayload(exec(this.ctx.db), { providerId, code })).rows[0];
+    const row = (await queries(this.ctx.db).issuedPayload(this.ctx.db, { providerId, code })).rows[0];
     if (!row) return false;
     const issued = Buffer.from(row.payload);
     const scanned = Buffer.from(text.trim());

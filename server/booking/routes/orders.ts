@@ -6,7 +6,7 @@ import type { App } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
 import { requireUser } from '../auth.js';
 import type { BookingContext } from '../context.js';
-import { exec, queries } from '../queries.js';
+import { queries } from '../queries.js';
 import { orderOutcome, type OrderRow, type OrderService } from '../ordering.js';
 import { ticketView, type TicketRow } from '../ticket-view.js';
 
@@ -65,7 +65,7 @@ async function orderViews(ctx: BookingContext, rows: OrderRow[]): Promise<Order[
   const ids = rows.filter((r) => r.state === 'issued').map((r) => r.order_id);
   const tickets =
     ids.length === 1
-      ? (await queries(ctx.db).ticketsOfOrder(exec(ctx.db), { orderId: ids[0]! })).rows
+      ? (await queries(ctx.db).ticketsOfOrder(ctx.db, { orderId: ids[0]! })).rows
       : ids.length
         ? await ctx.db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
         : [];

@@ -9,7 +9,7 @@ import { notFound } from '../../common/errors.js';
 import { requireAdmin, requireUser } from '../auth.js';
 import { providerError } from '../provider-client.js';
 import type { BookingContext } from '../context.js';
-import { exec, queries } from '../queries.js';
+import { queries } from '../queries.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from '../render.js';
 import { shareHash, sharedView, shareToken, shareUrl, type TicketRow } from '../ticket-view.js';
 
@@ -38,7 +38,7 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
   }
 
   async function owned(ticketId: string, userId: string): Promise<TicketRow> {
-    const row = (await queries(ctx.db).ownedTicket(exec(ctx.db), { ticketId, userId })).rows[0];
+    const row = (await queries(ctx.db).ownedTicket(ctx.db, { ticketId, userId })).rows[0];
     if (!row) throw notFound('unknown_ticket', `no ticket ${ticketId}`);
     return row;
   }
