@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { GroupCommit } from '../common/group-commit.js';
+import type { SqliteExecutor } from '../common/prepared.js';
 import type { PlatformKeys } from './keys.js';
 import type { PaymentGateways } from './payments.js';
 import type { ProviderRegistry } from './registry.js';
@@ -10,6 +11,13 @@ import type { BookingDB } from './schema.js';
 export interface BookingContext {
   db: Kysely<BookingDB>;
   writes: GroupCommit<BookingDB>;
+  /** writes that only cache a provider's durable record: committed without waiting for the disk (db.ts) */
+  relaxedTransaction<T>(work: (trx: Transaction<BookingDB>) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: the connection itself, for a lookup that may see a batch's
+   * rows before their commit without harm (the issued-payload check).
+   */
+  sync?: SqliteExecutor;
   /** epoch seconds; injectable so tests can move the clock */
   now: () => number;
   keys: PlatformKeys;

@@ -37,7 +37,7 @@ export class ScanService {
     private readonly limiter: RejectionLimiter,
     private readonly verdicts?: Counter<'result' | 'reason'>,
   ) {
-    this.admissions = new AdmissionLog(ctx.db, ctx.writes, ctx.now, ctx.log);
+    this.admissions = new AdmissionLog(ctx.db, ctx.relaxedTransaction, ctx.now, ctx.log, ctx.sync);
   }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
@@ -131,7 +131,9 @@ export class ScanService {
   private async issuedHere(decoded: DecodedGp1, text: string): Promise<boolean> {
     const { providerId, code } = decoded.body;
     if (typeof providerId !== 'string' || typeof code !== 'string') return false;
-    const row = (await queries(this.ctx.db).issuedPayload(this.ctx.db, { providerId, code })).rows[0];
+    // On SQLite, straight on the connection: a row of a batch not yet committed
+    // holds a text signed here all the same.
+    const row = (await queries(this.ctx.db).issuedPayload(this.ctx.sync ?? this.ctx.db, { providerId, code })).rows[0];
     if (!row) return false;
     const issued = Buffer.from(row.payload);
     const scanned = Buffer.from(text.trim());

@@ -109,6 +109,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   const ctx: BookingContext = {
     db,
     writes,
+    relaxedTransaction: database.relaxedTransaction,
+    sync: database.sync,
     now,
     keys,
     providers,

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Migration, Migrator, type MigrationProvider } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Migration, Migrator, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { SqliteExecutor } from './prepared.js';
 
@@ -22,6 +22,16 @@ export interface OpenedDatabase<DB> {
    * (prepared.ts). PostgreSQL has none: there each statement is a round trip.
    */
   sync?: SqliteExecutor;
+  /**
+   * A transaction whose commit does not wait for the disk, for rows that only
+   * cache another server's durable record (the booking server's log of the
+   * admissions a provider answered). SQLite commits it at synchronous=NORMAL:
+   * in WAL mode no fsync, and the next durable commit or checkpoint carries it
+   * to disk. PostgreSQL commits it with synchronous_commit off. A power cut
+   * may lose its last moments; it never corrupts anything, and every other
+   * transaction stays as durable as before.
+   */
+  relaxedTransaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -41,7 +51,17 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
-    opened = { db, dialect: 'postgres', location: `postgresql://${url.host}${url.pathname}`, close: () => db.destroy() };
+    opened = {
+      db,
+      dialect: 'postgres',
+      location: `postgresql://${url.host}${url.pathname}`,
+      relaxedTransaction: (work) =>
+        db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+          return work(trx);
+        }),
+      close: () => db.destroy(),
+    };
   } else {
     mkdirSync(opts.dataDir, { recursive: true });
     const path = join(opts.dataDir, opts.file);
@@ -74,7 +94,24 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
       },
     };
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as never }) });
-    opened = { db, sync: { statement: (sql) => database.prepare(sql) }, dialect: 'sqlite', location: path, close: () => db.destroy() };
+    opened = {
+      db,
+      sync: { statement: (text) => database.prepare(text) },
+      dialect: 'sqlite',
+      location: path,
+      // The pragma is the connection's: holding Kysely's one connection keeps
+      // every other transaction out until it is FULL again.
+      relaxedTransaction: (work) =>
+        db.connection().execute(async (conn) => {
+          sqlite.pragma('synchronous = NORMAL');
+          try {
+            return await conn.transaction().execute(work);
+          } finally {
+            sqlite.pragma('synchronous = FULL');
+          }
+        }),
+      close: () => db.destroy(),
+    };
   }
   await migrate(opened.db, opts.migrations);
   return opened;

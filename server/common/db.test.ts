@@ -1,0 +1,100 @@
+// Relaxed transactions (db.ts): the booking server's cache of admissions
+// commits without waiting for the disk. What must hold: its rows are
+// committed like any others, and no other transaction loses its durability —
+// not one after it, not one that arrived while it was open, not after it
+// failed. On a real SQLite file and on the local PostgreSQL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenedDatabase } from './db.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from './testing/postgres.js';
+
+interface DB {
+  events: { code: string };
+}
+
+const migrations = {
+  '001': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('events').addColumn('code', 'text', (c) => c.primaryKey()).execute();
+    },
+  },
+};
+
+const pgUp = await postgresAvailable();
+
+describe.each([
+  { name: 'SQLite', dialect: 'sqlite' as const },
+  { name: 'PostgreSQL', dialect: 'postgres' as const },
+])('relaxed transactions on $name', ({ dialect }) => {
+  let dir: string;
+  let pgdb: TestDatabase | undefined;
+  let opened: OpenedDatabase<DB>;
+  const skip = dialect === 'postgres' && !pgUp;
+
+  beforeAll(async () => {
+    if (skip) return;
+    dir = mkdtempSync(join(tmpdir(), 'gp-db-'));
+    if (dialect === 'postgres') pgdb = await createTestDatabase('gp_db');
+    opened = await openDatabase<DB>({ dataDir: dir, file: 'test.sqlite', databaseUrl: pgdb?.url, migrations });
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await opened.close();
+    await pgdb?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Whether a commit in this transaction would wait for the disk. */
+  const durable = async (trx: Kysely<DB>): Promise<boolean> => {
+    if (dialect === 'sqlite') {
+      // 2 = FULL: the WAL is synced at every commit.
+      const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(trx);
+      return rows[0]!.synchronous === 2;
+    }
+    const { rows } = await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(trx);
+    return rows[0]!.synchronous_commit === 'on';
+  };
+  /** Durable on every connection: ten at once take each pooled PostgreSQL connection, the relaxed one's too. */
+  const allDurable = async () => (await Promise.all(Array.from({ length: 10 }, () => opened.db.transaction().execute(durable)))).every(Boolean);
+  const codes = async () => (await opened.db.selectFrom('events').select('code').orderBy('code').execute()).map((r) => r.code);
+
+  it.skipIf(skip)('commit their rows without waiting for the disk, and leave every other transaction durable', async () => {
+    expect(await opened.db.transaction().execute(durable)).toBe(true);
+
+    let inside: boolean | undefined;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const relaxed = opened.relaxedTransaction(async (trx) => {
+      inside = await durable(trx);
+      await trx.insertInto('events').values({ code: 'cached-1' }).execute();
+      await held;
+    });
+    // A durable transaction that arrives while the relaxed one is open.
+    const during = opened.db.transaction().execute(async (trx) => {
+      await trx.insertInto('events').values({ code: 'order-1' }).execute();
+      return durable(trx);
+    });
+    // Let both start before the relaxed one may finish.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await relaxed;
+    expect(inside).toBe(false);
+    expect(await during).toBe(true);
+    expect(await allDurable()).toBe(true);
+    expect(await codes()).toEqual(['cached-1', 'order-1']);
+  });
+
+  it.skipIf(skip)('that fail write nothing, and the next transaction is durable', async () => {
+    await expect(
+      opened.relaxedTransaction(async (trx) => {
+        await trx.insertInto('events').values({ code: 'cached-2' }).execute();
+        throw new Error('the batch failed');
+      }),
+    ).rejects.toThrow('the batch failed');
+    expect(await codes()).not.toContain('cached-2');
+    expect(await allDurable()).toBe(true);
+  });
+});
