@@ -4,7 +4,7 @@
 import { type Generated, type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
-import { reminderMigration, type ReminderDB } from './reminders/schema.js';
+import { reminderLeadMigration, reminderMigration, type ReminderDB } from './reminders/schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -245,5 +245,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '002_reminders': reminderMigration,
+    '003_reminder_lead': reminderLeadMigration,
   };
 }

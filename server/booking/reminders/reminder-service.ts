@@ -86,6 +86,14 @@ export class ReminderService {
   }
 
   private async claimNew(now: number): Promise<Due[]> {
+    // Only tickets that can be due under the longest lead anyone chose: with
+    // every customer at the default, a pass reads the next two hours' tickets,
+    // not the whole week's (a pass holds the gate relay's thread while it reads).
+    const longest = await this.db
+      .selectFrom('reminder_prefs')
+      .select((eb) => eb.fn.max('lead_minutes').as('lead'))
+      .executeTakeFirst();
+    const horizon = Math.min(MAX_LEAD_MINUTES, Math.max(DEFAULT_PREFS.leadMinutes, Number(longest?.lead ?? 0))) * 60;
     const tickets = await this.db
       .selectFrom('tickets')
       .innerJoin('users', 'users.user_id', 'tickets.user_id')
@@ -93,7 +101,7 @@ export class ReminderService {
       .select(['tickets.ticket_id', 'tickets.user_id', 'tickets.valid_until', 'users.phone', 'reminder_prefs.channels', 'reminder_prefs.lead_minutes'])
       .where('tickets.revoked_at', 'is', null)
       .where('tickets.valid_until', '>', now)
-      .where('tickets.valid_until', '<=', now + MAX_LEAD_MINUTES * 60)
+      .where('tickets.valid_until', '<=', now + horizon)
       .execute();
     const wanted: Due[] = [];
     for (const t of tickets) {

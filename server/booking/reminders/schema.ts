@@ -87,3 +87,10 @@ export const reminderMigration: Migration = {
     await db.schema.createIndex('tickets_valid_until').on('tickets').column('valid_until').execute();
   },
 };
+
+/** The reminder sender asks for the longest lead anyone chose on every pass (reminder-service.ts). */
+export const reminderLeadMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('reminder_prefs_lead').on('reminder_prefs').column('lead_minutes').execute();
+  },
+};
