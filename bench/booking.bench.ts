@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Order } from '../protocol/booking-api.js';
-import { REPO_ROOT, startGatepost, type RunningCommand } from '../bin/testing/processes.js';
+import { REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../bin/testing/processes.js';
 import { bookingClient } from '../server/booking/testing/http.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
 import { spawnTs } from './support/spawn.js';
@@ -130,7 +130,7 @@ function mark(what: string): void {
 }
 
 async function spawnProxy(upstream: string): Promise<{ url: string; pid?: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...profArgs('bare-proxy'), 'bin/run-ts.js', 'bench/booking.bench.ts', '--bare-proxy', upstream], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profArgs('bare-proxy'), 'bin/run-ts.js', 'bench/booking.bench.ts', '--bare-proxy', upstream], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,11 +1,12 @@
-// Runs a TypeScript file as its own process and waits for its ready line.
+// Runs a TypeScript file as its own process and waits for its ready line,
+// with the node flags the gatepost command's servers run with.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from '../../bin/testing/processes.js';
+import { REPO_ROOT, SERVER_NODE_FLAGS } from '../../bin/testing/processes.js';
 
 export async function spawnTs(file: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'bin/run-ts.js', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /"url":"([^"]+)"/.exec(line);

@@ -2,12 +2,21 @@
 // for its ready line (the one log line carrying its URL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GATEPOST_BIN = join(REPO_ROOT, 'bin', 'gatepost.js');
+/**
+ * The node flags on the command's `#!` line, which a `node bin/gatepost.js`
+ * spawn would skip: children here run as the installed command does. The
+ * benchmarks' bare baselines run with them too, so a ratio compares code.
+ */
+export const SERVER_NODE_FLAGS: string[] = (/^#!.*\bnode((?: --[\w-]+(?:=\S+)?)*)\s*$/m.exec(readFileSync(GATEPOST_BIN, 'utf8').split('\n')[0]!)?.[1] ?? '')
+  .split(' ')
+  .filter(Boolean);
 
 export interface RunningCommand {
   url: string;
@@ -22,7 +31,7 @@ export interface RunningCommand {
 
 /** `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
 export async function startGatepost(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<RunningCommand> {
-  const child = spawn(process.execPath, [...nodeArgs, GATEPOST_BIN, ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, GATEPOST_BIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEPOST_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
