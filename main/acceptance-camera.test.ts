@@ -41,7 +41,7 @@ describe.runIf(run)('gate station: camera through Chromium fake capture', () => 
   it('shows the preview and admits the ticket it sees', async () => {
     await page.getByTestId('camera-preview').waitFor();
     const v = await verdictOf(page, 20_000);
-    expect(v.kind).toBe('admit');
+    expect(v.kind, `the verdict screen said: ${v.reason} ${v.text}`).toBe('admit');
     await expect.poll(() => page.getByTestId('verdict-seat').textContent(), POLL).toContain(seat);
     // The ticket stays in view through the whole hold time: it is not scanned again.
     await backToReady(page);

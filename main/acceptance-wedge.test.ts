@@ -89,7 +89,7 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     const ticket = tickets[0]!;
     await wedgeScan(page, ticket.payload, 5);
     const v = await verdictOf(page);
-    expect(v.kind).toBe('admit');
+    expect(v.kind, `the verdict screen said: ${v.reason} ${v.text}`).toBe('admit');
     await expect.poll(() => page.getByTestId('verdict-seat').textContent(), POLL).toContain(ticket.seat);
     // Legible at 3 m: the verdict word is at least 10% of the screen height.
     const word = await page.locator('.verdict-word').boundingBox();
