@@ -29,8 +29,12 @@ export interface RunningCommand {
   kill9(): Promise<void>;
 }
 
-/** `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
-export async function startGatepost(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<RunningCommand> {
+/**
+ * `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+ * The ready wait is generous: a first start on a fresh clone compiles every module through tsx,
+ * and under the full suite on two cores that has taken over 20 s.
+ */
+export async function startGatepost(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 45_000, nodeArgs: string[] = []): Promise<RunningCommand> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, GATEPOST_BIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEPOST_LOG_LEVEL: 'info', ...env },
