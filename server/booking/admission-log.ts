@@ -14,7 +14,7 @@
 // it uploads its journal.
 import type { Logger } from 'pino';
 import type { Kysely, Transaction } from 'kysely';
-import type { SqliteExecutor } from '../common/prepared.js';
+import { inTransaction, type SqliteExecutor } from '../common/prepared.js';
 import { queries } from './queries.js';
 import type { BookingDB } from './schema.js';
 
@@ -67,7 +67,7 @@ export class AdmissionLog {
       // One prepared statement run per row, in one transaction: no SQL built per batch.
       const record = queries(this.db).recordRedeemed;
       await this.commit(async (trx) => {
-        const on = this.sync ?? trx;
+        const on = inTransaction(this.sync, trx);
         for (const r of rows) await record(on, r);
       });
     } catch (err) {

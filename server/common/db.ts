@@ -19,7 +19,8 @@ export interface OpenedDatabase<DB> {
   /**
    * SQLite only: the same connection and statement cache, for prepared
    * statements run synchronously inside a transaction opened through `db`
-   * (prepared.ts). PostgreSQL has none: there each statement is a round trip.
+   * (prepared.ts), or for a read that may see an open transaction's rows
+   * without harm. PostgreSQL has none: there each statement is a round trip.
    */
   sync?: SqliteExecutor;
   /**

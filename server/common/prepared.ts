@@ -18,6 +18,11 @@ export interface SqliteExecutor {
 /** A Kysely instance or transaction over any schema, or a SQLite connection inside a transaction. */
 export type Executor = Pick<Kysely<never>, 'executeQuery'> | SqliteExecutor;
 
+/** Where a unit of work inside a transaction runs its prepared statements: the SQLite connection directly, else the transaction. */
+export function inTransaction(sync: SqliteExecutor | undefined, trx: Executor): Executor {
+  return sync ?? trx;
+}
+
 export type Prepared<P, R> = (executor: Executor, params: P) => Promise<QueryResult<R>>;
 
 /**

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { GroupCommit } from '../common/group-commit.js';
-import type { Executor, SqliteExecutor } from '../common/prepared.js';
+import type { SqliteExecutor } from '../common/prepared.js';
 import type { ProviderDB } from './schema.js';
 
 /** What every provider route needs: reads go to `db`, writes through `writes` (group commit). */
@@ -11,9 +11,4 @@ export interface ProviderContext {
   sync?: SqliteExecutor;
   /** epoch seconds; injectable so tests can move the clock */
   now: () => number;
-}
-
-/** Where a unit of work inside `writes` runs its prepared statements: the SQLite connection directly, else the transaction. */
-export function inTransaction(ctx: ProviderContext, trx: Executor): Executor {
-  return ctx.sync ?? trx;
 }

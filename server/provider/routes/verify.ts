@@ -6,7 +6,8 @@ import { redemptionsRequest, redemptionsResponse, revokeResponse, verdictSchema,
 import type { App } from '../../common/app.js';
 import { HttpError, notFound } from '../../common/errors.js';
 import { admissionQueries, redeem } from '../admission.js';
-import { inTransaction, type ProviderContext } from '../context.js';
+import { inTransaction } from '../../common/prepared.js';
+import type { ProviderContext } from '../context.js';
 
 export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void> {
   const verdicts = new Counter({
@@ -19,7 +20,7 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
   const count = (v: Verdict) => verdicts.inc({ result: v.result, reason: v.reason ?? '' });
 
   app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
-    const verdict = await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx, trx), { ...req.body, at: ctx.now() }));
+    const verdict = await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), { ...req.body, at: ctx.now() }));
     count(verdict);
     return verdict;
   });
@@ -35,7 +36,7 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
           // A station's clock may run ahead; a redemption never counts as later than now.
           const at = Math.min(item.at, now);
           try {
-            out.push({ scanId: item.scanId, ...(await redeem(queries, inTransaction(ctx, trx), { ...item, at })) });
+            out.push({ scanId: item.scanId, ...(await redeem(queries, inTransaction(ctx.sync, trx), { ...item, at })) });
           } catch (err) {
             if (!(err instanceof HttpError)) throw err;
             out.push({ scanId: item.scanId, result: 'rejected', reason: 'malformed' });
