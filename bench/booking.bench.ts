@@ -317,7 +317,9 @@ async function main(): Promise<void> {
     const bareRun = async (): Promise<{ result: LoadResult; cpu: { proxy: number; load: number } }> => {
       process.stderr.write(`scanning through the bare two-hop proxy for ${SECONDS} s…\n`);
       const before = [cpuSeconds(proxy.pid), process.cpuUsage()] as const;
+      mark('scan bare');
       const result = await scanLoad(proxy.url);
+      mark('end');
       const u = process.cpuUsage(before[1]);
       return { result, cpu: { proxy: cpuSeconds(proxy.pid) - before[0], load: (u.user + u.system) / 1e6 } };
     };

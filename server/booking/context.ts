@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { GroupCommit } from '../common/group-commit.js';
 import type { SqliteExecutor } from '../common/prepared.js';
+import type { IssuedPayloads } from './issued-payloads.js';
 import type { PlatformKeys } from './keys.js';
 import type { PaymentGateways } from './payments.js';
 import type { ProviderRegistry } from './registry.js';
@@ -21,6 +22,8 @@ export interface BookingContext {
   /** epoch seconds; injectable so tests can move the clock */
   now: () => number;
   keys: PlatformKeys;
+  /** digests of the payloads this process knows were issued: the scan relay's fast signature proof */
+  issued: IssuedPayloads;
   providers: ProviderRegistry;
   payments: PaymentGateways;
   /** sha256 of the admin token; undefined: the admin API is off */

@@ -222,6 +222,7 @@ export class OrderService {
       return true;
     });
     if (won) {
+      for (const t of tickets) this.ctx.issued.remember(t.payload);
       this.onState?.('issued');
       this.ctx.log.info({ orderId: order.order_id, providerId: order.provider_id, tickets: tickets.length }, 'order issued');
     }

@@ -163,13 +163,6 @@ export class ProviderClient {
     };
     // Without a body, no content type at all (the provider refuses a body type it does not read).
     if (text) headers['content-type'] = 'application/json';
-    const done = (outcome: CallOutcome) => this.hooks.observe?.(op, outcome, (performance.now() - started) / 1000);
-    const unavailable = (detail: string, warn = false) => {
-      done('unavailable');
-      if (warn) this.hooks.warn?.(this.providerId, op, detail);
-      return new ProviderUnavailable(this.providerId, detail);
-    };
-
     // One abort caps the whole call, connect to last body byte. (A controller
     // and a cleared timer: AbortSignal.timeout would leave one live timer per
     // call behind at gate rates.)
@@ -181,7 +174,7 @@ export class ProviderClient {
       res = { status: r.statusCode, data: await r.body.text() };
     } catch (err) {
       const e = err as { code?: string; name?: string };
-      throw unavailable(abort.signal.aborted || e.code === 'UND_ERR_ABORTED' ? `no answer within ${timeoutMs} ms` : (e.code ?? e.name ?? 'request failed'), true);
+      throw this.unavailable(op, started, abort.signal.aborted || e.code === 'UND_ERR_ABORTED' ? `no answer within ${timeoutMs} ms` : (e.code ?? e.name ?? 'request failed'));
     } finally {
       clearTimeout(timer);
     }
@@ -191,10 +184,10 @@ export class ProviderClient {
     } catch {
       json = undefined;
     }
-    if (res.status === 401) throw unavailable('the provider refused our signature: is the registered secret right?', true);
-    if (res.status >= 500 || json === undefined) throw unavailable(`answered ${res.status}`, true);
+    if (res.status === 401) throw this.unavailable(op, started, 'the provider refused our signature: is the registered secret right?');
+    if (res.status >= 500 || json === undefined) throw this.unavailable(op, started, `answered ${res.status}`);
     if (res.status >= 400) {
-      done('refused');
+      this.done(op, started, 'refused');
       const e = json as { error?: unknown; message?: unknown };
       throw new ProviderRefusal(
         this.providerId,
@@ -204,9 +197,20 @@ export class ProviderClient {
       );
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw unavailable(`answered ${op} with a body that does not match the provider API`, true);
-    done('ok');
+    if (!parsed.success) throw this.unavailable(op, started, `answered ${op} with a body that does not match the provider API`);
+    this.done(op, started, 'ok');
     return parsed.data;
+  }
+
+  // Methods, not closures made per call: this runs for every relayed scan.
+  private done(op: string, started: number, outcome: CallOutcome): void {
+    this.hooks.observe?.(op, outcome, (performance.now() - started) / 1000);
+  }
+
+  private unavailable(op: string, started: number, detail: string): ProviderUnavailable {
+    this.done(op, started, 'unavailable');
+    this.hooks.warn?.(this.providerId, op, detail);
+    return new ProviderUnavailable(this.providerId, detail);
   }
 }
 

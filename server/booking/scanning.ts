@@ -12,6 +12,7 @@ import { parseScanText, verifyDecoded, type DecodedGp1, type TicketInfo } from '
 import type { Verdict } from '../../protocol/provider-api.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict, HttpError } from '../common/errors.js';
+import { labelled } from '../common/metrics.js';
 import type { StationIdentity } from './auth.js';
 import type { BookingContext } from './context.js';
 import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
@@ -31,18 +32,20 @@ type Checked = { code: string } | ScanVerdict;
 
 export class ScanService {
   private readonly admissions: AdmissionLog;
+  private readonly verdictCount?: (result: string, reason: string) => { inc(): void };
 
   constructor(
     private readonly ctx: BookingContext,
     private readonly limiter: RejectionLimiter,
-    private readonly verdicts?: Counter<'result' | 'reason'>,
+    verdicts?: Counter<'result' | 'reason'>,
   ) {
     this.admissions = new AdmissionLog(ctx.db, ctx.relaxedTransaction, ctx.now, ctx.log, ctx.sync);
+    if (verdicts) this.verdictCount = labelled((result: string, reason: string) => verdicts.labels(result, reason));
   }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
     const verdict = await this.decide(station, req);
-    this.verdicts?.inc({ result: verdict.result, reason: verdict.reason ?? '' });
+    this.verdictCount?.(verdict.result, verdict.reason ?? '').inc();
     return verdict;
   }
 
@@ -122,13 +125,17 @@ export class ScanService {
   }
 
   /**
-   * Whether this exact text is a payload this server issued and stored. Such a
-   * text was signed here, so checking its signature again proves nothing new —
-   * and an Ed25519 verify (~150 µs on a gate-server core) costs ten times the
-   * indexed lookup. Anything else (another process's keys, an altered byte)
-   * takes the full signature check.
+   * Whether this exact text is a payload this server issued. Such a text was
+   * signed here, so checking its signature again proves nothing new — and an
+   * Ed25519 verify (~150 µs on a gate-server core) costs far more than asking
+   * the digests in memory (issued-payloads.ts), or else the database (tickets
+   * issued by another process, or before this one started and not loaded).
+   * Anything else (another process's keys, an altered byte) takes the full
+   * signature check.
    */
   private async issuedHere(decoded: DecodedGp1, text: string): Promise<boolean> {
+    const scanned = text.trim();
+    if (this.ctx.issued.has(scanned)) return true;
     const { providerId, code } = decoded.body;
     if (typeof providerId !== 'string' || typeof code !== 'string') return false;
     // On SQLite, straight on the connection: a row of a batch not yet committed
@@ -136,8 +143,8 @@ export class ScanService {
     const row = (await queries(this.ctx.db).issuedPayload(this.ctx.sync ?? this.ctx.db, { providerId, code })).rows[0];
     if (!row) return false;
     const issued = Buffer.from(row.payload);
-    const scanned = Buffer.from(text.trim());
-    return issued.length === scanned.length && timingSafeEqual(issued, scanned);
+    const bytes = Buffer.from(scanned);
+    return issued.length === bytes.length && timingSafeEqual(issued, bytes);
   }
 
   private async client(station: StationIdentity): Promise<ProviderClient> {

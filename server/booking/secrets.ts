@@ -2,7 +2,7 @@
 // secret is made and compared the same way: ≥128 random bits from node:crypto,
 // stored as sha256, compared in constant time; passwords with scrypt and a
 // per-user salt.
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, hash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ENROLLMENT_ALPHABET, ENROLLMENT_LENGTH } from '../../protocol/booking-api.js';
 
 /** A bearer token: a short prefix naming its kind, then 256 random bits. */
@@ -16,7 +16,7 @@ export function newId(prefix: string): string {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Equal strings, without leaking where they differ. */

@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Counter, Histogram } from 'prom-client';
 import { createApp, listenUrl, logReady, type App } from '../common/app.js';
+import { labelled } from '../common/metrics.js';
 import { openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { BookingContext } from './context.js';
+import { IssuedPayloads } from './issued-payloads.js';
 import { PlatformKeys } from './keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering.js';
 import { defaultGateways, type PaymentGateways } from './payments.js';
@@ -95,12 +97,15 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   });
   const metrics = bookingMetrics(app);
   const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey });
+  const issued = new IssuedPayloads();
+  await issued.load(db, now());
+  const providerCall = labelled((op: string, outcome: string) => metrics.providerCalls.labels(op, outcome));
   const providers = new ProviderRegistry(
     db,
     now,
     { ...DEFAULT_TIMEOUTS, ...opts.providerTimeouts },
     {
-      observe: (op, outcome, s) => metrics.providerCalls.observe({ op, outcome }, s),
+      observe: (op, outcome, s) => providerCall(op, outcome).observe(s),
       warn: throttledWarn(app),
     },
   );
@@ -113,6 +118,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     sync: database.sync,
     now,
     keys,
+    issued,
     providers,
     payments: opts.payments ?? (opts.demo ? defaultGateways() : {}),
     adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined,

@@ -26,19 +26,12 @@ export const metricsPlugin = fp(async (app) => {
     registers: [registry],
   });
   app.decorate('metrics', registry);
-  // Labelled children are looked up once per route and status: this hook runs on every request.
-  const counters = new Map<string, { inc(): void }>();
-  const timers = new Map<string, { observe(v: number): void }>();
+  const counter = labelled((method: string, route: string, status: string) => requests.labels(method, route, status));
+  const timer = labelled((method: string, route: string) => duration.labels(method, route));
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    const key = `${req.method} ${route}`;
-    const status = String(reply.statusCode);
-    let counter = counters.get(`${key} ${status}`);
-    if (!counter) counters.set(`${key} ${status}`, (counter = requests.labels(req.method, route, status)));
-    let timer = timers.get(key);
-    if (!timer) timers.set(key, (timer = duration.labels(req.method, route)));
-    counter.inc();
-    timer.observe(reply.elapsedTime / 1000);
+    counter(req.method, route, String(reply.statusCode)).inc();
+    timer(req.method, route).observe(reply.elapsedTime / 1000);
     done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
@@ -46,3 +39,18 @@ export const metricsPlugin = fp(async (app) => {
     return registry.metrics();
   });
 });
+
+/**
+ * A metric's labelled children, each looked up once: prom-client hashes the
+ * label values on every inc() or observe() otherwise, and these run on every
+ * request and every scan.
+ */
+export function labelled<A extends string[], C>(child: (...values: A) => C): (...values: A) => C {
+  const children = new Map<string, C>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let c = children.get(key);
+    if (c === undefined) children.set(key, (c = child(...values)));
+    return c;
+  };
+}
