@@ -45,10 +45,20 @@ export class AdmissionLog {
     private readonly maxBatch = 1000,
   ) {}
 
-  add(items: Admission[]): void {
+  /** One admission: the relay's, on every first scan (one object made for it, no array or copy). */
+  add(providerId: string, gate: string, code: string, at: number): void {
+    this.pending.push({ providerId, gate, code, at, recordedAt: this.now() });
+    this.scheduleFlush();
+  }
+
+  addAll(items: Admission[]): void {
     if (items.length === 0) return;
     const recordedAt = this.now();
     for (const item of items) this.pending.push({ ...item, recordedAt });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.pending.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
   }

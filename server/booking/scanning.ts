@@ -6,13 +6,11 @@
 //   4. the provider's /v1/verify decides, within a hard timeout, else `provider_unavailable`.
 // Admissions are recorded here too, for the stations' offline bundles (admission-log.ts).
 import { timingSafeEqual } from 'node:crypto';
-import type { Counter } from 'prom-client';
 import type { JournalRequest, ScanRequest, ScanVerdict } from '../../protocol/booking-api.js';
 import { parseScanText, verifyDecoded, type DecodedGp1, type TicketInfo } from '../../protocol/gp1.js';
 import type { Verdict } from '../../protocol/provider-api.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict, HttpError } from '../common/errors.js';
-import { labelled } from '../common/metrics.js';
 import type { StationIdentity } from './auth.js';
 import type { BookingContext } from './context.js';
 import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './provider-client.js';
@@ -32,20 +30,19 @@ type Checked = { code: string } | ScanVerdict;
 
 export class ScanService {
   private readonly admissions: AdmissionLog;
-  private readonly verdictCount?: (result: string, reason: string) => { inc(): void };
 
   constructor(
     private readonly ctx: BookingContext,
     private readonly limiter: RejectionLimiter,
-    verdicts?: Counter<'result' | 'reason'>,
+    /** one call per verdict answered, for metrics */
+    private readonly counted?: (result: string, reason: string) => void,
   ) {
     this.admissions = new AdmissionLog(ctx.db, ctx.relaxedTransaction, ctx.now, ctx.log, ctx.sync);
-    if (verdicts) this.verdictCount = labelled((result: string, reason: string) => verdicts.labels(result, reason));
   }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
     const verdict = await this.decide(station, req);
-    this.verdictCount?.(verdict.result, verdict.reason ?? '').inc();
+    this.counted?.(verdict.result, verdict.reason ?? '');
     return verdict;
   }
 
@@ -62,7 +59,7 @@ export class ScanService {
       } catch (err) {
         verdict = this.relayFailure(err);
       }
-      if (verdict.result === 'admitted') this.admissions.add([{ providerId: station.providerId, gate: station.gate, code: checked.code, at: this.ctx.now() }]);
+      if (verdict.result === 'admitted') this.admissions.add(station.providerId, station.gate, checked.code, this.ctx.now());
     }
     if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) this.limiter.record(station.stationId);
     return verdict;
@@ -98,7 +95,7 @@ export class ScanService {
         results[f.index] = { scanId: f.scanId, ...(v ? scanVerdict(v) : reject('provider_unavailable')) };
         if (v?.result === 'admitted') admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now) });
       });
-      this.admissions.add(admitted);
+      this.admissions.addAll(admitted);
     }
     return results;
   }

@@ -105,7 +105,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     now,
     { ...DEFAULT_TIMEOUTS, ...opts.providerTimeouts },
     {
-      observe: (op, outcome, s) => providerCall(op, outcome).observe(s),
+      observe: (op, outcome, s) => app.metricsBuffer.observe(providerCall(op, outcome), s),
       warn: throttledWarn(app),
     },
   );
@@ -128,7 +128,10 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   };
   const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
-  const scans = new ScanService(ctx, new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now), metrics.scans);
+  const scanCount = labelled((result: string, reason: string) => metrics.scans.labels(result, reason));
+  const scans = new ScanService(ctx, new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now), (result, reason) =>
+    app.metricsBuffer.inc(scanCount(result, reason)),
+  );
 
   await keyRoutes(app, ctx);
   await accountRoutes(app, ctx);

@@ -19,7 +19,7 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
   });
   const queries = admissionQueries(ctx.db);
   const verdictCount = labelled((result: string, reason: string) => verdicts.labels(result, reason));
-  const count = (v: Verdict) => verdictCount(v.result, v.reason ?? '').inc();
+  const count = (v: Verdict) => app.metricsBuffer.inc(verdictCount(v.result, v.reason ?? ''));
 
   app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
     const verdict = await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), { ...req.body, at: ctx.now() }));
