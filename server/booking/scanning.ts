@@ -124,7 +124,7 @@ export class ScanService {
   /**
    * Whether this exact text is a payload this server issued. Such a text was
    * signed here, so checking its signature again proves nothing new — and an
-   * Ed25519 verify (~150 µs on a gate-server core) costs far more than asking
+   * Ed25519 verify (~80–150 µs on a gate-server core) costs far more than asking
    * the digests in memory (issued-payloads.ts), or else the database (tickets
    * issued by another process, or before this one started and not loaded).
    * Anything else (another process's keys, an altered byte) takes the full
