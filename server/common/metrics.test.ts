@@ -1,7 +1,9 @@
 // Request metrics are applied to prom-client in bulk (metrics.ts MetricBuffer),
 // but a scrape never lags: every request answered before it is counted in it.
+import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from './app.js';
+import { MetricBuffer } from './metrics.js';
 
 describe('request metrics', () => {
   let app: App;
@@ -27,5 +29,18 @@ describe('request metrics', () => {
     expect(count(text, '200')).toBe(7);
     expect(count(text, '400')).toBe(1);
     expect(text).toMatch(/gatepost_http_request_duration_seconds_count\{method="POST",route="\/echo"\} 8/);
+  });
+});
+
+describe('MetricBuffer', () => {
+  it('applies the rest of a batch when prom-client refuses one value', async () => {
+    const registry = new Registry();
+    const counter = new Counter({ name: 'test_total', help: 'test', registers: [registry] });
+    const buffer = new MetricBuffer();
+    buffer.inc(counter, 2);
+    buffer.inc(counter, -1); // prom-client refuses a counter going down
+    buffer.inc(counter, 3);
+    expect(() => buffer.apply()).not.toThrow();
+    expect((await counter.get()).values[0]!.value).toBe(5);
   });
 });

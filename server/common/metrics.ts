@@ -43,8 +43,13 @@ export class MetricBuffer {
     this.values = [];
     for (let i = 0; i < targets.length; i++) {
       const t = targets[i]!;
-      if ('observe' in t) t.observe(values[i]!);
-      else t.inc(values[i]!);
+      // This runs from a timer: a value prom-client refuses must not take the server down.
+      try {
+        if ('observe' in t) t.observe(values[i]!);
+        else t.inc(values[i]!);
+      } catch {
+        // dropped: one observation, not the rest of the batch
+      }
     }
   }
 
