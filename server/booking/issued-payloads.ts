@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { BookingDB } from './schema.js';
 
 /** Digests held before the older half is dropped: ~125 bytes each (measured), so ~50 MB at the cap. */
-export const DEFAULT_CAPACITY = 400_000;
+const DEFAULT_CAPACITY = 400_000;
 
 /**
  * 128 bits of SHA-256 as text: finding another text with the same digest
@@ -50,7 +50,7 @@ export class IssuedPayloads {
    * Remembers the stored tickets still valid, up to half the capacity: those
    * whose validity ends soonest, the ones about to be scanned. Run once at start.
    */
-  async load(db: Kysely<BookingDB>, nowS: number): Promise<number> {
+  async load(db: Kysely<BookingDB>, nowS: number): Promise<void> {
     const rows = await db
       .selectFrom('tickets')
       .select('payload')
@@ -59,6 +59,5 @@ export class IssuedPayloads {
       .limit(Math.floor(this.capacity / 2))
       .execute();
     for (const r of rows) this.remember(r.payload);
-    return rows.length;
   }
 }

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Counter, Histogram } from 'prom-client';
 import { createApp, listenUrl, logReady, type App } from '../common/app.js';
-import { labelled } from '../common/metrics.js';
 import { openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { BookingContext } from './context.js';
@@ -99,13 +98,13 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey });
   const issued = new IssuedPayloads();
   await issued.load(db, now());
-  const providerCall = labelled((op: string, outcome: string) => metrics.providerCalls.labels(op, outcome));
+  const providerCall = app.metricsBuffer.histogram(metrics.providerCalls);
   const providers = new ProviderRegistry(
     db,
     now,
     { ...DEFAULT_TIMEOUTS, ...opts.providerTimeouts },
     {
-      observe: (op, outcome, s) => app.metricsBuffer.observe(providerCall(op, outcome), s),
+      observe: (op, outcome, s) => providerCall(s, op, outcome),
       warn: throttledWarn(app),
     },
   );
@@ -128,10 +127,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   };
   const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
-  const scanCount = labelled((result: string, reason: string) => metrics.scans.labels(result, reason));
-  const scans = new ScanService(ctx, new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now), (result, reason) =>
-    app.metricsBuffer.inc(scanCount(result, reason)),
-  );
+  const limiter = new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now);
+  const scans = new ScanService(ctx, limiter, app.metricsBuffer.counter(metrics.scans));
 
   await keyRoutes(app, ctx);
   await accountRoutes(app, ctx);

@@ -37,6 +37,18 @@ export class MetricBuffer {
     this.push(histogram, value);
   }
 
+  /** A labelled counter's hot-path form: one call per count, its children looked up once. */
+  counter(metric: { labels(...values: string[]): CounterChild }): (...labels: string[]) => void {
+    const child = labelled(metric);
+    return (...labels) => this.push(child(labels), 1);
+  }
+
+  /** A labelled histogram's hot-path form: one call per observation, its children looked up once. */
+  histogram(metric: { labels(...values: string[]): HistogramChild }): (value: number, ...labels: string[]) => void {
+    const child = labelled(metric);
+    return (value, ...labels) => this.push(child(labels), value);
+  }
+
   apply(): void {
     const { targets, values } = this;
     this.targets = [];
@@ -81,12 +93,12 @@ export const metricsPlugin = fp(async (app) => {
   app.decorate('metricsBuffer', buffer);
   const applying = setInterval(() => buffer.apply(), APPLY_EVERY_MS).unref();
   app.addHook('onClose', async () => clearInterval(applying));
-  const counter = labelled((method: string, route: string, status: string) => requests.labels(method, route, status));
-  const timer = labelled((method: string, route: string) => duration.labels(method, route));
+  const countRequest = buffer.counter(requests);
+  const timeRequest = buffer.histogram(duration);
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    buffer.inc(counter(req.method, route, String(reply.statusCode)));
-    buffer.observe(timer(req.method, route), reply.elapsedTime / 1000);
+    countRequest(req.method, route, String(reply.statusCode));
+    timeRequest(reply.elapsedTime / 1000, req.method, route);
     done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
@@ -98,15 +110,14 @@ export const metricsPlugin = fp(async (app) => {
 
 /**
  * A metric's labelled children, each looked up once: prom-client hashes the
- * label values on every inc() or observe() otherwise, and these run on every
- * request and every scan.
+ * label values on every inc() or observe() otherwise.
  */
-export function labelled<A extends string[], C>(child: (...values: A) => C): (...values: A) => C {
+function labelled<C>(metric: { labels(...values: string[]): C }): (values: string[]) => C {
   const children = new Map<string, C>();
-  return (...values) => {
+  return (values) => {
     const key = values.join('\u0000');
     let c = children.get(key);
-    if (c === undefined) children.set(key, (c = child(...values)));
+    if (c === undefined) children.set(key, (c = metric.labels(...values)));
     return c;
   };
 }

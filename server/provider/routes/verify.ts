@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { redemptionsRequest, redemptionsResponse, revokeResponse, verdictSchema, verifyRequest, type Verdict } from '../../../protocol/provider-api.js';
 import type { App } from '../../common/app.js';
 import { HttpError, notFound } from '../../common/errors.js';
-import { labelled } from '../../common/metrics.js';
 import { admissionQueries, redeem } from '../admission.js';
 import { inTransaction } from '../../common/prepared.js';
 import type { ProviderContext } from '../context.js';
@@ -18,8 +17,8 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
     registers: [app.metrics],
   });
   const queries = admissionQueries(ctx.db);
-  const verdictCount = labelled((result: string, reason: string) => verdicts.labels(result, reason));
-  const count = (v: Verdict) => app.metricsBuffer.inc(verdictCount(v.result, v.reason ?? ''));
+  const verdictCount = app.metricsBuffer.counter(verdicts);
+  const count = (v: Verdict) => verdictCount(v.result, v.reason ?? '');
 
   app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
     const verdict = await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), { ...req.body, at: ctx.now() }));
