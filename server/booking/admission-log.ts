@@ -24,6 +24,8 @@ export interface Admission {
   gate: string;
   /** when the holder went through */
   at: number;
+  /** the ticket's validity end, as the provider answered it: the record is pruned after it (station-events.ts) */
+  validUntil: number | null;
 }
 
 /** Rows kept while the database refuses them; beyond that the oldest go (and are logged). */
@@ -46,8 +48,8 @@ export class AdmissionLog {
   ) {}
 
   /** One admission: the relay's, on every first scan (one object made for it, no array or copy). */
-  add(providerId: string, gate: string, code: string, at: number): void {
-    this.pending.push({ providerId, gate, code, at, recordedAt: this.now() });
+  add(providerId: string, gate: string, code: string, at: number, validUntil: number | null): void {
+    this.pending.push({ providerId, gate, code, at, validUntil, recordedAt: this.now() });
     this.scheduleFlush();
   }
 

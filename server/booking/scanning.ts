@@ -59,7 +59,7 @@ export class ScanService {
       } catch (err) {
         verdict = this.relayFailure(err);
       }
-      if (verdict.result === 'admitted') this.admissions.add(station.providerId, station.gate, checked.code, this.ctx.now());
+      if (verdict.result === 'admitted') this.admissions.add(station.providerId, station.gate, checked.code, this.ctx.now(), verdict.ticket?.validUntil ?? null);
     }
     if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) this.limiter.record(station.stationId);
     return verdict;
@@ -93,7 +93,9 @@ export class ScanService {
       forward.forEach((f, i) => {
         const v = answer.results[i];
         results[f.index] = { scanId: f.scanId, ...(v ? scanVerdict(v) : reject('provider_unavailable')) };
-        if (v?.result === 'admitted') admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now) });
+        if (v?.result === 'admitted') {
+          admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now), validUntil: v.ticket?.validUntil ?? null });
+        }
       });
       this.admissions.addAll(admitted);
     }

@@ -112,6 +112,8 @@ export interface StationEventsTable {
   at: number;
   gate: string | null;
   recorded_at: number;
+  /** the ticket's validity end: the event is pruned a day after it (station-events.ts); null for events recorded before it was kept */
+  valid_until: number | null;
 }
 
 export interface BookingDB extends ReminderDB {
@@ -246,5 +248,14 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     },
     '002_reminders': reminderMigration,
     '003_reminder_lead': reminderLeadMigration,
+    '004_station_event_validity': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('station_events').addColumn('valid_until', 'bigint').execute();
+        // Events of tickets issued here learn their validity now; the others age out (LEGACY_KEEP_S).
+        await sql`update station_events set valid_until = (
+            select t.valid_until from tickets t where t.provider_id = station_events.provider_id and t.code = station_events.code)`.execute(db);
+        await db.schema.createIndex('station_events_validity').on('station_events').column('valid_until').execute();
+      },
+    },
   };
 }

@@ -27,6 +27,7 @@ import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
 import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning.js';
+import { pruneStationEvents } from './station-events.js';
 import { webPage } from '../web/serve.js';
 import { bookingMigrations, type BookingDB } from './schema.js';
 import { sha256 } from './secrets.js';
@@ -59,6 +60,8 @@ export interface BookingOptions {
   orderTiming?: Partial<OrderTiming>;
   /** how often the background issuer looks for paid orders to retry (ms); 0 turns it off */
   retryIntervalMs?: number;
+  /** how often offline-bundle events of expired tickets are pruned (ms), also once at start; 0 turns it off */
+  pruneIntervalMs?: number;
   logger?: Parameters<typeof createApp>[0]['logger'];
 }
 
@@ -151,7 +154,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   };
   const stopReminders = (opts.reminderIntervalMs ?? 15_000) > 0 ? reminders.start(opts.reminderIntervalMs ?? 15_000) : () => undefined;
 
-  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000);
+  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000);
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
     stopReminders();
@@ -206,8 +209,8 @@ function throttledWarn(app: App) {
   };
 }
 
-/** The background issuer (paid orders a provider has not issued yet) and the key refresher (rotations by other processes). */
-function backgroundWork(ctx: BookingContext, orders: OrderService, retryIntervalMs: number): NodeJS.Timeout[] {
+/** The background issuer (paid orders a provider has not issued yet), the key refresher (rotations by other processes) and the event pruner. */
+function backgroundWork(ctx: BookingContext, orders: OrderService, retryIntervalMs: number, pruneIntervalMs: number): NodeJS.Timeout[] {
   const timers: NodeJS.Timeout[] = [];
   if (retryIntervalMs > 0) {
     let running = false;
@@ -223,6 +226,17 @@ function backgroundWork(ctx: BookingContext, orders: OrderService, retryInterval
     );
   }
   timers.push(setInterval(() => void ctx.keys.reload().catch(() => undefined), 60_000));
+  // Offline-bundle events of tickets long expired: once soon after start (a server that
+  // was down catches up) and then every interval. Two processes may both do it; a
+  // delete is harmless twice.
+  if (pruneIntervalMs > 0) {
+    const prune = () =>
+      pruneStationEvents(ctx, ctx.now()).then(
+        (n) => n > 0 && ctx.log.info({ removed: n }, 'offline-bundle events of expired tickets removed'),
+        (err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not prune offline-bundle events'),
+      );
+    timers.push(setTimeout(() => void prune(), 1000), setInterval(() => void prune(), pruneIntervalMs));
+  }
   timers.forEach((t) => t.unref());
   return timers;
 }

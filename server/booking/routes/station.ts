@@ -15,10 +15,7 @@ import { HttpError } from '../../common/errors.js';
 import { requireStation } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import type { ScanService } from '../scanning.js';
-
-/** Events younger than this may still have a lower-numbered neighbour committing (PostgreSQL): the cursor stops before them. */
-export const CURSOR_HORIZON_S = 5;
-const BUNDLE_PAGE = 5000;
+import { bundlePage } from '../station-events.js';
 
 export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanService): Promise<void> {
   app.post(
@@ -40,30 +37,9 @@ export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanSe
       const station = await requireStation(ctx, req);
       const since = Number(req.query.since ?? 0);
       await scans.flushAdmissions();
-      const rows = await ctx.db
-        .selectFrom('station_events')
-        .select(['seq', 'kind', 'code', 'at', 'gate', 'recorded_at'])
-        .where('provider_id', '=', station.providerId)
-        .where('seq', '>', since)
-        .orderBy('seq')
-        .limit(BUNDLE_PAGE)
-        .execute();
-      // The cursor moves over settled events only; newer ones are sent now and again next time.
-      const horizon = ctx.now() - CURSOR_HORIZON_S;
-      let cursor = since;
-      for (const r of rows) {
-        if (Number(r.recorded_at) > horizon) break;
-        cursor = Number(r.seq);
-      }
+      const events = await bundlePage(ctx.db, station.providerId, since, ctx.now());
       await ctx.keys.reload();
-      return {
-        providerId: station.providerId,
-        keys: ctx.keys.list(),
-        revoked: rows.filter((r) => r.kind === 'revoked').map((r) => r.code),
-        redeemed: rows.filter((r) => r.kind === 'redeemed').map((r) => ({ code: r.code, at: Number(r.at), gate: r.gate ?? '' })),
-        cursor: String(cursor),
-        more: rows.length === BUNDLE_PAGE && cursor > since,
-      };
+      return { providerId: station.providerId, keys: ctx.keys.list(), ...events };
     },
   );
 

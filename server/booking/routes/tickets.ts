@@ -148,7 +148,7 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
         await trx.updateTable('tickets').set({ revoked_at: revokedAt }).where('ticket_id', '=', row.ticket_id).where('revoked_at', 'is', null).execute();
         await trx
           .insertInto('station_events')
-          .values({ provider_id: row.provider_id, kind: 'revoked', code: row.code, at: revokedAt, gate: null, recorded_at: now })
+          .values({ provider_id: row.provider_id, kind: 'revoked', code: row.code, at: revokedAt, gate: null, recorded_at: now, valid_until: row.valid_until })
           .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
           .execute();
       });

@@ -92,6 +92,7 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
     }
     return { result: 'rejected', reason: 'unknown_code' };
   });
+  app.post('/v1/tickets/:ticketId/revoke', async (req) => ({ ticketId: (req.params as { ticketId: string }).ticketId, revokedAt: Math.floor(Date.now() / 1000) }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address() as { port: number };
   fake.url = `http://127.0.0.1:${addr.port}`;
