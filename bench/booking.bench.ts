@@ -6,7 +6,9 @@
 //      provider, on fresh tickets (admissions) and again on used ones (denials),
 //      beside a bare two-hop proxy (a Fastify route forwarding with the same
 //      HTTP client, an undici Pool, to a Fastify route that does no work) run
-//      before and after, with the ratio.
+//      before and after, with the ratio. The relay sends the scans that reach
+//      it in one turn of its event loop to the provider in one call
+//      (verify-coalescer.ts); the provider's calls per scan are printed.
 // Usage: npm run bench:booking [-- --seconds 10 --connections 64]
 // (With --bare-proxy URL this file runs the bare proxy itself, as its own process.)
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { Order } from '../protocol/booking-api.js';
 import { REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../bin/testing/processes.js';
 import { bookingClient } from '../server/booking/testing/http.js';
+import { signedClient } from '../server/common/testing/signed-client.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
 import { spawnTs } from './support/spawn.js';
 import { cpuSeconds } from './support/cpu.js';
@@ -157,13 +160,13 @@ async function main(): Promise<void> {
   const CONNECTIONS = Number(values.connections);
   const SECRET = 'bench-secret-0123456789abcdef';
   const ADMIN = 'bench-admin-token-0123456789';
-  const SHOWS = 32;
+  const SHOWS = 48;
   const ROWS = 26;
   const PER_ROW = 99;
   const SEATS_PER_ORDER = 10;
   const ISSUERS = 32;
   // Fresh tickets per second of scanning to have at hand (above the relay's rate here).
-  const FRESH_SCANS_PER_S = 7000;
+  const FRESH_SCANS_PER_S = 11000;
 
   const dirs = [mkdtempSync(join(tmpdir(), 'gp-bench-p-')), mkdtempSync(join(tmpdir(), 'gp-bench-b-'))];
   const now = Math.floor(Date.now() / 1000);
@@ -323,17 +326,28 @@ async function main(): Promise<void> {
       const u = process.cpuUsage(before[1]);
       return { result, cpu: { proxy: cpuSeconds(proxy.pid) - before[0], leaf: cpuSeconds(upstream.pid) - before[2], load: (u.user + u.system) / 1e6 } };
     };
-    const relayRun = async (what: string): Promise<{ result: LoadResult; cpu: { booking: number; provider: number; load: number } }> => {
+    // The provider's own count of the calls it answered, by route.
+    const providerMetrics = signedClient(provider.url, SECRET);
+    const providerCalls = async () => {
+      const text = (await providerMetrics.get('/metrics')).text;
+      const count = (route: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('gatepost_http_requests_total{') && l.includes(`route="${route}"`))
+          .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      return { single: count('/v1/verify'), batched: count('/v1/redemptions') };
+    };
+    const relayRun = async (what: string) => {
       process.stderr.write(`scanning ${what} through the booking server for ${SECONDS} s…\n`);
+      const calls = await providerCalls();
       const before = [cpuSeconds(booking!.child.pid), cpuSeconds(provider!.child.pid), process.cpuUsage()] as const;
       mark(`scan ${what}`);
       const result = await scanLoad(booking!.url);
       mark('end');
       const u = process.cpuUsage(before[2]);
-      return {
-        result,
-        cpu: { booking: cpuSeconds(booking!.child.pid) - before[0], provider: cpuSeconds(provider!.child.pid) - before[1], load: (u.user + u.system) / 1e6 },
-      };
+      const cpu = { booking: cpuSeconds(booking!.child.pid) - before[0], provider: cpuSeconds(provider!.child.pid) - before[1], load: (u.user + u.system) / 1e6 };
+      const after = await providerCalls();
+      return { result, cpu, calls: { single: after.single - calls.single, batched: after.batched - calls.batched } };
     };
     let bareBefore, first, repeat, bareAfter;
     let freshScanned = 0;
@@ -368,7 +382,8 @@ async function main(): Promise<void> {
     console.log(`CPU per issued ticket: booking ${perTicket(issueCpu.booking)}, provider ${perTicket(issueCpu.provider)}, load generator ${perTicket(issueCpu.load)}`);
     console.log(`PNG ticket images (1080×1760, en / zh-CN, over HTTP): ${pngPerS.toFixed(1)} images/s`);
     if (failures.size) console.log(`failed requests during issue/images: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    console.log(`\nPOST /api/v1/station/scan, ${CONNECTIONS} connections, ${SECONDS} s each; both first hops forward with undici (Pool, keep-alive)`);
+    console.log(`\nPOST /api/v1/station/scan, ${CONNECTIONS} connections, ${SECONDS} s each; both first hops forward with undici (Pool, keep-alive),`);
+    console.log('the bare proxy each request alone, the relay the scans of one event-loop turn in one provider call');
     console.log(`bare proxy measured before and after the relay (${bareBefore.result.rps.toFixed(0)} and ${bareAfter.result.rps.toFixed(0)} req/s): the baseline is their mean\n`);
     console.log(HEADER);
     console.log(row('bare two-hop proxy (baseline)', bare));
@@ -384,6 +399,12 @@ async function main(): Promise<void> {
     console.log(
       `CPU per scan, bare proxy  : first hop ${perScan(bareCpu.proxy, bareRequests)}, leaf ${perScan(bareCpu.leaf, bareRequests)}, load generator ${perScan(bareCpu.load, bareRequests)}`,
     );
+    for (const [label, r] of [['first scans', first], ['used tickets', repeat]] as const) {
+      const { single, batched } = r.calls;
+      console.log(
+        `provider calls, ${label.padEnd(12)}: ${single + batched} for ${r.result.requests} scans (${((single + batched) / r.result.requests).toFixed(2)} per scan): ${single} alone, ${batched} carrying ${r.result.requests - single} together`,
+      );
+    }
     // On shared cores the rate ratio follows this one: what a bare scan costs all processes over what a relayed one does.
     const cpuOf = (c: { [k: string]: number }, n: number) => Object.values(c).reduce((a, b) => a + b, 0) / n;
     console.log(`CPU of a bare scan over a relayed first scan, all processes: ${((cpuOf(bareCpu, bareRequests) / cpuOf(first.cpu, first.result.requests)) * 100).toFixed(0)}%`);

@@ -137,6 +137,11 @@ export class ProviderClient {
     return this.call('redemptions', 'POST', '/v1/redemptions', req, redemptionsResponse, this.timeouts.issue);
   }
 
+  /** Several online scans in one call (verify-coalescer.ts): the batch redemption, bounded like a verify. */
+  verifyMany(req: RedemptionsRequest) {
+    return this.call('verify_batch', 'POST', '/v1/redemptions', req, redemptionsResponse, this.timeouts.verify);
+  }
+
   revoke(providerTicketId: string) {
     return this.call('revoke', 'POST', `/v1/tickets/${encodeURIComponent(providerTicketId)}/revoke`, undefined, revokeResponse, this.timeouts.issue);
   }
@@ -185,10 +190,12 @@ export class ProviderClient {
       json = undefined;
     }
     if (res.status === 401) throw this.unavailable(op, started, 'the provider refused our signature: is the registered secret right?');
-    if (res.status >= 500 || json === undefined) throw this.unavailable(op, started, `answered ${res.status}`);
+    // A route the provider does not have is a definite answer, whatever page comes with it.
+    const noRoute = res.status === 404 || res.status === 405;
+    if (res.status >= 500 || (json === undefined && !noRoute)) throw this.unavailable(op, started, `answered ${res.status}`);
     if (res.status >= 400) {
       this.done(op, started, 'refused');
-      const e = json as { error?: unknown; message?: unknown };
+      const e = (json ?? {}) as { error?: unknown; message?: unknown };
       throw new ProviderRefusal(
         this.providerId,
         res.status,

@@ -3,7 +3,8 @@
 //   1. parse: GP1 or a bare code, else `malformed`;
 //   2. a signed GP1 must verify under a platform key (unknown key: `bad_signature`);
 //   3. a GP1 of another provider is `wrong_provider` — that provider is never asked;
-//   4. the provider's /v1/verify decides, within a hard timeout, else `provider_unavailable`.
+//   4. the provider decides, within a hard timeout, else `provider_unavailable`: by
+//      /v1/verify, or with the other scans of the same moment in one call (verify-coalescer.ts).
 // Admissions are recorded here too, for the stations' offline bundles (admission-log.ts).
 import { timingSafeEqual } from 'node:crypto';
 import type { JournalRequest, ScanRequest, ScanVerdict } from '../../protocol/booking-api.js';
@@ -17,6 +18,7 @@ import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from './pro
 import { AdmissionLog, type Admission } from './admission-log.js';
 import { queries } from './queries.js';
 import type { RejectionLimiter } from './rate-limit.js';
+import { VerifyCoalescer } from './verify-coalescer.js';
 
 /**
  * Rejections that count towards the guessing limit: things that are not tickets.
@@ -30,6 +32,7 @@ type Checked = { code: string } | ScanVerdict;
 
 export class ScanService {
   private readonly admissions: AdmissionLog;
+  private readonly coalescers = new WeakMap<ProviderClient, VerifyCoalescer>();
 
   constructor(
     private readonly ctx: BookingContext,
@@ -55,7 +58,7 @@ export class ScanService {
     } else {
       const client = await this.client(station);
       try {
-        verdict = scanVerdict(await client.verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) }));
+        verdict = scanVerdict(await this.coalescer(client).verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) }));
       } catch (err) {
         verdict = this.relayFailure(err);
       }
@@ -144,6 +147,13 @@ export class ScanService {
     const issued = Buffer.from(row.payload);
     const bytes = Buffer.from(scanned);
     return issued.length === bytes.length && timingSafeEqual(issued, bytes);
+  }
+
+  /** One per provider client (a re-registered provider gets a new client, and so a new one). */
+  private coalescer(client: ProviderClient): VerifyCoalescer {
+    let c = this.coalescers.get(client);
+    if (!c) this.coalescers.set(client, (c = new VerifyCoalescer(client, this.ctx.now)));
+    return c;
   }
 
   private async client(station: StationIdentity): Promise<ProviderClient> {

@@ -15,7 +15,13 @@ export interface FakeProvider {
   mode: { codes: FakeMode; verify: FakeMode };
   /** how long `slow` takes, ms */
   slowMs: number;
-  calls: { codes: number; verify: number; badSignatures: number };
+  calls: { codes: number; verify: number; batches: number; badSignatures: number };
+  /** whether POST /v1/redemptions exists (without it: a 404 page, as from a provider built without the route) */
+  batchRoute: boolean;
+  /** batch answers as a minimal provider might give them: result and reason, no ticket */
+  batchWithoutTickets: boolean;
+  /** scan IDs "already used for another code": refused within a batch, 409 scan_id_conflict alone */
+  conflictScanIds: Set<string>;
   /** orderRef → the tickets issued for it */
   issued: Map<string, CodesResponse>;
   close(): Promise<void>;
@@ -31,7 +37,10 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
     url: '',
     mode: { codes: 'ok', verify: 'ok' },
     slowMs: 1000,
-    calls: { codes: 0, verify: 0, badSignatures: 0 },
+    calls: { codes: 0, verify: 0, batches: 0, badSignatures: 0 },
+    batchRoute: true,
+    batchWithoutTickets: false,
+    conflictScanIds: new Set(),
     issued: new Map(),
     close: () => app.close(),
   };
@@ -75,22 +84,39 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
     }
     return reply.code(201).send(issued);
   });
+  const verdictFor = (code: string): Verdict => {
+    for (const o of fake.issued.values()) {
+      const t = o.tickets.find((x) => x.code === code);
+      if (t) {
+        return {
+          result: 'admitted',
+          ticket: { ticketId: t.ticketId, showId: o.show.showId, seatId: t.seatId, title: o.show.title, venue: o.show.venue, hall: o.show.hall, seat: t.seat, startsAt: o.show.startsAt, validFrom: t.validFrom, validUntil: t.validUntil },
+        };
+      }
+    }
+    return { result: 'rejected', reason: 'unknown_code' };
+  };
   app.post('/v1/verify', async (req, reply) => {
     fake.calls.verify++;
     const odd = await behave(fake.mode.verify);
     if (odd) return reply.code(odd.status).send(odd.body);
-    const { code } = req.body as { code: string };
-    for (const o of fake.issued.values()) {
-      const t = o.tickets.find((x) => x.code === code);
-      if (t) {
-        const verdict: Verdict = {
-          result: 'admitted',
-          ticket: { ticketId: t.ticketId, showId: o.show.showId, seatId: t.seatId, title: o.show.title, venue: o.show.venue, hall: o.show.hall, seat: t.seat, startsAt: o.show.startsAt, validFrom: t.validFrom, validUntil: t.validUntil },
-        };
-        return verdict;
-      }
-    }
-    return { result: 'rejected', reason: 'unknown_code' };
+    const { code, scanId } = req.body as { code: string; scanId: string };
+    if (fake.conflictScanIds.has(scanId)) return reply.code(409).send({ error: 'scan_id_conflict', message: 'this scan ID was already used for another code' });
+    return verdictFor(code);
+  });
+  app.post('/v1/redemptions', async (req, reply) => {
+    fake.calls.batches++;
+    if (!fake.batchRoute) return reply.code(404).type('text/html').send('<html><body><h1>404 Not Found</h1></body></html>');
+    const odd = await behave(fake.mode.verify);
+    if (odd) return reply.code(odd.status).send(odd.body);
+    const { redemptions } = req.body as { redemptions: { code: string; scanId: string }[] };
+    return {
+      results: redemptions.map((r) =>
+        fake.conflictScanIds.has(r.scanId)
+          ? { scanId: r.scanId, result: 'rejected', reason: 'malformed' }
+          : { scanId: r.scanId, ...verdictFor(r.code), ...(fake.batchWithoutTickets ? { ticket: undefined } : {}) },
+      ),
+    };
   });
   app.post('/v1/tickets/:ticketId/revoke', async (req) => ({ ticketId: (req.params as { ticketId: string }).ticketId, revokedAt: Math.floor(Date.now() / 1000) }));
   await app.listen({ port: 0, host: '127.0.0.1' });
