@@ -14,7 +14,7 @@ import { startGatepost, type RunningCommand } from '../../bin/testing/processes.
 import { ProviderClient, ProviderRefusal, ProviderUnavailable } from './provider-client.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from './testing/fake-provider.js';
 import { bookingClient } from './testing/http.js';
-import { VerifyCoalescer } from './verify-coalescer.js';
+import { MAX_BATCH, VerifyCoalescer } from './verify-coalescer.js';
 
 const SECRET = 'coalescer-provider-secret-0123456789';
 
@@ -60,6 +60,16 @@ describe('VerifyCoalescer against a provider', () => {
     // A lone scan goes as the verify it always was.
     expect((await c.verify(scan(codes[0]!))).ticket?.seat).toBe('A1');
     expect([fake.calls.batches - before.batches, fake.calls.verify - before.verify]).toEqual([1, 1]);
+  });
+
+  it('splits a crowd into calls the provider takes, each scan still answered', async () => {
+    const before = { ...fake.calls };
+    const c = new VerifyCoalescer(client, () => FAKE_SHOW.startsAt);
+    const crowd = Array.from({ length: MAX_BATCH + 2 }, (_, i) => (i === MAX_BATCH ? codes[0]! : i.toString(16).padStart(32, '0')));
+    const verdicts = await Promise.all(crowd.map((code) => c.verify(scan(code))));
+    expect(verdicts.filter((v) => v.reason === 'unknown_code')).toHaveLength(MAX_BATCH + 1);
+    expect(verdicts[MAX_BATCH]!.ticket?.seat).toBe('A1');
+    expect([fake.calls.batches - before.batches, fake.calls.verify - before.verify]).toEqual([2, 0]);
   });
 
   it('asks a provider without the batch route one scan at a time, and does not try again', async () => {
