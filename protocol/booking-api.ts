@@ -47,6 +47,12 @@ export const registerProviderRequest = z.object({
   name: z.string().trim().min(1).max(100),
   verifyUrl: z.url({ protocol: /^https?$/ }).max(500),
   secret: z.string().min(16).max(256),
+  /**
+   * Whether scans that arrive together may go to this provider in one call (its
+   * POST /v1/redemptions); default true. False: every scan is its own /v1/verify,
+   * for a verification server whose batch route is meant for offline journals only.
+   */
+  batchScans: z.boolean().optional(),
 });
 export const providerSummary = z.object({ providerId: z.string(), name: z.string() });
 export const providersResponse = z.object({ providers: z.array(providerSummary) });

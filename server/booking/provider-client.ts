@@ -29,6 +29,8 @@ export interface ProviderRecord {
   verifyUrl: string;
   /** the shared HMAC secret: never logged, never answered */
   secret: string;
+  /** false: one /v1/verify per scan, never a batch (default true) */
+  batchScans?: boolean;
 }
 
 export class ProviderUnavailable extends Error {

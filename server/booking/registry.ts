@@ -4,11 +4,15 @@
 // from the database on a miss, so a provider registered through another
 // booking process is found too.
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { BookingDB } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { BookingDB, ProvidersTable } from './schema.js';
 import { DEFAULT_TIMEOUTS, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function record(row: Selectable<ProvidersTable>): ProviderRecord {
+  return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret, batchScans: row.batch_scans !== 0 };
+}
 
 /** `p_` + 12 lower-case base32 characters (60 bits): URL-safe and short, since it is in every QR. */
 export function newProviderId(): string {
@@ -27,16 +31,16 @@ export class ProviderRegistry {
     private readonly hooks: ClientHooks = {},
   ) {}
 
-  async register(name: string, verifyUrl: string, secret: string): Promise<ProviderRecord> {
+  async register(name: string, verifyUrl: string, secret: string, batchScans = true): Promise<ProviderRecord> {
     const url = verifyUrl.replace(/\/+$/, '');
     for (;;) {
       const providerId = newProviderId();
       const inserted = await this.db
         .insertInto('providers')
-        .values({ provider_id: providerId, name, verify_url: url, secret, created_at: this.now() })
+        .values({ provider_id: providerId, name, verify_url: url, secret, created_at: this.now(), batch_scans: batchScans ? 1 : 0 })
         .onConflict((oc) => oc.column('provider_id').doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, secret };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, secret, batchScans };
     }
   }
 
@@ -46,13 +50,13 @@ export class ProviderRegistry {
     if (cached) return cached;
     const row = await this.db.selectFrom('providers').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
     if (!row) return undefined;
-    return this.client({ providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret });
+    return this.client(record(row));
   }
 
   /** Every registered provider's client, in registration order. */
   async all(): Promise<ProviderClient[]> {
     const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
-    return rows.map((row) => this.clients.get(row.provider_id) ?? this.client({ providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret }));
+    return rows.map((row) => this.clients.get(row.provider_id) ?? this.client(record(row)));
   }
 
   /** Every provider, by name. */

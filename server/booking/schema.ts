@@ -42,6 +42,8 @@ export interface ProvidersTable {
   verify_url: string;
   secret: string;
   created_at: number;
+  /** 1: scans arriving together may go in one call (verify-coalescer.ts); 0: one /v1/verify per scan */
+  batch_scans: Generated<number>;
 }
 
 export interface OrdersTable {
@@ -255,6 +257,11 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
         await sql`update station_events set valid_until = (
             select t.valid_until from tickets t where t.provider_id = station_events.provider_id and t.code = station_events.code)`.execute(db);
         await db.schema.createIndex('station_events_validity').on('station_events').column('valid_until').execute();
+      },
+    },
+    '005_provider_batch_scans': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('providers').addColumn('batch_scans', 'integer', (c) => c.notNull().defaultTo(1)).execute();
       },
     },
   };

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import type { Verdict } from '../../protocol/provider-api.js';
 import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { signedClient } from '../common/testing/signed-client.js';
 import { ProviderClient, ProviderRefusal, ProviderUnavailable } from './provider-client.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from './testing/fake-provider.js';
 import { bookingClient } from './testing/http.js';
@@ -87,6 +88,19 @@ describe('VerifyCoalescer against a provider', () => {
     }
   });
 
+  it('asks a provider registered without batches one scan at a time', async () => {
+    const single = new ProviderClient({ providerId: 'p_fake', name: 'Fake', verifyUrl: fake.url, secret: SECRET, batchScans: false });
+    try {
+      const before = { ...fake.calls };
+      const c = new VerifyCoalescer(single, () => FAKE_SHOW.startsAt);
+      const verdicts = await Promise.all(codes.slice(0, 3).map((code) => c.verify(scan(code))));
+      expect(verdicts.map((v) => v.ticket?.seat)).toEqual(['A1', 'A2', 'A3']);
+      expect([fake.calls.batches - before.batches, fake.calls.verify - before.verify]).toEqual([0, 3]);
+    } finally {
+      single.close();
+    }
+  });
+
   it('asks a provider whose batch answers leave out the ticket again per scan, and then one at a time', async () => {
     fake.batchWithoutTickets = true;
     try {
@@ -135,6 +149,17 @@ describe('VerifyCoalescer against a provider', () => {
   });
 });
 
+/** The provider's own count of the calls it answered, by route (its /metrics, signed). */
+async function providerCalls(url: string): Promise<{ verify: number; redemptions: number }> {
+  const text = (await signedClient(url, SECRET).get('/metrics')).text;
+  const count = (route: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('gatepost_http_requests_total{') && l.includes(`route="${route}"`))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  return { verify: count('/v1/verify'), redemptions: count('/v1/redemptions') };
+}
+
 describe('scans of many stations at once, through the booking server', () => {
   const ADMIN = 'coalescer-admin-token-0123456789';
   const dirs: string[] = [];
@@ -144,7 +169,7 @@ describe('scans of many stations at once, through the booking server', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('admits each ticket exactly once and then names the gate that took it', async () => {
+  it('admits each ticket exactly once and names the gate that took it; one verify per scan where venue IT turned batches off', async () => {
     const dir = () => {
       const d = mkdtempSync(join(tmpdir(), 'gp-coalesce-'));
       dirs.push(d);
@@ -195,5 +220,20 @@ describe('scans of many stations at once, through the booking server', () => {
     // A station's retry of its first scan (same scan ID) gets that scan's verdict, not "already redeemed".
     const retry = await api.post<ScanVerdict>('/api/v1/station/scan', { payload: tickets[0]!.payload, providerId, scanId: 'a-0', source: 'test' }, { token: stations[0]!.token });
     expect(retry.body.result).toBe('admitted');
+
+    // The same verification server registered by venue IT with batchScans: false: each scan is its own verify.
+    const registered = await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Demo Cinema, one by one', verifyUrl: provider.url, secret: SECRET, batchScans: false }, { token: ADMIN });
+    expect(registered.status, registered.text).toBe(201);
+    const single = registered.body.providerId;
+    const ordered = await api.post<Order>('/api/v1/orders', { providerId: single, showId: 'demo-1', seats: Array.from({ length: 12 }, (_, i) => `J${i + 1}`), payment: { method: 'demo' } }, { token });
+    expect(ordered.status, ordered.text).toBe(201);
+    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId: single, gate: 'Door 4' }, { token: ADMIN });
+    const door4 = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    const calls = await providerCalls(provider.url);
+    const oneByOne = await Promise.all(
+      ordered.body.tickets.map(async (t, i) => (await api.post<ScanVerdict>('/api/v1/station/scan', { payload: t.payload, providerId: single, scanId: `c-${i}`, source: 'test' }, { token: door4 })).body),
+    );
+    expect(oneByOne.map((v) => v.result)).toEqual(ordered.body.tickets.map(() => 'admitted'));
+    expect(await providerCalls(provider.url)).toEqual({ verify: calls.verify + 12, redemptions: calls.redemptions });
   }, 60_000);
 });

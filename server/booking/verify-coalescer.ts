@@ -12,8 +12,9 @@
 // load (README, Performance) and adds no wait: nothing is held back for a
 // batch to fill; a scan waits at most for the current turn to end.
 //
-// A provider built to an API without the batch route (404/405), or whose batch
-// answers leave out the ticket, is asked one scan at a time from then on. An
+// A provider registered with `batchScans: false` is always asked one scan at a
+// time; so is, from then on, a provider built to an API without the batch route
+// (404/405), or whose batch answers leave out the ticket. An
 // item the provider refuses inside a batch (a scan ID already used for another
 // code) is asked again alone, so that its own answer (a 409) reaches the
 // station as it would have without batching.
@@ -32,14 +33,16 @@ interface Waiting {
 export class VerifyCoalescer {
   private waiting: Waiting[] = [];
   private scheduled = false;
-  /** false once the provider has shown that batches do not work with it */
-  private batches = true;
+  /** false when the operator registered the provider so, or once it has shown that batches do not work with it */
+  private batches: boolean;
 
   constructor(
     private readonly client: ProviderClient,
     /** epoch seconds: the `at` of the scans sent together */
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.batches = client.record.batchScans !== false;
+  }
 
   verify(req: VerifyRequest): Promise<Verdict> {
     return new Promise((resolve, reject) => {

@@ -13,12 +13,12 @@ export async function providerRoutes(app: App, ctx: BookingContext): Promise<voi
     { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 401: errorBody } } },
     async (req, reply) => {
       requireAdmin(ctx, req);
-      const { name, verifyUrl, secret } = req.body;
+      const { name, verifyUrl, secret, batchScans } = req.body;
       const url = new URL(verifyUrl);
       // Credentials in the URL would end up in logs and listings: the shared secret is the credential.
       if (url.username || url.password || url.search || url.hash) throw badRequest('verifyUrl: give the base URL, without credentials, query or fragment');
-      const provider = await ctx.providers.register(name, verifyUrl, secret);
-      req.log.info({ providerId: provider.providerId, name, verifyUrl: provider.verifyUrl }, 'provider registered');
+      const provider = await ctx.providers.register(name, verifyUrl, secret, batchScans ?? true);
+      req.log.info({ providerId: provider.providerId, name, verifyUrl: provider.verifyUrl, batchScans: provider.batchScans }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
     },
   );
