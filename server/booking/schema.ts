@@ -258,10 +258,17 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
             select t.valid_until from tickets t where t.provider_id = station_events.provider_id and t.code = station_events.code)`.execute(db);
         await db.schema.createIndex('station_events_validity').on('station_events').column('valid_until').execute();
       },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('station_events_validity').execute();
+        await db.schema.alterTable('station_events').dropColumn('valid_until').execute();
+      },
     },
     '005_provider_batch_scans': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('providers').addColumn('batch_scans', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('providers').dropColumn('batch_scans').execute();
       },
     },
   };
