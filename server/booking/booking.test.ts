@@ -33,12 +33,12 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-/** How many /v1/verify requests a provider has served (from its own metrics). */
+/** How many verify requests a provider has served, one by one or together (from its own metrics). */
 async function verifyCount(url: string, secret: string): Promise<number> {
   const res = await signedClient(url, secret).get('/metrics');
   return res.text
     .split('\n')
-    .filter((l) => l.startsWith('gatepost_http_requests_total{') && l.includes('route="/v1/verify"'))
+    .filter((l) => l.startsWith('gatepost_http_requests_total{') && (l.includes('route="/v1/verify"') || l.includes('route="/v1/redemptions"')))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
