@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import type { Order } from '../protocol/booking-api.js';
 import { REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../bin/testing/processes.js';
 import { bookingClient } from '../server/booking/testing/http.js';
-import { signedClient } from '../server/common/testing/signed-client.js';
+import { providerRequestsServed } from '../server/common/testing/requests-served.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
 import { spawnTs } from './support/spawn.js';
 import { cpuSeconds } from './support/cpu.js';
@@ -327,15 +327,9 @@ async function main(): Promise<void> {
       return { result, cpu: { proxy: cpuSeconds(proxy.pid) - before[0], leaf: cpuSeconds(upstream.pid) - before[2], load: (u.user + u.system) / 1e6 } };
     };
     // The provider's own count of the calls it answered, by route.
-    const providerMetrics = signedClient(provider.url, SECRET);
     const providerCalls = async () => {
-      const text = (await providerMetrics.get('/metrics')).text;
-      const count = (route: string) =>
-        text
-          .split('\n')
-          .filter((l) => l.startsWith('gatepost_http_requests_total{') && l.includes(`route="${route}"`))
-          .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-      return { single: count('/v1/verify'), batched: count('/v1/redemptions') };
+      const served = await providerRequestsServed(provider!.url, SECRET);
+      return { single: served('/v1/verify'), batched: served('/v1/redemptions') };
     };
     const relayRun = async (what: string) => {
       process.stderr.write(`scanning ${what} through the booking server for ${SECONDS} s…\n`);

@@ -12,7 +12,7 @@ import { decodeSetupPayload, normalizeEnrollment } from '../../protocol/booking-
 import { decodeGp1, encodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
-import { signedClient } from '../common/testing/signed-client.js';
+import { providerRequestsServed } from '../common/testing/requests-served.js';
 import { SIGN_IN_LIMITS } from './routes/accounts.js';
 import { hasZbarimg, zbarDecodePng } from './tickets/testing.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
@@ -35,11 +35,8 @@ async function deadPort(): Promise<number> {
 
 /** How many verify requests a provider has served, one by one or together (from its own metrics). */
 async function verifyCount(url: string, secret: string): Promise<number> {
-  const res = await signedClient(url, secret).get('/metrics');
-  return res.text
-    .split('\n')
-    .filter((l) => l.startsWith('gatepost_http_requests_total{') && (l.includes('route="/v1/verify"') || l.includes('route="/v1/redemptions"')))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  const served = await providerRequestsServed(url, secret);
+  return served('/v1/verify') + served('/v1/redemptions');
 }
 
 describe.each([

@@ -10,7 +10,7 @@ import { DEFAULT_TIMEOUTS, ProviderClient, type ClientHooks, type ProviderRecord
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
-function record(row: Selectable<ProvidersTable>): ProviderRecord {
+function recordOf(row: Selectable<ProvidersTable>): ProviderRecord {
   return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret, batchScans: row.batch_scans !== 0 };
 }
 
@@ -50,13 +50,13 @@ export class ProviderRegistry {
     if (cached) return cached;
     const row = await this.db.selectFrom('providers').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
     if (!row) return undefined;
-    return this.client(record(row));
+    return this.client(recordOf(row));
   }
 
   /** Every registered provider's client, in registration order. */
   async all(): Promise<ProviderClient[]> {
     const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
-    return rows.map((row) => this.clients.get(row.provider_id) ?? this.client(record(row)));
+    return rows.map((row) => this.clients.get(row.provider_id) ?? this.client(recordOf(row)));
   }
 
   /** Every provider, by name. */
