@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Counter, Histogram } from 'prom-client';
 import { createApp, listenUrl, logReady, type App } from '../common/app.js';
-import { openDatabase } from '../common/db.js';
+import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { BookingContext } from './context.js';
 import { IssuedPayloads } from './issued-payloads.js';
@@ -81,7 +81,10 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     throw new Error(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  // The app (and its logger) is made once the database is open.
+  let log: App['log'] | undefined = undefined;
   const database = await openDatabase<BookingDB>({
+    onConnectionLost: (err) => logConnectionLost(log, err),
     dataDir: opts.dataDir,
     file: 'booking.sqlite',
     databaseUrl: opts.databaseUrl,
@@ -97,6 +100,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     },
     logger: opts.logger,
   });
+  log = app.log;
   const metrics = bookingMetrics(app);
   const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey });
   const issued = new IssuedPayloads();

@@ -2,11 +2,13 @@
 // commits without waiting for the disk. What must hold: its rows are
 // committed like any others, and no other transaction loses its durability —
 // not one after it, not one that arrived while it was open, not after it
-// failed. On a real SQLite file and on the local PostgreSQL.
+// failed. On a real SQLite file and on the local PostgreSQL. And a server on
+// PostgreSQL outlives the database closing its connections.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from './db.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './testing/postgres.js';
@@ -96,5 +98,50 @@ describe.each([
     ).rejects.toThrow('the batch failed');
     expect(await codes()).not.toContain('cached-2');
     expect(await allDurable()).toBe(true);
+  });
+
+});
+
+describe.skipIf(!pgUp)('a PostgreSQL pool', () => {
+  it('survives PostgreSQL closing its idle connections, and the next queries reconnect', async () => {
+    // What a database restart or an administrator does to a running server's pool.
+    const pgdb = await createTestDatabase('gp_db_lost');
+    const dir = mkdtempSync(join(tmpdir(), 'gp-db-'));
+    const url = new URL(pgdb.url);
+    url.searchParams.set('application_name', 'gp-db-test-lost');
+    const lost: (string | undefined)[] = [];
+    let expected = Infinity;
+    let allLost!: () => void;
+    const gone = new Promise<void>((resolve) => (allLost = resolve));
+    const opened = await openDatabase<DB>({
+      dataDir: dir,
+      file: 'unused.sqlite',
+      databaseUrl: url.toString(),
+      migrations,
+      onConnectionLost: (err) => {
+        lost.push(err.code);
+        if (lost.length >= expected) allLost();
+      },
+    });
+    try {
+      // Ten transactions at once: ten connections, idle in the pool afterwards.
+      await Promise.all(Array.from({ length: 10 }, () => opened.db.transaction().execute((trx) => sql`select 1`.execute(trx))));
+      const admin = new pg.Client({ connectionString: pgdb.url });
+      await admin.connect();
+      const { rows } = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'gp-db-test-lost'`);
+      await admin.end();
+      expect(rows.length).toBeGreaterThan(0);
+      expected = rows.length;
+      if (lost.length >= expected) allLost();
+      await gone;
+      // 57P01: terminating connection due to administrator command
+      expect(new Set(lost)).toEqual(new Set(['57P01']));
+      await opened.db.insertInto('events').values({ code: 'after-restart' }).execute();
+      expect((await opened.db.selectFrom('events').select('code').execute()).map((r) => r.code)).toEqual(['after-restart']);
+    } finally {
+      await opened.close();
+      await pgdb.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,6 +42,17 @@ export interface OpenOptions {
   file: string;
   databaseUrl?: string;
   migrations: Record<string, Migration>;
+  /**
+   * PostgreSQL only: an idle pooled connection was closed by the server (a
+   * restart, a failover, an administrator, idle_session_timeout). The pool
+   * drops it and opens a new one for the next query; this is for the log.
+   */
+  onConnectionLost?: (err: Error & { code?: string }) => void;
+}
+
+/** The log line for onConnectionLost: the error's code, not its text (which may name hosts). */
+export function logConnectionLost(log: { warn(fields: object, msg: string): void } | undefined, err: Error & { code?: string }): void {
+  log?.warn({ reason: 'database_connection_lost', pgCode: err.code }, 'the database closed an idle connection; the next query opens a new one');
 }
 
 export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabase<DB>> {
@@ -50,6 +61,9 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
     // int8 (bigint) columns hold epoch seconds and counters: parse them as numbers.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Without a listener, node-postgres throws this event as an uncaught
+    // exception: a database restart would take the whole server down.
+    pool.on('error', (err) => opts.onConnectionLost?.(err));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     opened = {

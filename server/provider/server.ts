@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { Histogram } from 'prom-client';
 import { createApp, logReady, type App } from '../common/app.js';
-import { openDatabase } from '../common/db.js';
+import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
@@ -38,7 +38,10 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     throw new Error(`the booking secret must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  // The app (and its logger) is made once the database is open.
+  let log: App['log'] | undefined = undefined;
   const database = await openDatabase<ProviderDB>({
+    onConnectionLost: (err) => logConnectionLost(log, err),
     dataDir: opts.dataDir,
     file: 'provider.sqlite',
     databaseUrl: opts.databaseUrl,
@@ -57,6 +60,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     },
     logger: opts.logger,
   });
+  log = app.log;
   const writes = new GroupCommit(db, database.dialect === 'postgres' ? 8 : 1);
   const batchSize = new Histogram({
     name: 'gatepost_group_commit_batch_size',
