@@ -10,6 +10,11 @@ export async function run(argv: string[]): Promise<void> {
     host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
     data: { type: 'string', env: 'GATEPOST_DATA', default: '.gatepost/provider', help: 'data folder (SQLite file)' },
     'booking-secret': { type: 'string', env: 'GATEPOST_BOOKING_SECRET', help: 'shared secret the booking server signs with' },
+    'previous-booking-secret': {
+      type: 'string',
+      env: 'GATEPOST_PREVIOUS_BOOKING_SECRET',
+      help: 'while changing secrets: the old one, still accepted until the booking server has the new one',
+    },
     'database-url': { type: 'string', env: 'DATABASE_URL', help: 'PostgreSQL URL; SQLite under --data when unset' },
     programme: { type: 'string', env: 'GATEPOST_PROGRAMME', help: 'JSON file of shows to load at start' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'seed the Demo Cinema programme' },
@@ -17,6 +22,8 @@ export async function run(argv: string[]): Promise<void> {
   const secret = flags['booking-secret'];
   if (!secret) throw new UsageError('--booking-secret (or GATEPOST_BOOKING_SECRET) is required');
   if (secret.length < 16) throw new UsageError('--booking-secret must be at least 16 characters');
+  const previous = flags['previous-booking-secret'] || undefined;
+  if (previous !== undefined && previous.length < 16) throw new UsageError('--previous-booking-secret must be at least 16 characters');
   let programme;
   try {
     programme = flags.programme ? readProgramme(flags.programme) : undefined;
@@ -29,6 +36,7 @@ export async function run(argv: string[]): Promise<void> {
     dataDir: flags.data!,
     databaseUrl: flags['database-url'],
     bookingSecret: secret,
+    previousBookingSecret: previous,
     demo: flags.demo,
     programme,
   });

@@ -54,6 +54,26 @@ export const registerProviderRequest = z.object({
    */
   batchScans: z.boolean().optional(),
 });
+/** Venue IT changes a provider; its ID stays, since every ticket sold carries it. At least one field. */
+export const updateProviderRequest = z
+  .object({
+    name: registerProviderRequest.shape.name.optional(),
+    verifyUrl: registerProviderRequest.shape.verifyUrl.optional(),
+    /** a new shared secret: set it on the verification server first (its --previous-booking-secret keeps the old one valid meanwhile) */
+    secret: registerProviderRequest.shape.secret.optional(),
+    batchScans: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, secret, batchScans' });
+/** A provider as venue IT sees it: never the secret. */
+export const providerDetails = z.object({
+  providerId: z.string(),
+  name: z.string(),
+  verifyUrl: z.string(),
+  batchScans: z.boolean(),
+  createdAt: z.number().int(),
+});
+export const providerDetailsList = z.object({ providers: z.array(providerDetails) });
 export const providerSummary = z.object({ providerId: z.string(), name: z.string() });
 export const providersResponse = z.object({ providers: z.array(providerSummary) });
 

@@ -2,16 +2,56 @@
 // The booking server assigns each provider its ID; calls are routed by that ID
 // to a ProviderClient holding the provider's URL and secret. Records are read
 // from the database on a miss, so a provider registered through another
-// booking process is found too.
+// booking process is found too. Venue IT can change a provider's name, URL,
+// secret or batching (update); its ID never changes, since every ticket sold
+// carries it. Another booking process sees the change within REFRESH_S: a
+// cached client is checked against its row at most that often.
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { BookingDB, ProvidersTable } from './schema.js';
 import { DEFAULT_TIMEOUTS, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
+/** How often a cached provider is checked against the database, in seconds. */
+export const REFRESH_S = 5;
+/** How long a replaced client may finish what it was sending (a batch being gathered, a slow call). */
+const RETIRE_AFTER_MS = 30_000;
+
+/** What venue IT may change about a registered provider. */
+export interface ProviderChanges {
+  name?: string;
+  verifyUrl?: string;
+  secret?: string;
+  batchScans?: boolean;
+}
+
+/** A provider as venue IT sees it: everything but the secret. */
+export interface ProviderDetails {
+  providerId: string;
+  name: string;
+  verifyUrl: string;
+  batchScans: boolean;
+  createdAt: number;
+}
+
 function recordOf(row: Selectable<ProvidersTable>): ProviderRecord {
   return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret, batchScans: row.batch_scans !== 0 };
+}
+
+function sameRecord(a: ProviderRecord, b: ProviderRecord): boolean {
+  return a.name === b.name && a.verifyUrl === b.verifyUrl && a.secret === b.secret && (a.batchScans ?? true) === (b.batchScans ?? true);
+}
+
+/** A base URL is stored without its trailing slashes: calls append /v1/…. */
+const baseUrl = (url: string) => url.replace(/\/+$/, '');
+
+interface Cached {
+  client: ProviderClient;
+  /** when the record was last read from the database (s) */
+  checkedAt: number;
+  /** a re-read under way, shared by every caller meanwhile */
+  refreshing?: Promise<ProviderClient | undefined>;
 }
 
 /** `p_` + 12 lower-case base32 characters (60 bits): URL-safe and short, since it is in every QR. */
@@ -22,7 +62,8 @@ export function newProviderId(): string {
 }
 
 export class ProviderRegistry {
-  private clients = new Map<string, ProviderClient>();
+  private clients = new Map<string, Cached>();
+  private retiring = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly db: Kysely<BookingDB>,
@@ -32,7 +73,7 @@ export class ProviderRegistry {
   ) {}
 
   async register(name: string, verifyUrl: string, secret: string, batchScans = true): Promise<ProviderRecord> {
-    const url = verifyUrl.replace(/\/+$/, '');
+    const url = baseUrl(verifyUrl);
     for (;;) {
       const providerId = newProviderId();
       const inserted = await this.db
@@ -44,19 +85,49 @@ export class ProviderRegistry {
     }
   }
 
+  /**
+   * Changes a provider's record; its ID stays. Undefined when no such provider.
+   * This process uses the new record from the next call on.
+   */
+  async update(providerId: string, changes: ProviderChanges): Promise<ProviderDetails | undefined> {
+    const values: Updateable<ProvidersTable> = {};
+    if (changes.name !== undefined) values.name = changes.name;
+    if (changes.verifyUrl !== undefined) values.verify_url = baseUrl(changes.verifyUrl);
+    if (changes.secret !== undefined) values.secret = changes.secret;
+    if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
+    const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
+    if (!row) return undefined;
+    this.adopt(recordOf(row));
+    return detailsOf(row);
+  }
+
   /** The client for a provider ID, or undefined when no such provider is registered. */
   async get(providerId: string): Promise<ProviderClient | undefined> {
     const cached = this.clients.get(providerId);
-    if (cached) return cached;
-    const row = await this.db.selectFrom('providers').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
-    if (!row) return undefined;
-    return this.client(recordOf(row));
+    if (cached && this.now() - cached.checkedAt < REFRESH_S) return cached.client;
+    if (cached?.refreshing) return cached.refreshing;
+    // A database hiccup leaves a known provider's scans on the record it had.
+    const reading = this.read(providerId).catch((err: unknown) => {
+      if (cached) return cached.client;
+      throw err;
+    });
+    if (cached) {
+      cached.refreshing = reading;
+      void reading.finally(() => (cached.refreshing = undefined));
+    }
+    return reading;
   }
 
   /** Every registered provider's client, in registration order. */
   async all(): Promise<ProviderClient[]> {
     const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
-    return rows.map((row) => this.clients.get(row.provider_id) ?? this.client(recordOf(row)));
+    return rows.map((row) => this.adopt(recordOf(row)));
+  }
+
+  /** Every provider with its URL and batching, for venue IT; never the secret. */
+  async details(): Promise<ProviderDetails[]> {
+    const rows = await this.db.selectFrom('providers').selectAll().orderBy('name').orderBy('provider_id').execute();
+    return rows.map(detailsOf);
   }
 
   /** Every provider, by name. */
@@ -66,15 +137,41 @@ export class ProviderRegistry {
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.close();
+    for (const c of this.clients.values()) c.client.close();
     this.clients.clear();
+    for (const t of this.retiring) clearTimeout(t);
+    this.retiring.clear();
   }
 
-  private client(record: ProviderRecord): ProviderClient {
-    const existing = this.clients.get(record.providerId);
-    if (existing) return existing;
+  private async read(providerId: string): Promise<ProviderClient | undefined> {
+    const row = await this.db.selectFrom('providers').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
+    return row ? this.adopt(recordOf(row)) : undefined;
+  }
+
+  /** The client for this record: the cached one while it matches, else a new one in its place. */
+  private adopt(record: ProviderRecord): ProviderClient {
+    const cached = this.clients.get(record.providerId);
+    if (cached && sameRecord(cached.client.record, record)) {
+      cached.checkedAt = this.now();
+      return cached.client;
+    }
     const client = new ProviderClient(record, this.timeouts, this.hooks);
-    this.clients.set(record.providerId, client);
+    this.clients.set(record.providerId, { client, checkedAt: this.now() });
+    if (cached) this.retire(cached.client);
     return client;
   }
+
+  /** A replaced client closes once what it had under way is done. */
+  private retire(client: ProviderClient): void {
+    const timer = setTimeout(() => {
+      this.retiring.delete(timer);
+      client.close();
+    }, RETIRE_AFTER_MS);
+    timer.unref();
+    this.retiring.add(timer);
+  }
+}
+
+function detailsOf(row: Selectable<ProvidersTable>): ProviderDetails {
+  return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, batchScans: row.batch_scans !== 0, createdAt: row.created_at };
 }

@@ -18,6 +18,8 @@ export interface ProviderOptions {
   dataDir: string;
   databaseUrl?: string;
   bookingSecret: string;
+  /** while the booking server changes secrets: the old one, still accepted */
+  previousBookingSecret?: string;
   demo?: boolean;
   programme?: Programme;
   /** epoch seconds */
@@ -34,8 +36,8 @@ export interface RunningProvider {
 export const MIN_SECRET_LENGTH = 16;
 
 export async function startProvider(opts: ProviderOptions): Promise<RunningProvider> {
-  if (opts.bookingSecret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`the booking secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  for (const s of [opts.bookingSecret, opts.previousBookingSecret]) {
+    if (s !== undefined && s.length < MIN_SECRET_LENGTH) throw new Error(`the booking secret must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   // The app (and its logger) is made once the database is open.
@@ -54,7 +56,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const app = await createApp({
     name: 'gatepost-provider',
     description: 'Gatepost verification server: shows, seats, ticket codes, redemption. Every request but /healthz is signed by the booking server.',
-    authenticate: signatureAuth(opts.bookingSecret, now),
+    authenticate: signatureAuth(opts.bookingSecret, now, opts.previousBookingSecret),
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },

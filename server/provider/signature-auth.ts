@@ -2,6 +2,8 @@
 // the exact bytes sent (DESIGN.md). A missing, wrong, stale or replayed
 // signature is refused with 401 before the body is even parsed, so nothing
 // unauthenticated can change state. The secret itself is never logged.
+// During a secret change a previous secret is accepted too, so the booking
+// server can switch to the new one without a moment of refused scans.
 import type { FastifyRequest } from 'fastify';
 import { checkSignature, NonceCache, SIGNATURE_HEADER } from '../../protocol/signature.js';
 import { unauthorized } from '../common/errors.js';
@@ -15,14 +17,17 @@ const MESSAGES = {
   signature_replayed: 'this request was already received once',
 } as const;
 
-export function signatureAuth(secret: string, now: () => number) {
+export function signatureAuth(secret: string, now: () => number, previousSecret?: string) {
   const nonces = new NonceCache();
   return (req: FastifyRequest): void => {
     const path = req.url;
     if (OPEN_PATHS.has(path.split('?')[0]!)) return;
     const body = req.rawBody ?? '';
     const nowS = now();
-    const check = checkSignature(secret, req.headers[SIGNATURE_HEADER], req.method, path, body, nowS);
+    let check = checkSignature(secret, req.headers[SIGNATURE_HEADER], req.method, path, body, nowS);
+    if (!check.ok && check.reason === 'signature_mismatch' && previousSecret) {
+      check = checkSignature(previousSecret, req.headers[SIGNATURE_HEADER], req.method, path, body, nowS);
+    }
     if (!check.ok) throw unauthorized(check.reason, MESSAGES[check.reason]);
     if (!nonces.claim(check.parts.n, nowS)) throw unauthorized('signature_replayed', MESSAGES.signature_replayed);
   };
