@@ -97,7 +97,9 @@ export class ProviderRegistry {
     if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
     const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
     if (!row) return undefined;
-    this.adopt(recordOf(row));
+    // A new client even for an unchanged record: what the old one learned (a provider
+    // without batches) is forgotten, since venue IT may have changed the server itself.
+    this.adopt(recordOf(row), true);
     return detailsOf(row);
   }
 
@@ -149,9 +151,9 @@ export class ProviderRegistry {
   }
 
   /** The client for this record: the cached one while it matches, else a new one in its place. */
-  private adopt(record: ProviderRecord): ProviderClient {
+  private adopt(record: ProviderRecord, renew = false): ProviderClient {
     const cached = this.clients.get(record.providerId);
-    if (cached && sameRecord(cached.client.record, record)) {
+    if (cached && !renew && sameRecord(cached.client.record, record)) {
       cached.checkedAt = this.now();
       return cached.client;
     }

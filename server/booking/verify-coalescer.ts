@@ -14,7 +14,8 @@
 //
 // A provider registered with `batchScans: false` is always asked one scan at a
 // time; so is, from then on, a provider built to an API without the batch route
-// (404/405), or whose batch answers leave out the ticket. An
+// (404/405), or whose batch answers leave out the ticket — until venue IT
+// changes the provider's record (registry.ts gives it a new client). An
 // item the provider refuses inside a batch (a scan ID already used for another
 // code) is asked again alone, so that its own answer (a 409) reaches the
 // station as it would have without batching.
