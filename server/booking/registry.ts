@@ -63,7 +63,9 @@ export function newProviderId(): string {
 
 export class ProviderRegistry {
   private clients = new Map<string, Cached>();
-  private retiring = new Set<NodeJS.Timeout>();
+  private retiring = new Map<NodeJS.Timeout, ProviderClient>();
+  /** counts this process's updates: a read that began before one may hold the old row */
+  private updates = 0;
 
   constructor(
     private readonly db: Kysely<BookingDB>,
@@ -97,6 +99,8 @@ export class ProviderRegistry {
     if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
     const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
     if (!row) return undefined;
+    // Reads still under way may have seen the row before this change: they are not adopted.
+    this.updates++;
     // A new client even for an unchanged record: what the old one learned (a provider
     // without batches) is forgotten, since venue IT may have changed the server itself.
     this.adopt(recordOf(row), true);
@@ -122,8 +126,9 @@ export class ProviderRegistry {
 
   /** Every registered provider's client, in registration order. */
   async all(): Promise<ProviderClient[]> {
+    const began = this.updates;
     const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
-    return rows.map((row) => this.adopt(recordOf(row)));
+    return rows.map((row) => this.adoptRead(recordOf(row), began));
   }
 
   /** Every provider with its URL and batching, for venue IT; never the secret. */
@@ -141,13 +146,24 @@ export class ProviderRegistry {
   close(): void {
     for (const c of this.clients.values()) c.client.close();
     this.clients.clear();
-    for (const t of this.retiring) clearTimeout(t);
+    for (const [timer, client] of this.retiring) {
+      clearTimeout(timer);
+      client.close();
+    }
     this.retiring.clear();
   }
 
   private async read(providerId: string): Promise<ProviderClient | undefined> {
+    const began = this.updates;
     const row = await this.db.selectFrom('providers').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
-    return row ? this.adopt(recordOf(row)) : undefined;
+    return row ? this.adoptRead(recordOf(row), began) : undefined;
+  }
+
+  /** A record read from the database — unless this process changed the provider meanwhile, and the read may predate that. */
+  private adoptRead(record: ProviderRecord, began: number): ProviderClient {
+    const cached = this.clients.get(record.providerId);
+    if (cached && began !== this.updates) return cached.client;
+    return this.adopt(record);
   }
 
   /** The client for this record: the cached one while it matches, else a new one in its place. */
@@ -170,7 +186,7 @@ export class ProviderRegistry {
       client.close();
     }, RETIRE_AFTER_MS);
     timer.unref();
-    this.retiring.add(timer);
+    this.retiring.set(timer, client);
   }
 }
 
