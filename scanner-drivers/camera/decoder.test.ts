@@ -65,8 +65,11 @@ describe('camera decoder', () => {
     const fallback = await createCameraDecoder({ prepareWasm: () => Promise.reject(new Error('404 zxing_reader.wasm')) });
     expect(fallback.engine).toBe('zxing-js');
     expect(fallback.fallbackReason).toMatch(/404 zxing_reader\.wasm/);
-    const frame = renderScene({ width: 640, height: 480, text: tickets[1]!, angle: 0, size: 0.65, noise: 0, seed: 9 });
-    expect(await fallback.decode(frame)).toEqual({ text: tickets[1], symbology: 'qr' });
+    // Ticket 39 is one @zxing/library finds nothing in at full size, whatever the binarizer: it is read on the halved frame.
+    for (const text of [tickets[1]!, gp1Ticket(39)]) {
+      const frame = renderScene({ width: 640, height: 480, text, angle: 0, size: 0.65, noise: 0, seed: 9 });
+      expect(await fallback.decode(frame)).toEqual({ text, symbology: 'qr' });
+    }
   });
 
   it('refuses a frame whose size does not match its data instead of misreading it', async () => {

@@ -32,6 +32,22 @@ export function toLuma(frame: Frame, out?: Uint8ClampedArray): Uint8ClampedArray
   return luma;
 }
 
+/** Luminance at half the width and height, each pixel the mean of a 2×2 block. */
+export function halveLuma(luma: Uint8ClampedArray, width: number, height: number): { luma: Uint8ClampedArray; width: number; height: number } {
+  const w = width >> 1;
+  const h = height >> 1;
+  const out = new Uint8ClampedArray(w * h);
+  for (let y = 0; y < h; y++) {
+    const top = 2 * y * width;
+    const bottom = top + width;
+    for (let x = 0; x < w; x++) {
+      const i = 2 * x;
+      out[y * w + x] = (luma[top + i]! + luma[top + i + 1]! + luma[bottom + i]! + luma[bottom + i + 1]!) >> 2;
+    }
+  }
+  return { luma: out, width: w, height: h };
+}
+
 /** RGBA from luminance, for decoders that only take RGBA (jsQR). */
 export function toRgba(frame: Frame): Uint8ClampedArray {
   if (frameFormat(frame) === 'rgba') return frame.data instanceof Uint8ClampedArray ? frame.data : new Uint8ClampedArray(frame.data.buffer, frame.data.byteOffset, frame.data.length);
