@@ -131,8 +131,13 @@ export class ProviderClient {
     return this.call('codes', 'POST', '/v1/codes', req, codesResponse, this.timeouts.issue);
   }
 
-  verify(req: VerifyRequest) {
-    return this.call('verify', 'POST', '/v1/verify', req, verdictSchema, this.timeouts.verify);
+  /** How long a verify may take before the scan is answered provider_unavailable. */
+  get verifyTimeoutMs(): number {
+    return this.timeouts.verify;
+  }
+
+  verify(req: VerifyRequest, timeoutMs = this.timeouts.verify) {
+    return this.call('verify', 'POST', '/v1/verify', req, verdictSchema, timeoutMs);
   }
 
   redemptions(req: RedemptionsRequest) {

@@ -118,6 +118,29 @@ describe('VerifyCoalescer against a provider', () => {
     expect([err.status, err.reason]).toEqual([409, 'scan_id_conflict']);
   });
 
+  it('gives a scan asked again alone only what the batch left of the verify timeout', async () => {
+    // The batch takes 1 s, then the provider hangs on the one scan asked again.
+    fake.mode.batch = 'slow';
+    fake.mode.verify = 'slow';
+    fake.slowMs = 1000;
+    try {
+      const c = new VerifyCoalescer(client, () => FAKE_SHOW.startsAt);
+      const reused = scan(codes[1]!);
+      fake.conflictScanIds.add(reused.scanId);
+      const started = performance.now();
+      const [first, refused] = await settle([c.verify(scan(codes[0]!)), c.verify(reused)]);
+      const elapsed = performance.now() - started;
+      expect(first).toMatchObject({ status: 'fulfilled', value: { result: 'admitted' } });
+      expect(refused!.status).toBe('rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ProviderUnavailable);
+      // Within the 2 s a station is promised, as without batching.
+      expect(elapsed).toBeLessThan(2000);
+    } finally {
+      fake.mode.batch = undefined;
+      fake.mode.verify = 'ok';
+    }
+  });
+
   it('fails every scan of a batch the provider does not answer, within the verify timeout', async () => {
     fake.mode.verify = 'slow';
     fake.slowMs = 3000;

@@ -18,12 +18,16 @@
 // changes the provider's record (registry.ts gives it a new client). An
 // item the provider refuses inside a batch (a scan ID already used for another
 // code) is asked again alone, so that its own answer (a 409) reaches the
-// station as it would have without batching.
+// station as it would have without batching. Such a re-ask gets what is left
+// of the verify timeout (at least REASK_MIN_MS), so the station still hears
+// within the 2 s it would have without batching.
 import type { Verdict, VerifyRequest } from '../../protocol/provider-api.js';
 import { ProviderRefusal, type ProviderClient } from './provider-client.js';
 
 /** Items per call: the provider reads bodies up to 64 KiB, and an item takes at most ~300 bytes. */
 export const MAX_BATCH = 128;
+/** The least time a scan asked again alone after a batch is given, ms. */
+const REASK_MIN_MS = 250;
 
 interface Waiting {
   req: VerifyRequest;
@@ -67,12 +71,15 @@ export class VerifyCoalescer {
     }
   };
 
-  private alone(w: Waiting): void {
-    this.client.verify(w.req).then(w.resolve, w.reject);
+  private alone(w: Waiting, timeoutMs?: number): void {
+    this.client.verify(w.req, timeoutMs).then(w.resolve, w.reject);
   }
 
   private async together(batch: Waiting[]): Promise<void> {
     const at = this.now();
+    const started = performance.now();
+    /** A scan asked again alone gets what the batch left of the verify timeout. */
+    const again = (w: Waiting) => this.alone(w, Math.max(REASK_MIN_MS, this.client.verifyTimeoutMs - (performance.now() - started)));
     let results;
     try {
       results = (await this.client.verifyMany({ redemptions: batch.map(({ req }) => ({ code: req.code, gate: req.gate, scanId: req.scanId, at })) })).results;
@@ -83,19 +90,19 @@ export class VerifyCoalescer {
         return;
       }
       if (err.status === 404 || err.status === 405) this.batches = false;
-      for (const w of batch) this.alone(w);
+      for (const w of batch) again(w);
       return;
     }
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i]!;
       const v = results[i];
       if (!v || v.scanId !== w.req.scanId || v.reason === 'malformed') {
-        this.alone(w);
+        again(w);
       } else if (!v.ticket && v.reason !== 'unknown_code') {
         // A provider whose batch answers leave out the ticket a gate shows: the same scan ID
         // asked alone returns the first verdict in full. Batching it gains nothing, so no more.
         this.batches = false;
-        this.alone(w);
+        again(w);
       } else {
         w.resolve(v);
       }

@@ -12,7 +12,8 @@ export type FakeMode = 'ok' | 'down' | 'slow' | 'seat_taken';
 
 export interface FakeProvider {
   url: string;
-  mode: { codes: FakeMode; verify: FakeMode };
+  /** batch: POST /v1/redemptions, as verify when unset */
+  mode: { codes: FakeMode; verify: FakeMode; batch?: FakeMode };
   /** how long `slow` takes, ms */
   slowMs: number;
   calls: { codes: number; verify: number; batches: number; badSignatures: number };
@@ -107,7 +108,7 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
   app.post('/v1/redemptions', async (req, reply) => {
     fake.calls.batches++;
     if (!fake.batchRoute) return reply.code(404).type('text/html').send('<html><body><h1>404 Not Found</h1></body></html>');
-    const odd = await behave(fake.mode.verify);
+    const odd = await behave(fake.mode.batch ?? fake.mode.verify);
     if (odd) return reply.code(odd.status).send(odd.body);
     const { redemptions } = req.body as { redemptions: { code: string; scanId: string }[] };
     return {
