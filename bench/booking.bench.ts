@@ -160,13 +160,13 @@ async function main(): Promise<void> {
   const CONNECTIONS = Number(values.connections);
   const SECRET = 'bench-secret-0123456789abcdef';
   const ADMIN = 'bench-admin-token-0123456789';
-  const SHOWS = 48;
+  const SHOWS = 64;
   const ROWS = 26;
   const PER_ROW = 99;
   const SEATS_PER_ORDER = 10;
   const ISSUERS = 32;
   // Fresh tickets per second of scanning to have at hand (above the relay's rate here).
-  const FRESH_SCANS_PER_S = 11000;
+  const FRESH_SCANS_PER_S = 16000;
 
   const dirs = [mkdtempSync(join(tmpdir(), 'gp-bench-p-')), mkdtempSync(join(tmpdir(), 'gp-bench-b-'))];
   const now = Math.floor(Date.now() / 1000);
