@@ -73,6 +73,8 @@ export const providerDetails = z.object({
   batchScans: z.boolean(),
   createdAt: z.number().int(),
 });
+export type UpdateProviderRequest = z.infer<typeof updateProviderRequest>;
+export type ProviderDetails = z.infer<typeof providerDetails>;
 export const providerDetailsList = z.object({ providers: z.array(providerDetails) });
 export const providerSummary = z.object({ providerId: z.string(), name: z.string() });
 export const providersResponse = z.object({ providers: z.array(providerSummary) });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
+import type { Order, ProviderDetails, ScanVerdict } from '../../protocol/booking-api.js';
 import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { providerRequestsServed } from '../common/testing/requests-served.js';
@@ -20,14 +20,6 @@ const ADMIN = 'updates-admin-token-0123456789';
 const OLD_SECRET = 'the-first-shared-secret-0123456789';
 const NEW_SECRET = 'the-second-shared-secret-9876543210';
 const pgUp = await postgresAvailable();
-
-interface Details {
-  providerId: string;
-  name: string;
-  verifyUrl: string;
-  batchScans: boolean;
-  createdAt: number;
-}
 
 describe.each([
   { backend: 'sqlite', run: true },
@@ -66,7 +58,7 @@ describe.each([
     return res.body;
   };
   const patch = (body: unknown, id = providerId, token: string | null = ADMIN) =>
-    api.call<Details & { error?: string }>('PATCH', `/api/v1/admin/providers/${id}`, { body, token: token ?? undefined });
+    api.call<ProviderDetails & { error?: string }>('PATCH', `/api/v1/admin/providers/${id}`, { body, token: token ?? undefined });
 
   beforeAll(async () => {
     if (!run) return;
@@ -106,7 +98,7 @@ describe.each([
 
   it.runIf(run)('lists providers for venue IT with their address and batching, never their secret', async () => {
     expect((await api.get('/api/v1/admin/providers')).status).toBe(401);
-    const res = await api.get<{ providers: Details[] }>('/api/v1/admin/providers', { token: ADMIN });
+    const res = await api.get<{ providers: ProviderDetails[] }>('/api/v1/admin/providers', { token: ADMIN });
     expect(res.status, res.text).toBe(200);
     expect(res.body.providers).toEqual([{ providerId, name: 'Riverside Cinema', verifyUrl: provider.url, batchScans: true, createdAt: expect.any(Number) }]);
     expect(res.text).not.toContain(OLD_SECRET);
@@ -121,7 +113,7 @@ describe.each([
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error).toEqual(expect.any(String));
     }
-    const listed = await api.get<{ providers: Details[] }>('/api/v1/admin/providers', { token: ADMIN });
+    const listed = await api.get<{ providers: ProviderDetails[] }>('/api/v1/admin/providers', { token: ADMIN });
     expect(listed.body.providers[0]).toMatchObject({ name: 'Riverside Cinema', verifyUrl: provider.url, batchScans: true });
   });
 

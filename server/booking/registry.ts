@@ -8,6 +8,7 @@
 // cached client is checked against its row at most that often.
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ProviderDetails, UpdateProviderRequest } from '../../protocol/booking-api.js';
 import type { BookingDB, ProvidersTable } from './schema.js';
 import { DEFAULT_TIMEOUTS, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
 
@@ -17,23 +18,6 @@ const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 export const REFRESH_S = 5;
 /** How long a replaced client may finish what it was sending (a batch being gathered, a slow call). */
 const RETIRE_AFTER_MS = 30_000;
-
-/** What venue IT may change about a registered provider. */
-export interface ProviderChanges {
-  name?: string;
-  verifyUrl?: string;
-  secret?: string;
-  batchScans?: boolean;
-}
-
-/** A provider as venue IT sees it: everything but the secret. */
-export interface ProviderDetails {
-  providerId: string;
-  name: string;
-  verifyUrl: string;
-  batchScans: boolean;
-  createdAt: number;
-}
 
 function recordOf(row: Selectable<ProvidersTable>): ProviderRecord {
   return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret, batchScans: row.batch_scans !== 0 };
@@ -91,7 +75,7 @@ export class ProviderRegistry {
    * Changes a provider's record; its ID stays. Undefined when no such provider.
    * This process uses the new record from the next call on.
    */
-  async update(providerId: string, changes: ProviderChanges): Promise<ProviderDetails | undefined> {
+  async update(providerId: string, changes: UpdateProviderRequest): Promise<ProviderDetails | undefined> {
     const values: Updateable<ProvidersTable> = {};
     if (changes.name !== undefined) values.name = changes.name;
     if (changes.verifyUrl !== undefined) values.verify_url = baseUrl(changes.verifyUrl);
@@ -133,14 +117,18 @@ export class ProviderRegistry {
 
   /** Every provider with its URL and batching, for venue IT; never the secret. */
   async details(): Promise<ProviderDetails[]> {
-    const rows = await this.db.selectFrom('providers').selectAll().orderBy('name').orderBy('provider_id').execute();
+    const rows = await this.db
+      .selectFrom('providers')
+      .select(['provider_id', 'name', 'verify_url', 'batch_scans', 'created_at'])
+      .orderBy('name')
+      .orderBy('provider_id')
+      .execute();
     return rows.map(detailsOf);
   }
 
-  /** Every provider, by name. */
+  /** Every provider, by name: what customers see of them. */
   async list(): Promise<{ providerId: string; name: string }[]> {
-    const rows = await this.db.selectFrom('providers').select(['provider_id', 'name']).orderBy('name').orderBy('provider_id').execute();
-    return rows.map((r) => ({ providerId: r.provider_id, name: r.name }));
+    return (await this.details()).map(({ providerId, name }) => ({ providerId, name }));
   }
 
   close(): void {
@@ -190,6 +178,6 @@ export class ProviderRegistry {
   }
 }
 
-function detailsOf(row: Selectable<ProvidersTable>): ProviderDetails {
+function detailsOf(row: Omit<Selectable<ProvidersTable>, 'secret'>): ProviderDetails {
   return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, batchScans: row.batch_scans !== 0, createdAt: row.created_at };
 }
