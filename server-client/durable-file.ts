@@ -23,7 +23,11 @@ export function ensurePrivateDirSync(dir: string): void {
   if (first === undefined) return;
   for (const created of createdDirs(dir, first)) {
     chmodSync(created, PRIVATE_DIR);
-    syncDirSync(dirname(created));
+    try {
+      syncDirSync(dirname(created));
+    } catch (err) {
+      if (!unreadable(err)) throw err;
+    }
   }
 }
 
@@ -32,7 +36,9 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if (first === undefined) return;
   for (const created of createdDirs(dir, first)) {
     await chmod(created, PRIVATE_DIR);
-    await syncDir(dirname(created));
+    await syncDir(dirname(created)).catch((err: unknown) => {
+      if (!unreadable(err)) throw err;
+    });
   }
 }
 
@@ -60,6 +66,13 @@ function createdDirs(dir: string, first: string): string[] {
 function unsupported(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'EINVAL' || code === 'ENOTSUP';
+}
+
+// A parent folder we may create in but not read (mode 0311, say) cannot be
+// opened to flush; the station must still start there.
+function unreadable(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 function syncDirSync(dir: string): void {
