@@ -35,6 +35,8 @@ app.setPath('userData', join(dirname(configFile), 'electron'));
 let win: BrowserWindow | null = null;
 let core: StationCore | null = null;
 let kiosk = false;
+/** Set once the app is on its way out: only then may a kiosk window close. */
+let quitting = false;
 const sessions = new Map<number, BridgeSession>();
 
 function originOf(url: string): string | null {
@@ -121,6 +123,15 @@ function applyKiosk(on: boolean): void {
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow(windowOptions(kiosk, app.isPackaged, PRELOAD));
   if (kiosk || app.isPackaged) w.removeMenu();
+  // A window manager may act on Alt+F4 before the page sees it. In kiosk mode the
+  // window closes only when the app quits (a signal, a shutdown, or turning kiosk
+  // off in the PIN-locked settings first).
+  w.on('close', (event) => {
+    if (kiosk && !quitting) event.preventDefault();
+  });
+  w.on('session-end', () => {
+    quitting = true;
+  });
   w.once('ready-to-show', () => w.show());
   w.on('closed', () => {
     if (win === w) win = null;
@@ -163,6 +174,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
   let closing = false;
   app.on('before-quit', (event: { preventDefault(): void }) => {
+    quitting = true;
     if (closing || !core) return;
     closing = true;
     event.preventDefault();
