@@ -4,9 +4,9 @@
 // at the gate. In kiosk mode only typing passes: characters (with Shift or
 // AltGr), Enter, Tab and the editing and arrow keys, and cut/copy/paste/undo in a
 // text field. Every other key with Ctrl, Alt or Meta, every function key and
-// the browser and media keys are dropped before Chromium, Electron or the
-// window manager act on them. Allowed, not blocked, by list: a key nobody
-// thought of stays out. No electron import, so the rule is tested in plain Node.
+// the browser and media keys are dropped before the page, Chromium or
+// Electron act on them. Allowed, not blocked, by list: a key nobody thought of
+// stays out. No electron import, so the rule is tested in plain Node.
 
 /** The fields of Electron's `Input` (before-input-event) that the rule reads. */
 export interface KeyInput {

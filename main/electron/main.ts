@@ -99,7 +99,7 @@ function lockDown(): void {
     contents.on('will-frame-navigate', (details) => stayHome(details, details.url));
     contents.on('will-redirect', stayHome);
     contents.on('will-attach-webview', (event: { preventDefault(): void }) => event.preventDefault());
-    // Dropped before Chromium, Electron's accelerators or the window manager see them.
+    // Dropped before the page, Chromium or a menu accelerator acts on them.
     contents.on('before-input-event', (event, input) => {
       if (kiosk && !kioskAllows(input)) event.preventDefault();
     });
