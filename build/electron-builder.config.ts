@@ -39,6 +39,22 @@ const config: Configuration = {
     '!node_modules/@esbuild/**',
   ],
   asar: true,
+  // Flipped in the Electron binary while packaging, before signing. Off: the
+  // ways to make the station's binary run other code with its rights and its
+  // token (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect and SIGUSR1). On: cookies
+  // encrypted with the OS key store, and only the app.asar whose header hash is
+  // embedded in the binary is loaded (checked on Windows and macOS; Linux
+  // Electron has no ASAR integrity check). The screen comes from app://, so
+  // file:// pages need none of their old extra rights.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableCookieEncryption: true,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
   asarUnpack: ['node_modules/serialport/**', 'node_modules/@serialport/**', 'node_modules/node-hid/**', 'node_modules/cbor-extract/**', '**/*.node'],
   npmRebuild: true,
   icon: 'build/icon.png',

@@ -1,36 +1,171 @@
 // Durable JSON files for the station's state: config, journal, offline bundle,
-// history. Written to a temporary file, flushed, then renamed over the old one,
-// so a power cut at a gate leaves either the old file or the new one, never half.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { open, mkdir, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// history. Written to a temporary file, flushed, renamed over the old one, and
+// then the rename itself is flushed, so a power cut at a gate leaves either the
+// old file or the new one, never half, and a write that returned stays written.
+// The station's folder is private (0700) and its files 0600, whatever the
+// umask: the config holds the station token.
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 
-export function writeJsonSync(file: string, value: unknown): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+const WINDOWS = process.platform === 'win32';
+
+/**
+ * Creates `dir` and any missing parents as 0700 (mkdir's mode goes through the
+ * umask, chmod does not), and flushes each new folder's entry in its parent so
+ * the first file written there survives a power cut too. A folder that already
+ * exists keeps its mode: it may be one the venue chose and shares.
+ */
+export function ensurePrivateDirSync(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  if (first === undefined) return;
+  for (const created of createdDirs(dir, first)) {
+    chmodSync(created, PRIVATE_DIR);
+    try {
+      syncDirSync(dirname(created));
+    } catch (err) {
+      if (!unreadable(err)) throw err;
+    }
+  }
+}
+
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+  if (first === undefined) return;
+  for (const created of createdDirs(dir, first)) {
+    await chmod(created, PRIVATE_DIR);
+    await syncDir(dirname(created)).catch((err: unknown) => {
+      if (!unreadable(err)) throw err;
+    });
+  }
+}
+
+/** The folders from `dir` up to `first` (the topmost one mkdir created). */
+function createdDirs(dir: string, first: string): string[] {
+  const top = resolve(first);
+  const out: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    out.push(d);
+    if (d === top || dirname(d) === d) return out;
+  }
+}
+
+// Flushing a rename. On POSIX a rename is a change to the folder, which only an
+// fsync of the folder itself makes durable. Windows cannot flush a folder
+// opened for reading, and Node offers no MoveFileEx flags; MOVEFILE_WRITE_THROUGH
+// would not help anyway, as Microsoft documents it for moves done as copy and
+// delete (across volumes), not for a rename in one folder. On NTFS the rename is
+// one logged transaction that also rewrites the file's own record (its name),
+// so flushing the renamed file (fsync is FlushFileBuffers there) forces the log
+// through that transaction. No native dependency is needed for that.
+
+// Some file systems (certain network and FUSE mounts) cannot fsync a folder and
+// say so with EINVAL; there is nothing more to flush on those.
+function unsupported(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EINVAL' || code === 'ENOTSUP';
+}
+
+// A parent folder we may create in but not read (mode 0311, say) cannot be
+// opened to flush; the station must still start there.
+function unreadable(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+function syncDirSync(dir: string): void {
+  if (WINDOWS) return;
+  const fd = openSync(dir, 'r');
   try {
-    writeSync(fd, JSON.stringify(value, null, 2) + '\n');
+    fsyncSync(fd);
+  } catch (err) {
+    if (!unsupported(err)) throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  if (WINDOWS) return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    if (!unsupported(err)) throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+function syncRenamedSync(file: string): void {
+  if (!WINDOWS) return syncDirSync(dirname(file));
+  const fd = openSync(file, 'r+');
+  try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, file);
+}
+
+async function syncRenamed(file: string): Promise<void> {
+  if (!WINDOWS) return syncDir(dirname(file));
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function writeJsonSync(file: string, value: unknown): void {
+  ensurePrivateDirSync(dirname(file));
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w', PRIVATE_FILE);
+    try {
+      // open's mode goes through the umask and is not applied to a leftover temporary file.
+      fchmodSync(fd, PRIVATE_FILE);
+      writeSync(fd, JSON.stringify(value, null, 2) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    // A full disk must not also fill up with half-written temporary files.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already renamed, or never created
+    }
+    throw err;
+  }
+  syncRenamedSync(file);
 }
 
 let tmpCounter = 0;
 
 export async function writeJson(file: string, value: unknown, options: { durable?: boolean } = {}): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  const durable = options.durable !== false;
+  await ensurePrivateDir(dirname(file));
   const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
   try {
-    await handle.writeFile(JSON.stringify(value) + '\n');
-    if (options.durable !== false) await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'w', PRIVATE_FILE);
+    try {
+      await handle.chmod(PRIVATE_FILE);
+      await handle.writeFile(JSON.stringify(value) + '\n');
+      if (durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
   }
-  await rename(tmp, file);
+  if (durable) await syncRenamed(file);
 }
 
 /** The parsed file, undefined when it does not exist; throws on unreadable or invalid JSON. */

@@ -1,6 +1,7 @@
 // Admitted and denied counters and the last 200 scans, kept across restarts so
-// a shift's figures survive a reboot. Written in the background (coalesced):
-// the record of who went through is the server's and the journal's, not this.
+// a shift's figures survive a reboot. Written in the background (coalesced, so
+// a busy gate pays for one write per burst) but durably: a power cut is the
+// reboot these figures are kept for.
 import { join } from 'node:path';
 import type { Counters, RecentScan, VerdictView } from '../bridge/contract.js';
 import { CoalescingWriter, readJsonSync } from '../../server-client/durable-file.js';
@@ -14,7 +15,7 @@ export class History {
 
   constructor(dir: string, onError: (err: Error) => void) {
     const file = join(dir, 'history.json');
-    this.writer = new CoalescingWriter(file, onError, { delayMs: 250 });
+    this.writer = new CoalescingWriter(file, onError, { delayMs: 250, durable: true });
     const loaded = load(file);
     this.counters = loaded.counters;
     this.recent = loaded.recent;

@@ -4,11 +4,11 @@
 // ADMIT. Knows nothing of Electron or HTTP: the shells connect screens to it
 // through sessions (session.ts), one typed bridge for both.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeSetupPayload, SETUP_PREFIX } from '../../protocol/booking-api.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
+import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Connectivity, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
 import type { ConflictView, EventChannel, EventPayload, Notice, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
 import type { StationConfig } from '../config/schema.js';
@@ -52,7 +52,7 @@ export class StationCore {
   constructor(options: StationCoreOptions) {
     this.log = options.log ?? createLogger();
     const dataDir = options.dataDir ?? dirname(options.configFile);
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDirSync(dataDir);
     this.config = new ConfigStore(options.configFile, this.log);
     this.history = new History(dataDir, (err) => this.log.warn({ err: err.message }, 'history write failed'));
     this.verifier = new ScanVerifier({

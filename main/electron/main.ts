@@ -4,14 +4,19 @@
 // bridge, and every IPC handler first checks the message came from our window
 // and our origin. Locked down: context isolation and sandbox on, no Node in the
 // page, no navigation or new windows away from the app, the camera for our own
-// origin only, one instance per machine, kiosk mode from the config.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+// origin only, one instance per machine, kiosk mode from the config. In kiosk
+// mode there is no menu and only typing reaches the page (kiosk-keys.ts): a
+// barcode typed by a wedge scanner cannot reload, close or inspect the window.
+// DevTools exist only outside a packaged build.
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, ELECTRON_EVENT_CHANNEL, electronCommandChannel } from '../bridge/contract.js';
 import { defaultDataDir } from '../core/paths.js';
 import type { BridgeSession } from '../core/session.js';
 import { StationCore } from '../core/station.js';
+import { kioskAllows } from './kiosk-keys.js';
+import { windowOptions } from './window-options.js';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://station`;
@@ -29,6 +34,9 @@ app.setPath('userData', join(dirname(configFile), 'electron'));
 
 let win: BrowserWindow | null = null;
 let core: StationCore | null = null;
+let kiosk = false;
+/** Set once the app is on its way out: only then may a kiosk window close. */
+let quitting = false;
 const sessions = new Map<number, BridgeSession>();
 
 function originOf(url: string): string | null {
@@ -88,31 +96,41 @@ function lockDown(): void {
       if (originOf(url) !== ORIGIN) event.preventDefault();
     };
     contents.on('will-navigate', stayHome);
+    contents.on('will-frame-navigate', (details) => stayHome(details, details.url));
     contents.on('will-redirect', stayHome);
     contents.on('will-attach-webview', (event: { preventDefault(): void }) => event.preventDefault());
+    // Dropped before the page, Chromium or a menu accelerator acts on them.
+    contents.on('before-input-event', (event, input) => {
+      if (kiosk && !kioskAllows(input)) event.preventDefault();
+    });
   });
 }
 
-function createWindow(kiosk: boolean): BrowserWindow {
-  const w = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    kiosk,
-    fullscreen: kiosk,
-    autoHideMenuBar: true,
-    backgroundColor: '#0b1220',
-    show: false,
-    title: 'Gatepost Station',
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-      // The verdict tones must sound without a click first.
-      autoplayPolicy: 'no-user-gesture-required',
-    },
+/**
+ * Kiosk on: no application menu and none on the window (its Reload, Close and
+ * Toggle DevTools items have shortcuts a barcode could type). A packaged build
+ * never has a menu; a development checkout keeps Electron's until kiosk is on.
+ */
+function applyKiosk(on: boolean): void {
+  kiosk = on;
+  if (on || app.isPackaged) {
+    Menu.setApplicationMenu(null);
+    win?.removeMenu();
+  }
+  win?.setKiosk(on);
+}
+
+function createWindow(): BrowserWindow {
+  const w = new BrowserWindow(windowOptions(kiosk, app.isPackaged, PRELOAD));
+  if (kiosk || app.isPackaged) w.removeMenu();
+  // A window manager may act on Alt+F4 before the page sees it. In kiosk mode the
+  // window closes only when the app quits (a signal, a shutdown, or turning kiosk
+  // off in the PIN-locked settings first).
+  w.on('close', (event) => {
+    if (kiosk && !quitting) event.preventDefault();
+  });
+  w.on('session-end', () => {
+    quitting = true;
   });
   w.once('ready-to-show', () => w.show());
   w.on('closed', () => {
@@ -137,9 +155,10 @@ async function start(): Promise<void> {
     });
   }
   const station = core;
-  win = createWindow(station.config.current.kiosk);
+  applyKiosk(station.config.current.kiosk);
+  win = createWindow();
   // Kiosk mode is a setting like any other: applied without a restart.
-  station.config.onChange((next) => win?.setKiosk(next.kiosk));
+  station.config.onChange((next) => applyKiosk(next.kiosk));
   station.log.info({ config: configFile }, 'station ready (Electron)');
 }
 
@@ -155,6 +174,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
   let closing = false;
   app.on('before-quit', (event: { preventDefault(): void }) => {
+    quitting = true;
     if (closing || !core) return;
     closing = true;
     event.preventDefault();
