@@ -108,7 +108,7 @@ export async function run(argv: string[]): Promise<void> {
     const core = new StationCore({ configFile });
     await core.start();
     const kiosk = await startWebKiosk({ core, port: portFlag(flags['station-port']) });
-    stationUrl = kiosk.url;
+    stationUrl = kiosk.screenUrl;
     closers.push(() => kiosk.close(), () => core.close());
   }
 

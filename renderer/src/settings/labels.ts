@@ -63,6 +63,18 @@ const en = {
   devicesProblem: 'Device list: {p}',
   typed: 'typed',
   resetCounters: 'Reset the admitted / denied counters',
+  enrollPin: 'Choose a settings PIN (4–12 digits): enrolling needs one',
+  allowInsecureHttp: 'Allow plain http to a server on another machine (closed venue network only)',
+  setupTitle: 'Setup code scanned',
+  setupServer: 'Enroll this gate with {url}',
+  setupChoosePin: 'Choose a settings PIN (4–12 digits). It guards these settings and any re-enrollment.',
+  setupEnterPin: 'Enter the settings PIN to enroll.',
+  setupPin: 'PIN',
+  setupPinAgain: 'PIN again',
+  setupConfirm: 'Enroll',
+  setupCancel: 'Cancel',
+  pinMismatch: 'The two PINs differ',
+  pinRule: 'A PIN is 4 to 12 digits',
 };
 
 type Key = keyof typeof en;
@@ -129,6 +141,18 @@ const zh: Record<Key, string> = {
   devicesProblem: '设备列表：{p}',
   typed: '手动输入',
   resetCounters: '清零放行 / 拒绝计数',
+  enrollPin: '设置密码（4–12 位数字）：注册前必须设置',
+  allowInsecureHttp: '允许以明文 http 连接其他机器上的服务器（仅限封闭的场馆网络）',
+  setupTitle: '已扫描设置码',
+  setupServer: '将本检票口注册到 {url}',
+  setupChoosePin: '请设置密码（4–12 位数字）。它保护设置和重新注册。',
+  setupEnterPin: '请输入设置密码以完成注册。',
+  setupPin: '密码',
+  setupPinAgain: '再次输入密码',
+  setupConfirm: '注册',
+  setupCancel: '取消',
+  pinMismatch: '两次输入的密码不一致',
+  pinRule: '密码为 4 到 12 位数字',
 };
 
 export type SettingsText = (key: Key, params?: Record<string, string | number>) => string;
