@@ -90,9 +90,16 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
     await page.getByTestId('settings-saved').waitFor();
     const another = await stranger.createStation('Their Gate 2');
     await wedgeScan(page, another.setupPayload, 5);
-    await page.getByTestId('settings-close').click();
-    await expect.poll(() => noticeOf(page, 'setup_ignored').last().textContent(), POLL).toBe('已忽略设置码：本检票口已注册。如需重新注册，请先用密码进入设置。');
+    const notice = noticeOf(page, 'setup_ignored').last();
+    await expect.poll(() => notice.textContent(), POLL).toBe('已忽略设置码：本检票口已注册。如需重新注册，请先用密码进入设置。');
+    // Shown on top of the settings screen, where the QR was scanned.
+    const onTop = await notice.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+    });
+    expect(onTop).toBe(true);
     await screenshot(page, 'setup-ignored-zh-CN');
+    await page.getByTestId('settings-close').click();
     expect(configOf(gate)).toMatchObject({ serverUrl: venue.bookingUrl, providerId: venue.providerId, enrollment: before.enrollment });
   });
 
