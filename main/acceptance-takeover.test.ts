@@ -4,11 +4,13 @@
 // GPS1: setup QR typed by a keyboard-wedge gun into an enrolled gate with no
 // PIN is ignored, said so on the screen (en and zh-CN), and the gate keeps
 // admitting its own venue's tickets. A first enrollment needs a PIN, by typing
-// or in the setup-QR flow. The PIN back-off survives kill -9 and a restart.
+// or in the setup-QR flow; a setup QR naming a plain-http server on another
+// machine is refused with a notice. The PIN back-off survives kill -9 and a restart.
 // The screen reaches the bridge only through the URL with the launch secret.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeSetupPayload } from '../protocol/booking-api.js';
 import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
 import { startStack, type Stack, type Ticket } from './testing/stack.js';
 import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
@@ -124,6 +126,13 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
 
   it('asks for a PIN when a setup QR is scanned on a new station, and enrolls only once it is chosen', async () => {
     const { station: gate, page } = await station({}, null);
+    // A setup QR naming a plain-http server on another machine: refused, and the screen says why.
+    await wedgeScan(page, encodeSetupPayload('http://192.0.2.10:7700', 'ABCDEFGHJKMNPQRSTVWXYZ012345'), 5);
+    await expect
+      .poll(() => noticeOf(page, 'setup_insecure').textContent(), POLL)
+      .toBe('Setup code refused: http://192.0.2.10:7700 is plain http to another machine. Use https, or allow plain http in settings.');
+    expect(await page.getByTestId('setup-prompt').count()).toBe(0);
+
     const created = await venue.createStation('QR Gate');
     await wedgeScan(page, created.setupPayload, 5);
     const prompt = page.getByTestId('setup-prompt');
