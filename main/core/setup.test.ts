@@ -106,6 +106,15 @@ describe('a scanned setup QR', () => {
     });
   });
 
+  it('with keys or a symbology prefix in front is still a setup QR, never a ticket', async () => {
+    await station({ enrolled: true, pin: false });
+    for (const text of [`x7${strangerQr()}`, `]Q1${strangerQr()}`, ` ${strangerQr().toLowerCase()}`]) expect(await core.submit({ text, source: 'wedge' }, 'wedge'), text).toBeNull();
+    // One QR read three ways within the hold time: one notice.
+    expect(notices()).toEqual(['setup_ignored']);
+    expect(scanCalls(home) + scanCalls(stranger) + enrollCalls(stranger)).toBe(0);
+    expect(relay.pulses).toBe(0);
+  });
+
   it('held on a station with a PIN: a wrong PIN spends nothing, the right one enrolls', async () => {
     const session = await station({ enrolled: false, pin: true });
     await core.submit({ text: strangerQr(), source: 'wedge' }, 'wedge');

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeSetupPayload, SETUP_PREFIX } from '../../protocol/booking-api.js';
+import { GP1_PREFIX } from '../../protocol/gp1.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ScanVerifier, type Connectivity, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
 import type { ConflictView, EventChannel, EventPayload, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
@@ -98,9 +99,11 @@ export class StationCore {
     const text = scan.text.trim();
     if (text.length === 0) return null;
     const config = this.config.current;
-    if (text.toUpperCase().startsWith(SETUP_PREFIX)) {
+    const setupAt = setupStart(text);
+    if (setupAt >= 0) {
+      const setup = text.slice(setupAt);
       // A camera keeps seeing the QR it is shown: one notice, one log line, one try.
-      if (this.deduper.accept(text.toUpperCase(), Date.now(), config.holdMs)) await this.setupScanned(text);
+      if (this.deduper.accept(setup.toUpperCase(), Date.now(), config.holdMs)) await this.setupScanned(setup);
       return null;
     }
     if (!this.deduper.accept(dedupeKey(text), Date.now(), config.holdMs)) return null;
@@ -353,6 +356,17 @@ export class StationCore {
     }
     this.stateChanged();
   }
+}
+
+/**
+ * Where a setup QR's text starts, or -1. Keys typed just before a wedge scan, or
+ * a scanner's symbology prefix, may come in front of it: it is still a setup QR,
+ * and its one-time code must not go to the server as a ticket. A GP1 ticket is
+ * never one, though base45 could spell GPS1: inside it.
+ */
+function setupStart(text: string): number {
+  const upper = text.toUpperCase();
+  return upper.startsWith(GP1_PREFIX) ? -1 : upper.indexOf(SETUP_PREFIX);
 }
 
 function verdictView(d: Decision, id: string, source: string, enteredAt: number, holdMs: number): VerdictView {
