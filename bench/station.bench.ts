@@ -20,6 +20,7 @@ import pino from 'pino';
 import { chromium, type Page } from 'playwright-core';
 import { StationCore } from '../main/core/station.js';
 import { CHROMIUM } from '../main/testing/browser.js';
+import { screenUrlIn } from '../main/testing/station.js';
 import { REPO_ROOT as REPO } from '../bin/testing/processes.js';
 import { startStack } from '../main/testing/stack.js';
 import { ensureRendererBuilt } from '../main/web-kiosk/renderer-build.js';
@@ -68,7 +69,7 @@ await core.start();
 const kiosk = await startWebKiosk({ core, port: 0 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-await page.goto(kiosk.url);
+await page.goto(kiosk.screenUrl);
 await page.locator('[data-testid="ready"]').waitFor();
 
 const client = new BookingClient({ baseUrl: stack.bookingUrl, token: (bare.enrollment as { token: string }).token, timeoutMs: 5000 });
@@ -138,16 +139,26 @@ async function coldStart(browserPage: Page): Promise<{ process: number; painted:
   const t0 = Date.now();
   const child = spawn(process.execPath, [join(REPO, 'bin', 'gatepost.js'), 'station', '--web', '--port', '0', '--config', join(dir, 'config.json')], {
     cwd: REPO,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  // The ready line on stdout; the screen's URL with the bridge secret on stderr.
+  let ready = 0;
+  const readyLine = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.includes('ready at')) return;
-      resolve((JSON.parse(line) as { url: string }).url);
+      ready = Date.now() - t0;
+      resolve();
     });
     child.once('exit', (code) => reject(new Error(`station exited with ${code}`)));
   });
-  const ready = Date.now() - t0;
+  const url = await new Promise<string>((resolve) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      const found = screenUrlIn(line);
+      if (found) resolve(found);
+      else process.stderr.write(`${line}\n`);
+    });
+  });
+  await readyLine;
   await browserPage.goto(url);
   await browserPage.waitForFunction(() => window.__gatepost?.readyAt != null, undefined, { polling: 'raf' });
   const readyAt = await browserPage.evaluate(() => window.__gatepost!.readyAt!);

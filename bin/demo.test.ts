@@ -42,6 +42,9 @@ it('runs every part and admits a demo ticket once at the demo gate', { timeout: 
     expect(t.payload).toMatch(/^GP1:/);
   }
   expect((await fetch(demo.station.url)).headers.get('content-type')).toContain('text/html');
+  // The screen URL carries the web-kiosk bridge's launch secret, in its fragment.
+  expect(demo.station.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#k=[A-Za-z0-9_-]{43}$/);
+  const bridgeSecret = new URL(demo.station.url).hash.slice('#k='.length);
 
   const scan = (scanId: string) =>
     fetch(`${demo.bookingUrl}/api/v1/station/scan`, {
@@ -53,5 +56,5 @@ it('runs every part and admits a demo ticket once at the demo gate', { timeout: 
   expect(await scan('demo-2')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: demo.station.gate });
   // Nothing secret reaches the log.
   const log = output.join('\n');
-  for (const secret of [demo.adminToken, demo.providerSecret, demo.user.password, demo.station.token]) expect(log).not.toContain(secret);
+  for (const secret of [demo.adminToken, demo.providerSecret, demo.user.password, demo.station.token, bridgeSecret]) expect(log).not.toContain(secret);
 });

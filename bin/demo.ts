@@ -99,16 +99,19 @@ export async function run(argv: string[]): Promise<void> {
 
   const closers: (() => Promise<void>)[] = [];
   let stationUrl = '';
+  /** what the console may show: the screen URL without its bridge secret */
+  let stationShown = '';
   const binary = flags.headless ? null : electronBinary();
   if (binary) {
     void launchElectron(binary, configFile).then((code) => process.exit(code));
-    stationUrl = 'electron';
+    stationUrl = stationShown = 'electron';
   } else {
     if (!flags.headless) console.error('gatepost demo: Electron is not installed here; starting the web-kiosk station instead');
     const core = new StationCore({ configFile });
     await core.start();
     const kiosk = await startWebKiosk({ core, port: portFlag(flags['station-port']) });
-    stationUrl = kiosk.url;
+    stationUrl = kiosk.screenUrl;
+    stationShown = `${kiosk.origin}  (open station.url from demo.json: it carries the screen's secret)`;
     closers.push(() => kiosk.close(), () => core.close());
   }
 
@@ -128,7 +131,7 @@ export async function run(argv: string[]): Promise<void> {
       '',
       `Gatepost demo is running (data in ${dir})`,
       `  customer page   ${booking.url}/   (sign in as ${user.email}; password in demo.json)`,
-      `  gate station    ${stationUrl}   (settings PIN ${PIN})`,
+      `  gate station    ${stationShown}   (settings PIN ${PIN})`,
       `  tickets         ${tickets.map((t) => t.image).join('\n                  ')}`,
       `  everything else ${demoFile}`,
       '',

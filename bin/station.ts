@@ -30,9 +30,11 @@ export async function run(argv: string[]): Promise<void> {
   const core = new StationCore({ configFile });
   await core.start();
   const kiosk = await startWebKiosk({ core, port });
-  core.log.info({ url: kiosk.url, config: configFile }, `station ready at ${kiosk.url}`);
+  // The screen's URL carries this launch's bridge secret: it goes to the
+  // operator's terminal (stderr), never into the log.
   const kioskFlag = core.config.current.kiosk ? ' --kiosk' : '';
-  console.error(`gatepost station: open the screen with  chromium --app=${kiosk.url} --autoplay-policy=no-user-gesture-required${kioskFlag}`);
+  console.error(`gatepost station: open the screen with  chromium --app='${kiosk.screenUrl}' --autoplay-policy=no-user-gesture-required${kioskFlag}`);
+  core.log.info({ url: kiosk.origin, config: configFile }, `station ready at ${kiosk.origin} (the screen's URL, with its secret, is on stderr)`);
   onShutdown(async () => {
     await kiosk.close();
     await core.close();

@@ -1,5 +1,6 @@
 // Acceptance: a serial scanner on a real pseudo-terminal pair (socat) enrolls
-// the station by reading the GPS1: setup QR, then reads a ticket: ADMIT on the
+// the station by reading the GPS1: setup QR (the screen asks for the settings
+// PIN before the code is spent), then reads a ticket: ADMIT on the
 // screen, and the LCUS relay board's bytes arrive on a second socat pair.
 // Garbage on the line is a red "bad ticket", never a crash.
 import type { SerialPort } from 'serialport';
@@ -9,7 +10,7 @@ import { closePort, openFarEnd, writeChunks } from '../scanner-drivers/testing/f
 import { ptyPair, socatAvailable, tempDir, type PtyPair } from '../scanner-drivers/testing/socat.js';
 import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, verdictOf } from './testing/browser.js';
 import { startStack, type Stack } from './testing/stack.js';
-import { startStation, type StationProcess } from './testing/station.js';
+import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
 
 const run = chromiumAvailable() && socatAvailable();
 
@@ -59,9 +60,13 @@ describe.runIf(run)('gate station: serial scanner and relay over socat', () => {
     await expect.poll(() => page.getByTestId('source-serial').getAttribute('data-state'), POLL).toBe('connected');
   });
 
-  it('enrolls from the setup QR read by the serial scanner', async () => {
+  it('enrolls from the setup QR read by the serial scanner, once the PIN is entered on the screen', async () => {
     const created = await stack.createStation('Gate S');
     await scan(created.setupPayload);
+    await page.getByTestId('setup-prompt').waitFor();
+    expect(await page.getByTestId('setup-prompt').getAttribute('data-mode')).toBe('enter');
+    await page.getByTestId('setup-pin').fill(TEST_PIN);
+    await page.getByTestId('setup-confirm').click();
     await expect.poll(() => page.getByTestId('gate-name').textContent(), POLL).toBe('Gate S');
     await expect.poll(() => page.getByTestId('not-enrolled').count(), POLL).toBe(0);
   });

@@ -106,6 +106,10 @@ export interface StationState {
   journalPending: number;
   /** epoch s of the last complete offline bundle; null when there is none (policy `signed` cannot admit) */
   offlineBundleAt: number | null;
+  /** a setup QR scanned on a station not yet enrolled, waiting for the PIN to be chosen or entered on a screen */
+  setupPending: { serverUrl: string } | null;
+  /** the configured server is not used: plain http to another machine without allowInsecureHttp */
+  serverRefused: 'insecure_http' | null;
 }
 
 export interface WedgeSettingsView {
@@ -148,6 +152,8 @@ export interface SettingsView {
   language: Language;
   kiosk: boolean;
   pinSet: boolean;
+  /** plain http to a server on another machine is allowed (a closed venue network) */
+  allowInsecureHttp: boolean;
 }
 
 /** What the settings screen may change in one save; enrollment and the PIN have their own commands. */
@@ -160,6 +166,8 @@ export interface FieldError {
 }
 
 export type SettingsResult = { ok: true; settings: SettingsView } | { ok: false; errors: FieldError[] };
+/** Enrolling with a scanned setup QR from the "choose / enter the PIN" step. */
+export type SetupResult = { ok: true } | { ok: false; field: 'pin' | 'code' | 'serverUrl'; message: string; retryAfterMs?: number };
 export type UnlockResult = { ok: true; settings: SettingsView } | { ok: false; message: string; retryAfterMs?: number };
 
 /** A scan read by a renderer-side source: the keyboard wedge, the camera, or a code typed by hand. */
@@ -179,7 +187,7 @@ export interface DeviceLists {
 export interface Notice {
   level: 'info' | 'warn' | 'error';
   /** a message key the renderer translates, with its parameters */
-  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'conflict' | 'journal_uploaded' | 'settings_saved';
+  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'settings_saved';
   params?: Record<string, string | number>;
 }
 
@@ -194,9 +202,13 @@ export type BridgeCommands = {
   'settings:lock': () => void;
   'settings:get': () => SettingsResult;
   'settings:save': (patch: SettingsPatch) => SettingsResult;
-  'settings:enroll': (arg: { code: string; serverUrl?: string }) => SettingsResult;
+  /** `pin`: the settings PIN to choose, required when none is set yet (enrolling needs one) */
+  'settings:enroll': (arg: { code: string; serverUrl?: string; pin?: string }) => SettingsResult;
   'settings:set-pin': (arg: { pin: string }) => SettingsResult;
   'devices:list': () => DeviceLists;
+  /** a pending setup QR: the PIN to choose (none set yet) or the settings PIN; then the enrollment is used */
+  'setup:confirm': (arg: { pin: string }) => SetupResult;
+  'setup:cancel': () => void;
 };
 
 /** Events the core pushes: channel → (payload) => void. */
@@ -229,6 +241,8 @@ const commandChannels = {
   'settings:enroll': true,
   'settings:set-pin': true,
   'devices:list': true,
+  'setup:confirm': true,
+  'setup:cancel': true,
 } as const satisfies Record<CommandChannel, true>;
 const eventChannels = { state: true, scan: true, verdict: true, notice: true } as const satisfies Record<EventChannel, true>;
 
@@ -259,6 +273,15 @@ export const electronCommandChannel = (c: CommandChannel): string => `gatepost:$
 
 /** The web-kiosk shell's WebSocket path and frames. */
 export const WEB_BRIDGE_PATH = '/bridge';
+/**
+ * The page offers two WebSocket subprotocols: this one, which the shell selects,
+ * and the launch secret (from the URL's #k= fragment) after WEB_KEY_PROTOCOL_PREFIX.
+ * A subprotocol keeps the secret out of request lines, proxies' logs and Referer.
+ */
+export const WEB_BRIDGE_PROTOCOL = 'gatepost-bridge';
+export const WEB_KEY_PROTOCOL_PREFIX = 'gatepost-key.';
+/** The fragment parameter carrying the launch secret in the screen's URL. */
+export const WEB_KEY_PARAM = 'k';
 export type WebRequestFrame = { id: number; channel: CommandChannel; arg?: unknown };
 export type WebReplyFrame = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 export type WebEventFrame = { event: EventChannel; payload: unknown };

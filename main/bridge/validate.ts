@@ -19,6 +19,7 @@ const settingsPatch = z
     holdMs: z.number(),
     language: z.string().max(10),
     kiosk: z.boolean(),
+    allowInsecureHttp: z.boolean(),
   })
   .partial()
   .strict();
@@ -44,7 +45,9 @@ export const commandArgs: Record<CommandChannel, z.ZodType> = {
   'settings:lock': none,
   'settings:get': none,
   'settings:save': settingsPatch,
-  'settings:enroll': z.object({ code: z.string().max(200), serverUrl: z.string().max(500).optional() }).strict(),
+  'settings:enroll': z.object({ code: z.string().max(200), serverUrl: z.string().max(500).optional(), pin: z.string().max(64).optional() }).strict(),
   'settings:set-pin': z.object({ pin: z.string().max(64) }).strict(),
   'devices:list': none,
+  'setup:confirm': z.object({ pin: z.string().max(64) }).strict(),
+  'setup:cancel': none,
 };

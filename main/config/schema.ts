@@ -16,6 +16,24 @@ const serverUrl = z
   .max(500)
   .refine((s) => s === '' || isHttpUrl(s), 'a server URL is http:// or https:// followed by a host, e.g. https://tickets.example.com');
 
+/** Plain http is for this machine only: anything else would carry the station token and tickets in clear. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** A URL the station may talk to: https, or http to loopback, or any http when venue IT allowed it. */
+export function insecureServerUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export const INSECURE_HTTP_MESSAGE = 'plain http is allowed only to this machine: use https, or turn on "allow plain http" (allowInsecureHttp)';
+
 function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
@@ -69,6 +87,8 @@ export const configSchema = z.object({
   pinHash: z.string().max(300).nullable(),
   /** how long a scan waits for the server before the offline policy applies */
   scanTimeoutMs: z.number().int().min(200).max(10_000),
+  /** lets serverUrl be plain http to another machine (a closed venue network); logged as a warning */
+  allowInsecureHttp: z.boolean(),
 });
 
 export type StationConfig = z.infer<typeof configSchema>;
@@ -93,7 +113,13 @@ export function defaultConfig(): StationConfig {
     kiosk: false,
     pinHash: null,
     scanTimeoutMs: 1500,
+    allowInsecureHttp: false,
   };
+}
+
+/** The serverUrl refused for plain http to another machine, when not allowed; null when fine. */
+export function transportIssue(c: Pick<StationConfig, 'serverUrl' | 'allowInsecureHttp'>): FieldIssue | null {
+  return !c.allowInsecureHttp && insecureServerUrl(c.serverUrl) ? { field: 'serverUrl', message: INSECURE_HTTP_MESSAGE } : null;
 }
 
 export function settingsView(c: StationConfig): SettingsView {
@@ -113,6 +139,7 @@ export function settingsView(c: StationConfig): SettingsView {
     language: c.language,
     kiosk: c.kiosk,
     pinSet: c.pinHash !== null,
+    allowInsecureHttp: c.allowInsecureHttp,
   };
 }
 
@@ -145,6 +172,7 @@ export function applyPatch(c: StationConfig, patch: Record<string, unknown>): un
       case 'holdMs':
       case 'language':
       case 'kiosk':
+      case 'allowInsecureHttp':
         next[key] = value;
         break;
       default:

@@ -4,7 +4,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { readJsonSync, writeJsonSync } from '../../server-client/durable-file.js';
-import { configSchema, defaultConfig, issuesOf, type FieldIssue, type StationConfig } from './schema.js';
+import { configSchema, defaultConfig, issuesOf, transportIssue, type FieldIssue, type StationConfig } from './schema.js';
 
 export type ReplaceResult = { ok: true; config: StationConfig } | { ok: false; errors: FieldIssue[] };
 
@@ -30,6 +30,8 @@ export class ConfigStore {
   replace(candidate: unknown): ReplaceResult {
     const parsed = configSchema.safeParse(candidate);
     if (!parsed.success) return { ok: false, errors: issuesOf(parsed.error) };
+    const transport = transportIssue(parsed.data);
+    if (transport) return { ok: false, errors: [transport] };
     try {
       writeJsonSync(this.file, parsed.data);
     } catch (err) {

@@ -2,7 +2,7 @@
 // the station token, which goes straight into the config file and nowhere else.
 import { normalizeEnrollment } from '../../protocol/booking-api.js';
 import { BookingClient } from '../../server-client/index.js';
-import { configSchema } from '../config/schema.js';
+import { configSchema, INSECURE_HTTP_MESSAGE, insecureServerUrl } from '../config/schema.js';
 import type { ConfigStore } from '../config/store.js';
 import type { Logger } from '../log.js';
 
@@ -15,6 +15,8 @@ export async function enroll(store: ConfigStore, log: Logger, typed: string, ser
   if (!url.success) return { ok: false, field: 'serverUrl', message: url.error.issues[0]?.message ?? 'not a server URL' };
   if (url.data === '') return { ok: false, field: 'serverUrl', message: 'enter the booking server URL first' };
   const serverUrl = url.data.replace(/\/+$/, '');
+  // Checked before the code is spent: the config could not be saved with this URL anyway.
+  if (!store.current.allowInsecureHttp && insecureServerUrl(serverUrl)) return { ok: false, field: 'serverUrl', message: INSECURE_HTTP_MESSAGE };
   const client = new BookingClient({ baseUrl: serverUrl, token: null });
   const outcome = await client.enroll(code).finally(() => client.close());
   if (!outcome.ok) {

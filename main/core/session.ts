@@ -1,8 +1,9 @@
 // One connected screen. Every command from a screen goes through invoke(): the
 // channel must be one of the bridge map's, its argument must pass the schema,
-// and settings commands need this screen to have entered the PIN (unlocks lapse
-// after 5 idle minutes). The Electron shell and the web-kiosk shell both hand
-// their screens' messages to a session, so the PIN gate exists in one place.
+// and settings commands need this screen to have opened the settings with the
+// PIN (unlocks lapse after 5 idle minutes, and when the PIN changes). The
+// Electron shell and the web-kiosk shell both hand their screens' messages to a
+// session, so the PIN gate exists in one place.
 import {
   isCommandChannel,
   type CommandChannel,
@@ -12,12 +13,12 @@ import {
   type SettingsPatch,
   type SettingsResult,
   type SettingsView,
+  type SetupResult,
   type SourceStatusView,
   type SubmittedScan,
   type UnlockResult,
 } from '../bridge/contract.js';
 import { commandArgs } from '../bridge/validate.js';
-import { checkPin, hashPin, PIN_RULE, PinGuard, validPin } from '../config/pin.js';
 import { applyPatch, sameServer, settingsView } from '../config/schema.js';
 import type { StationCore } from './station.js';
 
@@ -29,19 +30,24 @@ export interface SessionSink {
 export class BridgeError extends Error {}
 
 const UNLOCK_IDLE_MS = 5 * 60_000;
-const guards = new WeakMap<StationCore, PinGuard>();
 
 export class BridgeSession {
   private unlockedUntil = 0;
+  /** the PIN hash the settings were opened with: a PIN set or changed since locks this screen */
+  private unlockedWith: string | null = null;
 
   constructor(
     private readonly core: StationCore,
     private readonly sink: SessionSink,
   ) {}
 
-  /** Settings are open on this screen (or no PIN has been set yet: a station being set up). */
+  /**
+   * Settings are open on this screen: with the PIN, or, while none is set, by
+   * opening them (a station being set up). The core never counts the latter as
+   * knowing a PIN: see StationCore.settingsOpenWithPin.
+   */
   get unlocked(): boolean {
-    return this.core.config.current.pinHash === null || Date.now() < this.unlockedUntil;
+    return Date.now() < this.unlockedUntil && this.unlockedWith === this.core.config.current.pinHash;
   }
 
   send<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
@@ -86,6 +92,7 @@ export class BridgeSession {
         return this.unlock((arg as { pin: string }).pin);
       case 'settings:lock':
         this.unlockedUntil = 0;
+        this.unlockedWith = null;
         return undefined;
       case 'settings:get':
         if (!this.unlocked) return locked();
@@ -98,12 +105,17 @@ export class BridgeSession {
       case 'settings:save':
         return this.save(arg as SettingsPatch);
       case 'settings:enroll':
-        return this.enroll(arg as { code: string; serverUrl?: string });
+        return this.enroll(arg as { code: string; serverUrl?: string; pin?: string });
       case 'settings:set-pin':
         return this.setPin((arg as { pin: string }).pin);
       case 'devices:list':
         this.requireUnlocked();
         return listDevices();
+      case 'setup:confirm':
+        return this.confirmSetup((arg as { pin: string }).pin);
+      case 'setup:cancel':
+        core.cancelSetup();
+        return undefined;
     }
   }
 
@@ -113,21 +125,24 @@ export class BridgeSession {
   }
 
   private async unlock(pin: string): Promise<UnlockResult> {
-    const config = this.core.config.current;
-    if (config.pinHash === null) return { ok: true, settings: settingsView(config) };
-    let guard = guards.get(this.core);
-    if (!guard) guards.set(this.core, (guard = new PinGuard()));
-    const wait = guard.retryAfter();
-    if (wait > 0) return { ok: false, message: 'too many wrong PINs', retryAfterMs: wait };
-    if (!(await checkPin(pin, config.pinHash))) {
-      guard.failed();
-      this.core.log.warn({}, 'wrong settings PIN entered');
-      const after = guard.retryAfter();
-      return after > 0 ? { ok: false, message: 'wrong PIN', retryAfterMs: after } : { ok: false, message: 'wrong PIN' };
-    }
-    guard.succeeded();
-    this.unlockedUntil = Date.now() + UNLOCK_IDLE_MS;
+    const pinHash = this.core.config.current.pinHash;
+    const checked = await this.core.checkSettingsPin(pin);
+    if (!checked.ok) return checked;
+    this.open(pinHash);
     return { ok: true, settings: settingsView(this.core.config.current) };
+  }
+
+  private open(pinHash: string | null): void {
+    this.unlockedWith = pinHash;
+    this.unlockedUntil = Date.now() + UNLOCK_IDLE_MS;
+  }
+
+  private async confirmSetup(pin: string): Promise<SetupResult> {
+    const hadPin = this.core.config.current.pinHash !== null;
+    const result = await this.core.confirmSetup(pin);
+    // The PIN was just chosen here: this screen may go on to the settings without typing it again.
+    if (result.ok && !hadPin) this.open(this.core.config.current.pinHash);
+    return result;
   }
 
   private save(patch: SettingsPatch): SettingsResult {
@@ -149,9 +164,16 @@ export class BridgeSession {
     return { ok: true, settings: settingsView(result.config) };
   }
 
-  private async enroll(arg: { code: string; serverUrl?: string }): Promise<SettingsResult> {
+  private async enroll(arg: { code: string; serverUrl?: string; pin?: string }): Promise<SettingsResult> {
     if (!this.unlocked) return locked();
     this.requireUnlocked();
+    // Enrolling makes a gate: it needs a settings PIN, chosen here if there is none yet.
+    if (this.core.config.current.pinHash === null) {
+      if (arg.pin === undefined || arg.pin === '') return { ok: false, errors: [{ field: 'pin', message: 'choose a settings PIN before enrolling: anyone could reconfigure the gate otherwise' }] };
+      const set = await this.core.setPin(arg.pin);
+      if (!set.ok) return { ok: false, errors: set.errors };
+      this.open(set.pinHash);
+    }
     const result = await this.core.enroll(arg.code, arg.serverUrl ?? this.core.config.current.serverUrl);
     if (!result.ok) return { ok: false, errors: [{ field: result.field, message: result.message }] };
     return { ok: true, settings: this.view() };
@@ -160,11 +182,9 @@ export class BridgeSession {
   private async setPin(pin: string): Promise<SettingsResult> {
     if (!this.unlocked) return locked();
     this.requireUnlocked();
-    if (!validPin(pin)) return { ok: false, errors: [{ field: 'pin', message: PIN_RULE }] };
-    const result = this.core.config.replace({ ...this.core.config.current, pinHash: await hashPin(pin) });
-    if (!result.ok) return { ok: false, errors: result.errors };
-    this.unlockedUntil = Date.now() + UNLOCK_IDLE_MS;
-    this.core.log.info({}, 'settings PIN changed');
+    const result = await this.core.setPin(pin);
+    if (!result.ok) return result;
+    this.open(result.pinHash);
     return { ok: true, settings: this.view() };
   }
 

@@ -89,6 +89,8 @@ describe('StationCore', () => {
 
   it('refuses bad values and keeps the old config, in memory and on disk', async () => {
     const session = await open();
+    // No PIN set: settings open without one.
+    expect(await session.invoke('settings:unlock', { pin: '' })).toMatchObject({ ok: true });
     const before = readFileSync(join(dir, 'config.json'), 'utf8');
     const bad = await session.invoke('settings:save', { serverUrl: 'not a url', holdMs: 1000 });
     expect(bad).toMatchObject({ ok: false, errors: [{ field: 'serverUrl' }] });
@@ -100,13 +102,14 @@ describe('StationCore', () => {
 
   it('applies a change without restart, and drops the token when the server changes', async () => {
     const session = await open();
+    await session.invoke('settings:unlock', { pin: '' });
     expect(await session.invoke('settings:save', { holdMs: 1200, offlinePolicy: 'signed' })).toMatchObject({ ok: true, settings: { holdMs: 1200 } });
     expect(core.state()).toMatchObject({ holdMs: 1200, offlinePolicy: 'signed', enrolled: true });
     expect(await session.invoke('settings:save', { serverUrl: 'https://other.example.com' })).toMatchObject({ ok: true, settings: { enrolled: false } });
     expect(core.config.current.enrollment).toBeNull();
   });
 
-  it('enrolls from a scanned setup QR only while unlocked or not enrolled', async () => {
+  it('enrolls from a scanned setup QR only with the PIN (the whole matrix is in setup.test.ts)', async () => {
     await open({ pinHash: await hashPin('2468') });
     await core.submit({ text: encodeSetupPayload(fake.url, ENROLL), source: 'wedge' }, 'wedge');
     expect(events.find((e) => e.event === 'notice')?.payload).toMatchObject({ key: 'setup_ignored' } satisfies Partial<Notice>);
@@ -116,8 +119,10 @@ describe('StationCore', () => {
     relay = new StuckRelay();
     core = new StationCore({ configFile: join(dir, 'config.json'), log: pino({ level: 'silent' }) });
     await core.start();
-    core.connect({ send: (event, payload) => events.push({ event, payload }) });
+    const session = core.connect({ send: (event, payload) => events.push({ event, payload }) });
     await core.submit({ text: encodeSetupPayload(fake.url, ENROLL), source: 'wedge' }, 'wedge');
+    expect(core.state()).toMatchObject({ enrolled: false, setupPending: { serverUrl: fake.url } });
+    expect(await session.invoke('setup:confirm', { pin: '1357' })).toEqual({ ok: true });
     expect(core.state()).toMatchObject({ enrolled: true, gate: 'Gate T', providerId: 'prv_test' });
     expect(events.find((e) => e.event === 'notice')?.payload).toMatchObject({ key: 'enrolled' });
   });

@@ -4,14 +4,16 @@
 // ADMIT. Knows nothing of Electron or HTTP: the shells connect screens to it
 // through sessions (session.ts), one typed bridge for both.
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeSetupPayload, SETUP_PREFIX } from '../../protocol/booking-api.js';
+import { GP1_PREFIX } from '../../protocol/gp1.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Connectivity, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
-import type { ConflictView, EventChannel, EventPayload, Notice, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
-import type { StationConfig } from '../config/schema.js';
+import type { ConflictView, EventChannel, EventPayload, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
+import { checkPin, hashPin, PIN_RULE, PinGuard, validPin } from '../config/pin.js';
+import { insecureServerUrl, transportIssue, type StationConfig } from '../config/schema.js';
 import { ConfigStore } from '../config/store.js';
 import { createLogger, type Logger } from '../log.js';
 import { dedupeKey, Deduper } from './dedupe.js';
@@ -19,6 +21,7 @@ import { enroll } from './enroll.js';
 import { Hardware, type HardwareFactories } from './hardware.js';
 import { History } from './history.js';
 import { BridgeSession, type SessionSink } from './session.js';
+import { PendingSetupHolder, setupDecision } from './setup.js';
 
 export interface StationCoreOptions {
   configFile: string;
@@ -39,6 +42,9 @@ export class StationCore {
   readonly log: Logger;
   readonly config: ConfigStore;
   readonly verifier: ScanVerifier;
+  /** wrong-PIN back-off, shared by every screen and kept on disk beside the config */
+  readonly pinGuard: PinGuard;
+  private readonly pendingSetup: PendingSetupHolder;
   private readonly hardware: Hardware;
   private readonly history: History;
   private readonly deduper = new Deduper();
@@ -48,12 +54,15 @@ export class StationCore {
   private applying: Promise<void> = Promise.resolve();
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private serverRefused = false;
 
   constructor(options: StationCoreOptions) {
     this.log = options.log ?? createLogger();
     const dataDir = options.dataDir ?? dirname(options.configFile);
     ensurePrivateDirSync(dataDir);
     this.config = new ConfigStore(options.configFile, this.log);
+    this.pinGuard = new PinGuard(join(dirname(options.configFile), 'pin-guard.json'), (err) => this.log.error({ err: err.message }, 'the PIN back-off file could not be read or written'));
+    this.pendingSetup = new PendingSetupHolder(() => this.stateChanged(), this.log);
     this.history = new History(dataDir, (err) => this.log.warn({ err: err.message }, 'history write failed'));
     this.verifier = new ScanVerifier({
       dataDir,
@@ -89,11 +98,14 @@ export class StationCore {
     if (this.closed || typeof scan.text !== 'string') return null;
     const text = scan.text.trim();
     if (text.length === 0) return null;
-    if (text.toUpperCase().startsWith(SETUP_PREFIX)) {
-      await this.setupScanned(text);
+    const config = this.config.current;
+    const setupAt = setupStart(text);
+    if (setupAt >= 0) {
+      const setup = text.slice(setupAt);
+      // A camera keeps seeing the QR it is shown: one notice, one log line, one try.
+      if (this.deduper.accept(setup.toUpperCase(), Date.now(), config.holdMs)) await this.setupScanned(setup);
       return null;
     }
-    const config = this.config.current;
     if (!this.deduper.accept(dedupeKey(text), Date.now(), config.holdMs)) return null;
     const id = randomUUID();
     this.broadcast('scan', { id, source: scan.source, enteredAt });
@@ -140,6 +152,8 @@ export class StationCore {
       conflicts: this.conflicts,
       journalPending: this.verifier.journal.pending().length,
       offlineBundleAt: this.verifier.offlineCache?.refreshedAt ?? null,
+      setupPending: this.pendingSetup.current ? { serverUrl: this.pendingSetup.current.serverUrl } : null,
+      serverRefused: this.serverRefused ? 'insecure_http' : null,
     };
   }
 
@@ -179,9 +193,69 @@ export class StationCore {
     this.stateChanged();
   }
 
-  get anyUnlocked(): boolean {
+  /** Settings are open with the PIN on some screen. Without a PIN, open settings do not count: anyone could open them. */
+  get settingsOpenWithPin(): boolean {
+    if (this.config.current.pinHash === null) return false;
     for (const s of this.sessions) if (s.unlocked) return true;
     return false;
+  }
+
+  /** Checks the settings PIN against the back-off; every screen's tries count together. */
+  async checkSettingsPin(pin: string): Promise<{ ok: true } | { ok: false; message: string; retryAfterMs?: number }> {
+    const pinHash = this.config.current.pinHash;
+    if (pinHash === null) return { ok: true };
+    const wait = await this.pinGuard.begin();
+    if (wait > 0) return { ok: false, message: 'too many wrong PINs', retryAfterMs: wait };
+    if (!(await checkPin(pin, pinHash))) {
+      this.log.warn({}, 'wrong settings PIN entered');
+      const after = this.pinGuard.retryAfter();
+      return after > 0 ? { ok: false, message: 'wrong PIN', retryAfterMs: after } : { ok: false, message: 'wrong PIN' };
+    }
+    await this.pinGuard.succeeded();
+    return { ok: true };
+  }
+
+  /** Saves a first or new settings PIN. */
+  async setPin(pin: string): Promise<{ ok: true; pinHash: string } | { ok: false; errors: { field: string; message: string }[] }> {
+    if (!validPin(pin)) return { ok: false, errors: [{ field: 'pin', message: PIN_RULE }] };
+    const result = this.config.replace({ ...this.config.current, pinHash: await hashPin(pin) });
+    if (!result.ok) return { ok: false, errors: result.errors };
+    this.log.info({}, 'settings PIN changed');
+    return { ok: true, pinHash: result.config.pinHash! };
+  }
+
+  /**
+   * The PIN for a held setup QR, entered (or chosen, when none is set) on a
+   * screen: only then is the one-time code spent.
+   */
+  async confirmSetup(pin: string): Promise<SetupResult> {
+    const held = this.pendingSetup.current;
+    if (!held) return { ok: false, field: 'code', message: 'no setup code is waiting: scan it again' };
+    if (this.config.current.enrollment !== null) {
+      this.pendingSetup.clear();
+      return { ok: false, field: 'code', message: 'this station is already enrolled: open settings with the PIN to re-enroll it' };
+    }
+    if (this.config.current.pinHash === null) {
+      const set = await this.setPin(pin);
+      if (!set.ok) return { ok: false, field: 'pin', message: set.errors[0]?.message ?? PIN_RULE };
+    } else {
+      const checked = await this.checkSettingsPin(pin);
+      if (!checked.ok) return { ok: false, field: 'pin', message: checked.message, ...(checked.retryAfterMs ? { retryAfterMs: checked.retryAfterMs } : {}) };
+    }
+    // The code is spent by this try whatever the answer: hold it no longer.
+    const setup = this.pendingSetup.take();
+    if (!setup) return { ok: false, field: 'code', message: 'no setup code is waiting: scan it again' };
+    const result = await this.enroll(setup.enrollment, setup.serverUrl);
+    if (!result.ok) {
+      this.notice({ level: 'error', key: 'enroll_failed', params: { message: result.message } });
+      return { ok: false, field: result.field === 'serverUrl' ? 'serverUrl' : 'code', message: result.message };
+    }
+    return { ok: true };
+  }
+
+  cancelSetup(): void {
+    if (this.pendingSetup.current) this.log.info({}, 'a scanned setup QR was cancelled on the screen');
+    this.pendingSetup.clear();
   }
 
   notice(n: Notice): void {
@@ -192,6 +266,7 @@ export class StationCore {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.stateTimer);
+    this.pendingSetup.clear();
     await this.applying;
     await Promise.allSettled([this.hardware.close(), this.verifier.close(), this.history.flush()]);
   }
@@ -213,9 +288,16 @@ export class StationCore {
   }
 
   private apply(next: StationConfig): void {
+    // A config file written by hand may name a plain-http server on another machine:
+    // the station keeps the file but talks to no one rather than send its token in clear.
+    const refused = transportIssue(next) !== null;
+    if (refused && !this.serverRefused) this.log.error({ serverUrl: next.serverUrl }, 'refusing the server: plain http to another machine (use https, or set allowInsecureHttp)');
+    else if (!refused && next.allowInsecureHttp && next.serverUrl.startsWith('http:'))
+      this.log.warn({ serverUrl: next.serverUrl }, 'allowInsecureHttp: the station token and tickets travel unencrypted to this server');
+    this.serverRefused = refused;
     this.verifier.configure({
-      serverUrl: next.serverUrl,
-      token: next.enrollment?.token ?? null,
+      serverUrl: refused ? '' : next.serverUrl,
+      token: refused ? null : (next.enrollment?.token ?? null),
       providerId: next.providerId,
       gate: next.gate,
       policy: next.offlinePolicy,
@@ -226,22 +308,32 @@ export class StationCore {
     this.stateChanged();
   }
 
-  /**
-   * A `GPS1:` setup QR, from any source. Enrolls only while a screen has the
-   * settings unlocked, or while the station is not enrolled: otherwise anyone
-   * holding a setup QR up to a working gate could point it at another server.
-   */
+  /** A `GPS1:` setup QR, from any source: see setup.ts for what it may do. It is never a ticket and never opens the gate. */
   private async setupScanned(text: string): Promise<void> {
     const setup = decodeSetupPayload(text);
     if (!setup) {
+      this.log.warn({}, 'a setup QR that is not valid was scanned');
       this.notice({ level: 'error', key: 'enroll_failed', params: { message: 'not a valid setup code' } });
       return;
     }
-    if (this.config.current.enrollment !== null && !this.anyUnlocked) {
-      this.log.warn({}, 'a setup QR was scanned while settings were locked: ignored');
+    const c = this.config.current;
+    const decision = setupDecision({ enrolled: c.enrollment !== null, pinSet: c.pinHash !== null, settingsOpen: this.settingsOpenWithPin });
+    if (decision === 'ignore') {
+      this.log.warn({ pinSet: c.pinHash !== null }, 'a setup QR was scanned on an enrolled station without settings open with the PIN: ignored');
       this.notice({ level: 'warn', key: 'setup_ignored' });
       return;
     }
+    if (!c.allowInsecureHttp && insecureServerUrl(setup.serverUrl)) {
+      this.log.warn({ serverUrl: setup.serverUrl }, 'a setup QR names a plain-http server on another machine: refused (set allowInsecureHttp to allow)');
+      this.notice({ level: 'error', key: 'setup_insecure', params: { url: setup.serverUrl } });
+      return;
+    }
+    if (decision === 'ask_pin') {
+      this.log.info({ serverUrl: setup.serverUrl, pinSet: c.pinHash !== null }, 'a setup QR was scanned: waiting for the PIN on the screen');
+      this.pendingSetup.hold(setup);
+      return;
+    }
+    this.pendingSetup.clear();
     const result = await this.enroll(setup.enrollment, setup.serverUrl);
     if (!result.ok) this.notice({ level: 'error', key: 'enroll_failed', params: { message: result.message } });
   }
@@ -264,6 +356,17 @@ export class StationCore {
     }
     this.stateChanged();
   }
+}
+
+/**
+ * Where a setup QR's text starts, or -1. Keys typed just before a wedge scan, or
+ * a scanner's symbology prefix, may come in front of it: it is still a setup QR,
+ * and its one-time code must not go to the server as a ticket. A GP1 ticket is
+ * never one, though base45 could spell GPS1: inside it.
+ */
+function setupStart(text: string): number {
+  const upper = text.toUpperCase();
+  return upper.startsWith(GP1_PREFIX) ? -1 : upper.indexOf(SETUP_PREFIX);
 }
 
 function verdictView(d: Decision, id: string, source: string, enteredAt: number, holdMs: number): VerdictView {

@@ -1,6 +1,7 @@
 // The web-kiosk shell's guard rails, over real HTTP and WebSocket: loopback
 // only, Host names checked (DNS rebinding), WebSockets from other origins
-// refused, every frame checked before it reaches the core.
+// refused, WebSockets without the launch's secret refused (a local process can
+// forge Origin), every frame checked before it reaches the core.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { WEB_BRIDGE_PROTOCOL, WEB_KEY_PROTOCOL_PREFIX } from '../bridge/contract.js';
 import { StationCore } from '../core/station.js';
 import { startWebKiosk, type WebKiosk } from './server.js';
 
@@ -29,7 +31,7 @@ afterAll(async () => {
 });
 
 function get(host: string): Promise<{ status: number; csp: string | undefined }> {
-  const { port } = new URL(kiosk.url);
+  const { port } = new URL(kiosk.origin);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
       res.resume();
@@ -40,8 +42,12 @@ function get(host: string): Promise<{ status: number; csp: string | undefined }>
   });
 }
 
-function open(origin: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${kiosk.url.replace('http', 'ws')}/bridge`, { origin });
+const secretOf = () => new URL(kiosk.screenUrl).hash.replace('#k=', '');
+
+/** A bridge WebSocket from `origin`, offering the launch secret unless told otherwise. */
+function open(origin: string, key: string | null = secretOf()): Promise<WebSocket> {
+  const protocols = key === null ? [] : [WEB_BRIDGE_PROTOCOL, WEB_KEY_PROTOCOL_PREFIX + key];
+  const ws = new WebSocket(`${kiosk.origin.replace('http', 'ws')}/bridge`, protocols, { origin });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
@@ -63,7 +69,7 @@ function call(ws: WebSocket, frame: unknown): Promise<{ id: number; ok: boolean;
 
 describe('web-kiosk shell', () => {
   it('serves the screen with a strict CSP to loopback names only', async () => {
-    const { port } = new URL(kiosk.url);
+    const { port } = new URL(kiosk.origin);
     const ok = await get(`127.0.0.1:${port}`);
     expect(ok.status).toBe(200);
     expect(ok.csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
@@ -79,8 +85,32 @@ describe('web-kiosk shell', () => {
     await expect(open('http://evil.example')).rejects.toThrow(/403/);
   });
 
+  it('puts a secret of 256 random bits in the screen URL fragment, new at every launch', async () => {
+    expect(kiosk.screenUrl).toMatch(new RegExp(`^${kiosk.origin}/#k=[A-Za-z0-9_-]{43}$`));
+    const again = await startWebKiosk({ core, port: 0, rendererDir: dir });
+    expect(secretOf()).not.toBe(new URL(again.screenUrl).hash.replace('#k=', ''));
+    await again.close();
+  });
+
+  it('refuses a local process with a forged loopback Origin but without the secret: no state, no scans', async () => {
+    const before = core.state().counters;
+    // No secret; a wrong one; the right one with a byte changed; the secret in the URL's query instead of the handshake.
+    await expect(open(kiosk.origin, null)).rejects.toThrow(/403/);
+    await expect(open(kiosk.origin, 'A'.repeat(43))).rejects.toThrow(/403/);
+    const s = secretOf();
+    await expect(open(kiosk.origin, `${s.slice(0, -1)}${s.endsWith('A') ? 'B' : 'A'}`)).rejects.toThrow(/403/);
+    const viaQuery = new WebSocket(`${kiosk.origin.replace('http', 'ws')}/bridge?k=${s}`, { origin: kiosk.origin });
+    await expect(new Promise((resolve, reject) => (viaQuery.once('open', resolve), viaQuery.once('error', reject)))).rejects.toThrow(/403/);
+    expect(core.state().counters).toEqual(before);
+    // With it, the same client gets in, and the shell picks the bridge subprotocol, not the secret.
+    const ws = await open(kiosk.origin);
+    expect(ws.protocol).toBe(WEB_BRIDGE_PROTOCOL);
+    expect(await call(ws, { id: 1, channel: 'station:state' })).toMatchObject({ ok: true });
+    ws.close();
+  });
+
   it('answers bridge commands, and refuses unknown channels and bad arguments', async () => {
-    const ws = await open(kiosk.url);
+    const ws = await open(kiosk.origin);
     const state = await call(ws, { id: 1, channel: 'station:state' });
     expect(state).toMatchObject({ id: 1, ok: true, value: { enrolled: false } });
     expect(await call(ws, { id: 2, channel: 'fs:read', arg: '/etc/passwd' })).toMatchObject({ id: 2, ok: false, error: expect.stringMatching(/unknown command/) });
@@ -90,11 +120,11 @@ describe('web-kiosk shell', () => {
   });
 
   it('closes a connection that sends something that is not a frame, and lives on', async () => {
-    const ws = await open(kiosk.url);
+    const ws = await open(kiosk.origin);
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('{not json');
     expect(await closed).toBe(1003);
-    const again = await open(kiosk.url);
+    const again = await open(kiosk.origin);
     expect(await call(again, { id: 1, channel: 'station:state' })).toMatchObject({ ok: true });
     again.close();
   });

@@ -3,13 +3,18 @@
 // loopback, and the bridge runs over one WebSocket per screen. Only this
 // machine may connect: the server binds to loopback, refuses other Host names
 // (DNS rebinding), and refuses WebSockets opened by pages of another origin —
-// a web page in the same browser must not be able to drive the gate.
+// a web page in the same browser must not be able to drive the gate. Any
+// local process can forge an Origin header, so a WebSocket must also carry the
+// secret made for this launch, which only the screen's URL holds (in its
+// #fragment: never sent in a request line, a Referer or a log).
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { WEB_BRIDGE_PATH, type WebEventFrame, type WebReplyFrame } from '../bridge/contract.js';
+import { WEB_BRIDGE_PATH, WEB_BRIDGE_PROTOCOL, WEB_KEY_PARAM, WEB_KEY_PROTOCOL_PREFIX, type WebEventFrame, type WebReplyFrame } from '../bridge/contract.js';
 import { BridgeError } from '../core/session.js';
 import type { StationCore } from '../core/station.js';
 import { ensureRendererBuilt } from './renderer-build.js';
@@ -23,7 +28,10 @@ export interface WebKioskOptions {
 }
 
 export interface WebKiosk {
-  url: string;
+  /** http://127.0.0.1:PORT: safe to log; a page opened at it alone cannot reach the bridge */
+  origin: string;
+  /** the URL to open the screen at: origin + /#k=SECRET. Never log it. */
+  screenUrl: string;
   app: FastifyInstance;
   close(): Promise<void>;
 }
@@ -51,6 +59,9 @@ export async function startWebKiosk(options: WebKioskOptions): Promise<WebKiosk>
   if (!LOOPBACK.has(host)) throw new Error(`the web-kiosk shell listens on loopback only, not ${host}`);
   const root = options.rendererDir ?? (await ensureRendererBuilt(core.log));
 
+  // 256 bits, new at every launch.
+  const secret = randomBytes(32).toString('base64url');
+  const secretDigest = digest(secret);
   const app = Fastify({ logger: false, forceCloseConnections: true });
   let port = 0;
   const allowedHost = (value: string | undefined) => {
@@ -75,8 +86,10 @@ export async function startWebKiosk(options: WebKioskOptions): Promise<WebKiosk>
       verifyClient: (info, next) => {
         const origin = info.origin ?? info.req.headers.origin;
         // A browser always sends Origin; a page from elsewhere sends its own.
-        next(typeof origin === 'string' && allowedHost(hostOf(origin)) && allowedHost(info.req.headers.host), 403);
+        const sameOrigin = typeof origin === 'string' && allowedHost(hostOf(origin)) && allowedHost(info.req.headers.host);
+        next(sameOrigin && carriesSecret(info.req, secretDigest), 403);
       },
+      handleProtocols: (protocols: Set<string>) => (protocols.has(WEB_BRIDGE_PROTOCOL) ? WEB_BRIDGE_PROTOCOL : false),
     },
   });
   app.get(WEB_BRIDGE_PATH, { websocket: true }, (socket) => serveBridge(core, socket));
@@ -91,8 +104,21 @@ export async function startWebKiosk(options: WebKioskOptions): Promise<WebKiosk>
 
   await app.listen({ port: options.port, host });
   port = (app.server.address() as AddressInfo).port;
-  const url = `http://${host === '::1' ? '[::1]' : host}:${port}`;
-  return { url, app, close: () => app.close() };
+  const origin = `http://${host === '::1' ? '[::1]' : host}:${port}`;
+  return { origin, screenUrl: `${origin}/#${WEB_KEY_PARAM}=${secret}`, app, close: () => app.close() };
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** The launch secret among the offered subprotocols; compared as digests, in constant time and length. */
+function carriesSecret(req: IncomingMessage, expected: Buffer): boolean {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  const key = offered.find((p) => p.startsWith(WEB_KEY_PROTOCOL_PREFIX));
+  return key !== undefined && timingSafeEqual(digest(key.slice(WEB_KEY_PROTOCOL_PREFIX.length)), expected);
 }
 
 function hostOf(origin: string): string | undefined {

@@ -11,6 +11,7 @@ import { VerdictScreen } from './components/VerdictScreen.js';
 import { resolveLanguage, translator } from './i18n.js';
 import { afterPaint, epochNow, metrics } from './metrics.js';
 import { Settings } from './settings/Settings.js';
+import { SetupPrompt } from './settings/SetupPrompt.js';
 import { unlockAudio } from './sound.js';
 import { useCamera } from './sources/camera.js';
 import { useWedge } from './sources/wedge.js';
@@ -61,6 +62,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       {!model.connected && <div className="disconnected">{t('disconnected')}</div>}
       <Notices notices={model.notices} t={t} />
       {settingsOpen && <Settings bridge={bridge} state={state} lang={lang} onClose={() => setSettingsOpen(false)} />}
+      {state.setupPending && <SetupPrompt bridge={bridge} state={state} lang={lang} />}
     </main>
   );
 }

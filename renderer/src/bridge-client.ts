@@ -1,10 +1,15 @@
 // The screen's end of the bridge. In Electron the preload has put the bridge on
 // window (contextBridge); in a browser it is a WebSocket to the web-kiosk shell,
-// reconnecting by itself if the station process restarts. Either way the rest
+// reconnecting by itself if the connection drops. The shell lets a WebSocket in
+// only with the secret of its launch, from this page's #k= fragment (a shell
+// started again makes a new one: open the URL it prints). Either way the rest
 // of the screen sees one StationBridge, typed by the shared contract.
 import {
   ELECTRON_BRIDGE_KEY,
   WEB_BRIDGE_PATH,
+  WEB_BRIDGE_PROTOCOL,
+  WEB_KEY_PARAM,
+  WEB_KEY_PROTOCOL_PREFIX,
   type CommandChannel,
   type EventChannel,
   type EventPayload,
@@ -77,7 +82,9 @@ class WebSocketBridge implements ScreenBridge {
 
   private connect(): void {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}${WEB_BRIDGE_PATH}`);
+    const key = new URLSearchParams(location.hash.slice(1)).get(WEB_KEY_PARAM) ?? '';
+    const protocols = /^[A-Za-z0-9_-]{1,200}$/.test(key) ? [WEB_BRIDGE_PROTOCOL, WEB_KEY_PROTOCOL_PREFIX + key] : [WEB_BRIDGE_PROTOCOL];
+    const socket = new WebSocket(`${scheme}://${location.host}${WEB_BRIDGE_PATH}`, protocols);
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = 250;

@@ -25,6 +25,11 @@ export function ReadyScreen({
             {t('notEnrolled')}
           </p>
         )}
+        {state.serverRefused && (
+          <p className="banner banner-warn" data-testid="server-refused">
+            {t('serverRefused')}
+          </p>
+        )}
         <div className="ready-word">{checking ? t('checking') : t('ready')}</div>
         <div className="ready-hint">{t('readyHint')}</div>
         <svg className="ready-icon" viewBox="0 0 64 64" aria-hidden="true">

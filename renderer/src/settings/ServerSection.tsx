@@ -1,5 +1,6 @@
 // Server URL, provider and gate, and enrollment: type the one-time code, or
-// scan the GPS1: setup QR with any scanner while settings are open.
+// scan the GPS1: setup QR with any scanner while settings are open. Enrolling
+// needs a settings PIN: with none set yet, it is chosen here in the same step.
 import { useState } from 'react';
 import type { FieldError, SettingsView } from '../../../main/bridge/contract.js';
 import type { ScreenBridge } from '../bridge-client.js';
@@ -9,14 +10,18 @@ type Result = { ok: true; settings: SettingsView } | { ok: false; errors: FieldE
 
 export function ServerSection({ draft, change, errorFor, s, bridge, onEnrolled }: SectionProps & { bridge: ScreenBridge; onEnrolled: (r: Result) => void }) {
   const [code, setCode] = useState('');
+  const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
   const enroll = async () => {
     setBusy(true);
     const result = await bridge
-      .invoke('settings:enroll', { code, serverUrl: draft.serverUrl })
+      .invoke('settings:enroll', { code, serverUrl: draft.serverUrl, ...(draft.pinSet ? {} : { pin }) })
       .catch((err: Error) => ({ ok: false as const, errors: [{ field: 'code', message: err.message }] }));
     setBusy(false);
-    if (result.ok) setCode('');
+    if (result.ok) {
+      setCode('');
+      setPin('');
+    }
     onEnrolled(result);
   };
   return (
@@ -25,6 +30,10 @@ export function ServerSection({ draft, change, errorFor, s, bridge, onEnrolled }
       <Field label={s('serverUrl')} error={errorFor('serverUrl')}>
         <input data-testid="server-url" type="url" value={draft.serverUrl} onChange={(e) => change({ serverUrl: e.target.value })} placeholder="https://tickets.example.com" />
       </Field>
+      <label className="toggle">
+        <input type="checkbox" data-testid="allow-insecure-http" checked={draft.allowInsecureHttp} onChange={(e) => change({ allowInsecureHttp: e.target.checked })} />
+        {s('allowInsecureHttp')}
+      </label>
       <Field label={s('providerId')} error={errorFor('providerId')}>
         <input data-testid="provider-id" value={draft.providerId} onChange={(e) => change({ providerId: e.target.value })} />
       </Field>
@@ -45,6 +54,11 @@ export function ServerSection({ draft, change, errorFor, s, bridge, onEnrolled }
           onChange={(e) => setCode(e.target.value.toUpperCase())}
         />
       </Field>
+      {!draft.pinSet && (
+        <Field label={s('enrollPin')} error={errorFor('pin')}>
+          <input data-testid="enroll-pin" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 12))} />
+        </Field>
+      )}
       <button type="button" className="button" data-testid="enroll-button" disabled={busy || code.trim() === ''} onClick={() => void enroll()}>
         {busy ? s('enrolling') : s('enroll')}
       </button>

@@ -31,8 +31,8 @@ export function SettingsForm({ bridge, initial, lang, onSaved }: { bridge: Scree
         if (n.key !== 'enrolled') return;
         void bridge.invoke('settings:get').then((r) => {
           if (!r.ok) return;
-          const { serverUrl, providerId, gate, enrolled, stationId } = r.settings;
-          setDraft((d) => ({ ...d, serverUrl, providerId, gate, enrolled, stationId }));
+          const { serverUrl, providerId, gate, enrolled, stationId, pinSet } = r.settings;
+          setDraft((d) => ({ ...d, serverUrl, providerId, gate, enrolled, stationId, pinSet }));
           onSaved(r.settings);
         });
       }),
@@ -70,6 +70,7 @@ export function SettingsForm({ bridge, initial, lang, onSaved }: { bridge: Scree
       holdMs: draft.holdMs,
       language: draft.language,
       kiosk: draft.kiosk,
+      allowInsecureHttp: draft.allowInsecureHttp,
     };
     applyResult(await bridge.invoke('settings:save', patch).catch((err: Error) => ({ ok: false as const, errors: [{ field: '(bridge)', message: err.message }] })));
   };
