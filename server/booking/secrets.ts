@@ -35,9 +35,11 @@ export function newEnrollmentCode(): string {
   return out;
 }
 
-// ---- passwords: scrypt (N=2^15, r=8, p=1: ~32 MiB and tens of ms per hash)
+// ---- passwords: scrypt at OWASP's minimum (N=2^17, r=8, p=1: 128 MiB and a few hundred ms per hash)
 
-const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SCRYPT = { N: 1 << 17, r: 8, p: 1 };
+/** Room for the costliest parameters a stored hash may carry (128·N·r bytes, plus a little). */
+const MAXMEM = 256 * 1024 * 1024;
 const KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
@@ -49,16 +51,23 @@ function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
 /** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, SCRYPT);
+  const key = await scrypt(password, salt, { ...SCRYPT, maxmem: MAXMEM });
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/** A hash is checked with the parameters it was made with, so older, cheaper hashes keep working. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: MAXMEM });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** A stored hash made with less than today's cost: to be replaced at the next successful sign-in. */
+export function needsRehash(stored: string): boolean {
+  const [alg, n, r, p] = stored.split('$');
+  return alg !== 'scrypt' || Number(n) < SCRYPT.N || Number(r) < SCRYPT.r || Number(p) < SCRYPT.p;
 }
 
 /** Checked against when the e-mail is unknown, so a login takes as long either way. */
