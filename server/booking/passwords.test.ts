@@ -2,11 +2,15 @@
 // in process against a real SQLite file: new accounts get it, and an account
 // whose hash was made at an older, cheaper cost still signs in and is moved
 // to today's cost by that sign-in. Every hash here is computed at full cost.
+// A flood of hashes queues in front of scrypt, not in libuv's thread pool.
 import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from './secrets.js';
 import { startBooking, type RunningBooking } from './server.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
 
@@ -55,5 +59,17 @@ describe('password hashing', { timeout: 60_000 }, () => {
     // The new hash is the same password's: signing in again works, and leaves it as it is.
     expect((await api.post('/api/v1/sessions', { email: 'old@example.com', password: PASSWORD })).status).toBe(200);
     expect(await storedHash(userId)).toBe(upgraded);
+  });
+});
+
+describe('a flood of password hashes', { timeout: 120_000 }, () => {
+  it('leaves libuv threads free for file work: a read queued behind 12 hashes finishes before the third of them', async () => {
+    // Queued in this order on libuv's pool: 12 hashes, then one file read.
+    let done = 0;
+    const hashes = Array.from({ length: 12 }, () => hashPassword(PASSWORD).then(() => done++));
+    const readDoneAfter = await readFile(fileURLToPath(import.meta.url)).then(() => done);
+    await Promise.all(hashes);
+    expect(readDoneAfter).toBeLessThanOrEqual(2);
+    expect(done).toBe(12);
   });
 });

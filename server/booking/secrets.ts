@@ -4,6 +4,7 @@
 // per-user salt.
 import { createHash, hash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ENROLLMENT_ALPHABET, ENROLLMENT_LENGTH } from '../../protocol/booking-api.js';
+import { HttpError } from '../common/errors.js';
 
 /** A bearer token: a short prefix naming its kind, then 256 random bits. */
 export function newToken(prefix: string): string {
@@ -42,10 +43,32 @@ const SCRYPT = { N: 1 << 17, r: 8, p: 1 };
 const MAXMEM = 256 * 1024 * 1024;
 const KEY_LENGTH = 32;
 
-function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+/**
+ * At most two hashes at once. Each holds 128 MiB and one of libuv's four
+ * threads for a few hundred ms, and those threads also do the file and DNS
+ * work (a provider called by name) that gates wait on: a flood of sign-ins
+ * must queue here, not there. Past MAX_WAITING queued, a sign-in is refused
+ * as busy instead of waiting without end.
+ */
+const MAX_HASHING = 2;
+const MAX_WAITING = 200;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
+  if (hashing < MAX_HASHING) hashing++;
+  else if (waiting.length >= MAX_WAITING) throw new HttpError(429, 'rate_limited', 'the server is busy signing people in: try again in a few seconds');
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+  } finally {
+    // The slot passes straight to the next in line, if any.
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
 }
 
 /** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later. */
@@ -73,6 +96,10 @@ export function needsRehash(stored: string): boolean {
 /** Checked against when the e-mail is unknown, so a login takes as long either way. */
 let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  // Made again if refused (busy): a failed first try must not stay cached.
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex')).catch((err: unknown) => {
+    dummyHash = undefined;
+    throw err;
+  });
   return dummyHash;
 }
