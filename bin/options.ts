@@ -40,9 +40,9 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
         Object.entries(spec)
           .map(
             ([k, s]) =>
-              `  --${k}${s.type === 'string' ? ' VALUE' : ''}`.padEnd(26) +
+              column(`  --${k}${s.type === 'string' ? ' VALUE' : ''}`) +
               `${s.help}${s.env ? ` (env ${s.env})` : ''}` +
-              (s.secret ? `\n  --${k}-file FILE`.padEnd(27) + `the same, read from FILE${s.env ? ` (env ${s.env}_FILE)` : ''}` : ''),
+              (s.secret ? `\n${column(`  --${k}-file FILE`)}the same, read from FILE${s.env ? ` (env ${s.env}_FILE)` : ''}` : ''),
           )
           .join('\n'),
     );
@@ -69,6 +69,9 @@ export function portFlag(value: string | undefined, name = 'port'): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0–65535, got "${value}"`);
   return n;
 }
+
+/** A flag's name padded to the help column, with at least one space after a long one. */
+const column = (text: string) => `${text} `.padEnd(26);
 
 /** A secret given directly or as a file holding it (one trailing newline dropped: `echo x > file` works). */
 function secretValue(name: string, direct: string | undefined, file: string | undefined, given: string): string | undefined {
