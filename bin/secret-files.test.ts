@@ -30,7 +30,8 @@ async function refused(args: string[], env: Record<string, string> = {}): Promis
   return { code, stderr };
 }
 
-describe('secrets as files', { timeout: 60_000 }, () => {
+// Each test starts real processes: generous under a full suite on two cores.
+describe('secrets as files', { timeout: 120_000 }, () => {
   let dir: string;
   const running: RunningCommand[] = [];
   const file = (name: string, text: string) => {
@@ -90,21 +91,21 @@ describe('secrets as files', { timeout: 60_000 }, () => {
 
   it('refuses a missing, unreadable, empty or doubled secret with a usage error', async () => {
     const data = ['--port', '0', '--data', join(dir, 'never')];
-    const missing = await refused(['booking', ...data, '--admin-token-file', join(dir, 'no-such-file')]);
+    // Together: each is a process start, and none of them gets as far as opening a database.
+    const [missing, folder, empty, both, bothEnv] = await Promise.all([
+      refused(['booking', ...data, '--admin-token-file', join(dir, 'no-such-file')]),
+      refused(['provider', ...data, '--booking-secret-file', dir]),
+      refused(['booking', ...data, '--admin-token-file', file('empty', '\n')]),
+      refused(['booking', ...data, '--admin-token', ADMIN, '--admin-token-file', file('admin2', ADMIN)]),
+      refused(['provider', ...data], { GATEPOST_BOOKING_SECRET: SECRET, GATEPOST_BOOKING_SECRET_FILE: file('secret2', SECRET) }),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--admin-token-file: cannot read');
     expect(missing.stderr).toContain('ENOENT');
     expect(missing.stderr).not.toMatch(/\n\s+at /); // no stack trace
-
-    const folder = await refused(['provider', ...data, '--booking-secret-file', dir]);
     expect(folder).toMatchObject({ code: 2, stderr: expect.stringContaining('EISDIR') as unknown });
-
-    const empty = await refused(['booking', ...data, '--admin-token-file', file('empty', '\n')]);
     expect(empty).toMatchObject({ code: 2, stderr: expect.stringContaining('is empty') as unknown });
-
-    const both = await refused(['booking', ...data, '--admin-token', ADMIN, '--admin-token-file', file('admin2', ADMIN)]);
     expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') as unknown });
-    const bothEnv = await refused(['provider', ...data], { GATEPOST_BOOKING_SECRET: SECRET, GATEPOST_BOOKING_SECRET_FILE: file('secret2', SECRET) });
     expect(bothEnv).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') as unknown });
     for (const r of [missing, folder, empty, both, bothEnv]) for (const s of ALL) expect(r.stderr).not.toContain(s);
   });

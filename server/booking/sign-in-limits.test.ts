@@ -22,7 +22,7 @@ interface Answer {
 }
 
 // Every sign-up and sign-in costs a real scrypt at full cost (a second or more on a busy two-core machine).
-describe('sign-in limits behind a trusted proxy', { timeout: 90_000 }, () => {
+describe('sign-in limits behind a trusted proxy', { timeout: 120_000 }, () => {
   let dir: string;
   let booking: RunningCommand;
   let seq = 0;
