@@ -1,16 +1,17 @@
 // gatepost booking: the booking server (accounts, orders, tickets, the station relay).
 import { startBooking } from '../server/booking/server.js';
-import { parseFlags, portFlag, UsageError } from './options.js';
+import { parseFlags, portFlag, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
 export async function run(argv: string[]): Promise<void> {
+  const exposed: string[] = [];
   const flags = parseFlags('booking', argv, {
     port: { type: 'string', env: 'GATEPOST_PORT', default: '7700', help: 'port to listen on' },
     host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
     data: { type: 'string', env: 'GATEPOST_DATA', default: '.gatepost/booking', help: 'data folder (SQLite file)' },
-    'admin-token': { type: 'string', env: 'GATEPOST_ADMIN_TOKEN', help: 'bearer token of the admin API (16+ characters); the admin API is off without it' },
-    'database-url': { type: 'string', env: 'DATABASE_URL', help: 'PostgreSQL URL; SQLite under --data when unset' },
-    'smtp-url': { type: 'string', env: 'SMTP_URL', help: 'SMTP server for e-mail reminders (smtp://user:pass@host:port)' },
+    'admin-token': { type: 'string', env: 'GATEPOST_ADMIN_TOKEN', secret: true, help: 'bearer token of the admin API (16+ characters); the admin API is off without it' },
+    'database-url': { type: 'string', env: 'DATABASE_URL', secret: true, help: 'PostgreSQL URL; SQLite under --data when unset' },
+    'smtp-url': { type: 'string', env: 'SMTP_URL', secret: true, help: 'SMTP server for e-mail reminders (smtp://user:pass@host:port)' },
     'sms-webhook': { type: 'string', env: 'GATEPOST_SMS_WEBHOOK', help: 'URL the SMS adapter POSTs reminders to as JSON {to, text, id}' },
     'reminder-interval-ms': { type: 'string', env: 'GATEPOST_REMINDER_INTERVAL_MS', default: '15000', help: 'how often due reminders are looked for; 0 turns the sender off' },
     'public-url': { type: 'string', env: 'GATEPOST_PUBLIC_URL', help: 'URL customers and stations reach this server at (share links, setup QR)' },
@@ -18,7 +19,10 @@ export async function run(argv: string[]): Promise<void> {
     'scan-reject-limit': { type: 'string', env: 'GATEPOST_SCAN_REJECT_LIMIT', default: '20', help: 'rejected scans a station may have per window before it is rate limited' },
     'scan-reject-window': { type: 'string', env: 'GATEPOST_SCAN_REJECT_WINDOW', default: '60', help: 'rate limit window, seconds' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'demo mode: turns on payment method "demo" (orders paid without money)' },
-  });
+    'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
+    'metrics-port': { type: 'string', env: 'GATEPOST_METRICS_PORT', help: 'serve /metrics on 127.0.0.1:PORT without auth (else on the main port, with the admin token)' },
+    'allow-insecure-http': { type: 'boolean', env: 'GATEPOST_ALLOW_INSECURE_HTTP', help: 'accept provider URLs over plain http off this host (logged as a warning)' },
+  }, exposed);
   const adminToken = flags['admin-token'];
   if (adminToken !== undefined && adminToken.length < 16) throw new UsageError('--admin-token must be at least 16 characters');
   const publicUrl = flags['public-url'];
@@ -35,8 +39,12 @@ export async function run(argv: string[]): Promise<void> {
     smtpUrl: flags['smtp-url'],
     smsWebhookUrl: flags['sms-webhook'],
     reminderIntervalMs: nonNegative(flags['reminder-interval-ms'], 'reminder-interval-ms'),
+    trustProxy: trustProxyFlag(flags['trust-proxy']),
+    metricsPort: flags['metrics-port'] === undefined ? undefined : portFlag(flags['metrics-port'], 'metrics-port'),
+    allowInsecureHttp: flags['allow-insecure-http'],
     rateLimit: { maxRejections: positive(flags['scan-reject-limit'], 'scan-reject-limit'), windowS: positive(flags['scan-reject-window'], 'scan-reject-window') },
   });
+  warnExposedSecrets(booking.app.log, exposed);
   onShutdown(() => booking.close());
 }
 

@@ -1,5 +1,10 @@
 // Flag parsing shared by every command: each flag may also come from an
 // environment variable (GATEPOST_PORT for --port, and so on), flags win.
+// A secret may also come from a file (--admin-token-file, env
+// GATEPOST_ADMIN_TOKEN_FILE): any local user can read a process's arguments
+// with `ps`, while a file can be readable by the service account only.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 
 export interface FlagSpec {
@@ -7,36 +12,51 @@ export interface FlagSpec {
   env?: string;
   default?: string | boolean;
   help: string;
+  /** a secret: also taken from --NAME-file / env NAME_FILE, and flagged by `exposed` when given on the command line */
+  secret?: boolean;
 }
 
 export class UsageError extends Error {
   code = 'E_USAGE';
 }
 
+/** `exposed` collects the secret flags given as values on the command line, to warn about (warnExposedSecrets). */
 export function parseFlags<T extends Record<string, FlagSpec>>(
   command: string,
   argv: string[],
   spec: T,
+  exposed: string[] = [],
 ): { [K in keyof T]: T[K]['type'] extends 'boolean' ? boolean : string | undefined } {
   const options = Object.fromEntries(Object.entries(spec).map(([k, s]) => [k, { type: s.type }])) as Record<
     string,
     { type: 'string' | 'boolean' }
   >;
+  for (const [k, s] of Object.entries(spec)) if (s.secret) options[`${k}-file`] = { type: 'string' };
   options.help = { type: 'boolean' };
   const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   if (values.help) {
     console.log(
       `usage: gatepost ${command} [options]\n\n` +
         Object.entries(spec)
-          .map(([k, s]) => `  --${k}${s.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${s.help}${s.env ? ` (env ${s.env})` : ''}`)
+          .map(
+            ([k, s]) =>
+              column(`  --${k}${s.type === 'string' ? ' VALUE' : ''}`) +
+              `${s.help}${s.env ? ` (env ${s.env})` : ''}` +
+              (s.secret ? `\n${column(`  --${k}-file FILE`)}the same, read from FILE${s.env ? ` (env ${s.env}_FILE)` : ''}` : ''),
+          )
           .join('\n'),
     );
     process.exit(0);
   }
   const out: Record<string, unknown> = {};
   for (const [k, s] of Object.entries(spec)) {
-    const fromFlag = values[k];
-    const fromEnv = s.env ? process.env[s.env] : undefined;
+    let fromFlag = values[k];
+    let fromEnv = s.env ? process.env[s.env] : undefined;
+    if (s.secret) {
+      fromFlag = secretValue(k, fromFlag as string | undefined, values[`${k}-file`] as string | undefined, `--${k}`);
+      if (values[k] !== undefined) exposed.push(k);
+      if (s.env) fromEnv = secretValue(k, fromEnv || undefined, process.env[`${s.env}_FILE`] || undefined, s.env);
+    }
     if (fromFlag !== undefined) out[k] = fromFlag;
     else if (fromEnv !== undefined && fromEnv !== '') out[k] = s.type === 'boolean' ? /^(1|true|yes)$/i.test(fromEnv) : fromEnv;
     else out[k] = s.default ?? (s.type === 'boolean' ? false : undefined);
@@ -48,4 +68,45 @@ export function portFlag(value: string | undefined, name = 'port'): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0–65535, got "${value}"`);
   return n;
+}
+
+/** A flag's name padded to the help column, with at least one space after a long one. */
+const column = (text: string) => `${text} `.padEnd(26);
+
+/** A secret given directly or as a file holding it (one trailing newline dropped: `echo x > file` works). */
+function secretValue(name: string, direct: string | undefined, file: string | undefined, given: string): string | undefined {
+  if (file === undefined) return direct;
+  if (direct !== undefined) throw new UsageError(`give ${given} or ${given}${given.startsWith('--') ? '-file' : '_FILE'}, not both`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--${name}-file: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const value = text.replace(/\r?\n$/, '');
+  if (value === '') throw new UsageError(`--${name}-file: "${file}" is empty`);
+  return value;
+}
+
+/** One warning per secret given on the command line: it names the flag, never the value. */
+export function warnExposedSecrets(log: { warn(obj: object, msg: string): void }, exposed: string[]): void {
+  for (const name of exposed) {
+    log.warn({ flag: `--${name}` }, `--${name} was given on the command line, where any local user can read it (ps): use --${name}-file or its environment variable`);
+  }
+}
+
+/** `--trust-proxy`: addresses or CIDR ranges (comma- or space-separated) of the reverse proxies whose X-Forwarded-For is believed. */
+export function trustProxyFlag(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const entries = value.split(/[\s,]+/).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const max = family === 6 ? 128 : 32;
+    const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max);
+    if (!family || badBits || extra !== undefined) {
+      throw new UsageError(`--trust-proxy: "${entry}" is not an IP address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, ::1)`);
+    }
+  }
+  return entries;
 }

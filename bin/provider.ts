@@ -1,26 +1,29 @@
 // gatepost provider: the verification server a venue runs.
 import { startProvider } from '../server/provider/server.js';
 import { readProgramme } from '../server/provider/programme.js';
-import { parseFlags, portFlag, UsageError } from './options.js';
+import { parseFlags, portFlag, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
 export async function run(argv: string[]): Promise<void> {
+  const exposed: string[] = [];
   const flags = parseFlags('provider', argv, {
     port: { type: 'string', env: 'GATEPOST_PORT', default: '7701', help: 'port to listen on' },
     host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
     data: { type: 'string', env: 'GATEPOST_DATA', default: '.gatepost/provider', help: 'data folder (SQLite file)' },
-    'booking-secret': { type: 'string', env: 'GATEPOST_BOOKING_SECRET', help: 'shared secret the booking server signs with' },
+    'booking-secret': { type: 'string', env: 'GATEPOST_BOOKING_SECRET', secret: true, help: 'shared secret the booking server signs with' },
     'previous-booking-secret': {
       type: 'string',
       env: 'GATEPOST_PREVIOUS_BOOKING_SECRET',
+      secret: true,
       help: 'while changing secrets: the old one, still accepted until the booking server has the new one',
     },
-    'database-url': { type: 'string', env: 'DATABASE_URL', help: 'PostgreSQL URL; SQLite under --data when unset' },
+    'database-url': { type: 'string', env: 'DATABASE_URL', secret: true, help: 'PostgreSQL URL; SQLite under --data when unset' },
     programme: { type: 'string', env: 'GATEPOST_PROGRAMME', help: 'JSON file of shows to load at start' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'seed the Demo Cinema programme' },
-  });
+    'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
+  }, exposed);
   const secret = flags['booking-secret'];
-  if (!secret) throw new UsageError('--booking-secret (or GATEPOST_BOOKING_SECRET) is required');
+  if (!secret) throw new UsageError('--booking-secret-file (or --booking-secret, GATEPOST_BOOKING_SECRET[_FILE]) is required');
   if (secret.length < 16) throw new UsageError('--booking-secret must be at least 16 characters');
   const previous = flags['previous-booking-secret'] || undefined;
   if (previous !== undefined && previous.length < 16) throw new UsageError('--previous-booking-secret must be at least 16 characters');
@@ -39,6 +42,8 @@ export async function run(argv: string[]): Promise<void> {
     previousBookingSecret: previous,
     demo: flags.demo,
     programme,
+    trustProxy: trustProxyFlag(flags['trust-proxy']),
   });
+  warnExposedSecrets(provider.app.log, exposed);
   onShutdown(() => provider.close());
 }

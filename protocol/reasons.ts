@@ -60,6 +60,7 @@ export const ERROR_REASONS = [
   'admin_disabled',
   'provider_refused',
   'payment_unavailable',
+  'insecure_url',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

@@ -3,6 +3,7 @@
 // `Authorization: Bearer <token>` and is looked up by its sha256, so the
 // database never holds one that could be replayed.
 import type { FastifyRequest } from 'fastify';
+import type { App } from '../common/app.js';
 import { HttpError, unauthorized } from '../common/errors.js';
 import type { BookingContext } from './context.js';
 import { queries } from './queries.js';
@@ -51,7 +52,18 @@ export interface StationIdentity {
 const STATION_CACHE_MS = 10_000;
 const stationCache = new WeakMap<BookingContext, Map<string, { station: StationIdentity; until: number }>>();
 
+/** The station a request was authenticated as (by the onRequest hook): looked up once per request. */
+const stationOfRequest = new WeakMap<FastifyRequest, StationIdentity>();
+
 export async function requireStation(ctx: BookingContext, req: FastifyRequest): Promise<StationIdentity> {
+  const known = stationOfRequest.get(req);
+  if (known) return known;
+  const station = await lookUpStation(ctx, req);
+  stationOfRequest.set(req, station);
+  return station;
+}
+
+async function lookUpStation(ctx: BookingContext, req: FastifyRequest): Promise<StationIdentity> {
   const token = bearer(req);
   if (!token || !token.startsWith('st_')) throw unauthorized('unauthorized', 'send the station token: Authorization: Bearer <token>');
   const hash = sha256(token);
@@ -74,4 +86,29 @@ export async function requireStation(ctx: BookingContext, req: FastifyRequest): 
 /** Forgets cached station tokens (after a revocation in this process). */
 export function forgetStations(ctx: BookingContext): void {
   stationCache.get(ctx)?.clear();
+}
+
+/**
+ * The operator's routes (and /metrics, when it is on the main port) and the
+ * stations' are checked in onRequest, before the body is read: a caller
+ * without the token gets 401 and learns nothing of what the body should be.
+ * The routes check again themselves (cheap: the station is remembered per request).
+ */
+export function authenticateRoutes(app: App, ctx: BookingContext): void {
+  app.addHook('onRequest', (req, _reply, done) => {
+    const route = req.routeOptions.url ?? '';
+    if (route.startsWith('/api/v1/admin/') || route === '/metrics') {
+      try {
+        requireAdmin(ctx, req);
+      } catch (err) {
+        return done(err as Error);
+      }
+      return done();
+    }
+    if (route.startsWith('/api/v1/station/') && route !== '/api/v1/station/enroll') {
+      requireStation(ctx, req).then(() => done(), done);
+      return;
+    }
+    done();
+  });
 }

@@ -109,7 +109,8 @@ describe.each([
     expect((await api.get('/healthz')).body).toEqual({ status: 'ok' });
     const docs = await api.get<{ paths: Record<string, unknown> }>('/docs/json');
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/orders', '/api/v1/station/scan', '/api/v1/station/offline-bundle']));
-    expect((await api.get('/metrics')).text).toContain('gatepost_http_requests_total');
+    expect((await api.get('/metrics', { token: ADMIN })).text).toContain('gatepost_http_requests_total');
+    expect((await api.get('/metrics')).body).toMatchObject({ error: 'unauthorized' });
   });
 
   it.runIf(run)('signs users up and in, with bearer tokens', async () => {
@@ -236,14 +237,14 @@ describe.each([
   it.runIf(run)('stops password guessing on an account, the right password included, and leaves other accounts alone', async () => {
     const victim = await signUp();
     const bystander = await signUp();
-    for (let i = 0; i <= SIGN_IN_LIMITS.perAccount.maxRejections; i++) {
+    for (let i = 0; i < SIGN_IN_LIMITS.perAccountAddress.free; i++) {
       const guess = await api.post('/api/v1/sessions', { email: victim.email, password: `guess number ${i}` });
       expect(guess.body).toMatchObject({ error: 'bad_credentials' });
     }
     // Over the limit: refused before the password is looked at, so even the right one tells nothing.
     const locked = await api.post('/api/v1/sessions', { email: victim.email.toUpperCase(), password: PASSWORD });
     expect(locked).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await api.get('/api/v1/me', { token: victim.token })).status).toBe(200); // sessions already open stay open
     expect((await api.post('/api/v1/sessions', { email: bystander.email, password: PASSWORD })).status).toBe(200);
   });

@@ -32,5 +32,7 @@ export interface BookingContext {
   shareSecret: Buffer;
   /** the URL customers and stations reach this server at (set once listening) */
   publicUrl: string;
+  /** provider verifyUrls over plain http are accepted off loopback too */
+  allowInsecureHttp: boolean;
   log: Logger;
 }

@@ -64,3 +64,81 @@ export class RejectionLimiter {
     for (const key of [...this.hits.keys()]) this.prune(key);
   }
 }
+
+export interface BackoffOptions {
+  /** failures a key may have before it has to wait */
+  free: number;
+  /** the first wait (s); each further failure doubles it */
+  baseS: number;
+  /** the longest wait (s) */
+  maxS: number;
+  /** a key is forgotten this long after its last failure once its wait is over (s) */
+  forgetS: number;
+  /** keys remembered at most; past it the oldest are dropped (memory stays bounded under a flood) */
+  maxKeys: number;
+}
+
+/**
+ * Failures per key with a growing wait: after `free` failures each further
+ * one closes the key for twice as long as the last, up to `maxS`. Nothing
+ * else is closed: keyed by (account, address), a guesser slows down only
+ * their own tries at that account, never its owner's from elsewhere.
+ */
+export class BackoffLimiter {
+  private readonly keys = new Map<string, { failures: number; last: number; until: number }>();
+  private calls = 0;
+
+  constructor(
+    private readonly opts: BackoffOptions,
+    private readonly now: () => number,
+  ) {}
+
+  /** Seconds this key must still wait (0: it may try). */
+  retryAfterS(key: string): number {
+    const entry = this.live(key);
+    return entry ? Math.max(0, entry.until - this.now()) : 0;
+  }
+
+  record(key: string): void {
+    const now = this.now();
+    let entry = this.live(key);
+    if (!entry) {
+      if (this.keys.size >= this.opts.maxKeys) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.set(key, (entry = { failures: 0, last: now, until: 0 }));
+    }
+    entry.failures++;
+    entry.last = now;
+    if (entry.failures >= this.opts.free) entry.until = now + Math.min(this.opts.maxS, this.opts.baseS * 2 ** (entry.failures - this.opts.free));
+    if (++this.calls % 1000 === 0) for (const k of [...this.keys.keys()]) this.live(k);
+  }
+
+  clear(key: string): void {
+    this.keys.delete(key);
+  }
+
+  private live(key: string) {
+    const entry = this.keys.get(key);
+    if (!entry) return undefined;
+    const now = this.now();
+    if (entry.until <= now && now - entry.last >= this.opts.forgetS) {
+      this.keys.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}
+
+/**
+ * The client an address limit counts: an IPv4 address, or an IPv6 /64 (one
+ * subscriber's prefix: a single host may use any address in it).
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}

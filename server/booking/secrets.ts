@@ -4,6 +4,7 @@
 // per-user salt.
 import { createHash, hash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ENROLLMENT_ALPHABET, ENROLLMENT_LENGTH } from '../../protocol/booking-api.js';
+import { HttpError } from '../common/errors.js';
 
 /** A bearer token: a short prefix naming its kind, then 256 random bits. */
 export function newToken(prefix: string): string {
@@ -35,35 +36,70 @@ export function newEnrollmentCode(): string {
   return out;
 }
 
-// ---- passwords: scrypt (N=2^15, r=8, p=1: ~32 MiB and tens of ms per hash)
+// ---- passwords: scrypt at OWASP's minimum (N=2^17, r=8, p=1: 128 MiB and a few hundred ms per hash)
 
-const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SCRYPT = { N: 1 << 17, r: 8, p: 1 };
+/** Room for the costliest parameters a stored hash may carry (128·N·r bytes, plus a little). */
+const MAXMEM = 256 * 1024 * 1024;
 const KEY_LENGTH = 32;
 
-function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+/**
+ * At most two hashes at once. Each holds 128 MiB and one of libuv's four
+ * threads for a few hundred ms, and those threads also do the file and DNS
+ * work (a provider called by name) that gates wait on: a flood of sign-ins
+ * must queue here, not there. Past MAX_WAITING queued, a sign-in is refused
+ * as busy instead of waiting without end.
+ */
+const MAX_HASHING = 2;
+const MAX_WAITING = 200;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
+  if (hashing < MAX_HASHING) hashing++;
+  else if (waiting.length >= MAX_WAITING) throw new HttpError(429, 'rate_limited', 'the server is busy signing people in: try again in a few seconds');
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+  } finally {
+    // The slot passes straight to the next in line, if any.
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
 }
 
 /** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, SCRYPT);
+  const key = await scrypt(password, salt, { ...SCRYPT, maxmem: MAXMEM });
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/** A hash is checked with the parameters it was made with, so older, cheaper hashes keep working. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: MAXMEM });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** A stored hash made with less than today's cost: to be replaced at the next successful sign-in. */
+export function needsRehash(stored: string): boolean {
+  const [alg, n, r, p] = stored.split('$');
+  return alg !== 'scrypt' || Number(n) < SCRYPT.N || Number(r) < SCRYPT.r || Number(p) < SCRYPT.p;
 }
 
 /** Checked against when the e-mail is unknown, so a login takes as long either way. */
 let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  // Made again if refused (busy): a failed first try must not stay cached.
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex')).catch((err: unknown) => {
+    dummyHash = undefined;
+    throw err;
+  });
   return dummyHash;
 }

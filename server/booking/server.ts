@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Counter, Histogram } from 'prom-client';
 import { createApp, listenUrl, logReady, type App } from '../common/app.js';
+import { serveMetrics } from '../common/metrics.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
+import { authenticateRoutes } from './auth.js';
 import type { BookingContext } from './context.js';
 import { IssuedPayloads } from './issued-payloads.js';
 import { PlatformKeys } from './keys.js';
@@ -63,6 +65,12 @@ export interface BookingOptions {
   /** how often offline-bundle events of expired tickets are pruned (ms), also once at start; 0 turns it off */
   pruneIntervalMs?: number;
   logger?: Parameters<typeof createApp>[0]['logger'];
+  /** reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client */
+  trustProxy?: string[];
+  /** serve /metrics on 127.0.0.1:metricsPort without auth instead of on the main port with the admin token */
+  metricsPort?: number;
+  /** accept a provider verifyUrl over plain http off loopback (with a warning) */
+  allowInsecureHttp?: boolean;
 }
 
 export interface RunningBooking {
@@ -99,6 +107,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
       await sql`select 1`.execute(db);
     },
     logger: opts.logger,
+    trustProxy: opts.trustProxy,
+    metricsRoute: opts.metricsPort === undefined,
   });
   log = app.log;
   const metrics = bookingMetrics(app);
@@ -130,6 +140,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined,
     shareSecret: await setting(db, 'share_secret', () => randomBytes(32).toString('base64')).then((v) => Buffer.from(v, 'base64')),
     publicUrl: '',
+    allowInsecureHttp: opts.allowInsecureHttp ?? false,
     log: app.log as unknown as BookingContext['log'],
   };
   const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
@@ -137,6 +148,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   const limiter = new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now);
   const scans = new ScanService(ctx, limiter, app.metricsBuffer.counter(metrics.scans));
 
+  authenticateRoutes(app, ctx);
   await keyRoutes(app, ctx);
   await accountRoutes(app, ctx);
   await providerRoutes(app, ctx);
@@ -168,12 +180,13 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     await database.close();
   });
 
+  const metricsUrl = opts.metricsPort === undefined ? undefined : await serveMetrics(app, opts.metricsPort);
   await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
   const url = listenUrl(app);
   ctx.publicUrl = (opts.publicUrl ?? url).replace(/\/+$/, '');
   if (!opts.adminToken) app.log.warn('no admin token given: the admin API (/api/v1/admin/*) is off');
   if (Object.keys(ctx.payments).length === 0) app.log.warn('no payment method is configured: orders are refused (--demo turns on the demo method)');
-  logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId });
+  logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId, metricsUrl });
   // After the ready line: the first ticket image should not pay for loading the fonts.
   setImmediate(() => {
     try {

@@ -21,6 +21,25 @@ import { loggerOptions } from './logger.js';
 
 export const BODY_LIMIT = 64 * 1024;
 
+/**
+ * The API docs page's Content-Security-Policy: its own scripts, styles and
+ * images only, talking to this server only, never framed. Swagger UI needs no
+ * inline script; the images it draws inline are data: URLs. The one inline
+ * style is the <style> of its top bar's SVG logo, allowed by its hash (a
+ * Swagger UI upgrade that changes it fails the /docs browser test).
+ */
+const DOCS_CSP = {
+  'default-src': "'none'",
+  'script-src': "'self'",
+  'style-src': "'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
+  'img-src': "'self' data:",
+  'font-src': "'self' data:",
+  'connect-src': "'self'",
+  'base-uri': "'none'",
+  'form-action': "'self'",
+  'frame-ancestors': "'none'",
+};
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** the request body exactly as received, for signatures */
@@ -36,6 +55,10 @@ export interface AppOptions {
   authenticate?: (req: FastifyRequest) => void | Promise<void>;
   healthCheck?: () => Promise<void>;
   logger?: FastifyServerOptions['logger'];
+  /** reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For gives `req.ip`; no one's by default */
+  trustProxy?: string[];
+  /** false: no /metrics route on this app (served elsewhere, see serveMetrics) */
+  metricsRoute?: boolean;
 }
 
 export type App = FastifyInstance<
@@ -54,6 +77,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Only the listed proxies are believed: anyone else could write X-Forwarded-For themselves.
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? opts.trustProxy : false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -107,8 +132,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     openapi: { info: { title: opts.name, description: opts.description, version: opts.version ?? '1' } },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(metricsPlugin);
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+  await app.register(metricsPlugin, { route: opts.metricsRoute !== false });
 
   app.get(
     '/healthz',

@@ -1,6 +1,9 @@
 // Prometheus metrics at /metrics: request counts and latency per route, plus
 // whatever each server registers on `app.metrics`. What is counted on every
 // request or scan goes through `app.metricsBuffer` (below).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
@@ -72,7 +75,7 @@ export class MetricBuffer {
   }
 }
 
-export const metricsPlugin = fp(async (app) => {
+export const metricsPlugin = fp<{ route?: boolean }>(async (app, opts) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -101,12 +104,42 @@ export const metricsPlugin = fp(async (app) => {
     timeRequest(reply.elapsedTime / 1000, req.method, route);
     done();
   });
+  if (opts.route === false) return;
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     buffer.apply();
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
 });
+
+/**
+ * The app's metrics at GET /metrics on their own port, on loopback only and
+ * without auth: for a scraper on the same host, while the main port stays
+ * closed to it. Closes with the app, so call it before the app listens.
+ * Answers the URL.
+ */
+export async function serveMetrics(app: FastifyInstance, port: number): Promise<string> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","message":"only GET /metrics here"}');
+      return;
+    }
+    app.metricsBuffer.apply();
+    app.metrics.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': app.metrics.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal","message":"internal error"}'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  app.addHook('onClose', () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+}
 
 /**
  * A metric's labelled children, each looked up once: prom-client hashes the

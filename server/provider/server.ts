@@ -25,6 +25,8 @@ export interface ProviderOptions {
   /** epoch seconds */
   now?: () => number;
   logger?: Parameters<typeof createApp>[0]['logger'];
+  /** reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client */
+  trustProxy?: string[];
 }
 
 export interface RunningProvider {
@@ -61,6 +63,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
       await sql`select 1`.execute(db);
     },
     logger: opts.logger,
+    trustProxy: opts.trustProxy,
   });
   log = app.log;
   const writes = new GroupCommit(db, database.dialect === 'postgres' ? 8 : 1);

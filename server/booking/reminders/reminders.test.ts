@@ -175,7 +175,7 @@ describe.runIf(pgUp)('two booking processes on one PostgreSQL', () => {
   });
 
   const metric = async (url: string, name: string) => {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
     return Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2] ?? 0);
   };
 

@@ -6,28 +6,51 @@ import type { App } from '../../common/app.js';
 import { conflict, HttpError, unauthorized } from '../../common/errors.js';
 import { bearer, requireUser, SESSION_TTL_S } from '../auth.js';
 import type { BookingContext } from '../context.js';
-import { RejectionLimiter } from '../rate-limit.js';
-import { dummyPasswordHash, hashPassword, newId, newToken, sha256, verifyPassword } from '../secrets.js';
+import { addressKey, BackoffLimiter, RejectionLimiter } from '../rate-limit.js';
+import { dummyPasswordHash, hashPassword, needsRehash, newId, newToken, sha256, verifyPassword } from '../secrets.js';
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /**
- * Failed sign-ins, against password guessing: per account (more than 10 in 15
- * minutes), and per client address (more than 100) for guessing across accounts.
- * While over, every attempt is refused before the password is checked, the
- * right one too, or the answer would still tell a guess that is right.
+ * Against password guessing. Failed sign-ins are counted per account and
+ * client address: after 5, each further try from that address at that account
+ * waits twice as long as the last (2 s, 4 s, … 15 min), so a guesser elsewhere
+ * never locks the owner out. Per address, more than 100 failures in 15 minutes
+ * (guessing across accounts) close that address. While closed, every attempt
+ * is refused before the password is checked, the right one too, or the answer
+ * would still tell a guess that is right. Sign-ups cost the same scrypt: 20
+ * from one address in 15 minutes, and no more. The address is the
+ * client's as the trusted proxies (--trust-proxy) report it, an IPv6 /64 as one.
  */
-export const SIGN_IN_LIMITS = { perAccount: { maxRejections: 10, windowS: 900 }, perAddress: { maxRejections: 100, windowS: 900 } };
+export const SIGN_IN_LIMITS = {
+  perAccountAddress: { free: 5, baseS: 2, maxS: 900, forgetS: 3600, maxKeys: 100_000 },
+  perAddress: { maxRejections: 100, windowS: 900 },
+  signUpsPerAddress: { maxRejections: 20, windowS: 900 },
+};
+
+const emailTaken = () => conflict('email_taken', 'an account with this e-mail address exists: sign in instead');
+
+function rateLimited(reply: { header(name: string, value: string): unknown }, waitS: number, what: string): HttpError {
+  reply.header('retry-after', String(waitS));
+  return new HttpError(429, 'rate_limited', `${what}: try again in ${waitS < 120 ? `${waitS} second(s)` : `${Math.ceil(waitS / 60)} minute(s)`}`);
+}
 
 export async function accountRoutes(app: App, ctx: BookingContext): Promise<void> {
-  const failedByAccount = new RejectionLimiter(SIGN_IN_LIMITS.perAccount, ctx.now);
+  const failedByPair = new BackoffLimiter(SIGN_IN_LIMITS.perAccountAddress, ctx.now);
   const failedByAddress = new RejectionLimiter(SIGN_IN_LIMITS.perAddress, ctx.now);
+  const signUpsByAddress = new RejectionLimiter(SIGN_IN_LIMITS.signUpsPerAddress, ctx.now);
 
   app.post(
     '/api/v1/users',
-    { schema: { tags: ['accounts'], body: signupRequest, response: { 201: signupResponse, 409: errorBody } } },
+    { schema: { tags: ['accounts'], body: signupRequest, response: { 201: signupResponse, 409: errorBody, 429: errorBody } } },
     async (req, reply) => {
+      const address = addressKey(req.ip);
+      signUpsByAddress.record(address);
+      const wait = signUpsByAddress.retryAfterS(address);
+      if (wait > 0) throw rateLimited(reply, wait, 'too many sign-ups from this address');
       const email = normalizeEmail(req.body.email);
+      // The answer tells a taken address anyway: no scrypt spent on it (the insert below still decides races).
+      if (await ctx.db.selectFrom('users').select('user_id').where('email', '=', email).executeTakeFirst()) throw emailTaken();
       const passwordHash = await hashPassword(req.body.password);
       const userId = newId('u');
       const token = newToken('us');
@@ -45,7 +68,7 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
         await trx.insertInto('sessions').values({ token_hash: sha256(token), user_id: userId, created_at: now, expires_at: now + SESSION_TTL_S }).execute();
         return true;
       });
-      if (!created) throw conflict('email_taken', 'an account with this e-mail address exists: sign in instead');
+      if (!created) throw emailTaken();
       req.log.info({ userId }, 'user signed up');
       return reply.code(201).send({ userId, token });
     },
@@ -56,20 +79,26 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
     { schema: { tags: ['accounts'], body: sessionRequest, response: { 200: sessionResponse, 401: errorBody, 429: errorBody } } },
     async (req, reply) => {
       const email = normalizeEmail(req.body.email);
-      const wait = Math.max(failedByAccount.retryAfterS(email), failedByAddress.retryAfterS(req.ip));
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        throw new HttpError(429, 'rate_limited', `too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s)`);
-      }
+      const address = addressKey(req.ip);
+      const pair = `${email}\u0000${address}`;
+      const wait = Math.max(failedByPair.retryAfterS(pair), failedByAddress.retryAfterS(address));
+      if (wait > 0) throw rateLimited(reply, wait, 'too many failed sign-ins');
       const user = await ctx.db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst();
       // An unknown address costs the same scrypt as a wrong password: no timing oracle for who has an account.
       const ok = await verifyPassword(req.body.password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!user || !ok) {
-        failedByAccount.record(email);
-        failedByAddress.record(req.ip);
+        failedByPair.record(pair);
+        failedByAddress.record(address);
         throw unauthorized('bad_credentials', 'the e-mail address or the password is wrong');
       }
-      failedByAccount.clear(email);
+      failedByPair.clear(pair);
+      if (needsRehash(user.password_hash)) {
+        // Only if unchanged meanwhile: a password changed elsewhere is not overwritten with this one.
+        const upgraded = await hashPassword(req.body.password);
+        await ctx.writes.run((trx) =>
+          trx.updateTable('users').set({ password_hash: upgraded }).where('user_id', '=', user.user_id).where('password_hash', '=', user.password_hash).execute(),
+        );
+      }
       const token = newToken('us');
       const now = ctx.now();
       await ctx.writes.run((trx) =>

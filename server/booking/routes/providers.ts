@@ -14,17 +14,18 @@ import {
 } from '../../../protocol/booking-api.js';
 import type { App } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
+import type { FastifyBaseLogger } from 'fastify';
 import { requireAdmin } from '../auth.js';
 import type { BookingContext } from '../context.js';
 
 export async function providerRoutes(app: App, ctx: BookingContext): Promise<void> {
   app.post(
     '/api/v1/admin/providers',
-    { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 401: errorBody } } },
+    { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody } } },
     async (req, reply) => {
       requireAdmin(ctx, req);
       const { name, verifyUrl, secret, batchScans } = req.body;
-      checkBaseUrl(verifyUrl);
+      checkBaseUrl(ctx, req.log, verifyUrl);
       const provider = await ctx.providers.register(name, verifyUrl, secret, batchScans ?? true);
       req.log.info({ providerId: provider.providerId, name, verifyUrl: provider.verifyUrl, batchScans: provider.batchScans }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
@@ -43,7 +44,7 @@ export async function providerRoutes(app: App, ctx: BookingContext): Promise<voi
     },
     async (req) => {
       requireAdmin(ctx, req);
-      if (req.body.verifyUrl !== undefined) checkBaseUrl(req.body.verifyUrl);
+      if (req.body.verifyUrl !== undefined) checkBaseUrl(ctx, req.log, req.body.verifyUrl);
       const updated = await ctx.providers.update(req.params.providerId, req.body);
       if (!updated) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       // Which fields changed, and the new values of all but the secret.
@@ -65,8 +66,22 @@ export async function providerRoutes(app: App, ctx: BookingContext): Promise<voi
 
 const providerParams = z.object({ providerId: z.string().min(1).max(100) });
 
-/** Credentials in the URL would end up in logs and listings: the shared secret is the credential. */
-function checkBaseUrl(verifyUrl: string): void {
+/**
+ * Credentials in the URL would end up in logs and listings: the shared secret is the credential.
+ * Off this host, plain http would show every ticket code and verdict to the network
+ * (the signature stops changes, not reading): https, unless the operator allowed http.
+ */
+function checkBaseUrl(ctx: BookingContext, log: FastifyBaseLogger, verifyUrl: string): void {
   const url = new URL(verifyUrl);
   if (url.username || url.password || url.search || url.hash) throw badRequest('verifyUrl: give the base URL, without credentials, query or fragment');
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return;
+  if (!ctx.allowInsecureHttp) {
+    throw badRequest(`verifyUrl: ${url.host} is not this host: use https (or start the booking server with --allow-insecure-http)`, 'insecure_url');
+  }
+  log.warn({ verifyUrl: url.origin }, 'provider verifyUrl is plain http off this host (--allow-insecure-http): ticket codes cross the network unencrypted');
+}
+
+/** localhost, 127.0.0.0/8 and ::1, as WHATWG URL parsing normalizes them. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
