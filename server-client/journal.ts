@@ -3,11 +3,19 @@
 // went through. Each entry carries the scanId of the scan that admitted it, so
 // an upload repeated after a lost answer — or after the scan itself reached the
 // server before timing out — is answered with the first verdict, not a conflict.
+//
+// Two files: `journal.json`, a snapshot of every entry (written whole and
+// renamed into place), and `journal.add.jsonl`, the admissions since that
+// snapshot, one JSON line each, appended and fsynced. An admission costs one
+// short append however long the journal is — a gate offline for an hour holds
+// thousands. Verdicts and acknowledgements write a new snapshot and empty the
+// append file; so does a start that finds lines in it.
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanVerdict } from '../protocol/booking-api.js';
 import type { TicketInfo } from '../protocol/gp1.js';
 import { writeJson } from './durable-file.js';
+import { AppendFile } from './append-file.js';
 
 export interface JournalEntry {
   scanId: string;
@@ -16,7 +24,12 @@ export interface JournalEntry {
   code: string;
   /** epoch s of the admission */
   at: number;
-  state: 'pending' | 'uploaded' | 'conflict';
+  /**
+   * `conflict`: the server's verdict was a refusal (used elsewhere, revoked…).
+   * `refused`: the server refused the upload itself for good (e.g. a body it
+   * will never accept); it is never sent again.
+   */
+  state: 'pending' | 'uploaded' | 'conflict' | 'refused';
   /**
    * The server and provider it was admitted for (`serverUrl|providerId`): it is
    * uploaded there only, so re-pointing a station elsewhere never sends another
@@ -27,20 +40,35 @@ export interface JournalEntry {
   ticket?: TicketInfo;
   /** the server's verdict once uploaded */
   result?: ScanVerdict;
+  /** why the server refused the upload (state `refused`): its error reason and message */
+  refusal?: { error: string; message: string };
+  /** a refusal the attendant has dismissed from the screen */
+  seen?: true;
 }
 
-/** Uploaded entries kept for the record, beyond the pending and conflicting ones. */
+/** Uploaded entries kept for the record, beyond the pending, conflicting and refused ones. */
 const KEEP_UPLOADED = 500;
+const STATES = ['pending', 'uploaded', 'conflict', 'refused'];
 
 export class Journal {
   private entries: JournalEntry[];
+  private readonly byScanId = new Map<string, JournalEntry>();
+  /** pending entries by code: a scan asks this every time */
+  private readonly pendingCodes = new Map<string, JournalEntry>();
   private writing: Promise<void> = Promise.resolve();
+  private readonly added: AppendFile;
 
   constructor(
     private readonly file: string,
     private readonly onError: (err: Error) => void = () => undefined,
   ) {
-    this.entries = this.load();
+    this.added = new AppendFile(`${file.replace(/\.json$/, '')}.add.jsonl`);
+    const snapshot = this.load();
+    const appended = this.loadAdded();
+    this.entries = [];
+    for (const e of [...snapshot, ...appended]) this.index(e);
+    // Admissions found in the append file go into a snapshot, so it starts empty again.
+    if (appended.length > 0) void this.save(true).catch(() => undefined);
   }
 
   static fileIn(dir: string): string {
@@ -51,8 +79,17 @@ export class Journal {
     return this.entries.filter((e) => e.state === 'pending');
   }
 
+  get pendingCount(): number {
+    return this.pendingCodes.size;
+  }
+
   conflicts(): JournalEntry[] {
     return this.entries.filter((e) => e.state === 'conflict');
+  }
+
+  /** Refused uploads not yet dismissed on the screen. */
+  refused(): JournalEntry[] {
+    return this.entries.filter((e) => e.state === 'refused' && !e.seen);
   }
 
   all(): readonly JournalEntry[] {
@@ -65,35 +102,58 @@ export class Journal {
   }
 
   pendingFor(code: string): JournalEntry | undefined {
-    return this.entries.find((e) => e.state === 'pending' && e.code === code);
+    return this.pendingCodes.get(code);
   }
 
   /** Adds an admission; resolves once it is durable. */
   async add(entry: Omit<JournalEntry, 'state'>): Promise<void> {
-    this.entries.push({ ...entry, state: 'pending' });
-    await this.save(true);
+    const full: JournalEntry = { ...entry, state: 'pending' };
+    this.index(full);
+    const line = JSON.stringify(full) + '\n';
+    const write = this.writing.then(() => this.added.append(line));
+    this.writing = write.catch((err: Error) => this.onError(err));
+    await write;
   }
 
   /** Records the server's verdicts; returns the entries that turned out to conflict. */
   async settle(results: (ScanVerdict & { scanId: string })[]): Promise<JournalEntry[]> {
     const conflicts: JournalEntry[] = [];
     for (const r of results) {
-      const entry = this.entries.find((e) => e.scanId === r.scanId && e.state === 'pending');
-      if (!entry) continue;
+      const entry = this.byScanId.get(r.scanId);
+      if (!entry || entry.state !== 'pending') continue;
       // The provider did not answer for this one: it stays pending and goes again.
       if (r.result === 'rejected' && r.reason === 'provider_unavailable') continue;
       entry.result = { result: r.result, ...(r.reason ? { reason: r.reason } : {}), ...(r.redeemedAt !== undefined ? { redeemedAt: r.redeemedAt } : {}), ...(r.redeemedGate !== undefined ? { redeemedGate: r.redeemedGate } : {}) };
-      entry.state = r.result === 'admitted' ? 'uploaded' : 'conflict';
-      if (entry.state === 'conflict') conflicts.push(entry);
+      const state = r.result === 'admitted' ? 'uploaded' : 'conflict';
+      this.setState(entry, state);
+      if (state === 'conflict') conflicts.push(entry);
     }
     this.trim();
     await this.save(true);
     return conflicts;
   }
 
-  /** The attendant has seen a conflict: it leaves the screen but stays in the file. */
+  /** The server refused to take these entries for good: they are kept, shown, and never sent again. */
+  async refuse(scanIds: string[], refusal: { error: string; message: string }): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
+    for (const scanId of scanIds) {
+      const entry = this.byScanId.get(scanId);
+      if (!entry || entry.state !== 'pending') continue;
+      entry.refusal = { error: refusal.error, message: refusal.message.slice(0, 300) };
+      this.setState(entry, 'refused');
+      out.push(entry);
+    }
+    await this.save(true);
+    return out;
+  }
+
+  /** The attendant has seen a conflict or refusal: it leaves the screen but stays in the file. */
   async acknowledge(scanId: string | null): Promise<void> {
-    for (const e of this.entries) if (e.state === 'conflict' && (scanId === null || e.scanId === scanId)) e.state = 'uploaded';
+    for (const e of this.entries) {
+      if (scanId !== null && e.scanId !== scanId) continue;
+      if (e.state === 'conflict') this.setState(e, 'uploaded');
+      else if (e.state === 'refused') e.seen = true;
+    }
     await this.save(false);
   }
 
@@ -101,17 +161,45 @@ export class Journal {
     return this.writing;
   }
 
+  async close(): Promise<void> {
+    await this.writing;
+    await this.added.close();
+  }
+
+  private index(e: JournalEntry): void {
+    // A line appended again after its entry reached the snapshot: the snapshot's state is the newer one.
+    if (this.byScanId.has(e.scanId)) return;
+    this.entries.push(e);
+    this.byScanId.set(e.scanId, e);
+    if (e.state === 'pending') this.pendingCodes.set(e.code, e);
+  }
+
+  private setState(e: JournalEntry, state: JournalEntry['state']): void {
+    if (e.state === 'pending' && this.pendingCodes.get(e.code) === e) this.pendingCodes.delete(e.code);
+    e.state = state;
+  }
+
   private trim(): void {
     const uploaded = this.entries.filter((e) => e.state === 'uploaded');
     if (uploaded.length <= KEEP_UPLOADED) return;
     const drop = new Set(uploaded.slice(0, uploaded.length - KEEP_UPLOADED));
     this.entries = this.entries.filter((e) => !drop.has(e));
+    for (const e of drop) this.byScanId.delete(e.scanId);
   }
 
+  /**
+   * A new snapshot of every entry, then the append file emptied. Chained after
+   * every append before it, so a line is only dropped once the snapshot holds it;
+   * the entries are copied when the write starts, so it holds every line
+   * appended so far.
+   */
   private save(durable: boolean): Promise<void> {
-    const snapshot = structuredClone(this.entries);
-    const write = this.writing.then(() => writeJson(this.file, { version: 1, entries: snapshot }, { durable }));
-    // A failed write is reported and the chain goes on; the caller of add() still sees the failure.
+    const write = this.writing.then(async () => {
+      // The append file is emptied next: the snapshot must then be on disk, asked for or not.
+      await writeJson(this.file, { version: 1, entries: this.entries }, { durable: durable || this.added.hasData });
+      await this.added.truncate();
+    });
+    // A failed write is reported and the chain goes on; the caller still sees the failure.
     this.writing = write.catch((err: Error) => this.onError(err));
     return write;
   }
@@ -134,15 +222,46 @@ export class Journal {
     }
     const entries = (raw as { entries?: unknown }).entries;
     if (!Array.isArray(entries)) return [];
-    return entries.filter(
-      (e): e is JournalEntry =>
-        typeof e === 'object' &&
-        e !== null &&
-        typeof (e as JournalEntry).scanId === 'string' &&
-        typeof (e as JournalEntry).payload === 'string' &&
-        typeof (e as JournalEntry).code === 'string' &&
-        typeof (e as JournalEntry).at === 'number' &&
-        ['pending', 'uploaded', 'conflict'].includes((e as JournalEntry).state),
-    );
+    return entries.filter(isEntry);
   }
+
+  /** The append file's entries. A torn last line is an admission whose ADMIT never showed (its fsync did not return). */
+  private loadAdded(): JournalEntry[] {
+    let text: string;
+    try {
+      text = this.added.readSync();
+    } catch (err) {
+      this.onError(new Error(`the offline journal's append file is unreadable: ${(err as Error).message}`));
+      return [];
+    }
+    const out: JournalEntry[] = [];
+    let bad = 0;
+    const lines = text.split('\n');
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        if (i < lines.length - 1) bad++;
+        continue;
+      }
+      if (isEntry(parsed)) out.push(parsed);
+      else bad++;
+    }
+    if (bad > 0) this.onError(new Error(`${bad} unreadable lines in the offline journal's append file were skipped`));
+    return out;
+  }
+}
+
+function isEntry(e: unknown): e is JournalEntry {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as JournalEntry).scanId === 'string' &&
+    typeof (e as JournalEntry).payload === 'string' &&
+    typeof (e as JournalEntry).code === 'string' &&
+    typeof (e as JournalEntry).at === 'number' &&
+    STATES.includes((e as JournalEntry).state)
+  );
 }

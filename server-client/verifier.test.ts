@@ -1,11 +1,11 @@
 // The scan verifier's policies end to end against a stand-in server: online
 // verdicts, `deny` and `signed` when the provider is down, the journal on disk
 // before ADMIT, upload with the admitting scan's scanId, and conflicts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JournalEntry } from './journal.js';
+import { Journal, type JournalEntry } from './journal.js';
 import { startFakeBooking, type FakeBooking } from './testing/fake-booking.js';
 import { bundleWith, platformKey, ticket } from './testing/tickets.js';
 import { ScanVerifier, type Connectivity } from './verifier.js';
@@ -82,8 +82,7 @@ describe('ScanVerifier', () => {
     const first = await verifier.verify(t.text, 'serial');
     expect(first).toMatchObject({ kind: 'admit', offline: true, ticket: { seat: 'B7' } });
     // On disk before the verdict was returned.
-    const onDisk = JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as { entries: JournalEntry[] };
-    expect(onDisk.entries).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
+    expect(new Journal(Journal.fileIn(dir)).pending()).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
     // Again, still offline: refused as used here. Also online (before upload): the server is not asked.
     expect(await verifier.verify(t.text, 'camera')).toMatchObject({ kind: 'deny', reason: 'already_redeemed', redeemedGate: 'Gate T' });
     const scansBefore = fake.seen.filter((r) => r.path.endsWith('/scan')).length;

@@ -18,8 +18,9 @@ import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { metricsPlugin } from './metrics.js';
 import { loggerOptions } from './logger.js';
+import { BODY_LIMIT } from '../../protocol/limits.js';
 
-export const BODY_LIMIT = 64 * 1024;
+export { BODY_LIMIT };
 
 declare module 'fastify' {
   interface FastifyRequest {
