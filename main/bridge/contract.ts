@@ -104,8 +104,19 @@ export interface StationState {
   conflicts: ConflictView[];
   /** offline admissions not yet uploaded */
   journalPending: number;
+  /**
+   * Offline admissions the server refused to take for good (never sent again),
+   * by the server's error reason, until the attendant dismisses them.
+   */
+  journalRefused: JournalRefusedView[];
   /** epoch s of the last complete offline bundle; null when there is none (policy `signed` cannot admit) */
   offlineBundleAt: number | null;
+}
+
+export interface JournalRefusedView {
+  /** the server's stable error reason, e.g. `body_too_large`, `bad_request` */
+  reason: string;
+  count: number;
 }
 
 export interface WedgeSettingsView {
@@ -188,6 +199,7 @@ export type BridgeCommands = {
   'station:state': () => StationState;
   'scan:submit': (scan: SubmittedScan) => { accepted: boolean };
   'source:status': (status: SourceStatusView) => void;
+  /** dismisses a conflict, or (scanId null) every conflict and refused upload shown */
   'conflicts:dismiss': (arg: { scanId: string | null }) => void;
   'counters:reset': () => void;
   'settings:unlock': (arg: { pin: string }) => UnlockResult;
