@@ -108,6 +108,28 @@ describe('ScanVerifier', () => {
     expect(conflicts).toMatchObject([{ code: t.body.code, state: 'conflict', result: { redeemedGate: 'North' } }]);
   });
 
+  it('sends a batch the server finds too large again in halves, until every admission is taken', async () => {
+    // A server whose limit is far below the station's batch: about 12 entries a request.
+    fake.journalBodyLimit = 4096;
+    configure('signed');
+    await verifier.refreshBundle();
+    for (let i = 0; i < 40; i++) {
+      fake.script.push('provider-down');
+      expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+    }
+    await verifier.uploadJournal();
+    expect(verifier.journal.pendingCount).toBe(0);
+    expect(verifier.journal.refused()).toEqual([]);
+    const uploads = fake.seen.filter((r) => r.path === '/api/v1/station/journal');
+    const taken = uploads
+      .filter((u) => Buffer.byteLength(JSON.stringify(u.body)) <= 4096)
+      .flatMap((u) => (u.body as { redemptions: { scanId: string }[] }).redemptions.map((r) => r.scanId));
+    // Each admission in exactly one request the server took.
+    expect(taken).toHaveLength(40);
+    expect(new Set(taken).size).toBe(40);
+    expect(uploads.length).toBeLessThan(20);
+  });
+
   it('keeps offline admissions for their own server when the station is pointed at another', async () => {
     const t = await admitOffline('provider-down');
 
