@@ -11,16 +11,16 @@ export class AppendFile {
 
   constructor(readonly path: string) {}
 
-  /** Whether anything was appended since the file was last emptied (by this process). */
-  get hasData(): boolean {
-    return this.bytes > 0;
+  /** Bytes in the file (as read at start, plus appended since), 0 once emptied. */
+  get size(): number {
+    return this.bytes;
   }
 
   /** The whole file, '' when it does not exist. */
   readSync(): string {
     try {
       const text = readFileSync(this.path, 'utf8');
-      this.bytes = text.length;
+      this.bytes = Buffer.byteLength(text);
       return text;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
@@ -32,7 +32,7 @@ export class AppendFile {
     const handle = await this.opened();
     await handle.write(text);
     await handle.datasync();
-    this.bytes += text.length;
+    this.bytes += Buffer.byteLength(text);
   }
 
   /** Empties the file (the caller has made what it held durable elsewhere first). */

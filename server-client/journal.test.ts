@@ -58,7 +58,7 @@ describe('Journal', () => {
     await again.close();
   });
 
-  it('settles into the snapshot; a line appended again after it does not bring an entry back', async () => {
+  it('records verdicts as appended lines; a restart folds them in, and a line appended again does not bring an entry back', async () => {
     const j = new Journal(file);
     for (let i = 0; i < 4; i++) await j.add(entry(i));
     await j.settle([
@@ -66,17 +66,41 @@ describe('Journal', () => {
       { scanId: 'scan-1', result: 'rejected', reason: 'already_redeemed', redeemedGate: 'North' },
       { scanId: 'scan-2', result: 'rejected', reason: 'provider_unavailable' },
     ]);
+    // An uploaded batch costs an append too: no snapshot of the whole journal.
+    expect(existsSync(file)).toBe(false);
+    const lines = readFileSync(added(), 'utf8').trim().split('\n');
+    expect(lines.slice(4).map((l) => JSON.parse(l) as unknown)).toMatchObject([
+      { change: 'scan-0', state: 'uploaded' },
+      { change: 'scan-1', state: 'conflict', result: { redeemedGate: 'North' } },
+    ]);
+    let again = await reopen(j);
     expect(readFileSync(added(), 'utf8')).toBe('');
-    // As if the process died between the snapshot's rename and the append file's truncation.
+    // As if the process died between a snapshot's rename and the append file's truncation.
     appendFileSync(added(), JSON.stringify({ ...entry(0), state: 'pending' }) + '\n');
-    const again = await reopen(j);
+    again = await reopen(again);
     expect(again.all().map((e) => [e.scanId, e.state])).toEqual([
       ['scan-0', 'uploaded'],
       ['scan-1', 'conflict'],
       ['scan-2', 'pending'],
       ['scan-3', 'pending'],
     ]);
+    expect(again.conflicts()[0]?.result).toMatchObject({ reason: 'already_redeemed', redeemedGate: 'North' });
     expect(again.pendingFor('code-0')).toBeUndefined();
+    expect(again.pendingFor('code-3')?.scanId).toBe('scan-3');
+    await again.close();
+  });
+
+  it('folds a grown append file into the snapshot, keeping the last uploaded entries for the record', async () => {
+    const j = new Journal(file, undefined, 64 * 1024);
+    for (let i = 0; i < 600; i++) await j.add(entry(i));
+    await j.settle(Array.from({ length: 600 }, (_, i) => ({ scanId: `scan-${i}`, result: 'admitted' as const })));
+    expect(readFileSync(added(), 'utf8')).toBe('');
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { entries: JournalEntry[] };
+    expect(snapshot.entries).toHaveLength(500);
+    expect(snapshot.entries[0]).toMatchObject({ scanId: 'scan-100', state: 'uploaded' });
+    await j.add(entry(600));
+    const again = await reopen(j);
+    expect(again.pending().map((e) => e.scanId)).toEqual(['scan-600']);
     await again.close();
   });
 

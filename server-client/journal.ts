@@ -5,11 +5,13 @@
 // server before timing out — is answered with the first verdict, not a conflict.
 //
 // Two files: `journal.json`, a snapshot of every entry (written whole and
-// renamed into place), and `journal.add.jsonl`, the admissions since that
-// snapshot, one JSON line each, appended and fsynced. An admission costs one
-// short append however long the journal is — a gate offline for an hour holds
-// thousands. Verdicts and acknowledgements write a new snapshot and empty the
-// append file; so does a start that finds lines in it.
+// renamed into place), and `journal.add.jsonl`, what happened since that
+// snapshot: one JSON line per admission, and one per change of an entry's state
+// (a verdict, a refusal, a dismissal), appended and fsynced. So an admission
+// or an uploaded batch costs a short append however long the journal is — a
+// gate offline for an hour holds thousands. A start that finds lines there, or
+// an append file grown past a few MiB, folds them into a new snapshot (uploaded
+// entries trimmed) and empties it.
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanVerdict } from '../protocol/booking-api.js';
@@ -48,7 +50,18 @@ export interface JournalEntry {
 
 /** Uploaded entries kept for the record, beyond the pending, conflicting and refused ones. */
 const KEEP_UPLOADED = 500;
+/** The append file is folded into the snapshot once it holds this much. */
+const COMPACT_BYTES = 4 * 1024 * 1024;
 const STATES = ['pending', 'uploaded', 'conflict', 'refused'];
+
+/** A line of the append file that changes an entry already written. */
+interface Change {
+  change: string;
+  state: JournalEntry['state'];
+  result?: ScanVerdict;
+  refusal?: { error: string; message: string };
+  seen?: true;
+}
 
 export class Journal {
   private entries: JournalEntry[];
@@ -61,14 +74,14 @@ export class Journal {
   constructor(
     private readonly file: string,
     private readonly onError: (err: Error) => void = () => undefined,
+    /** the append file is folded into the snapshot once it holds this many bytes */
+    private readonly compactBytes = COMPACT_BYTES,
   ) {
     this.added = new AppendFile(`${file.replace(/\.json$/, '')}.add.jsonl`);
-    const snapshot = this.load();
-    const appended = this.loadAdded();
     this.entries = [];
-    for (const e of [...snapshot, ...appended]) this.index(e);
-    // Admissions found in the append file go into a snapshot, so it starts empty again.
-    if (appended.length > 0) void this.save(true).catch(() => undefined);
+    for (const e of this.load()) this.index(e);
+    // What the append file held goes into a snapshot, so it starts empty again.
+    if (this.replay() > 0) void this.compact().catch(() => undefined);
   }
 
   static fileIn(dir: string): string {
@@ -109,15 +122,13 @@ export class Journal {
   async add(entry: Omit<JournalEntry, 'state'>): Promise<void> {
     const full: JournalEntry = { ...entry, state: 'pending' };
     this.index(full);
-    const line = JSON.stringify(full) + '\n';
-    const write = this.writing.then(() => this.added.append(line));
-    this.writing = write.catch((err: Error) => this.onError(err));
-    await write;
+    await this.append(JSON.stringify(full) + '\n');
   }
 
   /** Records the server's verdicts; returns the entries that turned out to conflict. */
   async settle(results: (ScanVerdict & { scanId: string })[]): Promise<JournalEntry[]> {
     const conflicts: JournalEntry[] = [];
+    const changed: JournalEntry[] = [];
     for (const r of results) {
       const entry = this.byScanId.get(r.scanId);
       if (!entry || entry.state !== 'pending') continue;
@@ -126,10 +137,10 @@ export class Journal {
       entry.result = { result: r.result, ...(r.reason ? { reason: r.reason } : {}), ...(r.redeemedAt !== undefined ? { redeemedAt: r.redeemedAt } : {}), ...(r.redeemedGate !== undefined ? { redeemedGate: r.redeemedGate } : {}) };
       const state = r.result === 'admitted' ? 'uploaded' : 'conflict';
       this.setState(entry, state);
+      changed.push(entry);
       if (state === 'conflict') conflicts.push(entry);
     }
-    this.trim();
-    await this.save(true);
+    await this.record(changed);
     return conflicts;
   }
 
@@ -143,18 +154,21 @@ export class Journal {
       this.setState(entry, 'refused');
       out.push(entry);
     }
-    await this.save(true);
+    await this.record(out);
     return out;
   }
 
   /** The attendant has seen a conflict or refusal: it leaves the screen but stays in the file. */
   async acknowledge(scanId: string | null): Promise<void> {
+    const changed: JournalEntry[] = [];
     for (const e of this.entries) {
       if (scanId !== null && e.scanId !== scanId) continue;
       if (e.state === 'conflict') this.setState(e, 'uploaded');
-      else if (e.state === 'refused') e.seen = true;
+      else if (e.state === 'refused' && !e.seen) e.seen = true;
+      else continue;
+      changed.push(e);
     }
-    await this.save(false);
+    await this.record(changed);
   }
 
   flush(): Promise<void> {
@@ -187,19 +201,32 @@ export class Journal {
     for (const e of drop) this.byScanId.delete(e.scanId);
   }
 
+  /** One write and one fsync for all the lines; the chain keeps appends and snapshots in order. */
+  private append(text: string): Promise<void> {
+    const write = this.writing.then(() => this.added.append(text));
+    // A failed write is reported and the chain goes on; the caller still sees the failure.
+    this.writing = write.catch((err: Error) => this.onError(err));
+    return write;
+  }
+
+  /** The new state of these entries, appended; past COMPACT_BYTES, folded into a snapshot. */
+  private async record(entries: JournalEntry[]): Promise<void> {
+    if (entries.length > 0) await this.append(entries.map((e) => JSON.stringify(changeOf(e)) + '\n').join(''));
+    if (this.added.size > this.compactBytes) await this.compact();
+  }
+
   /**
-   * A new snapshot of every entry, then the append file emptied. Chained after
-   * every append before it, so a line is only dropped once the snapshot holds it;
-   * the entries are copied when the write starts, so it holds every line
-   * appended so far.
+   * A new snapshot of every entry (uploaded ones trimmed), then the append file
+   * emptied. Chained after every append before it, so a line is only dropped
+   * once the snapshot holds it; the entries are read when the write starts, so
+   * it holds every line appended so far.
    */
-  private save(durable: boolean): Promise<void> {
+  private compact(): Promise<void> {
     const write = this.writing.then(async () => {
-      // The append file is emptied next: the snapshot must then be on disk, asked for or not.
-      await writeJson(this.file, { version: 1, entries: this.entries }, { durable: durable || this.added.hasData });
+      this.trim();
+      await writeJson(this.file, { version: 1, entries: this.entries }, { durable: true });
       await this.added.truncate();
     });
-    // A failed write is reported and the chain goes on; the caller still sees the failure.
     this.writing = write.catch((err: Error) => this.onError(err));
     return write;
   }
@@ -225,20 +252,25 @@ export class Journal {
     return entries.filter(isEntry);
   }
 
-  /** The append file's entries. A torn last line is an admission whose ADMIT never showed (its fsync did not return). */
-  private loadAdded(): JournalEntry[] {
+  /**
+   * Applies the append file's lines, in order; returns how many there were. A
+   * torn last line is an admission whose ADMIT never showed (its fsync did not
+   * return), or a change that will be made again.
+   */
+  private replay(): number {
     let text: string;
     try {
       text = this.added.readSync();
     } catch (err) {
       this.onError(new Error(`the offline journal's append file is unreadable: ${(err as Error).message}`));
-      return [];
+      return 0;
     }
-    const out: JournalEntry[] = [];
+    let count = 0;
     let bad = 0;
     const lines = text.split('\n');
     for (const [i, line] of lines.entries()) {
       if (line.trim() === '') continue;
+      count++;
       let parsed: unknown;
       try {
         parsed = JSON.parse(line);
@@ -246,12 +278,31 @@ export class Journal {
         if (i < lines.length - 1) bad++;
         continue;
       }
-      if (isEntry(parsed)) out.push(parsed);
+      if (isEntry(parsed)) this.index(parsed);
+      else if (isChange(parsed)) this.apply(parsed);
       else bad++;
     }
     if (bad > 0) this.onError(new Error(`${bad} unreadable lines in the offline journal's append file were skipped`));
-    return out;
+    return count;
   }
+
+  private apply(c: Change): void {
+    const e = this.byScanId.get(c.change);
+    // An entry trimmed from the snapshot: nothing left to change.
+    if (!e) return;
+    this.setState(e, c.state);
+    if (c.result) e.result = c.result;
+    if (c.refusal) e.refusal = c.refusal;
+    if (c.seen) e.seen = true;
+  }
+}
+
+function changeOf(e: JournalEntry): Change {
+  return { change: e.scanId, state: e.state, ...(e.result ? { result: e.result } : {}), ...(e.refusal ? { refusal: e.refusal } : {}), ...(e.seen ? { seen: true as const } : {}) };
+}
+
+function isChange(c: unknown): c is Change {
+  return typeof c === 'object' && c !== null && typeof (c as Change).change === 'string' && STATES.includes((c as Change).state);
 }
 
 function isEntry(e: unknown): e is JournalEntry {
