@@ -13,7 +13,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScanText } from '../protocol/gp1.js';
 import { BODY_LIMIT } from '../protocol/limits.js';
+import type { Browser } from 'playwright-core';
+import { startGatepost } from '../bin/testing/processes.js';
+import { hashPin } from './config/pin.js';
 import { StationCore } from './core/station.js';
+import { chromiumAvailable, launchChromium, openStation, screenshot } from './testing/browser.js';
+import { TEST_PIN } from './testing/station.js';
 import { httpCounter, type HttpCounter } from './testing/http-counter.js';
 import { startStack, type Stack, type Ticket } from './testing/stack.js';
 
@@ -126,12 +131,14 @@ describe('gate station: a long offline spell', () => {
     expect(res.body.results.map((r) => r.result)).toEqual(batch.map(() => 'admitted'));
   });
 
-  describe('an upload the server refuses for good', () => {
+  describe.runIf(chromiumAvailable())('an upload the server refuses for good', () => {
     let counter: HttpCounter;
+    let browser: Browser;
     beforeAll(async () => {
-      counter = await httpCounter(stack.bookingUrl);
+      [counter, browser] = await Promise.all([httpCounter(stack.bookingUrl), launchChromium()]);
     });
     afterAll(async () => {
+      await browser?.close();
       await counter?.close();
     });
 
@@ -181,8 +188,30 @@ describe('gate station: a long offline spell', () => {
         await core.close();
       }
 
-      // After a restart, the refusal is still shown and still not sent.
+      // After a restart, as the gate's own process, the refusal is on its screen (count and reason, en and zh-CN) and still not sent.
       const sent = journalPosts();
+      const configFile = join(dir, 'config.json');
+      const pinHash = await hashPin(TEST_PIN);
+      for (const [language, title, line] of [
+        ['en', '2 offline admissions were refused by the server', '1: too large for the server'],
+        ['zh-CN', '2 条离线放行记录被服务器拒收', '1 条：超出服务器大小限制'],
+      ] as const) {
+        writeFileSync(configFile, JSON.stringify({ ...config, serverUrl: counter.url, offlinePolicy: 'signed', pinHash, language }));
+        const station = await startGatepost(['station', '--web', '--port', '0', '--config', configFile], {}, 60_000);
+        try {
+          const page = await openStation(browser, station.url);
+          const alert = page.getByTestId('journal-refused');
+          await alert.waitFor();
+          expect(await alert.getAttribute('data-count')).toBe('2');
+          expect(await alert.textContent()).toContain(title);
+          expect(await page.locator('[data-testid="journal-refused-reason"][data-reason="body_too_large"]').textContent()).toBe(line);
+          await screenshot(page, `journal-refused-${language}`);
+          await page.close();
+        } finally {
+          await station.stop();
+        }
+      }
+      expect(journalPosts()).toBe(sent);
       const again = await openCore(dir, { ...config, serverUrl: counter.url });
       try {
         expect(again.core.state().journalRefused).toHaveLength(2);
@@ -195,6 +224,6 @@ describe('gate station: a long offline spell', () => {
       } finally {
         await again.core.close();
       }
-    }, 60_000);
+    }, 120_000);
   });
 });
