@@ -130,6 +130,26 @@ describe('ScanVerifier', () => {
     expect(uploads.length).toBeLessThan(20);
   });
 
+  it('stops uploading when the server refuses the station itself, until its settings change', async () => {
+    const problems: string[] = [];
+    await verifier.close();
+    verifier = new ScanVerifier({ dataDir: dir, log: silent, journalRetryMs: 60_000, onProblem: (p) => problems.push(p.error) });
+    await admitOffline('provider-down');
+    verifier.configure({ serverUrl: fake.url, token: 'st_revoked', providerId: 'prv_test', gate: 'Gate T', policy: 'signed', timeoutMs: 500 });
+    const uploads = () => fake.seen.filter((r) => r.path === '/api/v1/station/journal').length;
+    await verifier.uploadJournal();
+    expect(problems).toContain('unauthorized');
+    const sent = uploads();
+    await verifier.uploadJournal();
+    await verifier.uploadJournal();
+    expect(uploads()).toBe(sent);
+    // Kept, not refused: enrolled again, the station uploads it.
+    expect(verifier.journal.pendingCount).toBe(1);
+    configure('signed');
+    await verifier.uploadJournal();
+    expect(verifier.journal.pendingCount).toBe(0);
+  });
+
   it('keeps offline admissions for their own server when the station is pointed at another', async () => {
     const t = await admitOffline('provider-down');
 
