@@ -3,11 +3,21 @@
 // went through. Each entry carries the scanId of the scan that admitted it, so
 // an upload repeated after a lost answer — or after the scan itself reached the
 // server before timing out — is answered with the first verdict, not a conflict.
+//
+// Two files: `journal.json`, a snapshot of every entry (written whole and
+// renamed into place), and `journal.add.jsonl`, what happened since that
+// snapshot: one JSON line per admission, and one per change of an entry's state
+// (a verdict, a refusal, a dismissal), appended and fsynced. So an admission
+// or an uploaded batch costs a short append however long the journal is — a
+// gate offline for an hour holds thousands. A start that finds lines there, or
+// an append file grown past a few MiB, folds them into a new snapshot (uploaded
+// entries trimmed) and empties it.
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanVerdict } from '../protocol/booking-api.js';
 import type { TicketInfo } from '../protocol/gp1.js';
 import { writeJson } from './durable-file.js';
+import { AppendFile } from './append-file.js';
 
 export interface JournalEntry {
   scanId: string;
@@ -16,7 +26,12 @@ export interface JournalEntry {
   code: string;
   /** epoch s of the admission */
   at: number;
-  state: 'pending' | 'uploaded' | 'conflict';
+  /**
+   * `conflict`: the server's verdict was a refusal (used elsewhere, revoked…).
+   * `refused`: the server refused the upload itself for good (e.g. a body it
+   * will never accept); it is never sent again.
+   */
+  state: 'pending' | 'uploaded' | 'conflict' | 'refused';
   /**
    * The server and provider it was admitted for (`serverUrl|providerId`): it is
    * uploaded there only, so re-pointing a station elsewhere never sends another
@@ -27,20 +42,46 @@ export interface JournalEntry {
   ticket?: TicketInfo;
   /** the server's verdict once uploaded */
   result?: ScanVerdict;
+  /** why the server refused the upload (state `refused`): its error reason and message */
+  refusal?: { error: string; message: string };
+  /** a refusal the attendant has dismissed from the screen */
+  seen?: true;
 }
 
-/** Uploaded entries kept for the record, beyond the pending and conflicting ones. */
+/** Uploaded entries kept for the record, beyond the pending, conflicting and refused ones. */
 const KEEP_UPLOADED = 500;
+/** The append file is folded into the snapshot once it holds this much. */
+const COMPACT_BYTES = 4 * 1024 * 1024;
+const STATES = ['pending', 'uploaded', 'conflict', 'refused'];
+
+/** A line of the append file that changes an entry already written. */
+interface Change {
+  change: string;
+  state: JournalEntry['state'];
+  result?: ScanVerdict;
+  refusal?: { error: string; message: string };
+  seen?: true;
+}
 
 export class Journal {
   private entries: JournalEntry[];
+  private readonly byScanId = new Map<string, JournalEntry>();
+  /** pending entries by code: a scan asks this every time */
+  private readonly pendingCodes = new Map<string, JournalEntry>();
   private writing: Promise<void> = Promise.resolve();
+  private readonly added: AppendFile;
 
   constructor(
     private readonly file: string,
     private readonly onError: (err: Error) => void = () => undefined,
+    /** the append file is folded into the snapshot once it holds this many bytes */
+    private readonly compactBytes = COMPACT_BYTES,
   ) {
-    this.entries = this.load();
+    this.added = new AppendFile(`${file.replace(/\.json$/, '')}.add.jsonl`);
+    this.entries = [];
+    for (const e of this.load()) this.index(e);
+    // What the append file held goes into a snapshot, so it starts empty again.
+    if (this.replay() > 0) void this.compact().catch(() => undefined);
   }
 
   static fileIn(dir: string): string {
@@ -51,8 +92,17 @@ export class Journal {
     return this.entries.filter((e) => e.state === 'pending');
   }
 
+  get pendingCount(): number {
+    return this.pendingCodes.size;
+  }
+
   conflicts(): JournalEntry[] {
     return this.entries.filter((e) => e.state === 'conflict');
+  }
+
+  /** Refused uploads not yet dismissed on the screen. */
+  refused(): JournalEntry[] {
+    return this.entries.filter((e) => e.state === 'refused' && !e.seen);
   }
 
   all(): readonly JournalEntry[] {
@@ -65,40 +115,82 @@ export class Journal {
   }
 
   pendingFor(code: string): JournalEntry | undefined {
-    return this.entries.find((e) => e.state === 'pending' && e.code === code);
+    return this.pendingCodes.get(code);
   }
 
   /** Adds an admission; resolves once it is durable. */
   async add(entry: Omit<JournalEntry, 'state'>): Promise<void> {
-    this.entries.push({ ...entry, state: 'pending' });
-    await this.save(true);
+    const full: JournalEntry = { ...entry, state: 'pending' };
+    this.index(full);
+    await this.append(JSON.stringify(full) + '\n');
   }
 
   /** Records the server's verdicts; returns the entries that turned out to conflict. */
   async settle(results: (ScanVerdict & { scanId: string })[]): Promise<JournalEntry[]> {
     const conflicts: JournalEntry[] = [];
+    const changed: JournalEntry[] = [];
     for (const r of results) {
-      const entry = this.entries.find((e) => e.scanId === r.scanId && e.state === 'pending');
-      if (!entry) continue;
+      const entry = this.byScanId.get(r.scanId);
+      if (!entry || entry.state !== 'pending') continue;
       // The provider did not answer for this one: it stays pending and goes again.
       if (r.result === 'rejected' && r.reason === 'provider_unavailable') continue;
       entry.result = { result: r.result, ...(r.reason ? { reason: r.reason } : {}), ...(r.redeemedAt !== undefined ? { redeemedAt: r.redeemedAt } : {}), ...(r.redeemedGate !== undefined ? { redeemedGate: r.redeemedGate } : {}) };
-      entry.state = r.result === 'admitted' ? 'uploaded' : 'conflict';
-      if (entry.state === 'conflict') conflicts.push(entry);
+      const state = r.result === 'admitted' ? 'uploaded' : 'conflict';
+      this.setState(entry, state);
+      changed.push(entry);
+      if (state === 'conflict') conflicts.push(entry);
     }
-    this.trim();
-    await this.save(true);
+    await this.record(changed);
     return conflicts;
   }
 
-  /** The attendant has seen a conflict: it leaves the screen but stays in the file. */
+  /** The server refused to take these entries for good: they are kept, shown, and never sent again. */
+  async refuse(scanIds: string[], refusal: { error: string; message: string }): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
+    for (const scanId of scanIds) {
+      const entry = this.byScanId.get(scanId);
+      if (!entry || entry.state !== 'pending') continue;
+      entry.refusal = { error: refusal.error, message: refusal.message.slice(0, 300) };
+      this.setState(entry, 'refused');
+      out.push(entry);
+    }
+    await this.record(out);
+    return out;
+  }
+
+  /** The attendant has seen a conflict or refusal: it leaves the screen but stays in the file. */
   async acknowledge(scanId: string | null): Promise<void> {
-    for (const e of this.entries) if (e.state === 'conflict' && (scanId === null || e.scanId === scanId)) e.state = 'uploaded';
-    await this.save(false);
+    const changed: JournalEntry[] = [];
+    for (const e of this.entries) {
+      if (scanId !== null && e.scanId !== scanId) continue;
+      if (e.state === 'conflict') this.setState(e, 'uploaded');
+      else if (e.state === 'refused' && !e.seen) e.seen = true;
+      else continue;
+      changed.push(e);
+    }
+    await this.record(changed);
   }
 
   flush(): Promise<void> {
     return this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.writing;
+    await this.added.close();
+  }
+
+  private index(e: JournalEntry): void {
+    // A line appended again after its entry reached the snapshot: the snapshot's state is the newer one.
+    if (this.byScanId.has(e.scanId)) return;
+    this.entries.push(e);
+    this.byScanId.set(e.scanId, e);
+    if (e.state === 'pending') this.pendingCodes.set(e.code, e);
+  }
+
+  private setState(e: JournalEntry, state: JournalEntry['state']): void {
+    if (e.state === 'pending' && this.pendingCodes.get(e.code) === e) this.pendingCodes.delete(e.code);
+    e.state = state;
   }
 
   private trim(): void {
@@ -106,12 +198,35 @@ export class Journal {
     if (uploaded.length <= KEEP_UPLOADED) return;
     const drop = new Set(uploaded.slice(0, uploaded.length - KEEP_UPLOADED));
     this.entries = this.entries.filter((e) => !drop.has(e));
+    for (const e of drop) this.byScanId.delete(e.scanId);
   }
 
-  private save(durable: boolean): Promise<void> {
-    const snapshot = structuredClone(this.entries);
-    const write = this.writing.then(() => writeJson(this.file, { version: 1, entries: snapshot }, { durable }));
-    // A failed write is reported and the chain goes on; the caller of add() still sees the failure.
+  /** One write and one fsync for all the lines; the chain keeps appends and snapshots in order. */
+  private append(text: string): Promise<void> {
+    const write = this.writing.then(() => this.added.append(text));
+    // A failed write is reported and the chain goes on; the caller still sees the failure.
+    this.writing = write.catch((err: Error) => this.onError(err));
+    return write;
+  }
+
+  /** The new state of these entries, appended; past COMPACT_BYTES, folded into a snapshot. */
+  private async record(entries: JournalEntry[]): Promise<void> {
+    if (entries.length > 0) await this.append(entries.map((e) => JSON.stringify(changeOf(e)) + '\n').join(''));
+    if (this.added.size > this.compactBytes) await this.compact();
+  }
+
+  /**
+   * A new snapshot of every entry (uploaded ones trimmed), then the append file
+   * emptied. Chained after every append before it, so a line is only dropped
+   * once the snapshot holds it; the entries are read when the write starts, so
+   * it holds every line appended so far.
+   */
+  private compact(): Promise<void> {
+    const write = this.writing.then(async () => {
+      this.trim();
+      await writeJson(this.file, { version: 1, entries: this.entries }, { durable: true });
+      await this.added.truncate();
+    });
     this.writing = write.catch((err: Error) => this.onError(err));
     return write;
   }
@@ -134,15 +249,70 @@ export class Journal {
     }
     const entries = (raw as { entries?: unknown }).entries;
     if (!Array.isArray(entries)) return [];
-    return entries.filter(
-      (e): e is JournalEntry =>
-        typeof e === 'object' &&
-        e !== null &&
-        typeof (e as JournalEntry).scanId === 'string' &&
-        typeof (e as JournalEntry).payload === 'string' &&
-        typeof (e as JournalEntry).code === 'string' &&
-        typeof (e as JournalEntry).at === 'number' &&
-        ['pending', 'uploaded', 'conflict'].includes((e as JournalEntry).state),
-    );
+    return entries.filter(isEntry);
   }
+
+  /**
+   * Applies the append file's lines, in order; returns how many there were. A
+   * torn last line is an admission whose ADMIT never showed (its fsync did not
+   * return), or a change that will be made again.
+   */
+  private replay(): number {
+    let text: string;
+    try {
+      text = this.added.readSync();
+    } catch (err) {
+      this.onError(new Error(`the offline journal's append file is unreadable: ${(err as Error).message}`));
+      return 0;
+    }
+    let count = 0;
+    let bad = 0;
+    const lines = text.split('\n');
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      count++;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        if (i < lines.length - 1) bad++;
+        continue;
+      }
+      if (isEntry(parsed)) this.index(parsed);
+      else if (isChange(parsed)) this.apply(parsed);
+      else bad++;
+    }
+    if (bad > 0) this.onError(new Error(`${bad} unreadable lines in the offline journal's append file were skipped`));
+    return count;
+  }
+
+  private apply(c: Change): void {
+    const e = this.byScanId.get(c.change);
+    // An entry trimmed from the snapshot: nothing left to change.
+    if (!e) return;
+    this.setState(e, c.state);
+    if (c.result) e.result = c.result;
+    if (c.refusal) e.refusal = c.refusal;
+    if (c.seen) e.seen = true;
+  }
+}
+
+function changeOf(e: JournalEntry): Change {
+  return { change: e.scanId, state: e.state, ...(e.result ? { result: e.result } : {}), ...(e.refusal ? { refusal: e.refusal } : {}), ...(e.seen ? { seen: true as const } : {}) };
+}
+
+function isChange(c: unknown): c is Change {
+  return typeof c === 'object' && c !== null && typeof (c as Change).change === 'string' && STATES.includes((c as Change).state);
+}
+
+function isEntry(e: unknown): e is JournalEntry {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as JournalEntry).scanId === 'string' &&
+    typeof (e as JournalEntry).payload === 'string' &&
+    typeof (e as JournalEntry).code === 'string' &&
+    typeof (e as JournalEntry).at === 'number' &&
+    STATES.includes((e as JournalEntry).state)
+  );
 }

@@ -1,11 +1,11 @@
 // The scan verifier's policies end to end against a stand-in server: online
 // verdicts, `deny` and `signed` when the provider is down, the journal on disk
 // before ADMIT, upload with the admitting scan's scanId, and conflicts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JournalEntry } from './journal.js';
+import { Journal, type JournalEntry } from './journal.js';
 import { startFakeBooking, type FakeBooking } from './testing/fake-booking.js';
 import { bundleWith, platformKey, ticket } from './testing/tickets.js';
 import { ScanVerifier, type Connectivity } from './verifier.js';
@@ -82,8 +82,7 @@ describe('ScanVerifier', () => {
     const first = await verifier.verify(t.text, 'serial');
     expect(first).toMatchObject({ kind: 'admit', offline: true, ticket: { seat: 'B7' } });
     // On disk before the verdict was returned.
-    const onDisk = JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as { entries: JournalEntry[] };
-    expect(onDisk.entries).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
+    expect(new Journal(Journal.fileIn(dir)).pending()).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
     // Again, still offline: refused as used here. Also online (before upload): the server is not asked.
     expect(await verifier.verify(t.text, 'camera')).toMatchObject({ kind: 'deny', reason: 'already_redeemed', redeemedGate: 'Gate T' });
     const scansBefore = fake.seen.filter((r) => r.path.endsWith('/scan')).length;
@@ -107,6 +106,48 @@ describe('ScanVerifier', () => {
     fake.journalVerdict = () => ({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'North', redeemedAt: 1_800_000_000 });
     await verifier.uploadJournal();
     expect(conflicts).toMatchObject([{ code: t.body.code, state: 'conflict', result: { redeemedGate: 'North' } }]);
+  });
+
+  it('sends a batch the server finds too large again in halves, until every admission is taken', async () => {
+    // A server whose limit is far below the station's batch: about 12 entries a request.
+    fake.journalBodyLimit = 4096;
+    configure('signed');
+    await verifier.refreshBundle();
+    for (let i = 0; i < 40; i++) {
+      fake.script.push('provider-down');
+      expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+    }
+    await verifier.uploadJournal();
+    expect(verifier.journal.pendingCount).toBe(0);
+    expect(verifier.journal.refused()).toEqual([]);
+    const uploads = fake.seen.filter((r) => r.path === '/api/v1/station/journal');
+    const taken = uploads
+      .filter((u) => Buffer.byteLength(JSON.stringify(u.body)) <= 4096)
+      .flatMap((u) => (u.body as { redemptions: { scanId: string }[] }).redemptions.map((r) => r.scanId));
+    // Each admission in exactly one request the server took.
+    expect(taken).toHaveLength(40);
+    expect(new Set(taken).size).toBe(40);
+    expect(uploads.length).toBeLessThan(20);
+  });
+
+  it('stops uploading when the server refuses the station itself, until its settings change', async () => {
+    const problems: string[] = [];
+    await verifier.close();
+    verifier = new ScanVerifier({ dataDir: dir, log: silent, journalRetryMs: 60_000, onProblem: (p) => problems.push(p.error) });
+    await admitOffline('provider-down');
+    verifier.configure({ serverUrl: fake.url, token: 'st_revoked', providerId: 'prv_test', gate: 'Gate T', policy: 'signed', timeoutMs: 500 });
+    const uploads = () => fake.seen.filter((r) => r.path === '/api/v1/station/journal').length;
+    await verifier.uploadJournal();
+    expect(problems).toContain('unauthorized');
+    const sent = uploads();
+    await verifier.uploadJournal();
+    await verifier.uploadJournal();
+    expect(uploads()).toBe(sent);
+    // Kept, not refused: enrolled again, the station uploads it.
+    expect(verifier.journal.pendingCount).toBe(1);
+    configure('signed');
+    await verifier.uploadJournal();
+    expect(verifier.journal.pendingCount).toBe(0);
   });
 
   it('keeps offline admissions for their own server when the station is pointed at another', async () => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ScanVerdict } from '../protocol/booking-api.js';
 import { parseScanText, type Gp1Body } from '../protocol/gp1.js';
 import type { Decision } from './decision.js';
+import { BATCH_BODY_BYTES, batchByBytes } from '../protocol/limits.js';
 import { BookingClient, ServerRefused } from './http.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { decideOffline } from './offline-check.js';
@@ -41,6 +42,8 @@ export interface VerifierOptions {
   startDelayMs?: number;
   onConnectivity?: (c: Connectivity) => void;
   onConflicts?: (entries: JournalEntry[]) => void;
+  /** offline admissions the server refused to take for good: kept in the journal, never sent again */
+  onRefused?: (entries: JournalEntry[]) => void;
   onJournal?: (pending: number) => void;
   /** a complete offline bundle has been fetched */
   onBundle?: (refreshedAt: number) => void;
@@ -50,7 +53,10 @@ export interface VerifierOptions {
 
 /** A scan that got no verdict keeps its scanId for this long: scanned again, it asks with the same one. */
 const UNRESOLVED_MS = 10 * 60_000;
+/** At most this many entries in one upload, whatever their size. */
 const JOURNAL_BATCH = 500;
+/** Answers that refuse the station itself, not the entries it sent. */
+const STATION_REFUSED = new Set([401, 403, 404, 405]);
 
 export class ScanVerifier {
   private settings: VerifierSettings | null = null;
@@ -64,6 +70,8 @@ export class ScanVerifier {
   private refreshing: Promise<boolean> | null = null;
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private uploading: Promise<void> | null = null;
+  /** the client the server refused as a station: no upload through it until the settings change or a scan goes through */
+  private stationRefused: BookingClient | null = null;
 
   constructor(private readonly options: VerifierOptions) {
     this.journal = new Journal(Journal.fileIn(options.dataDir), (err) => options.log.error({ err: err.message }, 'journal write failed'));
@@ -135,6 +143,7 @@ export class ScanVerifier {
     if (outcome.kind === 'verdict' && outcome.verdict.reason !== 'provider_unavailable') {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
+      if (this.stationRefused === this.client) this.stationRefused = null;
       if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, Math.floor(now / 1000));
       if (this.uploadable().length > 0) void this.uploadJournal();
       return fromVerdict(outcome.verdict, base);
@@ -167,7 +176,7 @@ export class ScanVerifier {
     await this.journal.add({ scanId, payload: text.trim(), code: local.code, at: nowS, scope: scopeOf(settings), ...(local.body.info ? { ticket: local.body.info } : {}) });
     this.cache.markAdmitted(local.code, scanId, nowS);
     if (code) this.unresolved.delete(code);
-    this.options.onJournal?.(this.journal.pending().length);
+    this.options.onJournal?.(this.journal.pendingCount);
     this.options.log.info({ scanId, source }, 'admitted offline and journaled');
     return { ...base, kind: 'admit', offline: true, detail: `offline (${why}): signed ticket checked locally` };
   }
@@ -190,7 +199,7 @@ export class ScanVerifier {
     this.bundleTimer = undefined;
     await Promise.allSettled([this.refreshing, this.uploading]);
     this.client?.close();
-    await Promise.all([this.journal.flush(), this.cache?.flush()]);
+    await Promise.all([this.journal.close(), this.cache?.flush()]);
   }
 
   private async fetchBundle(): Promise<boolean> {
@@ -226,18 +235,50 @@ export class ScanVerifier {
 
   private async upload(): Promise<void> {
     const client = this.client;
-    if (!client) return;
+    if (!client || this.stationRefused === client) return;
     const pending = this.uploadable();
-    const elsewhere = this.journal.pending().length - pending.length;
+    const elsewhere = this.journal.pendingCount - pending.length;
     if (elsewhere > 0) this.options.log.warn({ waiting: elsewhere }, 'offline admissions of another server or provider wait until the station points there again');
-    for (let i = 0; i < pending.length; i += JOURNAL_BATCH) {
-      const batch = pending.slice(i, i + JOURNAL_BATCH);
+    const queue = batchByBytes(
+      pending.map((e) => ({ payload: e.payload, scanId: e.scanId, at: e.at })),
+      'redemptions',
+      BATCH_BODY_BYTES,
+      JOURNAL_BATCH,
+    );
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
       let results: (ScanVerdict & { scanId: string })[];
       try {
-        results = await client.uploadJournal(batch.map((e) => ({ payload: e.payload, scanId: e.scanId, at: e.at })));
+        results = await client.uploadJournal(batch);
       } catch (err) {
-        this.options.log.warn({ err: (err as Error).message, pending: pending.length }, 'journal upload failed; will retry');
-        return;
+        if (!(err instanceof ServerRefused) || err.status === 408 || err.status === 429) {
+          this.options.log.warn({ err: (err as Error).message, pending: this.journal.pendingCount }, 'journal upload failed; will retry');
+          return;
+        }
+        if (STATION_REFUSED.has(err.status)) {
+          // The station itself is refused (token revoked, provider gone): sending again changes nothing until its settings do.
+          this.stationRefused = client;
+          this.options.log.error({ status: err.status, error: err.error, pending: this.journal.pendingCount }, 'the server refused the journal upload: the station must be enrolled again');
+          this.options.onProblem?.({ error: err.error, message: err.message });
+          return;
+        }
+        if (batch.length > 1) {
+          // Too large, or one entry the server will not take: halves, until the refused one stands alone.
+          const half = Math.ceil(batch.length / 2);
+          queue.unshift(batch.slice(0, half), batch.slice(half));
+          this.options.log.warn({ status: err.status, error: err.error, entries: batch.length }, 'the server refused a journal batch; sending it in halves');
+          continue;
+        }
+        const refused = await this.journal.refuse(
+          batch.map((b) => b.scanId),
+          { error: err.error, message: err.message },
+        );
+        this.options.log.error(
+          { status: err.status, error: err.error, reason: err.message, scanIds: refused.map((r) => r.scanId) },
+          'the server refused an offline admission for good: it is kept in the journal and not sent again',
+        );
+        if (refused.length > 0) this.options.onRefused?.(refused);
+        this.options.onJournal?.(this.journal.pendingCount);
+        continue;
       }
       const conflicts = await this.journal.settle(results);
       if (results.some((r) => r.reason !== 'provider_unavailable')) this.setConnectivity('online');
@@ -249,7 +290,7 @@ export class ScanVerifier {
         );
       }
       if (conflicts.length > 0) this.options.onConflicts?.(conflicts);
-      this.options.onJournal?.(this.journal.pending().length);
+      this.options.onJournal?.(this.journal.pendingCount);
     }
   }
 

@@ -104,12 +104,23 @@ export interface StationState {
   conflicts: ConflictView[];
   /** offline admissions not yet uploaded */
   journalPending: number;
+  /**
+   * Offline admissions the server refused to take for good (never sent again),
+   * by the server's error reason, until the attendant dismisses them.
+   */
+  journalRefused: JournalRefusedView[];
   /** epoch s of the last complete offline bundle; null when there is none (policy `signed` cannot admit) */
   offlineBundleAt: number | null;
   /** a setup QR scanned on a station not yet enrolled, waiting for the PIN to be chosen or entered on a screen */
   setupPending: { serverUrl: string } | null;
   /** the configured server is not used: plain http to another machine without allowInsecureHttp */
   serverRefused: 'insecure_http' | null;
+}
+
+export interface JournalRefusedView {
+  /** the server's stable error reason, e.g. `body_too_large`, `bad_request` */
+  reason: string;
+  count: number;
 }
 
 export interface WedgeSettingsView {
@@ -196,6 +207,7 @@ export type BridgeCommands = {
   'station:state': () => StationState;
   'scan:submit': (scan: SubmittedScan) => { accepted: boolean };
   'source:status': (status: SourceStatusView) => void;
+  /** dismisses a conflict, or (scanId null) every conflict and refused upload shown */
   'conflicts:dismiss': (arg: { scanId: string | null }) => void;
   'counters:reset': () => void;
   'settings:unlock': (arg: { pin: string }) => UnlockResult;

@@ -11,7 +11,7 @@ import { GP1_PREFIX } from '../../protocol/gp1.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Connectivity, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
-import type { ConflictView, EventChannel, EventPayload, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
+import type { ConflictView, EventChannel, EventPayload, JournalRefusedView, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
 import { checkPin, hashPin, PIN_RULE, PinGuard, validPin } from '../config/pin.js';
 import { insecureServerUrl, transportIssue, type StationConfig } from '../config/schema.js';
 import { ConfigStore } from '../config/store.js';
@@ -72,6 +72,7 @@ export class StationCore {
       onJournal: () => this.stateChanged(),
       onBundle: () => this.stateChanged(),
       onConflicts: (entries) => this.addConflicts(entries),
+      onRefused: () => this.stateChanged(),
       onProblem: (p) => this.notice({ level: 'error', key: 'enroll_failed', params: { message: p.message } }),
     });
     this.conflicts = this.verifier.journal.conflicts().map(conflictView);
@@ -150,7 +151,8 @@ export class StationCore {
       wedge: { ...c.sources.wedge },
       camera: { ...c.sources.camera },
       conflicts: this.conflicts,
-      journalPending: this.verifier.journal.pending().length,
+      journalPending: this.verifier.journal.pendingCount,
+      journalRefused: refusedViews(this.verifier.journal.refused()),
       offlineBundleAt: this.verifier.offlineCache?.refreshedAt ?? null,
       setupPending: this.pendingSetup.current ? { serverUrl: this.pendingSetup.current.serverUrl } : null,
       serverRefused: this.serverRefused ? 'insecure_http' : null,
@@ -378,6 +380,15 @@ function verdictView(d: Decision, id: string, source: string, enteredAt: number,
   if (d.validFrom !== undefined) v.validFrom = d.validFrom;
   if (d.validUntil !== undefined) v.validUntil = d.validUntil;
   return v;
+}
+
+function refusedViews(entries: JournalEntry[]): JournalRefusedView[] {
+  const byReason = new Map<string, number>();
+  for (const e of entries) {
+    const reason = e.refusal?.error ?? 'refused';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  return [...byReason].map(([reason, count]) => ({ reason, count }));
 }
 
 function conflictView(e: JournalEntry): ConflictView {

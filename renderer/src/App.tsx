@@ -3,7 +3,7 @@
 // scanners that live in the page (keyboard wedge, camera) start from here.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ScreenBridge } from './bridge-client.js';
-import { Conflicts, Notices } from './components/Alerts.js';
+import { Conflicts, Notices, RefusedUploads } from './components/Alerts.js';
 import { BottomStrip } from './components/BottomStrip.js';
 import { ReadyScreen } from './components/ReadyScreen.js';
 import { OfflineBadge, TopBar } from './components/TopBar.js';
@@ -55,6 +55,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       <TopBar state={state} t={t} onSettings={() => setSettingsOpen(true)} />
       <ReadyScreen state={state} t={t} checking={model.checking} video={video} typed={typed} />
       <Conflicts conflicts={state.conflicts} t={t} lang={lang} onDismiss={(scanId) => void bridge.invoke('conflicts:dismiss', { scanId }).catch(() => undefined)} />
+      <RefusedUploads refused={state.journalRefused} t={t} onDismiss={() => void bridge.invoke('conflicts:dismiss', { scanId: null }).catch(() => undefined)} />
       <BottomStrip state={state} t={t} lang={lang} />
       {/* keyed by scan: each verdict is a new element, so two ADMITs in a row still visibly flash */}
       {verdict && !settingsOpen && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}

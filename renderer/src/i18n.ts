@@ -38,6 +38,11 @@ const en = {
   conflictTitle: 'Offline admission refused by the server',
   conflictLine: '{seat} admitted here {at}: {reason}',
   dismiss: 'Dismiss',
+  refusedTitle: '{n} offline admissions were refused by the server and will not be uploaded',
+  refusedLine: '{n}: {reason}',
+  'refused.body_too_large': 'too large for the server',
+  'refused.bad_request': 'not accepted by the server',
+  'refused.other': 'refused ({code})',
   'reason.already_redeemed': 'Already used',
   'reason.expired': 'Expired',
   'reason.not_yet_valid': 'Not yet valid',
@@ -100,6 +105,11 @@ const zh: Record<Key, string> = {
   gate: '检票口',
   settings: '设置',
   journalPending: '待上传：{n}',
+  refusedTitle: '{n} 条离线放行记录被服务器拒收，将不再上传',
+  refusedLine: '{n} 条：{reason}',
+  'refused.body_too_large': '超出服务器大小限制',
+  'refused.bad_request': '服务器不接受',
+  'refused.other': '被拒收（{code}）',
   conflictTitle: '离线放行被服务器拒绝',
   conflictLine: '{seat} 于 {at} 在本机放行：{reason}',
   dismiss: '知道了',
@@ -150,6 +160,12 @@ export function translator(lang: Lang): Translate {
     if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
     return s;
   };
+}
+
+/** Why the server refused an upload, in words; a reason without its own words shows its code. */
+export function refusedReason(t: Translate, reason: string): string {
+  if (reason === 'body_too_large' || reason === 'bad_request') return t(`refused.${reason}`);
+  return t('refused.other', { code: reason });
 }
 
 export function reasonKey(reason: DenyReason | undefined): Key {

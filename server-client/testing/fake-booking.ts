@@ -24,6 +24,8 @@ export interface FakeBooking {
   bundle: OfflineBundle;
   journalUp: boolean;
   journalVerdict: (item: { scanId: string; payload?: string }) => ScanVerdict;
+  /** a journal upload over this many bytes is refused with 413, as a server with a smaller body limit would */
+  journalBodyLimit: number;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startFakeBooking(token = 'st_test'): Promise<FakeBooking> 
     bundle: { providerId: 'prv_test', keys: [], revoked: [], redeemed: [], cursor: '0', more: false },
     journalUp: true,
     journalVerdict: () => ({ result: 'admitted' }),
+    journalBodyLimit: Infinity,
   };
   const server: Server = createServer((req, res) => void handle(req, res));
   server.on('connection', (s) => {
@@ -74,6 +77,7 @@ export async function startFakeBooking(token = 'st_test'): Promise<FakeBooking> 
     if (path.startsWith('/api/v1/station/offline-bundle')) return reply(200, fake.bundle);
     if (path === '/api/v1/station/journal') {
       if (!fake.journalUp) return reply(503, { error: 'provider_unavailable', message: 'later' });
+      if (Buffer.byteLength(text) > fake.journalBodyLimit) return reply(413, { error: 'body_too_large', message: 'the request body is too large' });
       const items = (body as { redemptions: { scanId: string; payload?: string }[] }).redemptions;
       return reply(200, { results: items.map((i) => ({ scanId: i.scanId, ...fake.journalVerdict(i) })) });
     }

@@ -9,7 +9,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { JournalRequest, ScanRequest, ScanVerdict } from '../../protocol/booking-api.js';
 import { parseScanText, verifyDecoded, type DecodedGp1, type TicketInfo } from '../../protocol/gp1.js';
-import type { Verdict } from '../../protocol/provider-api.js';
+import { batchByBytes } from '../../protocol/limits.js';
+import type { RedemptionsRequest, Verdict } from '../../protocol/provider-api.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict, HttpError } from '../common/errors.js';
 import type { StationIdentity } from './auth.js';
@@ -68,7 +69,7 @@ export class ScanService {
     return verdict;
   }
 
-  /** Offline redemptions a station uploads: checked like scans, then sent to the provider in one call. */
+  /** Offline redemptions a station uploads: checked like scans, then sent to the provider in as few calls as its body limit allows. */
   async journal(station: StationIdentity, items: JournalRequest['redemptions']): Promise<(ScanVerdict & { scanId: string })[]> {
     const results: (ScanVerdict & { scanId: string })[] = new Array(items.length);
     const forward: { index: number; code: string; scanId: string; at: number }[] = [];
@@ -79,22 +80,12 @@ export class ScanService {
     }
     if (forward.length > 0) {
       const client = await this.client(station);
-      let answer;
-      try {
-        answer = await client.redemptions({
-          redemptions: forward.map((f) => ({ code: f.code, gate: station.gate, scanId: providerScanId(station, f.scanId), at: f.at })),
-        });
-      } catch (err) {
-        if (err instanceof ProviderUnavailable || err instanceof ProviderRefusal) {
-          // Nothing was lost: the station keeps its journal and uploads it again (idempotent per scanId).
-          throw new HttpError(503, 'provider_unavailable', 'the provider is not answering: upload the journal again later');
-        }
-        throw err;
-      }
+      const items = forward.map((f) => ({ code: f.code, gate: station.gate, scanId: providerScanId(station, f.scanId), at: f.at }));
+      const verdicts = await this.relayRedemptions(client, items);
       const now = this.ctx.now();
       const admitted: Admission[] = [];
       forward.forEach((f, i) => {
-        const v = answer.results[i];
+        const v = verdicts[i];
         results[f.index] = { scanId: f.scanId, ...(v ? scanVerdict(v) : reject('provider_unavailable')) };
         if (v?.result === 'admitted') {
           admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now), validUntil: v.ticket?.validUntil ?? null });
@@ -103,6 +94,47 @@ export class ScanService {
       this.admissions.addAll(admitted);
     }
     return results;
+  }
+
+  /**
+   * Redemptions passed to the provider in batches that fit its body limit. A
+   * batch it refuses as too large, or as a bad request, goes again in halves; a
+   * single redemption it refuses is `malformed` (the provider's own verdict for
+   * an item it cannot read), so one bad item never holds the rest back. Once the
+   * provider stops answering, the items not yet sent have no verdict: the
+   * station keeps them and sends them again (idempotent per scanId).
+   */
+  private async relayRedemptions(client: ProviderClient, items: RedemptionsRequest['redemptions']): Promise<(Verdict | undefined)[]> {
+    const verdicts: (Verdict | undefined)[] = new Array(items.length);
+    let offset = 0;
+    const queue = batchByBytes(items, 'redemptions').map((batch) => batch.map((item) => ({ item, index: offset++ })));
+    let answered = 0;
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      let answer;
+      try {
+        answer = await client.redemptions({ redemptions: batch.map((b) => b.item) });
+      } catch (err) {
+        if (err instanceof ProviderRefusal && (err.status === 413 || err.status === 400)) {
+          this.ctx.log.warn({ providerId: err.providerId, status: err.status, reason: err.reason, items: batch.length }, 'provider refused a batch of redemptions');
+          if (batch.length > 1) {
+            const half = Math.ceil(batch.length / 2);
+            queue.unshift(batch.slice(0, half), batch.slice(half));
+          } else {
+            verdicts[batch[0]!.index] = { result: 'rejected', reason: 'malformed' };
+            answered++;
+          }
+          continue;
+        }
+        if (!(err instanceof ProviderUnavailable) && !(err instanceof ProviderRefusal)) throw err;
+        if (err instanceof ProviderRefusal) this.ctx.log.warn({ providerId: err.providerId, status: err.status, reason: err.reason }, 'provider refused the redemptions');
+        // Nothing was lost: the station keeps its journal and uploads it again.
+        if (answered === 0) throw new HttpError(503, 'provider_unavailable', 'the provider is not answering: upload the journal again later');
+        break;
+      }
+      batch.forEach((b, i) => (verdicts[b.index] = answer.results[i]));
+      answered += batch.length;
+    }
+    return verdicts;
   }
 
   /** The local checks: which code to ask the provider about, or the verdict without asking. */

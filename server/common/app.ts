@@ -18,8 +18,9 @@ import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { metricsPlugin } from './metrics.js';
 import { loggerOptions } from './logger.js';
+import { BODY_LIMIT } from '../../protocol/limits.js';
 
-export const BODY_LIMIT = 64 * 1024;
+export { BODY_LIMIT };
 
 /**
  * The API docs page's Content-Security-Policy: its own scripts, styles and

@@ -1,7 +1,8 @@
 // Things the attendant must see but that are not a verdict: offline admissions
-// the server refused (conflicts) stay until dismissed; notices fade by themselves.
-import type { ConflictView } from '../../../main/bridge/contract.js';
-import { formatTime, reasonKey, type Lang, type Translate } from '../i18n.js';
+// the server refused (conflicts: used elsewhere, revoked…; refused uploads: the
+// server will never take them) stay until dismissed; notices fade by themselves.
+import type { ConflictView, JournalRefusedView } from '../../../main/bridge/contract.js';
+import { formatTime, reasonKey, refusedReason, type Lang, type Translate } from '../i18n.js';
 import type { ShownNotice } from '../use-station.js';
 
 export function Conflicts({ conflicts, t, lang, onDismiss }: { conflicts: ConflictView[]; t: Translate; lang: Lang; onDismiss: (scanId: string | null) => void }) {
@@ -18,6 +19,26 @@ export function Conflicts({ conflicts, t, lang, onDismiss }: { conflicts: Confli
         ))}
       </ul>
       <button type="button" className="button" onClick={() => onDismiss(null)}>
+        {t('dismiss')}
+      </button>
+    </section>
+  );
+}
+
+export function RefusedUploads({ refused, t, onDismiss }: { refused: JournalRefusedView[]; t: Translate; onDismiss: () => void }) {
+  if (refused.length === 0) return null;
+  const total = refused.reduce((n, r) => n + r.count, 0);
+  return (
+    <section className="conflicts" data-testid="journal-refused" data-count={total} role="alert">
+      <h2>{t('refusedTitle', { n: total })}</h2>
+      <ul>
+        {refused.map((r) => (
+          <li key={r.reason} data-testid="journal-refused-reason" data-reason={r.reason}>
+            {t('refusedLine', { n: r.count, reason: refusedReason(t, r.reason) })}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button" onClick={onDismiss}>
         {t('dismiss')}
       </button>
     </section>
