@@ -1,5 +1,6 @@
 // gatepost booking: the booking server (accounts, orders, tickets, the station relay).
 import { startBooking } from '../server/booking/server.js';
+import { StartError } from '../server/common/start-error.js';
 import { parseFlags, portFlag, UsageError } from './options.js';
 import { onShutdown } from './shutdown.js';
 
@@ -18,12 +19,18 @@ export async function run(argv: string[]): Promise<void> {
     'scan-reject-limit': { type: 'string', env: 'GATEPOST_SCAN_REJECT_LIMIT', default: '20', help: 'rejected scans a station may have per window before it is rate limited' },
     'scan-reject-window': { type: 'string', env: 'GATEPOST_SCAN_REJECT_WINDOW', default: '60', help: 'rate limit window, seconds' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'demo mode: turns on payment method "demo" (orders paid without money)' },
+    // Secrets at rest and leaked signing keys (server/booking/sealed.ts, key-retirement.ts).
+    'secrets-key-file': { type: 'string', env: 'GATEPOST_SECRETS_KEY_FILE', help: 'file with 32 random bytes as base64 or hex, mode 0600: signing keys, provider secrets and the share secret are stored encrypted with it' },
+    'retire-key': { type: 'string', env: 'GATEPOST_RETIRE_KEY', help: 'retire signing key ID at start: trusted nowhere after, its tickets signed again with the active key' },
   });
+  const retireKey = flags['retire-key'] === undefined ? undefined : positive(flags['retire-key'], 'retire-key');
   const adminToken = flags['admin-token'];
   if (adminToken !== undefined && adminToken.length < 16) throw new UsageError('--admin-token must be at least 16 characters');
   const publicUrl = flags['public-url'];
   if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new UsageError('--public-url must be an http(s) URL');
   const booking = await startBooking({
+    secretsKeyFile: flags['secrets-key-file'],
+    retireKeyId: retireKey,
     port: portFlag(flags.port),
     host: flags.host,
     dataDir: flags.data!,
@@ -36,6 +43,8 @@ export async function run(argv: string[]): Promise<void> {
     smsWebhookUrl: flags['sms-webhook'],
     reminderIntervalMs: nonNegative(flags['reminder-interval-ms'], 'reminder-interval-ms'),
     rateLimit: { maxRejections: positive(flags['scan-reject-limit'], 'scan-reject-limit'), windowS: positive(flags['scan-reject-window'], 'scan-reject-window') },
+  }).catch((err: unknown) => {
+    throw err instanceof StartError ? new UsageError(err.message) : err;
   });
   onShutdown(() => booking.close());
 }

@@ -60,6 +60,7 @@ export const ERROR_REASONS = [
   'admin_disabled',
   'provider_refused',
   'payment_unavailable',
+  'unknown_key',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
