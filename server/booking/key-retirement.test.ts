@@ -47,7 +47,8 @@ describe.each([
   let providerId: string;
   let stationToken: string;
   let seat = 0;
-  const start = () => startBooking({ port: 0, dataDir, databaseUrl: pgdb?.url, adminToken: ADMIN, demo: true, retryIntervalMs: 0, reminderIntervalMs: 0, pruneIntervalMs: 0, logger: false });
+  const start = (retireKeyId?: number) =>
+    startBooking({ port: 0, dataDir, databaseUrl: pgdb?.url, adminToken: ADMIN, demo: true, retryIntervalMs: 0, reminderIntervalMs: 0, pruneIntervalMs: 0, logger: false, retireKeyId });
   const signUp = async (email: string) => (await api.post<{ token: string }>('/api/v1/users', { email, password: 'password123' })).body.token;
   const order = async (token: string, n = 1) => {
     const seats = Array.from({ length: n }, () => `R${++seat}`);
@@ -138,32 +139,41 @@ describe.each([
     expect((await api.post<{ keyId: number }>('/api/v1/admin/keys', undefined, { token: ADMIN })).body.keyId).toBe(3);
     expect(await retire(3, ADMIN)).toMatchObject({ status: 200, body: { keyId: 3, activeKeyId: 4 } });
     expect(await keyIds()).toEqual([2, 4]);
-    const t = (await order(await signUp('late@example.com'))).tickets[0]!;
-    expect(keyOf(t.payload)).toBe(4);
-    // A restarted server (or a new process) loads the same state: key 4 active, 1 and 3 gone.
+    const token = await signUp('late@example.com');
+    const late = await order(token);
+    expect(keyOf(late.tickets[0]!.payload)).toBe(4);
+    // Restarted with --retire-key 4, the active key: key 5 is made, and the ticket is signed again once it listens.
     await a!.close();
-    a = await start();
+    a = await start(4);
     api = bookingClient(a.url);
-    expect(a.ctx.keys.activeKeyId).toBe(4);
-    expect(await keyIds()).toEqual([2, 4]);
+    expect(a.ctx.keys.activeKeyId).toBe(5);
+    expect(await keyIds()).toEqual([2, 5]);
+    const startedAt = Date.now();
+    let payload = late.tickets[0]!.payload;
+    while (keyOf(payload) === 4 && Date.now() - startedAt < 5000) {
+      await new Promise((r) => setTimeout(r, 50));
+      payload = (await api.get<Order>(`/api/v1/orders/${late.orderId}`, { token })).body.tickets[0]!.payload;
+    }
+    expect(keyOf(payload)).toBe(5);
+    expect((await api.get<{ messages: Message[] }>('/api/v1/me/messages', { token })).body.messages).toEqual([expect.objectContaining({ ticketId: late.tickets[0]!.ticketId })]);
   });
 
   it.runIf(run)(`another booking process stops trusting a key retired elsewhere within ${KEY_REFRESH_MS} ms, and what it signed meanwhile is signed again`, async () => {
     const token = await signUp('multi@example.com');
     const bought = await order(token);
     const t = bought.tickets[0]!;
-    expect(keyOf(t.payload)).toBe(4);
+    expect(keyOf(t.payload)).toBe(5);
     // B starts after the ticket was issued: it holds the payload among those it knows were issued.
     b = await start();
     const viaB = bookingClient(b.url);
     expect(b.ctx.issued.has(t.payload)).toBe(true);
     expect((await scan(t.payload, viaB)).result).toBe('admitted');
 
-    expect(await retire(4, ADMIN)).toMatchObject({ status: 200, body: { keyId: 4, activeKeyId: 5 } });
+    expect(await retire(5, ADMIN)).toMatchObject({ status: 200, body: { keyId: 5, activeKeyId: 6 } });
     const retiredAt = Date.now();
     // B has not heard yet: a ticket it issues now is signed with the retired key…
     const straggler = (await viaB.post<Order>('/api/v1/orders', { providerId, showId: FAKE_SHOW.showId, seats: [`R${++seat}`], payment: { method: 'demo' } }, { token })).body;
-    expect(keyOf(straggler.tickets[0]!.payload)).toBe(4);
+    expect(keyOf(straggler.tickets[0]!.payload)).toBe(5);
     let verdict: ScanVerdict;
     do {
       verdict = await scan(t.payload, viaB);
@@ -174,17 +184,17 @@ describe.each([
     expect(verdict).toEqual({ result: 'rejected', reason: 'bad_signature' });
     // One refresh interval, plus the refresh itself and the scan on a shared two-core machine.
     expect(took).toBeLessThanOrEqual(KEY_REFRESH_MS + 2000);
-    // The ticket signed again by A (key 5, which B had never seen) is admitted at B.
+    // The ticket signed again by A (key 6, which B had never seen) is admitted at B.
     const payload = (await api.get<Order>(`/api/v1/orders/${bought.orderId}`, { token })).body.tickets[0]!.payload;
-    expect(keyOf(payload)).toBe(5);
+    expect(keyOf(payload)).toBe(6);
     expect(await scan(payload, viaB)).toMatchObject({ result: 'admitted' });
     // …and signed again by the next refresh, its owner told like the others.
     let reissued = straggler.tickets[0]!.payload;
-    while (keyOf(reissued) === 4 && Date.now() - retiredAt < KEY_REFRESH_MS + 3000) {
+    while (keyOf(reissued) === 5 && Date.now() - retiredAt < KEY_REFRESH_MS + 3000) {
       await new Promise((r) => setTimeout(r, 100));
       reissued = (await api.get<Order>(`/api/v1/orders/${straggler.orderId}`, { token })).body.tickets[0]!.payload;
     }
-    expect(keyOf(reissued)).toBe(5);
+    expect(keyOf(reissued)).toBe(6);
     expect(Date.now() - retiredAt).toBeLessThanOrEqual(KEY_REFRESH_MS + 2000);
     const told = (await api.get<{ messages: Message[] }>('/api/v1/me/messages', { token })).body.messages.map((m) => m.ticketId);
     expect(told.sort()).toEqual([t.ticketId, straggler.tickets[0]!.ticketId].sort());

@@ -26,6 +26,9 @@ export interface Retirement {
   reissued: number;
 }
 
+/** The pass under way in each server, so that one process never signs the same tickets twice over. */
+const passes = new WeakMap<BookingContext, Promise<number>>();
+
 /** Retires `keyId` and re-signs its tickets; undefined when there is no such key. Retiring it again only finishes the re-signing. */
 export async function retireKey(ctx: BookingContext, keyId: number): Promise<Retirement | undefined> {
   if (!(await ctx.keys.retire(keyId))) return undefined;
@@ -33,8 +36,25 @@ export async function retireKey(ctx: BookingContext, keyId: number): Promise<Ret
   return { keyId, activeKeyId: ctx.keys.activeKeyId, reissued };
 }
 
-/** Signs again every usable ticket still carrying a retired key; returns how many. */
-export async function reissueRetired(ctx: BookingContext): Promise<number> {
+/**
+ * Signs again every usable ticket still carrying a retired key; returns how
+ * many. A pass already under way here is waited for first (it may have begun
+ * before the latest retirement) — or, with `ifIdle`, left to do the work.
+ */
+export async function reissueRetired(ctx: BookingContext, opts: { ifIdle?: boolean } = {}): Promise<number> {
+  const under = passes.get(ctx);
+  if (under && opts.ifIdle) return 0;
+  await under?.catch(() => 0);
+  const pass = (passes.get(ctx) ?? Promise.resolve(0)).catch(() => 0).then(() => reissuePass(ctx));
+  passes.set(ctx, pass);
+  try {
+    return await pass;
+  } finally {
+    if (passes.get(ctx) === pass) passes.delete(ctx);
+  }
+}
+
+async function reissuePass(ctx: BookingContext): Promise<number> {
   let total = 0;
   for (const keyId of ctx.keys.retiredKeyIds()) {
     for (;;) {
@@ -67,8 +87,8 @@ async function reissuePage(ctx: BookingContext, keyId: number): Promise<{ seen: 
     if (!decoded.ok) return undefined;
     return { ...r, payload: encodeGp1({ ...decoded.body, keyId: undefined }, signer) };
   });
-  const reissued = await ctx.writes.run(async (trx) => {
-    let n = 0;
+  const stored = await ctx.writes.run(async (trx) => {
+    const won: string[] = [];
     for (const t of fresh) {
       if (!t) continue;
       const res = await trx
@@ -83,11 +103,13 @@ async function reissuePage(ctx: BookingContext, keyId: number): Promise<{ seen: 
         .insertInto('messages')
         .values({ message_id: `msg_${randomBytes(12).toString('base64url')}`, user_id: t.user_id, ticket_id: t.ticket_id, title: text.title, body: text.body, created_at: now, read_at: null })
         .execute();
-      n++;
+      won.push(t.payload);
     }
-    return n;
+    return won;
   });
-  for (const t of fresh) if (t) ctx.issued.remember(t.payload);
+  // Only the payloads stored: another process signing the same ticket at the same moment may have won it.
+  for (const payload of stored) ctx.issued.remember(payload);
+  const reissued = stored.length;
   if (reissued > 0) ctx.log.info({ retiredKeyId: keyId, keyId: signer.keyId, tickets: reissued }, 'tickets of a retired signing key signed again');
   return { seen: rows.length, reissued };
 }

@@ -9,7 +9,7 @@ import { GroupCommit } from '../common/group-commit.js';
 import { StartError } from '../common/start-error.js';
 import type { BookingContext } from './context.js';
 import { IssuedPayloads } from './issued-payloads.js';
-import { reissueRetired, retireKey } from './key-retirement.js';
+import { reissueRetired } from './key-retirement.js';
 import { PlatformKeys } from './keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering.js';
 import { defaultGateways, type PaymentGateways } from './payments.js';
@@ -153,14 +153,15 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     publicUrl: '',
     log: app.log as unknown as BookingContext['log'],
   };
+  // Trust ends before the server answers anything; the re-signing, which takes a while
+  // on a season's tickets, runs once it is listening.
   if (opts.retireKeyId !== undefined) {
-    const retired = await retireKey(ctx, opts.retireKeyId);
-    if (!retired) {
+    if (!(await keys.retire(opts.retireKeyId))) {
       await app.close();
       await database.close();
       throw new StartError(`--retire-key ${opts.retireKeyId}: there is no signing key ${opts.retireKeyId} (GET /api/v1/keys lists the keys in use)`);
     }
-    app.log.warn(retired, 'platform signing key retired');
+    app.log.warn({ keyId: opts.retireKeyId, activeKeyId: keys.activeKeyId }, 'platform signing key retired; its tickets are signed again in the background');
   }
   const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
@@ -204,6 +205,10 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   if (!opts.adminToken) app.log.warn('no admin token given: the admin API (/api/v1/admin/*) is off');
   if (Object.keys(ctx.payments).length === 0) app.log.warn('no payment method is configured: orders are refused (--demo turns on the demo method)');
   logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId });
+  // Tickets of a retired key left by a retirement at start, or by a process that stopped mid-way.
+  if (keys.retiredKeyIds().length > 0) {
+    void reissueRetired(ctx).catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not sign again the tickets of a retired key'));
+  }
   // After the ready line: the first ticket image should not pay for loading the fonts.
   setImmediate(() => {
     try {
@@ -276,7 +281,7 @@ function backgroundWork(ctx: BookingContext, orders: OrderService, retryInterval
         // Tickets a retired key signed are signed again by whichever process gets there (key-retirement.ts).
         ctx.keys
           .reload()
-          .then(() => (ctx.keys.retiredKeyIds().length > 0 ? reissueRetired(ctx) : 0))
+          .then(() => (ctx.keys.retiredKeyIds().length > 0 ? reissueRetired(ctx, { ifIdle: true }) : 0))
           .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'signing key refresh failed'))
           .finally(() => (refreshing = false));
       }, keyRefreshMs),
