@@ -1,5 +1,6 @@
 // gatepost booking: the booking server (accounts, orders, tickets, the station relay).
 import { startBooking } from '../server/booking/server.js';
+import { StartError } from '../server/common/start-error.js';
 import { parseFlags, portFlag, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
@@ -22,12 +23,18 @@ export async function run(argv: string[]): Promise<void> {
     'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
     'metrics-port': { type: 'string', env: 'GATEPOST_METRICS_PORT', help: 'serve /metrics on 127.0.0.1:PORT without auth (else on the main port, with the admin token)' },
     'allow-insecure-http': { type: 'boolean', env: 'GATEPOST_ALLOW_INSECURE_HTTP', help: 'accept provider URLs over plain http off this host (logged as a warning)' },
+    // Secrets at rest and leaked signing keys (server/booking/sealed.ts, key-retirement.ts).
+    'secrets-key-file': { type: 'string', env: 'GATEPOST_SECRETS_KEY_FILE', help: 'file with 32 random bytes as base64 or hex, mode 0600: signing keys, provider secrets and the share secret are stored encrypted with it' },
+    'retire-key': { type: 'string', env: 'GATEPOST_RETIRE_KEY', help: 'retire signing key ID at start: trusted nowhere after, its tickets signed again with the active key' },
   }, exposed);
+  const retireKey = flags['retire-key'] === undefined ? undefined : positive(flags['retire-key'], 'retire-key');
   const adminToken = flags['admin-token'];
   if (adminToken !== undefined && adminToken.length < 16) throw new UsageError('--admin-token must be at least 16 characters');
   const publicUrl = flags['public-url'];
   if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new UsageError('--public-url must be an http(s) URL');
   const booking = await startBooking({
+    secretsKeyFile: flags['secrets-key-file'],
+    retireKeyId: retireKey,
     port: portFlag(flags.port),
     host: flags.host,
     dataDir: flags.data!,
@@ -43,6 +50,8 @@ export async function run(argv: string[]): Promise<void> {
     metricsPort: flags['metrics-port'] === undefined ? undefined : portFlag(flags['metrics-port'], 'metrics-port'),
     allowInsecureHttp: flags['allow-insecure-http'],
     rateLimit: { maxRejections: positive(flags['scan-reject-limit'], 'scan-reject-limit'), windowS: positive(flags['scan-reject-window'], 'scan-reject-window') },
+  }).catch((err: unknown) => {
+    throw err instanceof StartError ? new UsageError(err.message) : err;
   });
   warnExposedSecrets(booking.app.log, exposed);
   onShutdown(() => booking.close());

@@ -1,9 +1,12 @@
 // `gatepost demo --headless` (what `npm start` runs, without a window): every
 // part comes up, demo.json says where, the saved tickets are real PNGs, and a
-// ticket scanned at the demo station's gate is admitted once.
+// ticket scanned at the demo station's gate is admitted once. It runs under
+// umask 000, in a folder left open (0755) with an old demo.json anyone could
+// read: every folder comes out 0700, every file with credentials, tickets or a
+// database (both servers' SQLite files with their WAL) 0600.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,7 +14,12 @@ import { afterAll, expect, it } from 'vitest';
 import { GATEPOST_BIN, REPO_ROOT } from './testing/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gp-demo-'));
-const child = spawn(process.execPath, [GATEPOST_BIN, 'demo', '--headless', '--data', dir, '--booking-port', '0', '--provider-port', '0', '--station-port', '0'], {
+chmodSync(dir, 0o755);
+writeFileSync(join(dir, 'demo.json'), '{}', { mode: 0o644 });
+chmodSync(join(dir, 'demo.json'), 0o644);
+const args = [GATEPOST_BIN, 'demo', '--headless', '--data', dir, '--booking-port', '0', '--provider-port', '0', '--station-port', '0'];
+// The shell sets the umask for the child: a worker's process.umask() is not to be relied on.
+const child = spawn('/bin/sh', ['-c', 'umask 000 && exec "$@"', 'sh', process.execPath, ...args], {
   cwd: REPO_ROOT,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -54,6 +62,34 @@ it('runs every part and admits a demo ticket once at the demo gate', { timeout: 
     }).then((r) => r.json());
   expect(await scan('demo-1')).toMatchObject({ result: 'admitted' });
   expect(await scan('demo-2')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: demo.station.gate });
+  // Owner-only, whatever the umask: every folder, and each file but the station's own.
+  const modes: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      const st = statSync(path);
+      modes[path.slice(dir.length + 1)] = (st.mode & 0o777).toString(8);
+      if (st.isDirectory()) walk(path);
+    }
+  };
+  walk(dir);
+  modes['.'] = (statSync(dir).mode & 0o777).toString(8);
+  expect(modes).toMatchObject({
+    '.': '700',
+    'demo.json': '600',
+    tickets: '700',
+    [`tickets/${demo.tickets[0].ticketId}.png`]: '600',
+    station: '700',
+    'station/config.json': '600',
+    booking: '700',
+    'booking/booking.sqlite': '600',
+    'booking/booking.sqlite-wal': '600',
+    'booking/booking.sqlite-shm': '600',
+    provider: '700',
+    'provider/provider.sqlite': '600',
+    'provider/provider.sqlite-wal': '600',
+    'provider/provider.sqlite-shm': '600',
+  });
   // Nothing secret reaches the log.
   const log = output.join('\n');
   for (const secret of [demo.adminToken, demo.providerSecret, demo.user.password, demo.station.token, bridgeSecret]) expect(log).not.toContain(secret);

@@ -5,10 +5,11 @@
 // a tester needs. Run again on the same folder, it reuses the same accounts.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startBooking } from '../server/booking/server.js';
 import { startProvider } from '../server/provider/server.js';
+import { ensurePrivateDir, writePrivateFile } from '../server/common/private-files.js';
 import { hashPin } from '../main/config/pin.js';
 import { defaultConfig, type StationConfig } from '../main/config/schema.js';
 import { StationCore } from '../main/core/station.js';
@@ -40,7 +41,9 @@ export async function run(argv: string[]): Promise<void> {
     'station-port': { type: 'string', env: 'GATEPOST_STATION_PORT', default: '7702', help: 'web-kiosk station port' },
   });
   const dir = resolve(flags.data!);
-  mkdirSync(join(dir, 'tickets'), { recursive: true });
+  // demo.json holds every credential and each PNG is a ticket that admits: owner-only, whatever the umask.
+  ensurePrivateDir(dir);
+  ensurePrivateDir(join(dir, 'tickets'));
   const demoFile = join(dir, 'demo.json');
   const previous = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as DemoFile) : undefined;
   const secret = (n: number) => randomBytes(n).toString('base64url');
@@ -77,7 +80,7 @@ export async function run(argv: string[]): Promise<void> {
     const res = await fetch(new URL(t.imageUrl, booking.url), { headers: { authorization: `Bearer ${user.token}` } });
     if (!res.ok) throw new Error(`ticket image ${t.ticketId}: HTTP ${res.status}`);
     const image = join(dir, 'tickets', `${t.ticketId}.png`);
-    writeFileSync(image, Buffer.from(await res.arrayBuffer()));
+    writePrivateFile(image, Buffer.from(await res.arrayBuffer()));
     tickets.push({ ticketId: t.ticketId, payload: t.payload, image });
   }
 
@@ -85,7 +88,7 @@ export async function run(argv: string[]): Promise<void> {
   const created = await api<{ enrollment: string }>('POST', '/api/v1/admin/stations', { providerId, gate: GATE }, adminToken);
   const enrolled = await api<{ token: string; stationId: string }>('POST', '/api/v1/station/enroll', { enrollment: created.enrollment });
   const configFile = join(dir, 'station', 'config.json');
-  mkdirSync(join(dir, 'station'), { recursive: true });
+  ensurePrivateDir(join(dir, 'station'));
   const config: StationConfig = {
     ...defaultConfig(),
     serverUrl: booking.url,
@@ -95,7 +98,7 @@ export async function run(argv: string[]): Promise<void> {
     offlinePolicy: 'signed',
     pinHash: await hashPin(PIN),
   };
-  writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+  writePrivateFile(configFile, JSON.stringify(config, null, 2));
 
   const closers: (() => Promise<void>)[] = [];
   let stationUrl = '';
@@ -125,7 +128,7 @@ export async function run(argv: string[]): Promise<void> {
     station: { url: stationUrl, token: enrolled.token, gate: GATE, pin: PIN },
     tickets,
   };
-  writeFileSync(demoFile, JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
+  writePrivateFile(demoFile, JSON.stringify(demo, null, 2) + '\n');
   console.log(
     [
       '',

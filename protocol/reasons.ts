@@ -61,6 +61,7 @@ export const ERROR_REASONS = [
   'provider_refused',
   'payment_unavailable',
   'insecure_url',
+  'unknown_key',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

@@ -11,6 +11,7 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ProviderDetails, UpdateProviderRequest } from '../../protocol/booking-api.js';
 import type { BookingDB, ProvidersTable } from './schema.js';
 import { DEFAULT_TIMEOUTS, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
+import { PLAINTEXT, SEALED, type Sealer } from './sealed.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -19,8 +20,9 @@ export const REFRESH_S = 5;
 /** How long a replaced client may finish what it was sending (a batch being gathered, a slow call). */
 const RETIRE_AFTER_MS = 30_000;
 
-function recordOf(row: Selectable<ProvidersTable>): ProviderRecord {
-  return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret: row.secret, batchScans: row.batch_scans !== 0 };
+function recordOf(row: Selectable<ProvidersTable>, sealer: Sealer): ProviderRecord {
+  const secret = sealer.open(row.secret, SEALED.providerSecret(row.provider_id));
+  return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret, batchScans: row.batch_scans !== 0 };
 }
 
 function sameRecord(a: ProviderRecord, b: ProviderRecord): boolean {
@@ -56,6 +58,8 @@ export class ProviderRegistry {
     private readonly now: () => number,
     private readonly timeouts: ProviderTimeouts = DEFAULT_TIMEOUTS,
     private readonly hooks: ClientHooks = {},
+    /** seals the secrets as they are stored (--secrets-key-file) */
+    private readonly sealer: Sealer = PLAINTEXT,
   ) {}
 
   async register(name: string, verifyUrl: string, secret: string, batchScans = true): Promise<ProviderRecord> {
@@ -64,7 +68,14 @@ export class ProviderRegistry {
       const providerId = newProviderId();
       const inserted = await this.db
         .insertInto('providers')
-        .values({ provider_id: providerId, name, verify_url: url, secret, created_at: this.now(), batch_scans: batchScans ? 1 : 0 })
+        .values({
+          provider_id: providerId,
+          name,
+          verify_url: url,
+          secret: this.sealer.seal(secret, SEALED.providerSecret(providerId)),
+          created_at: this.now(),
+          batch_scans: batchScans ? 1 : 0,
+        })
         .onConflict((oc) => oc.column('provider_id').doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, secret, batchScans };
@@ -79,7 +90,7 @@ export class ProviderRegistry {
     const values: Updateable<ProvidersTable> = {};
     if (changes.name !== undefined) values.name = changes.name;
     if (changes.verifyUrl !== undefined) values.verify_url = baseUrl(changes.verifyUrl);
-    if (changes.secret !== undefined) values.secret = changes.secret;
+    if (changes.secret !== undefined) values.secret = this.sealer.seal(changes.secret, SEALED.providerSecret(providerId));
     if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
     const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
     if (!row) return undefined;
@@ -87,7 +98,7 @@ export class ProviderRegistry {
     this.updates++;
     // A new client even for an unchanged record: what the old one learned (a provider
     // without batches) is forgotten, since venue IT may have changed the server itself.
-    this.adopt(recordOf(row), true);
+    this.adopt(recordOf(row, this.sealer), true);
     return detailsOf(row);
   }
 
@@ -112,7 +123,7 @@ export class ProviderRegistry {
   async all(): Promise<ProviderClient[]> {
     const began = this.updates;
     const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
-    return rows.map((row) => this.adoptRead(recordOf(row), began));
+    return rows.map((row) => this.adoptRead(recordOf(row, this.sealer), began));
   }
 
   /** Every provider with its URL and batching, for venue IT; never the secret. */
@@ -144,7 +155,7 @@ export class ProviderRegistry {
   private async read(providerId: string): Promise<ProviderClient | undefined> {
     const began = this.updates;
     const row = await this.db.selectFrom('providers').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
-    return row ? this.adoptRead(recordOf(row), began) : undefined;
+    return row ? this.adoptRead(recordOf(row, this.sealer), began) : undefined;
   }
 
   /** A record read from the database — unless this process changed the provider meanwhile, and the read may predate that. */

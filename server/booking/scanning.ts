@@ -1,7 +1,7 @@
 // The gate relay: what a station scanned, checked here first and only then
 // passed to the station's provider.
 //   1. parse: GP1 or a bare code, else `malformed`;
-//   2. a signed GP1 must verify under a platform key (unknown key: `bad_signature`);
+//   2. a signed GP1 must verify under a platform key (unknown or retired key: `bad_signature`);
 //   3. a GP1 of another provider is `wrong_provider` — that provider is never asked;
 //   4. the provider decides, within a hard timeout, else `provider_unavailable`: by
 //      /v1/verify, or with the other scans of the same moment in one call (verify-coalescer.ts).
@@ -143,6 +143,8 @@ export class ScanService {
     if (parsed.kind === 'malformed') return reject('malformed');
     if (parsed.kind === 'code') return { code: parsed.code };
     const { decoded } = parsed;
+    // A retired key is trusted nowhere, also not for a text this server once issued under it.
+    if (decoded.signature && this.ctx.keys.isRetired(decoded.body.keyId)) return reject('bad_signature');
     // An unsigned GP1 is an online-only ticket: the provider's stored code is its only proof.
     if (decoded.signature && !(await this.issuedHere(decoded, text))) {
       let result = verifyDecoded(decoded, this.ctx.keys.lookup);

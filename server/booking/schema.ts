@@ -1,6 +1,7 @@
 // The booking server's tables. Every token is stored as its sha256 (a leaked
-// database row cannot be replayed as a bearer token); provider secrets are
-// stored as given, since each call must be signed with them.
+// database row cannot be replayed as a bearer token); provider secrets, the
+// signing keys and the share secret are stored as given, since each is used
+// as it is — sealed with the secrets key when the server has one (sealed.ts).
 import { type Generated, type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
@@ -8,11 +9,13 @@ import { reminderLeadMigration, reminderMigration, type ReminderDB } from './rem
 
 export interface SigningKeysTable {
   key_id: number;
-  /** PKCS#8 DER, base64 */
+  /** PKCS#8 DER, base64, or that sealed (sealed.ts); empty once the key is retired */
   private_key: string;
   /** raw 32 bytes, base64url */
   public_key: string;
   created_at: number;
+  /** when the key stopped being trusted (key-retirement.ts); never cleared */
+  retired_at: number | null;
 }
 
 export interface SettingsTable {
@@ -40,6 +43,7 @@ export interface ProvidersTable {
   provider_id: string;
   name: string;
   verify_url: string;
+  /** as given, or sealed (sealed.ts) */
   secret: string;
   created_at: number;
   /** 1: scans arriving together may go in one call (verify-coalescer.ts); 0: one /v1/verify per scan */
@@ -269,6 +273,17 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
       },
       async down(db: Kysely<unknown>) {
         await db.schema.alterTable('providers').dropColumn('batch_scans').execute();
+      },
+    },
+    '006_signing_key_retirement': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('signing_keys').addColumn('retired_at', 'bigint').execute();
+        // A retired key's tickets still valid are found to be signed again, by any process, at any time.
+        await db.schema.createIndex('tickets_key').on('tickets').columns(['key_id', 'valid_until']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('tickets_key').execute();
+        await db.schema.alterTable('signing_keys').dropColumn('retired_at').execute();
       },
     },
   };

@@ -8,8 +8,10 @@ import { serveMetrics } from '../common/metrics.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import { authenticateRoutes } from './auth.js';
+import { StartError } from '../common/start-error.js';
 import type { BookingContext } from './context.js';
 import { IssuedPayloads } from './issued-payloads.js';
+import { reissueRetired } from './key-retirement.js';
 import { PlatformKeys } from './keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering.js';
 import { defaultGateways, type PaymentGateways } from './payments.js';
@@ -32,7 +34,9 @@ import { ScanService } from './scanning.js';
 import { pruneStationEvents } from './station-events.js';
 import { webPage } from '../web/serve.js';
 import { bookingMigrations, type BookingDB } from './schema.js';
+import { sealStoredSecrets } from './secrets-at-rest.js';
 import { sha256 } from './secrets.js';
+import { keySealer, PLAINTEXT, readSecretsKeyFile, SEALED, type Sealer } from './sealed.js';
 
 export interface BookingOptions {
   port: number;
@@ -45,6 +49,12 @@ export interface BookingOptions {
   publicUrl?: string;
   /** add a new active platform signing key at start */
   rotateKey?: boolean;
+  /** retire this platform signing key at start (key-retirement.ts); an unknown key ID stops the start */
+  retireKeyId?: number;
+  /** file holding the key the stored secrets are sealed with (sealed.ts); plaintext without it */
+  secretsKeyFile?: string;
+  /** how often keys are re-read for rotations and retirements by other processes (ms) */
+  keyRefreshMs?: number;
   /** SMTP server for e-mail reminders (smtp://user:pass@host:port); no e-mail reminders without it */
   smtpUrl?: string;
   /** URL the SMS adapter POSTs {to, text, id} to; no SMS reminders without it */
@@ -89,6 +99,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     throw new Error(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  // Before the database: a key file that is missing or too open stops the start with nothing touched.
+  const sealer: Sealer = opts.secretsKeyFile ? keySealer(readSecretsKeyFile(opts.secretsKeyFile)) : PLAINTEXT;
   // The app (and its logger) is made once the database is open.
   let log: App['log'] | undefined = undefined;
   const database = await openDatabase<BookingDB>({
@@ -99,6 +111,13 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     migrations: bookingMigrations(opts.databaseUrl ? 'postgres' : 'sqlite'),
   });
   const { db } = database;
+  let sealedNow: number;
+  try {
+    sealedNow = await sealStoredSecrets(db, sealer, database.dialect);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
 
   const app = await createApp({
     name: 'gatepost-booking',
@@ -112,7 +131,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   });
   log = app.log;
   const metrics = bookingMetrics(app);
-  const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey });
+  if (sealedNow > 0) app.log.info({ values: sealedNow }, 'stored secrets sealed with the secrets key');
+  const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey, sealer });
   const issued = new IssuedPayloads();
   await issued.load(db, now());
   const providerCall = app.metricsBuffer.histogram(metrics.providerCalls);
@@ -124,6 +144,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
       observe: (op, outcome, s) => providerCall(s, op, outcome),
       warn: throttledWarn(app),
     },
+    sealer,
   );
   const writes = new GroupCommit(db);
   writes.onBatch = (n) => metrics.batchSize.observe(n);
@@ -138,11 +159,21 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     providers,
     payments: opts.payments ?? (opts.demo ? defaultGateways() : {}),
     adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined,
-    shareSecret: await setting(db, 'share_secret', () => randomBytes(32).toString('base64')).then((v) => Buffer.from(v, 'base64')),
+    shareSecret: await shareSecret(db, sealer),
     publicUrl: '',
     allowInsecureHttp: opts.allowInsecureHttp ?? false,
     log: app.log as unknown as BookingContext['log'],
   };
+  // Trust ends before the server answers anything; the re-signing, which takes a while
+  // on a season's tickets, runs once it is listening.
+  if (opts.retireKeyId !== undefined) {
+    if (!(await keys.retire(opts.retireKeyId))) {
+      await app.close();
+      await database.close();
+      throw new StartError(`--retire-key ${opts.retireKeyId}: there is no signing key ${opts.retireKeyId} (GET /api/v1/keys lists the keys in use)`);
+    }
+    app.log.warn({ keyId: opts.retireKeyId, activeKeyId: keys.activeKeyId }, 'platform signing key retired; its tickets are signed again in the background');
+  }
   const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
   const limiter = new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now);
@@ -170,7 +201,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   };
   const stopReminders = (opts.reminderIntervalMs ?? 15_000) > 0 ? reminders.start(opts.reminderIntervalMs ?? 15_000) : () => undefined;
 
-  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000);
+  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS);
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
     stopReminders();
@@ -187,6 +218,10 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   if (!opts.adminToken) app.log.warn('no admin token given: the admin API (/api/v1/admin/*) is off');
   if (Object.keys(ctx.payments).length === 0) app.log.warn('no payment method is configured: orders are refused (--demo turns on the demo method)');
   logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId, metricsUrl });
+  // Tickets of a retired key left by a retirement at start, or by a process that stopped mid-way.
+  if (keys.retiredKeyIds().length > 0) {
+    void reissueRetired(ctx).catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not sign again the tickets of a retired key'));
+  }
   // After the ready line: the first ticket image should not pay for loading the fonts.
   setImmediate(() => {
     try {
@@ -226,8 +261,16 @@ function throttledWarn(app: App) {
   };
 }
 
-/** The background issuer (paid orders a provider has not issued yet), the key refresher (rotations by other processes) and the event pruner. */
-function backgroundWork(ctx: BookingContext, orders: OrderService, retryIntervalMs: number, pruneIntervalMs: number): NodeJS.Timeout[] {
+/**
+ * How often every process re-reads the signing keys: a key retired through
+ * another process stops passing here within this time (plus one refresh's
+ * duration). The read is of a handful of rows; the re-signing it may start
+ * finds nothing through an index once a retirement is done.
+ */
+export const KEY_REFRESH_MS = 5_000;
+
+/** The background issuer (paid orders a provider has not issued yet), the key refresher (rotations and retirements by other processes) and the event pruner. */
+function backgroundWork(ctx: BookingContext, orders: OrderService, retryIntervalMs: number, pruneIntervalMs: number, keyRefreshMs: number): NodeJS.Timeout[] {
   const timers: NodeJS.Timeout[] = [];
   if (retryIntervalMs > 0) {
     let running = false;
@@ -242,7 +285,21 @@ function backgroundWork(ctx: BookingContext, orders: OrderService, retryInterval
       }, retryIntervalMs),
     );
   }
-  timers.push(setInterval(() => void ctx.keys.reload().catch(() => undefined), 60_000));
+  if (keyRefreshMs > 0) {
+    let refreshing = false;
+    timers.push(
+      setInterval(() => {
+        if (refreshing) return;
+        refreshing = true;
+        // Tickets a retired key signed are signed again by whichever process gets there (key-retirement.ts).
+        ctx.keys
+          .reload()
+          .then(() => (ctx.keys.retiredKeyIds().length > 0 ? reissueRetired(ctx, { ifIdle: true }) : 0))
+          .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'signing key refresh failed'))
+          .finally(() => (refreshing = false));
+      }, keyRefreshMs),
+    );
+  }
   // Offline-bundle events of tickets long expired: once soon after start (a server that
   // was down catches up) and then every interval. Two processes may both do it; a
   // delete is harmless twice.
@@ -256,6 +313,13 @@ function backgroundWork(ctx: BookingContext, orders: OrderService, retryInterval
   }
   timers.forEach((t) => t.unref());
   return timers;
+}
+
+/** The HMAC key of share links: made once, sealed like the other secrets. */
+async function shareSecret(db: Kysely<BookingDB>, sealer: Sealer): Promise<Buffer> {
+  const place = SEALED.setting('share_secret');
+  const stored = await setting(db, 'share_secret', () => sealer.seal(randomBytes(32).toString('base64'), place));
+  return Buffer.from(sealer.open(stored, place), 'base64');
 }
 
 /** A server-wide value made once (the first process to start wins) and read by every process after. */

@@ -2,12 +2,12 @@
 // file under the data folder) or PostgreSQL (when DATABASE_URL is set).
 // Durability first: SQLite runs WAL with synchronous=FULL, so a commit that
 // returned has reached the disk; PostgreSQL keeps its durable defaults.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Migration, Migrator, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { SqliteExecutor } from './prepared.js';
+import { ensurePrivateDir, ensurePrivateFile, restrictIfPresent } from './private-files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -78,8 +78,13 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
       close: () => db.destroy(),
     };
   } else {
-    mkdirSync(opts.dataDir, { recursive: true });
+    // Only the server's user may read the database: it holds every ticket and
+    // (unless --secrets-key-file) the keys that sign them. SQLite creates its
+    // -wal and -shm files with the database file's mode, so 0600 carries over.
+    ensurePrivateDir(opts.dataDir);
     const path = join(opts.dataDir, opts.file);
+    ensurePrivateFile(path);
+    for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(path + suffix);
     const sqlite = new Database(path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');

@@ -20,7 +20,7 @@ const viewerQuery = z.object({
   tz: z.string().max(64).optional(),
 });
 
-/** Rendered PNGs, newest last; a ticket's image never changes, so a small cache saves the ~30 ms render on reloads. */
+/** Rendered PNGs, newest last, by ticket and signing key (a ticket signed again after a key retirement has a new QR); a small cache saves the ~30 ms render on reloads. */
 const PNG_CACHE_SIZE = 64;
 
 export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void> {
@@ -50,7 +50,7 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
       const row = await viewable(req, req.params.ticketId, req.query.share);
       const locale = req.query.locale ?? localeFrom(req.headers['accept-language']);
       const tz = req.query.tz && validZone(req.query.tz) ? req.query.tz : undefined;
-      const key = `${row.ticket_id}|${locale}|${tz ?? ''}`;
+      const key = `${row.ticket_id}|${row.key_id}|${locale}|${tz ?? ''}`;
       let png = pngCache.get(key);
       if (!png) {
         png = await ticketPng(
