@@ -2,8 +2,9 @@
 // resolves — and the file itself too: when it is created, its folder is
 // fsynced, or a power cut could leave the folder without it.
 import { readFileSync } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, syncDir } from './durable-file.js';
 
 export class AppendFile {
   private handle: FileHandle | null = null;
@@ -52,7 +53,7 @@ export class AppendFile {
   private async opened(): Promise<FileHandle> {
     if (this.handle) return this.handle;
     const dir = dirname(this.path);
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
     let handle: FileHandle;
     let created = false;
     try {
@@ -64,29 +65,9 @@ export class AppendFile {
     }
     if (created) {
       await handle.sync();
-      await syncFolder(dir);
+      await syncDir(dir);
     }
     this.handle = handle;
     return handle;
-  }
-}
-
-/** fsync of a folder, so a file just created in it survives a power cut. Windows cannot open a folder: there NTFS's own journal has to do. */
-async function syncFolder(dir: string): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await open(dir, 'r');
-  } catch (err) {
-    if (process.platform === 'win32') return;
-    throw err;
-  }
-  try {
-    await handle.sync();
-  } catch (err) {
-    // Some file systems (and Windows) refuse fsync on a folder; nothing more can be done there.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EPERM' && code !== 'EISDIR') throw err;
-  } finally {
-    await handle.close();
   }
 }

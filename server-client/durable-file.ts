@@ -87,7 +87,8 @@ function syncDirSync(dir: string): void {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** fsync of a folder, so a file just created or renamed in it survives a power cut (nothing to do on Windows, see above). */
+export async function syncDir(dir: string): Promise<void> {
   if (WINDOWS) return;
   const handle = await open(dir, 'r');
   try {

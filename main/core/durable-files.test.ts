@@ -14,7 +14,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, '..', '..');
 const CHILD = [join(REPO, 'bin', 'run-ts.js'), join(REPO, 'main', 'testing', 'durable-writes.ts')];
-const WRITERS = ['sync', 'async', 'config', 'journal', 'history'];
+/** Writers that replace their file whole: a temporary file renamed over it. */
+const WRITERS = ['sync', 'async', 'config', 'history'];
+/** The journal appends each admission as a line to a file of its own (journal.add.jsonl). */
+const APPENDED = join('journal', 'journal.add.jsonl');
 
 function findStrace(): string | null {
   const r = spawnSync('sh', ['-c', 'command -v strace'], { encoding: 'utf8' });
@@ -108,6 +111,19 @@ describe('station files and power cuts', () => {
       expect(returned, `${writer}: the write never returned`).toBeGreaterThan(-1);
       expect(folderFlushed, `${writer}: the write returned before its rename was flushed`).toBeLessThan(returned);
     }
+
+    // An offline admission: the line is flushed, and the folder too when the
+    // append created the file, before add() returns (before ADMIT shows).
+    const folder = join(dir, 'journal');
+    const file = join(dir, APPENDED);
+    const created = calls.findIndex((c) => c.name === 'openat' && c.ok && c.path === file);
+    const returned = calls.findIndex((c) => c.name === 'openat' && c.path === join(folder, 'returned'));
+    const lineFlushed = calls.findLastIndex((c, i) => i > created && i < returned && flush(c) && c.path === file);
+    const folderFlushed = calls.findIndex((c, i) => i > created && i < returned && flush(c) && c.path === folder);
+    expect(created, `journal: ${file} was never opened`).toBeGreaterThan(-1);
+    expect(returned, 'journal: the write never returned').toBeGreaterThan(-1);
+    expect(lineFlushed, 'journal: the appended admission was not flushed before add() returned').toBeGreaterThan(-1);
+    expect(folderFlushed, 'journal: the folder was not flushed after the append file was created').toBeGreaterThan(-1);
   });
 
   it('the data folder is 0700 and its files 0600 even under umask 000', async (ctx) => {
@@ -122,5 +138,7 @@ describe('station files and power cuts', () => {
       expect(mode(join(dir, writer)), writer).toBe(0o700);
       expect(mode(join(dir, writer, `${writer}.json`)), writer).toBe(0o600);
     }
+    expect(mode(join(dir, 'journal')), 'journal').toBe(0o700);
+    expect(mode(join(dir, APPENDED)), 'journal').toBe(0o600);
   });
 });
