@@ -5,7 +5,8 @@
 // Then: the booking server relays a journal upload larger than the provider's
 // body limit in pieces; and an upload the server refuses for good is shown on
 // the station's state and never sent again (requests counted at the server).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -14,11 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScanText } from '../protocol/gp1.js';
 import { BODY_LIMIT } from '../protocol/limits.js';
 import type { Browser } from 'playwright-core';
-import { startGatepost } from '../bin/testing/processes.js';
 import { hashPin } from './config/pin.js';
 import { StationCore } from './core/station.js';
 import { chromiumAvailable, launchChromium, openStation, screenshot } from './testing/browser.js';
-import { TEST_PIN } from './testing/station.js';
+import { launchStation, TEST_PIN } from './testing/station.js';
 import { httpCounter, type HttpCounter } from './testing/http-counter.js';
 import { startStack, type Stack, type Ticket } from './testing/stack.js';
 
@@ -57,8 +57,6 @@ describe('gate station: a long offline spell', () => {
   beforeAll(async () => {
     const now = Math.floor(Date.now() / 1000);
     const show = (n: number) => ({ showId: `long-${n}`, title: `Long Night ${n}`, hall: `Hall ${n}`, startsAt: now + 1800, endsAt: now + 9000, priceCents: 100, currency: 'CNY', rows: 26, seatsPerRow: 45 });
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const programme = join(mkdtempSync(join(tmpdir(), 'gp-programme-')), 'programme.json');
     writeFileSync(programme, JSON.stringify({ venue: 'Long Night Cinema', shows: [show(1), show(2), show(3)] }));
     stack = await startStack({ providerArgs: ['--programme', programme] });
@@ -197,7 +195,7 @@ describe('gate station: a long offline spell', () => {
         ['zh-CN', '2 条离线放行记录被服务器拒收', '1 条：超出服务器大小限制'],
       ] as const) {
         writeFileSync(configFile, JSON.stringify({ ...config, serverUrl: counter.url, offlinePolicy: 'signed', pinHash, language }));
-        const station = await startGatepost(['station', '--web', '--port', '0', '--config', configFile], {}, 60_000);
+        const station = await launchStation(configFile);
         try {
           const page = await openStation(browser, station.url);
           const alert = page.getByTestId('journal-refused');

@@ -26,7 +26,8 @@ export function screenUrlIn(line: string): string | null {
   return /--app='([^']+)'/.exec(line)?.[1] ?? null;
 }
 
-async function launch(configFile: string): Promise<Running & { origin: string }> {
+/** `gatepost station --web` on a config file the caller wrote; `url` is the screen URL with the launch secret. */
+export async function launchStation(configFile: string): Promise<Running & { origin: string }> {
   const running = await startGatepost(['station', '--web', '--port', '0', '--config', configFile], {}, 60_000);
   const url = await new Promise<string>((resolve, reject) => {
     const look = () => {
@@ -48,14 +49,14 @@ export async function startStation(config: Record<string, unknown> = {}, options
   const configFile = join(dir, 'config.json');
   const pin = options.pin === undefined ? TEST_PIN : options.pin;
   writeFileSync(configFile, JSON.stringify({ pinHash: pin ? await hashPin(pin) : null, ...config }, null, 2));
-  let running = await launch(configFile);
+  let running = await launchStation(configFile);
   const station: StationProcess = {
     ...running,
     dir,
     configFile,
     async restart(options = {}) {
       await (options.kill9 ? running.kill9() : running.stop());
-      running = await launch(configFile);
+      running = await launchStation(configFile);
       Object.assign(station, { url: running.url, origin: running.origin, child: running.child, output: running.output, stop: running.stop, kill9: running.kill9 });
     },
     async close() {
