@@ -1,6 +1,7 @@
 // gatepost provider: the verification server a venue runs.
 import { startProvider } from '../server/provider/server.js';
 import { readProgramme } from '../server/provider/programme.js';
+import { DEFAULT_REPLAY_CAP } from '../server/provider/replay-window.js';
 import { parseFlags, portFlag, UsageError } from './options.js';
 import { onShutdown } from './shutdown.js';
 
@@ -18,7 +19,15 @@ export async function run(argv: string[]): Promise<void> {
     'database-url': { type: 'string', env: 'DATABASE_URL', help: 'PostgreSQL URL; SQLite under --data when unset' },
     programme: { type: 'string', env: 'GATEPOST_PROGRAMME', help: 'JSON file of shows to load at start' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'seed the Demo Cinema programme' },
+    'replay-cap': {
+      type: 'string',
+      env: 'GATEPOST_REPLAY_CAP',
+      default: String(DEFAULT_REPLAY_CAP),
+      help: 'signed requests remembered at most (~43 bytes each) to refuse replays; past it new ones get 503',
+    },
   });
+  const replayCap = Number(flags['replay-cap']);
+  if (!Number.isSafeInteger(replayCap) || replayCap < 1) throw new UsageError(`--replay-cap must be a positive whole number, got "${flags['replay-cap']}"`);
   const secret = flags['booking-secret'];
   if (!secret) throw new UsageError('--booking-secret (or GATEPOST_BOOKING_SECRET) is required');
   if (secret.length < 16) throw new UsageError('--booking-secret must be at least 16 characters');
@@ -39,6 +48,7 @@ export async function run(argv: string[]): Promise<void> {
     previousBookingSecret: previous,
     demo: flags.demo,
     programme,
+    replayCap,
   });
   onShutdown(() => provider.close());
 }
