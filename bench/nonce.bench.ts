@@ -46,8 +46,9 @@ interface Sample {
 }
 
 async function providerSample(label: string, pid: number | undefined, api: ReturnType<typeof signedClient>, loadResult?: LoadResult): Promise<Sample> {
-  const text = (await api.get('/metrics')).text;
-  const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  // /metrics is signed too: with the window full it is refused like any new request, and only /proc is read.
+  const res = await api.get('/metrics');
+  const metric = (name: string) => (res.status === 200 ? Number(new RegExp(`^${name} (\\S+)`, 'm').exec(res.text)?.[1] ?? NaN) : NaN);
   return {
     label,
     load: loadResult,
@@ -59,17 +60,18 @@ async function providerSample(label: string, pid: number | undefined, api: Retur
 }
 
 const HEADER = `${'after'.padEnd(22)} ${'req/s'.padStart(7)} ${'non-2xx'.padStart(8)} ${'nonces held'.padStart(12)} ${'RSS MB'.padStart(7)} ${'peak MB'.padStart(8)} ${'heap MB'.padStart(8)} ${'ext MB'.padStart(7)} ${'RSS/bare'.padStart(9)}`;
+const mb = (bytes: number) => (Number.isNaN(bytes) ? '—' : (bytes / MB).toFixed(0));
 function line(s: Sample, bare?: Sample): string {
   const ratio = bare ? `${(s.rss / bare.rss).toFixed(2)}×` : '—';
   return [
     s.label.padEnd(22),
     (s.load ? s.load.rps.toFixed(0) : '—').padStart(7),
     (s.load ? String(s.load.errors + s.load.non2xx) : '—').padStart(8),
-    (s.nonces === undefined ? '—' : s.nonces.toLocaleString('en')).padStart(12),
-    (s.rss / MB).toFixed(0).padStart(7),
-    (s.peak / MB).toFixed(0).padStart(8),
-    (s.heap / MB).toFixed(0).padStart(8),
-    (s.external / MB).toFixed(0).padStart(7),
+    (s.nonces === undefined || Number.isNaN(s.nonces) ? '—' : s.nonces.toLocaleString('en')).padStart(12),
+    mb(s.rss).padStart(7),
+    mb(s.peak).padStart(8),
+    mb(s.heap).padStart(8),
+    mb(s.external).padStart(7),
     ratio.padStart(9),
   ].join(' ');
 }
@@ -128,6 +130,11 @@ console.log(
 console.log(HEADER);
 console.log(line(baseline));
 for (const s of samples) console.log(line(s, baseline));
-const steady = samples.filter((s) => s.load).slice(-Math.max(1, Math.floor(samples.length / 2)));
+const held = samples.filter((s) => s.load).slice(-Math.max(1, Math.floor(samples.length / 2))).map((s) => s.nonces!).filter((n) => !Number.isNaN(n));
 const maxRss = Math.max(...samples.map((s) => s.peak));
-console.log(`\npeak provider RSS ${(maxRss / MB).toFixed(0)} MB (${(maxRss / baseline.peak).toFixed(2)}× the bare route's peak); nonces held in the second half: ${Math.min(...steady.map((s) => s.nonces!)).toLocaleString('en')}–${Math.max(...steady.map((s) => s.nonces!)).toLocaleString('en')}`);
+const refused = samples.reduce((n, s) => n + (s.load ? s.load.errors + s.load.non2xx : 0), 0);
+console.log(
+  `\npeak provider RSS ${(maxRss / MB).toFixed(0)} MB (${(maxRss / baseline.peak).toFixed(2)}× the bare route's peak); ` +
+    `nonces held in the second half: ${held.length ? `${Math.min(...held).toLocaleString('en')}–${Math.max(...held).toLocaleString('en')}` : 'not readable (window full)'}; ` +
+    `requests not answered 2xx: ${refused.toLocaleString('en')}`,
+);

@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<void> {
       type: 'string',
       env: 'GATEPOST_REPLAY_CAP',
       default: String(DEFAULT_REPLAY_CAP),
-      help: 'signed requests remembered at most (~43 bytes each) to refuse replays; past it new ones get 503',
+      help: 'signed requests remembered to refuse replays (at most 43 bytes each); past it new ones get 503',
     },
   });
   const replayCap = Number(flags['replay-cap']);
