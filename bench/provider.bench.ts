@@ -2,18 +2,12 @@
 // connections, signed as the booking server signs, on SQLite (synchronous=FULL)
 // and PostgreSQL, beside a bare Fastify route in the same run.
 // Usage: npm run bench:provider [-- --seconds 10 --rounds 3]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CodesResponse } from '../protocol/provider-api.js';
-import { signRequest } from '../protocol/signature.js';
-import { startGatepost, type RunningCommand } from '../bin/testing/processes.js';
 import { createTestDatabase, postgresAvailable } from '../server/common/testing/postgres.js';
-import { signedClient } from '../server/common/testing/signed-client.js';
 import { spawnTs } from './support/spawn.js';
 import { cpuSeconds } from './support/cpu.js';
-import { HEADER, load, row, type LoadResult } from './support/load.js';
+import { HEADER, row, type LoadResult } from './support/load.js';
+import { startBenchProvider, verifyLoad } from './support/provider-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,75 +20,12 @@ const { values } = parseArgs({
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
-const SECRET = 'bench-secret-0123456789abcdef';
-const SHOWS = 40;
 const ROUNDS = Number(values.rounds);
-const ROWS = 26;
-const PER_ROW = 99;
-
-function programme(now: number) {
-  return {
-    venue: 'Bench Cinema',
-    shows: Array.from({ length: SHOWS }, (_, i) => ({
-      showId: `b${i}`,
-      title: `Bench ${i}`,
-      hall: `Hall ${i}`,
-      startsAt: now + 600,
-      endsAt: now + 7200,
-      priceCents: 100,
-      currency: 'EUR',
-      rows: ROWS,
-      seatsPerRow: PER_ROW,
-    })),
-  };
-}
-
-/** Sells every seat so each verify redeems a fresh code (the write path, not a cache hit). */
-async function issueCodes(url: string): Promise<string[]> {
-  const api = signedClient(url, SECRET);
-  const codes: string[] = [];
-  const orders = [];
-  for (let s = 0; s < SHOWS; s++) {
-    for (let r = 0; r < ROWS; r++) {
-      const row = String.fromCharCode(65 + r);
-      for (let n = 1; n <= PER_ROW; n += 20) {
-        const seats = Array.from({ length: Math.min(20, PER_ROW - n + 1) }, (_, k) => `${row}${n + k}`);
-        orders.push({ orderRef: `o-${s}-${row}-${n}`, showId: `b${s}`, seats, payment: { reference: 'bench', amountCents: 100 * seats.length, currency: 'EUR' } });
-      }
-    }
-  }
-  for (let i = 0; i < orders.length; i += 32) {
-    const replies = await Promise.all(orders.slice(i, i + 32).map((o) => api.post<CodesResponse>('/v1/codes', o)));
-    for (const r of replies) codes.push(...r.body.tickets.map((t) => t.code));
-  }
-  return codes;
-}
-
-/** Scan IDs are unique across every round: a repeated one would be a retry, answered from the first verdict. */
-let scanSeq = 0;
-
-function verifyLoad(url: string, codes: string[]): Promise<LoadResult> {
-  let i = 0;
-  return load({
-    url,
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-    path: '/v1/verify',
-    next: () => {
-      const body = JSON.stringify({ code: codes[i++ % codes.length], gate: 'Bench Gate', scanId: `bench-${process.pid}-${scanSeq++}` });
-      return { body, headers: { 'content-type': 'application/json', 'gatepost-signature': signRequest(SECRET, 'POST', '/v1/verify', body) } };
-    },
-  });
-}
 
 /** Starts a provider with every seat sold; `measure` runs one timed round of verifies on fresh codes. */
 async function startProvider(label: string, env: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
-  const file = join(dir, 'programme.json');
-  writeFileSync(file, JSON.stringify(programme(Math.floor(Date.now() / 1000))));
   const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', SECRET, '--programme', file], env, 60_000, prof);
-  const codes = await issueCodes(server.url);
+  const { server, codes, stop } = await startBenchProvider(env, [], prof);
   process.stderr.write(`${label}: ${codes.length} codes issued\n`);
   let offset = 0;
   return {
@@ -103,15 +34,12 @@ async function startProvider(label: string, env: Record<string, string>) {
       const round = codes.slice(offset);
       const cpu0 = cpuSeconds(server.child.pid);
       if (values['cpu-prof']) process.stderr.write(`phase ${label} at ${process.hrtime.bigint() / 1000n} µs\n`);
-      const result = await verifyLoad(server.url, round.length > 0 ? round : codes);
+      const result = await verifyLoad(server.url, round.length > 0 ? round : codes, CONNECTIONS, SECONDS);
       if (values['cpu-prof']) process.stderr.write(`phase end at ${process.hrtime.bigint() / 1000n} µs\n`);
       offset += result.requests;
       return { ...result, cpuUs: ((cpuSeconds(server.child.pid) - cpu0) * 1e6) / result.requests };
     },
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
@@ -124,7 +52,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     process.stderr.write(`round ${r + 1}/${ROUNDS}: bare route, measuring ${SECONDS} s…\n`);
     const cpu0 = cpuSeconds(bare.pid);
-    const bareRound = await verifyLoad(bare.url, ['0'.repeat(32)]);
+    const bareRound = await verifyLoad(bare.url, ['0'.repeat(32)], CONNECTIONS, SECONDS);
     const bareCpu = ((cpuSeconds(bare.pid) - cpu0) * 1e6) / bareRound.requests;
     rounds.push({ bare: { ...bareRound, cpuUs: bareCpu }, sqlite: await provider.measure() });
   }

@@ -1,6 +1,7 @@
 // gatepost provider: the verification server a venue runs.
 import { startProvider } from '../server/provider/server.js';
 import { readProgramme } from '../server/provider/programme.js';
+import { DEFAULT_REPLAY_CAP } from '../server/provider/replay-window.js';
 import { parseFlags, portFlag, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
@@ -21,7 +22,15 @@ export async function run(argv: string[]): Promise<void> {
     programme: { type: 'string', env: 'GATEPOST_PROGRAMME', help: 'JSON file of shows to load at start' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'seed the Demo Cinema programme' },
     'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
+    'replay-cap': {
+      type: 'string',
+      env: 'GATEPOST_REPLAY_CAP',
+      default: String(DEFAULT_REPLAY_CAP),
+      help: 'signed requests remembered to refuse replays (at most 43 bytes each); past it new ones get 503',
+    },
   }, exposed);
+  const replayCap = Number(flags['replay-cap']);
+  if (!Number.isSafeInteger(replayCap) || replayCap < 1) throw new UsageError(`--replay-cap must be a positive whole number, got "${flags['replay-cap']}"`);
   const secret = flags['booking-secret'];
   if (!secret) throw new UsageError('--booking-secret-file (or --booking-secret, GATEPOST_BOOKING_SECRET[_FILE]) is required');
   if (secret.length < 16) throw new UsageError('--booking-secret must be at least 16 characters');
@@ -43,6 +52,7 @@ export async function run(argv: string[]): Promise<void> {
     demo: flags.demo,
     programme,
     trustProxy: trustProxyFlag(flags['trust-proxy']),
+    replayCap,
   });
   warnExposedSecrets(provider.app.log, exposed);
   onShutdown(() => provider.close());

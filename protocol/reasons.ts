@@ -32,6 +32,7 @@ export const ERROR_REASONS = [
   'signature_mismatch',
   'signature_expired',
   'signature_replayed',
+  'replay_window_full',
   'unknown_show',
   'unknown_seat',
   'unknown_ticket',

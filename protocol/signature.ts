@@ -61,31 +61,3 @@ export function checkSignature(
   if (Math.abs(nowS - parts.t) > SIGNATURE_TOLERANCE_S) return { ok: false, reason: 'signature_expired' };
   return { ok: true, parts };
 }
-
-/**
- * Remembers nonces for the tolerance window so a captured request cannot be
- * sent again. Entries expire with the window, so memory stays bounded by the
- * request rate × 600 s.
- */
-export class NonceCache {
-  private current = new Set<string>();
-  private previous = new Set<string>();
-  private rotatedAt: number;
-
-  constructor(private readonly windowS = SIGNATURE_TOLERANCE_S * 2, nowS = Math.floor(Date.now() / 1000)) {
-    this.rotatedAt = nowS;
-  }
-
-  /** True when the nonce is new (and records it), false when it was seen within the window. */
-  claim(nonce: string, nowS = Math.floor(Date.now() / 1000)): boolean {
-    if (nowS - this.rotatedAt >= this.windowS) {
-      // Two generations: everything seen in the last window or the one before it.
-      this.previous = nowS - this.rotatedAt >= 2 * this.windowS ? new Set() : this.current;
-      this.current = new Set();
-      this.rotatedAt = nowS;
-    }
-    if (this.current.has(nonce) || this.previous.has(nonce)) return false;
-    this.current.add(nonce);
-    return true;
-  }
-}

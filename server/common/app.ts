@@ -110,7 +110,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   app.setErrorHandler((err: unknown, req, reply) => {
     const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.reason, message: err.message });
+    if (err instanceof HttpError) {
+      if (err.headers) reply.headers(err.headers);
+      return reply.code(err.statusCode).send({ error: err.reason, message: err.message });
+    }
     if (e.validation) return reply.code(400).send({ error: 'bad_request', message: validationMessage(err) });
     switch (e.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':

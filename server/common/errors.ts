@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly reason: ErrorReason,
     message: string,
+    /** response headers that go with it, e.g. Retry-After */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -16,3 +18,5 @@ export const badRequest = (message: string, reason: ErrorReason = 'bad_request')
 export const notFound = (reason: ErrorReason, message: string) => new HttpError(404, reason, message);
 export const conflict = (reason: ErrorReason, message: string) => new HttpError(409, reason, message);
 export const unauthorized = (reason: ErrorReason, message: string) => new HttpError(401, reason, message);
+export const unavailable = (reason: ErrorReason, message: string, retryAfterS: number) =>
+  new HttpError(503, reason, message, { 'retry-after': String(retryAfterS) });

@@ -1,6 +1,6 @@
 // Starts one verification server: database, migrations, routes, listen.
 import { sql } from 'kysely';
-import { Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { createApp, logReady, type App } from '../common/app.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
@@ -20,6 +20,8 @@ export interface ProviderOptions {
   bookingSecret: string;
   /** while the booking server changes secrets: the old one, still accepted */
   previousBookingSecret?: string;
+  /** nonces of signed requests held at most; past it new requests get 503 (default DEFAULT_REPLAY_CAP) */
+  replayCap?: number;
   demo?: boolean;
   programme?: Programme;
   /** epoch seconds */
@@ -44,6 +46,11 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   // The app (and its logger) is made once the database is open.
   let log: App['log'] | undefined = undefined;
+  const authenticate = signatureAuth(opts.bookingSecret, now, {
+    previousSecret: opts.previousBookingSecret,
+    replayCap: opts.replayCap,
+    onFull: (held) => log?.warn({ held }, 'replay window full: new requests get 503 until the oldest nonces leave the window'),
+  });
   const database = await openDatabase<ProviderDB>({
     onConnectionLost: (err) => logConnectionLost(log, err),
     dataDir: opts.dataDir,
@@ -58,7 +65,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const app = await createApp({
     name: 'gatepost-provider',
     description: 'Gatepost verification server: shows, seats, ticket codes, redemption. Every request but /healthz is signed by the booking server.',
-    authenticate: signatureAuth(opts.bookingSecret, now, opts.previousBookingSecret),
+    authenticate,
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
@@ -74,6 +81,14 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     registers: [app.metrics],
   });
   writes.onBatch = (n) => batchSize.observe(n);
+  new Gauge({
+    name: 'gatepost_provider_replay_window_nonces',
+    help: 'nonces of signed requests held to refuse replays',
+    registers: [app.metrics],
+    collect() {
+      this.set(authenticate.nonces.size);
+    },
+  });
   const ctx: ProviderContext = { db, writes, sync: database.sync, now };
   await showRoutes(app, ctx);
   await codeRoutes(app, ctx);

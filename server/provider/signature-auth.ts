@@ -4,9 +4,12 @@
 // unauthenticated can change state. The secret itself is never logged.
 // During a secret change a previous secret is accepted too, so the booking
 // server can switch to the new one without a moment of refused scans.
+// The nonces seen are held in a window of bounded size: when it is full, a new
+// request is refused with 503 rather than remembered (see replay-window.ts).
 import type { FastifyRequest } from 'fastify';
-import { checkSignature, NonceCache, SIGNATURE_HEADER } from '../../protocol/signature.js';
-import { unauthorized } from '../common/errors.js';
+import { checkSignature, SIGNATURE_HEADER } from '../../protocol/signature.js';
+import { unauthorized, unavailable } from '../common/errors.js';
+import { DEFAULT_REPLAY_CAP, ReplayWindow } from './replay-window.js';
 
 const OPEN_PATHS = new Set(['/healthz']);
 
@@ -15,20 +18,39 @@ const MESSAGES = {
   signature_mismatch: 'the signature does not match this request',
   signature_expired: 'the signature is more than 300 s from this server’s clock',
   signature_replayed: 'this request was already received once',
+  replay_window_full: 'this server holds as many recent requests as it may; retry later',
 } as const;
 
-export function signatureAuth(secret: string, now: () => number, previousSecret?: string) {
-  const nonces = new NonceCache();
-  return (req: FastifyRequest): void => {
+export interface SignatureAuthOptions {
+  /** while the booking server changes secrets: the old one, still accepted */
+  previousSecret?: string;
+  /** nonces held at most (see replay-window.ts) */
+  replayCap?: number;
+  /** called when a request is first refused because the window is full, and not again until one is accepted */
+  onFull?: (held: number) => void;
+}
+
+export function signatureAuth(secret: string, now: () => number, opts: SignatureAuthOptions = {}) {
+  const nonces = new ReplayWindow({ cap: opts.replayCap ?? DEFAULT_REPLAY_CAP });
+  let full = false;
+  const authenticate = (req: FastifyRequest): void => {
     const path = req.url;
     if (OPEN_PATHS.has(path.split('?')[0]!)) return;
     const body = req.rawBody ?? '';
     const nowS = now();
     let check = checkSignature(secret, req.headers[SIGNATURE_HEADER], req.method, path, body, nowS);
-    if (!check.ok && check.reason === 'signature_mismatch' && previousSecret) {
-      check = checkSignature(previousSecret, req.headers[SIGNATURE_HEADER], req.method, path, body, nowS);
+    if (!check.ok && check.reason === 'signature_mismatch' && opts.previousSecret) {
+      check = checkSignature(opts.previousSecret, req.headers[SIGNATURE_HEADER], req.method, path, body, nowS);
     }
     if (!check.ok) throw unauthorized(check.reason, MESSAGES[check.reason]);
-    if (!nonces.claim(check.parts.n, nowS)) throw unauthorized('signature_replayed', MESSAGES.signature_replayed);
+    const claim = nonces.claim(check.parts.n, check.parts.t, nowS);
+    if (claim === 'replayed') throw unauthorized('signature_replayed', MESSAGES.signature_replayed);
+    if (claim === 'full') {
+      if (!full) opts.onFull?.(nonces.size);
+      full = true;
+      throw unavailable('replay_window_full', MESSAGES.replay_window_full, nonces.retryAfterS(nowS));
+    }
+    full = false;
   };
+  return Object.assign(authenticate, { nonces });
 }

@@ -1,0 +1,89 @@
+// A verification server for the benchmarks: a real `gatepost provider` process
+// with a programme of shows whose every seat is sold, so each verify can
+// redeem a fresh code (the write path, not a cache hit).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CodesResponse } from '../../protocol/provider-api.js';
+import { signRequest } from '../../protocol/signature.js';
+import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { signedClient } from '../../server/common/testing/signed-client.js';
+import { load, type LoadResult } from './load.js';
+
+export const BENCH_SECRET = 'bench-secret-0123456789abcdef';
+const SHOWS = 40;
+const ROWS = 26;
+const PER_ROW = 99;
+
+function programme(now: number) {
+  return {
+    venue: 'Bench Cinema',
+    shows: Array.from({ length: SHOWS }, (_, i) => ({
+      showId: `b${i}`,
+      title: `Bench ${i}`,
+      hall: `Hall ${i}`,
+      startsAt: now + 600,
+      endsAt: now + 7200,
+      priceCents: 100,
+      currency: 'EUR',
+      rows: ROWS,
+      seatsPerRow: PER_ROW,
+    })),
+  };
+}
+
+/** Sells every seat; returns the codes. */
+async function issueCodes(url: string): Promise<string[]> {
+  const api = signedClient(url, BENCH_SECRET);
+  const codes: string[] = [];
+  const orders = [];
+  for (let s = 0; s < SHOWS; s++) {
+    for (let r = 0; r < ROWS; r++) {
+      const row = String.fromCharCode(65 + r);
+      for (let n = 1; n <= PER_ROW; n += 20) {
+        const seats = Array.from({ length: Math.min(20, PER_ROW - n + 1) }, (_, k) => `${row}${n + k}`);
+        orders.push({ orderRef: `o-${s}-${row}-${n}`, showId: `b${s}`, seats, payment: { reference: 'bench', amountCents: 100 * seats.length, currency: 'EUR' } });
+      }
+    }
+  }
+  for (let i = 0; i < orders.length; i += 32) {
+    const replies = await Promise.all(orders.slice(i, i + 32).map((o) => api.post<CodesResponse>('/v1/codes', o)));
+    for (const r of replies) codes.push(...r.body.tickets.map((t) => t.code));
+  }
+  return codes;
+}
+
+/** A provider process with every seat sold, in its own temp folder. */
+export async function startBenchProvider(env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
+  const file = join(dir, 'programme.json');
+  writeFileSync(file, JSON.stringify(programme(Math.floor(Date.now() / 1000))));
+  const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', BENCH_SECRET, '--programme', file, ...args], env, 60_000, nodeArgs);
+  const codes = await issueCodes(server.url);
+  return {
+    server,
+    codes,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Scan IDs are unique across every round: a repeated one would be a retry, answered from the first verdict. */
+let scanSeq = 0;
+
+/** POST /v1/verify at `connections`, each request signed afresh (a new nonce) as the booking server signs it. */
+export function verifyLoad(url: string, codes: string[], connections: number, seconds: number): Promise<LoadResult> {
+  let i = 0;
+  return load({
+    url,
+    connections,
+    seconds,
+    path: '/v1/verify',
+    next: () => {
+      const body = JSON.stringify({ code: codes[i++ % codes.length], gate: 'Bench Gate', scanId: `bench-${process.pid}-${scanSeq++}` });
+      return { body, headers: { 'content-type': 'application/json', 'gatepost-signature': signRequest(BENCH_SECRET, 'POST', '/v1/verify', body) } };
+    },
+  });
+}
