@@ -1,13 +1,7 @@
-// QR symbols for tickets: the `qrcode` package encodes byte-mode text and lays out
-// each version's function patterns; the mask choice and the SVG are done here,
-// because qrcode's own mask search and SVG renderer cost ~2 ms per GP1 symbol and a
-// ticket must cost well under 1. Alphanumeric text (every GP1 ticket) is encoded
-// here too: per version, the layout qrcode makes is kept once, with the placement
-// order of its data modules, and a symbol is then its bits, Reed-Solomon over
-// GF(256) and one pass over that order (~5× cheaper than QRCode.create per ticket).
+// QR symbols for tickets: the `qrcode` package encodes the text (segments, Reed-Solomon,
+// placement, its own mask choice); the SVG is written here, one path of run-length
+// rectangles, which is smaller and faster than qrcode's own SVG output.
 import QRCode from 'qrcode';
-import { alphanumericSymbol } from './qr-alphanumeric.js';
-import { maskPenalty, sizeTables } from './qr-mask.js';
 
 /** The QR alphanumeric character set; GP1 text uses only these. */
 const ALNUM_RE = /^[0-9A-Z $%*+\-./:]+$/;
@@ -21,6 +15,7 @@ export interface QrMatrix {
   dark: Uint8Array;
   version: number;
   mask: number;
+  /** the mode the symbol's one segment was encoded in */
   mode: 'alphanumeric' | 'byte';
 }
 
@@ -30,39 +25,19 @@ export interface QrMatrix {
  */
 export function qrMatrix(text: string): QrMatrix {
   if (text.length === 0) throw new RangeError('nothing to encode in the QR code');
-  const mode = ALNUM_RE.test(text) ? 'alphanumeric' : 'byte';
-  // Built with mask 0; the other seven masks are one XOR away (see SizeTables), and
-  // their penalties are computed on bit-packed rows and columns.
-  const symbol = mode === 'alphanumeric' ? alphanumericSymbol(text) : QRCode.create([{ data: Buffer.from(text, 'utf8'), mode }], { errorCorrectionLevel: 'M', maskPattern: 0 });
-  const { size, data, reservedBit } = symbol.modules;
-  const t = sizeTables(size, reservedBit);
-  const W = t.words;
-  const rows = new Int32Array(size * W);
-  const cols = new Int32Array(size * W);
-  for (let r = 0, i = 0; r < size; r++) {
-    const rw = r * W + 0;
-    const rBit = 1 << (r & 31);
-    const rWord = r >> 5;
-    for (let c = 0; c < size; c++, i++) {
-      if (data[i]) {
-        rows[rw + (c >> 5)]! |= 1 << (c & 31);
-        cols[c * W + rWord]! |= rBit;
-      }
-    }
-  }
-  let best = 0;
-  let bestPenalty = Infinity;
-  for (let p = 0; p < 8; p++) {
-    const penalty = maskPenalty(t, rows, cols, p);
-    if (penalty < bestPenalty) {
-      bestPenalty = penalty;
-      best = p;
-    }
-  }
-  const dark = new Uint8Array(size * size);
-  const delta = t.delta[best]!;
-  for (let i = 0; i < dark.length; i++) dark[i] = data[i]! ^ delta[i]!;
-  return { size, dark, version: symbol.version, mask: best, mode };
+  // One segment in a forced mode: qrcode's automatic split could mix in numeric runs.
+  const segment: QRCode.QRCodeSegment = ALNUM_RE.test(text)
+    ? { data: text, mode: 'alphanumeric' }
+    : { data: Buffer.from(text, 'utf8'), mode: 'byte' };
+  const symbol = QRCode.create([segment], { errorCorrectionLevel: 'M' });
+  const { size, data } = symbol.modules;
+  return {
+    size,
+    dark: data,
+    version: symbol.version,
+    mask: symbol.maskPattern ?? 0,
+    mode: symbol.segments[0]?.mode.id === 'Alphanumeric' ? 'alphanumeric' : 'byte',
+  };
 }
 
 /**
@@ -71,8 +46,8 @@ export function qrMatrix(text: string): QrMatrix {
  */
 export function qrPathData(m: QrMatrix, ox = 0, oy = 0, scale = 1): string {
   if (![ox, oy, scale].every((v) => Number.isInteger(v) && v >= 0 && v < 1e6)) return qrPathDataAny(m, ox, oy, scale);
-  // Integer geometry (every use here): ASCII written straight into a buffer, ~3× faster
-  // than string building for the ~1,000 runs of a GP1 symbol.
+  // Integer geometry (every use here): ASCII written straight into a buffer, much
+  // faster than string building for the many runs of a GP1 symbol.
   const { size, dark } = m;
   const out = pathBuffer(19 * size * size + 64); // ≤ size²/2 runs of ≤ 36 bytes
   let o = 0;

@@ -65,6 +65,7 @@ describe('renderTicketPng', () => {
       const z = zxingDecodeInImage(pixels);
       expect(z.text).toBe(ticket.payload);
       expect(z.ecLevel).toBe('M');
+      expect(z.mode).toBe('alphanumeric');
       expect(jsqrDecode(pixels)).toBe(ticket.payload);
       const verified = verifyGp1(z.text, (id) => (id === 1 ? f.publicKey : undefined));
       expect(verified.ok).toBe(true);
