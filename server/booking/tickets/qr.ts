@@ -1,7 +1,8 @@
-// QR symbols for tickets: the `qrcode` package encodes the text (segments, Reed-Solomon,
-// placement, its own mask choice); the SVG is written here, one path of run-length
-// rectangles, which is smaller and faster than qrcode's own SVG output.
-import QRCode from 'qrcode';
+// QR symbols for tickets: the `qr` package encodes the text (segment, Reed-Solomon,
+// placement, the mask with the lowest ISO 18004 penalty); the SVG is written here,
+// one path of run-length rectangles. Not `qrcode`: its mask search alone costs several
+// times what `qr` takes for a whole GP1 symbol, and every issued ticket needs one.
+import encodeQR from 'qr';
 
 /** The QR alphanumeric character set; GP1 text uses only these. */
 const ALNUM_RE = /^[0-9A-Z $%*+\-./:]+$/;
@@ -14,8 +15,7 @@ export interface QrMatrix {
   /** size×size, row-major, 1 = dark. */
   dark: Uint8Array;
   version: number;
-  mask: number;
-  /** the mode the symbol's one segment was encoded in */
+  /** the mode the text was encoded in, as one segment */
   mode: 'alphanumeric' | 'byte';
 }
 
@@ -25,19 +25,16 @@ export interface QrMatrix {
  */
 export function qrMatrix(text: string): QrMatrix {
   if (text.length === 0) throw new RangeError('nothing to encode in the QR code');
-  // One segment in a forced mode: qrcode's automatic split could mix in numeric runs.
-  const segment: QRCode.QRCodeSegment = ALNUM_RE.test(text)
-    ? { data: text, mode: 'alphanumeric' }
-    : { data: Buffer.from(text, 'utf8'), mode: 'byte' };
-  const symbol = QRCode.create([segment], { errorCorrectionLevel: 'M' });
-  const { size, data } = symbol.modules;
-  return {
-    size,
-    dark: data,
-    version: symbol.version,
-    mask: symbol.maskPattern ?? 0,
-    mode: symbol.segments[0]?.mode.id === 'Alphanumeric' ? 'alphanumeric' : 'byte',
-  };
+  const mode = ALNUM_RE.test(text) ? 'alphanumeric' : 'byte';
+  // `qr` adds a quiet zone of at least one module: border 1, then cut off here.
+  const rows = encodeQR(text, 'raw', { ecc: 'medium', encoding: mode, border: 1 });
+  const size = rows.length - 2;
+  const dark = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const row = rows[y + 1]!;
+    for (let x = 0; x < size; x++) if (row[x + 1]) dark[y * size + x] = 1;
+  }
+  return { size, dark, version: (size - 17) / 4, mode };
 }
 
 /**

@@ -102,6 +102,22 @@ describe('renderTicketPng', () => {
     }
   });
 
+  it('draws the validity period under the QR: another end time changes that line and nothing else', () => {
+    for (const opts of [EN, ZH]) {
+      const a = readPng(renderTicketPngSync(enTicket, opts));
+      // 23:30 → 22:45 in Berlin, 06:30 → 05:45 in Shanghai: the same day, so the line keeps its layout
+      const b = readPng(renderTicketPngSync({ ...enTicket, validUntil: enTicket.validUntil - 2700 }, opts));
+      const rows = new Set<number>();
+      for (let i = 0; i < a.data.length; i += 4) {
+        if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) rows.add(Math.floor(i / 4 / a.width));
+      }
+      // the validity line sits between the QR (ending above y 1500) and the ticket number (below y 1600)
+      expect(rows.size, opts.locale).toBeGreaterThan(10);
+      expect(Math.min(...rows), opts.locale).toBeGreaterThan(1500);
+      expect(Math.max(...rows), opts.locale).toBeLessThan(1600);
+    }
+  });
+
   it('keeps long titles and fields inside the card (wrapped, shrunk, cut with an ellipsis)', async () => {
     const long: TicketView = {
       ...enTicket,
