@@ -1,10 +1,13 @@
 // Ticket rendering throughput: QR SVGs/s and PNG ticket images/s on one core, beside
-// the straightforward ways (qrcode's own SVG renderer; resvg drawing <text> with the
-// CJK font files loaded per image; resvg's own PNG encoder), with the ratios.
+// the straightforward ways (qrcode's encoder and its own SVG renderer; resvg drawing
+// <text> with the CJK font files loaded per image; resvg's own PNG encoder and pngjs),
+// with the ratios.
 //   node bin/run-ts.js bench/ticket-render.bench.ts [seconds per run, default 2]
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Resvg } from '@resvg/resvg-js';
+import { PNG } from 'pngjs';
+import encodeQR from 'qr';
 import QRCode from 'qrcode';
 import { encodeGp1 } from '../protocol/gp1.js';
 import { cjkFonts } from '../server/booking/tickets/font.js';
@@ -85,6 +88,10 @@ console.log(`GP1 payloads of ${tickets[0]!.payload.length}–${tickets[1]!.paylo
 // ---- QR SVG
 const svgOurs = run(SECONDS, (i) => qrSvg(tickets[i % tickets.length]!.payload));
 line('QR SVG: qrSvg (alphanumeric, one path)', svgOurs);
+const encode = run(Math.min(SECONDS, 1), (i) => encodeQR(tickets[i % tickets.length]!.payload, 'raw', { ecc: 'medium', encoding: 'alphanumeric', border: 1 }));
+line("  of which: qr's encodeQR (matrix, mask search)", encode);
+const create = run(Math.min(SECONDS, 1), (i) => QRCode.create([{ data: tickets[i % tickets.length]!.payload, mode: 'alphanumeric' }], { errorCorrectionLevel: 'M' }));
+line("  qrcode's QRCode.create instead", create, `   → qr ×${(encode.perSecond / create.perSecond).toFixed(1)}`);
 const svgLib = run(Math.min(SECONDS, 1), (i) => {
   // callback form: qrcode builds and renders synchronously, then calls back
   QRCode.toString([{ data: tickets[i % tickets.length]!.payload, mode: 'alphanumeric' }], { type: 'svg', errorCorrectionLevel: 'M' }, () => {});
@@ -94,7 +101,7 @@ line("QR SVG: qrcode's toString({type:'svg'})", svgLib, `   → qrSvg ×${(svgOu
 // ---- PNG tickets
 const t0 = performance.now();
 warmTicketRenderer();
-console.log(`\nfont load + outlines of ASCII and labels (once per process): ${(performance.now() - t0).toFixed(0)} ms`);
+console.log(`\nfont load (fontkit) + outlines of ASCII and labels (once per process): ${(performance.now() - t0).toFixed(0)} ms`);
 const cold = performance.now();
 renderTicketPngSync(ticket(9999, true), ZH);
 console.log(`first zh-CN ticket (its title's characters outlined): ${(performance.now() - cold).toFixed(0)} ms\n`);
@@ -113,6 +120,13 @@ const enc = run(Math.min(SECONDS, 1), (i) => encodePng(pixels[i % 2]!, images[i 
 line('  of which: PNG encoding (filter 0, deflate 3)', enc);
 const encResvg = run(Math.min(SECONDS, 1), (i) => images[i % 2]!.asPng());
 line("  resvg's own asPng() instead", encResvg, `   → ours ×${(enc.perSecond / encResvg.perSecond).toFixed(1)}`);
+// pngjs at its fastest settings here: no filter search, default deflate strategy, level 3
+const encPngjs = run(Math.min(SECONDS, 1), (i) => {
+  const px = pixels[i % 2]!;
+  const { width, height } = images[i % 2]!;
+  PNG.sync.write({ width, height, data: Buffer.from(px.buffer, px.byteOffset, px.length) } as PNG, { filterType: 0, deflateLevel: 3, deflateStrategy: 0 });
+});
+line('  pngjs (filter 0, deflate 3) instead', encPngjs, `   → ours ×${(enc.perSecond / encPngjs.perSecond).toFixed(1)}`);
 
 // the straightforward way: <text> in the SVG and the CJK fonts loaded by resvg for each image
 const f = cjkFonts();

@@ -1,7 +1,6 @@
-// The one seam to the ticket renderer (server/booking/tickets/, another
-// engineer's module): the QR SVG and the PNG ticket image. Everything else in
-// the booking server calls these, so a change of that module's exports is
-// wired here only.
+// The one seam to the ticket renderer (server/booking/tickets/): the QR SVG and
+// the PNG ticket image. Everything else in the booking server calls these, so a
+// change of that module's exports is wired here only.
 import { qrSvg, renderTicketPng, warmTicketRenderer, type TicketLocale, type TicketView } from './tickets/index.js';
 
 export type { TicketLocale, TicketView };
@@ -15,7 +14,7 @@ export function ticketPng(view: TicketView, locale: TicketLocale, timeZone?: str
   return renderTicketPng(view, timeZone ? { locale, timeZone } : { locale });
 }
 
-/** Loads fonts and common glyphs ahead of the first ticket image (a few hundred ms once). */
+/** Loads fonts and common glyphs ahead of the first ticket image (once per process). */
 export function warmRenderer(): void {
   warmTicketRenderer();
 }

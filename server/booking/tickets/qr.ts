@@ -1,13 +1,8 @@
-// QR symbols for tickets: the `qrcode` package encodes byte-mode text and lays out
-// each version's function patterns; the mask choice and the SVG are done here,
-// because qrcode's own mask search and SVG renderer cost ~2 ms per GP1 symbol and a
-// ticket must cost well under 1. Alphanumeric text (every GP1 ticket) is encoded
-// here too: per version, the layout qrcode makes is kept once, with the placement
-// order of its data modules, and a symbol is then its bits, Reed-Solomon over
-// GF(256) and one pass over that order (~5× cheaper than QRCode.create per ticket).
-import QRCode from 'qrcode';
-import { alphanumericSymbol } from './qr-alphanumeric.js';
-import { maskPenalty, sizeTables } from './qr-mask.js';
+// QR symbols for tickets: the `qr` package encodes the text (segment, Reed-Solomon,
+// placement, the mask with the lowest ISO 18004 penalty); the SVG is written here,
+// one path of run-length rectangles. Not `qrcode`: its mask search alone costs several
+// times what `qr` takes for a whole GP1 symbol, and every issued ticket needs one.
+import encodeQR from 'qr';
 
 /** The QR alphanumeric character set; GP1 text uses only these. */
 const ALNUM_RE = /^[0-9A-Z $%*+\-./:]+$/;
@@ -20,7 +15,7 @@ export interface QrMatrix {
   /** size×size, row-major, 1 = dark. */
   dark: Uint8Array;
   version: number;
-  mask: number;
+  /** the mode the text was encoded in, as one segment */
   mode: 'alphanumeric' | 'byte';
 }
 
@@ -31,38 +26,15 @@ export interface QrMatrix {
 export function qrMatrix(text: string): QrMatrix {
   if (text.length === 0) throw new RangeError('nothing to encode in the QR code');
   const mode = ALNUM_RE.test(text) ? 'alphanumeric' : 'byte';
-  // Built with mask 0; the other seven masks are one XOR away (see SizeTables), and
-  // their penalties are computed on bit-packed rows and columns.
-  const symbol = mode === 'alphanumeric' ? alphanumericSymbol(text) : QRCode.create([{ data: Buffer.from(text, 'utf8'), mode }], { errorCorrectionLevel: 'M', maskPattern: 0 });
-  const { size, data, reservedBit } = symbol.modules;
-  const t = sizeTables(size, reservedBit);
-  const W = t.words;
-  const rows = new Int32Array(size * W);
-  const cols = new Int32Array(size * W);
-  for (let r = 0, i = 0; r < size; r++) {
-    const rw = r * W + 0;
-    const rBit = 1 << (r & 31);
-    const rWord = r >> 5;
-    for (let c = 0; c < size; c++, i++) {
-      if (data[i]) {
-        rows[rw + (c >> 5)]! |= 1 << (c & 31);
-        cols[c * W + rWord]! |= rBit;
-      }
-    }
-  }
-  let best = 0;
-  let bestPenalty = Infinity;
-  for (let p = 0; p < 8; p++) {
-    const penalty = maskPenalty(t, rows, cols, p);
-    if (penalty < bestPenalty) {
-      bestPenalty = penalty;
-      best = p;
-    }
-  }
+  // `qr` adds a quiet zone of at least one module: border 1, then cut off here.
+  const rows = encodeQR(text, 'raw', { ecc: 'medium', encoding: mode, border: 1 });
+  const size = rows.length - 2;
   const dark = new Uint8Array(size * size);
-  const delta = t.delta[best]!;
-  for (let i = 0; i < dark.length; i++) dark[i] = data[i]! ^ delta[i]!;
-  return { size, dark, version: symbol.version, mask: best, mode };
+  for (let y = 0; y < size; y++) {
+    const row = rows[y + 1]!;
+    for (let x = 0; x < size; x++) if (row[x + 1]) dark[y * size + x] = 1;
+  }
+  return { size, dark, version: (size - 17) / 4, mode };
 }
 
 /**
@@ -71,8 +43,8 @@ export function qrMatrix(text: string): QrMatrix {
  */
 export function qrPathData(m: QrMatrix, ox = 0, oy = 0, scale = 1): string {
   if (![ox, oy, scale].every((v) => Number.isInteger(v) && v >= 0 && v < 1e6)) return qrPathDataAny(m, ox, oy, scale);
-  // Integer geometry (every use here): ASCII written straight into a buffer, ~3× faster
-  // than string building for the ~1,000 runs of a GP1 symbol.
+  // Integer geometry (every use here): ASCII written straight into a buffer, much
+  // faster than string building for the many runs of a GP1 symbol.
   const { size, dark } = m;
   const out = pathBuffer(19 * size * size + 64); // ≤ size²/2 runs of ≤ 36 bytes
   let o = 0;

@@ -60,7 +60,7 @@ export function readPng(png: Buffer): Pixels {
  * GP1-sized symbol in ten (content-dependent; zbar, jsQR, zxing-cpp and zxing-js's own
  * pure-barcode path read them all), so random payloads are read in pure mode.
  */
-export function zxingDecode(p: Pixels, pure = false): { text: string; ecLevel: string } {
+export function zxingDecode(p: Pixels, pure = false): { text: string; ecLevel: string; mode: string } {
   const luma = new Uint8ClampedArray(p.width * p.height);
   for (let i = 0, j = 0; i < luma.length; i++, j += 4) {
     luma[i] = (p.data[j]! * 299 + p.data[j + 1]! * 587 + p.data[j + 2]! * 114) / 1000;
@@ -69,8 +69,12 @@ export function zxingDecode(p: Pixels, pure = false): { text: string; ecLevel: s
   const hints = new Map<DecodeHintType, unknown>([[pure ? DecodeHintType.PURE_BARCODE : DecodeHintType.TRY_HARDER, true]]);
   const result = new QRCodeReader().decode(bitmap, hints);
   const ecLevel = result.getResultMetadata().get(ResultMetadataType.ERROR_CORRECTION_LEVEL);
-  return { text: result.getText(), ecLevel: String(ecLevel) };
+  // the mode indicator: the first 4 bits of the symbol's data codewords
+  const indicator = (result.getRawBytes()?.[0] ?? 0) >> 4;
+  return { text: result.getText(), ecLevel: String(ecLevel), mode: QR_MODES[indicator] ?? `0b${indicator.toString(2)}` };
 }
+
+const QR_MODES: Record<number, string> = { 0b0001: 'numeric', 0b0010: 'alphanumeric', 0b0100: 'byte', 0b1000: 'kanji', 0b0111: 'eci' };
 
 /** jsQR's reading, or null. */
 export function jsqrDecode(p: Pixels): string | null {
@@ -86,7 +90,7 @@ function jsqr(p: Pixels): ReturnType<typeof jsQR> {
  * zxing-js on a whole ticket image: its own search first; when that misses (see
  * zxingDecode), the symbol is cut out where jsQR located it and read in pure mode.
  */
-export function zxingDecodeInImage(p: Pixels): { text: string; ecLevel: string; pure: boolean } {
+export function zxingDecodeInImage(p: Pixels): { text: string; ecLevel: string; mode: string; pure: boolean } {
   try {
     return { ...zxingDecode(p), pure: false };
   } catch (err) {

@@ -65,6 +65,7 @@ describe('renderTicketPng', () => {
       const z = zxingDecodeInImage(pixels);
       expect(z.text).toBe(ticket.payload);
       expect(z.ecLevel).toBe('M');
+      expect(z.mode).toBe('alphanumeric');
       expect(jsqrDecode(pixels)).toBe(ticket.payload);
       const verified = verifyGp1(z.text, (id) => (id === 1 ? f.publicKey : undefined));
       expect(verified.ok).toBe(true);
@@ -98,6 +99,22 @@ describe('renderTicketPng', () => {
     for (const ch of '流浪地球星际穿越影厅座位开映有效期') {
       expect(regular.has(ch.codePointAt(0)!)).toBe(true);
       expect(bold.has(ch.codePointAt(0)!)).toBe(true);
+    }
+  });
+
+  it('draws the validity period under the QR: another end time changes that line and nothing else', () => {
+    for (const opts of [EN, ZH]) {
+      const a = readPng(renderTicketPngSync(enTicket, opts));
+      // 23:30 → 22:45 in Berlin, 06:30 → 05:45 in Shanghai: the same day, so the line keeps its layout
+      const b = readPng(renderTicketPngSync({ ...enTicket, validUntil: enTicket.validUntil - 2700 }, opts));
+      const rows = new Set<number>();
+      for (let i = 0; i < a.data.length; i += 4) {
+        if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) rows.add(Math.floor(i / 4 / a.width));
+      }
+      // the validity line sits between the QR (ending above y 1500) and the ticket number (below y 1600)
+      expect(rows.size, opts.locale).toBeGreaterThan(10);
+      expect(Math.min(...rows), opts.locale).toBeGreaterThan(1500);
+      expect(Math.max(...rows), opts.locale).toBeLessThan(1600);
     }
   });
 

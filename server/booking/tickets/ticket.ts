@@ -1,7 +1,7 @@
 // The PNG ticket image: an SVG composed here (text as cached glyph outlines, the QR as
 // one path of integer-pixel modules) and rasterised by resvg.
 import { Resvg, renderAsync } from '@resvg/resvg-js';
-import { cjkFonts, glyph, glyphsFor, isXmlChar, type Weight } from './font.js';
+import { cjkFonts, glyph, isXmlChar, type Weight } from './font.js';
 import { encodePng, encodePngAsync } from './png.js';
 import { QUIET_ZONE, qrMatrix, qrPathData } from './qr.js';
 
@@ -267,7 +267,6 @@ class TextLayer {
   }
 
   toSvg(): { defs: string; body: string } {
-    glyphsFor(this.runs.map((r) => ({ text: r.text, weight: r.st.weight })));
     const f = cjkFonts();
     const used = new Map<string, string>();
     let body = '';
@@ -277,11 +276,11 @@ class TextLayer {
       const width = measure(r.text, r.st);
       const x0 = r.anchor === 'start' ? r.x : r.anchor === 'middle' ? r.x - width / 2 : r.x - width;
       const track = (r.st.tracking ?? 0) / k;
-      body += `<g fill="${r.fill}" transform="translate(${round(x0)} ${round(r.y)}) scale(${round(k, 5)})">`;
+      // outlines are in font units, y up
+      body += `<g fill="${r.fill}" transform="translate(${round(x0)} ${round(r.y)}) scale(${round(k, 5)} ${-round(k, 5)})">`;
       let pen = 0;
       for (const ch of r.text) {
         const g = glyph(r.st.weight, ch.codePointAt(0)!);
-        if (!g) continue;
         if (g.id) {
           used.set(g.id, g.d);
           body += `<use xlink:href="#${g.id}" x="${round(pen)}"/>`;
@@ -453,8 +452,8 @@ const RESVG_OPTIONS = { font: { loadSystemFonts: false }, background: '#ffffff',
 /**
  * The PNG ticket image (1080×1760): QR code, title, venue, hall, seat, start time and
  * the validity period in words, in `opts.locale`, times in `opts.timeZone` (default
- * the server's zone) with the zone named. The SVG is built on the calling thread
- * (~2 ms); rasterising and compressing run on the libuv thread pool.
+ * the server's zone) with the zone named. The SVG is built on the calling thread;
+ * rasterising and compressing run on the libuv thread pool.
  */
 export async function renderTicketPng(t: TicketView, opts: TicketRenderOptions = { locale: 'en' }): Promise<Buffer> {
   const svg = renderTicketSvg(t, opts);
@@ -462,7 +461,7 @@ export async function renderTicketPng(t: TicketView, opts: TicketRenderOptions =
   return encodePngAsync(img.pixels, img.width, img.height);
 }
 
-/** renderTicketPng on the calling thread only (~30 ms of CPU). */
+/** renderTicketPng on the calling thread only. */
 export function renderTicketPngSync(t: TicketView, opts: TicketRenderOptions = { locale: 'en' }): Buffer {
   const img = new Resvg(renderTicketSvg(t, opts), RESVG_OPTIONS).render();
   return encodePng(img.pixels, img.width, img.height);
@@ -476,8 +475,8 @@ export function warmTicketRenderer(): void {
     .flatMap((s) => [s.admit, s.hint, ...Object.values(s.labels)])
     .join('');
   const dates = '年月日周一二三四五六至有效期（）…—';
-  glyphsFor([
-    { text: ascii + labels + dates, weight: 400 },
-    { text: ascii + labels + dates, weight: 700 },
-  ]);
+  for (const ch of ascii + labels + dates) {
+    glyph(400, ch.codePointAt(0)!);
+    glyph(700, ch.codePointAt(0)!);
+  }
 }
