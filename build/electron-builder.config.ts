@@ -33,6 +33,8 @@ const config: Configuration = {
     '!node_modules/@resvg/**',
     '!node_modules/prom-client/**',
     '!node_modules/qrcode/**',
+    '!node_modules/qr/**',
+    '!node_modules/fontkit/**',
     '!node_modules/react*/**',
     '!node_modules/tsx/**',
     '!node_modules/esbuild/**',
