@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Order } from '../protocol/booking-api.js';
-import { REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../bin/testing/processes.js';
+import { REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../testing/processes.js';
 import { bookingClient } from '../server/booking/testing/http.js';
 import { providerRequestsServed } from '../server/common/testing/requests-served.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';

@@ -21,7 +21,7 @@ import { chromium, type Page } from 'playwright-core';
 import { StationCore } from '../main/core/station.js';
 import { CHROMIUM } from '../main/testing/browser.js';
 import { screenUrlIn } from '../main/testing/station.js';
-import { REPO_ROOT as REPO } from '../bin/testing/processes.js';
+import { REPO_ROOT as REPO } from '../testing/processes.js';
 import { startStack } from '../main/testing/stack.js';
 import { ensureRendererBuilt } from '../main/web-kiosk/renderer-build.js';
 import { startWebKiosk } from '../main/web-kiosk/server.js';

@@ -10,9 +10,9 @@ import { PNG } from 'pngjs';
 import encodeQR from 'qr';
 import QRCode from 'qrcode';
 import { encodeGp1 } from '../protocol/gp1.js';
-import { cjkFonts } from '../server/booking/tickets/font.js';
-import { encodePng } from '../server/booking/tickets/png.js';
-import { qrSvg } from '../server/booking/tickets/qr.js';
+import { cjkFonts } from '../server/booking/tickets/image/font.js';
+import { encodePng } from '../server/booking/tickets/image/png.js';
+import { qrSvg } from '../server/booking/tickets/image/qr.js';
 import {
   renderTicketPng,
   renderTicketPngSync,
@@ -20,7 +20,7 @@ import {
   warmTicketRenderer,
   type TicketRenderOptions,
   type TicketView,
-} from '../server/booking/tickets/ticket.js';
+} from '../server/booking/tickets/image/ticket.js';
 
 const SECONDS = Number(process.argv[2] ?? 2);
 const { privateKey } = generateKeyPairSync('ed25519');

@@ -9,7 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { startGatepost } from './testing/processes.js';
+import { startGatepost } from '../testing/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gp-booking-secrets-'));
 const data = join(dir, 'data');

@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<void> {
     'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
     'metrics-port': { type: 'string', env: 'GATEPOST_METRICS_PORT', help: 'serve /metrics on 127.0.0.1:PORT without auth (else on the main port, with the admin token)' },
     'allow-insecure-http': { type: 'boolean', env: 'GATEPOST_ALLOW_INSECURE_HTTP', help: 'accept provider URLs over plain http off this host (logged as a warning)' },
-    // Secrets at rest and leaked signing keys (server/booking/sealed.ts, key-retirement.ts).
+    // Secrets at rest and leaked signing keys (server/booking/keys/).
     'secrets-key-file': { type: 'string', env: 'GATEPOST_SECRETS_KEY_FILE', help: 'file with 32 random bytes as base64 or hex, mode 0600: signing keys, provider secrets and the share secret are stored encrypted with it' },
     'retire-key': { type: 'string', env: 'GATEPOST_RETIRE_KEY', help: 'retire signing key ID at start: trusted nowhere after, its tickets signed again with the active key' },
   }, exposed);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
-import { GATEPOST_BIN, REPO_ROOT } from './testing/processes.js';
+import { GATEPOST_BIN, REPO_ROOT } from '../testing/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gp-demo-'));
 chmodSync(dir, 0o755);

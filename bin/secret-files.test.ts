@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedClient } from '../server/common/testing/signed-client.js';
-import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from './testing/processes.js';
+import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../testing/processes.js';
 
 const ADMIN = 'admin-token-from-a-file-0123456789';
 const ADMIN_ON_ARGV = 'admin-token-on-the-command-line-42';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodesResponse } from '../../protocol/provider-api.js';
 import { signRequest } from '../../protocol/signature.js';
-import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { signedClient } from '../../server/common/testing/signed-client.js';
 import { load, type LoadResult } from './load.js';
 

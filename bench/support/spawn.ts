@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT, SERVER_NODE_FLAGS } from '../../bin/testing/processes.js';
+import { REPO_ROOT, SERVER_NODE_FLAGS } from '../../testing/processes.js';
 
 export async function spawnTs(file: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'bin/run-ts.js', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

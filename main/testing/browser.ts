@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT as REPO } from '../../bin/testing/processes.js';
+import { REPO_ROOT as REPO } from '../../testing/processes.js';
 
 export const CHROMIUM = process.env.GATEPOST_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(REPO, 'artifacts', 'station');

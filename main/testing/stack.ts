@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGatepost, type RunningCommand as Running } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand as Running } from '../../testing/processes.js';
 
 export const ADMIN_TOKEN = 'station-tests-admin-token-0123456789';
 const PROVIDER_SECRET = 'station-tests-provider-secret-0123456789';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPin } from '../config/pin.js';
-import { startGatepost, type RunningCommand as Running } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand as Running } from '../../testing/processes.js';
 
 export const TEST_PIN = '2580';
 

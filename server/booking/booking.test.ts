@@ -11,10 +11,10 @@ import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import { decodeSetupPayload, normalizeEnrollment } from '../../protocol/booking-api.js';
 import { decodeGp1, encodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
-import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { providerRequestsServed } from '../common/testing/requests-served.js';
-import { SIGN_IN_LIMITS } from './routes/accounts.js';
-import { hasZbarimg, zbarDecodePng } from './tickets/testing.js';
+import { SIGN_IN_LIMITS } from './accounts/routes.js';
+import { hasZbarimg, zbarDecodePng } from './tickets/image/testing.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
 
 const ADMIN = 'admin-token-for-tests-0123456789';

@@ -2,10 +2,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { GroupCommit } from '../common/group-commit.js';
 import type { SqliteExecutor } from '../common/prepared.js';
-import type { IssuedPayloads } from './issued-payloads.js';
-import type { PlatformKeys } from './keys.js';
-import type { PaymentGateways } from './payments.js';
-import type { ProviderRegistry } from './registry.js';
+import type { IssuedPayloads } from './scanning/issued-payloads.js';
+import type { PlatformKeys } from './keys/keys.js';
+import type { PaymentGateways } from './ordering/payments.js';
+import type { ProviderRegistry } from './providers/registry.js';
 import type { BookingDB } from './schema.js';
 
 /** What every booking route needs. Reads go to `db`, writes through `writes` (group commit). */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { chromiumMissing, launchChromium } from '../web/testing/browser.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
 

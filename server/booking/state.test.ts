@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import { decodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
-import type { ChargeRequest, PaymentGateways, RefundRequest } from './payments.js';
+import type { ChargeRequest, PaymentGateways, RefundRequest } from './ordering/payments.js';
 import { startBooking, type RunningBooking } from './server.js';
 import { startFakeProvider, type FakeProvider } from './testing/fake-provider.js';
 import { bookingClient, type BookingClient } from './testing/http.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodesResponse, Verdict } from '../../protocol/provider-api.js';
 import { computeSignature } from '../../protocol/signature.js';
-import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { signedClient } from '../common/testing/signed-client.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { computeSignature, SIGNATURE_HEADER, signRequest } from '../../protocol/signature.js';
-import { startGatepost, type RunningCommand } from '../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { signedClient } from '../common/testing/signed-client.js';
 import { startProvider, type RunningProvider } from './server.js';
 

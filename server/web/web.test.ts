@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../protocol/booking-api.js';
-import { REPO_ROOT } from '../../bin/testing/processes.js';
+import { REPO_ROOT } from '../../testing/processes.js';
 import { ensureBuilt } from './build.js';
 import { chromiumMissing, launchChromium } from './testing/browser.js';
 import { startStack, type Stack } from './testing/stack.js';

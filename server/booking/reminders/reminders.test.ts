@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
-import { startGatepost, type RunningCommand } from '../../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
 import { startBooking, type RunningBooking } from '../server.js';
 import { bookingClient } from '../testing/http.js';
 import { TestMailbox } from './testing.js';

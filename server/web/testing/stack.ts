@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGatepost, type RunningCommand } from '../../../bin/testing/processes.js';
+import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
 
 export interface Stack {
   /** the booking server, which serves the page at / */

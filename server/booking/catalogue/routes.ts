@@ -1,0 +1,46 @@
+// The catalogue: every provider's shows in one list, and a show's seat map.
+// Providers are asked concurrently with a short timeout each; one that is down
+// or slow does not fail the list: its shows are left out and it is named in
+// `unavailable`.
+import { z } from 'zod';
+import { catalogueResponse, errorBody, seatsResponse, type CatalogueShow } from '../../../protocol/booking-api.js';
+import type { App } from '../../common/app.js';
+import { notFound } from '../../common/errors.js';
+import type { BookingContext } from '../context.js';
+import { providerError } from '../providers/provider-client.js';
+
+export async function catalogueRoutes(app: App, ctx: BookingContext): Promise<void> {
+  app.get('/api/v1/shows', { schema: { tags: ['catalogue'], response: { 200: catalogueResponse } } }, async () => {
+    const clients = await ctx.providers.all();
+    const results = await Promise.allSettled(clients.map((c) => c.shows()));
+    const shows: CatalogueShow[] = [];
+    const unavailable: string[] = [];
+    results.forEach((r, i) => {
+      const providerId = clients[i]!.providerId;
+      if (r.status === 'rejected') unavailable.push(providerId);
+      else for (const s of r.value.shows) shows.push({ ...s, providerId });
+    });
+    shows.sort((a, b) => a.startsAt - b.startsAt || a.providerId.localeCompare(b.providerId) || a.showId.localeCompare(b.showId));
+    return { shows, unavailable };
+  });
+
+  app.get(
+    '/api/v1/providers/:providerId/shows/:showId/seats',
+    {
+      schema: {
+        tags: ['catalogue'],
+        params: z.object({ providerId: z.string().min(1).max(100), showId: z.string().min(1).max(100) }),
+        response: { 200: seatsResponse, 404: errorBody, 503: errorBody },
+      },
+    },
+    async (req) => {
+      const client = await ctx.providers.get(req.params.providerId);
+      if (!client) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
+      try {
+        return await client.seats(req.params.showId);
+      } catch (err) {
+        throw providerError(err);
+      }
+    },
+  );
+}

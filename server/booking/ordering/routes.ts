@@ -1,0 +1,91 @@
+// Orders over HTTP: place one (with an optional Idempotency-Key), list yours,
+// read one. The state machine itself is in ordering.ts.
+import { z } from 'zod';
+import { errorBody, IDEMPOTENCY_KEY_HEADER, orderRequest, orderSchema, ordersResponse, type Order } from '../../../protocol/booking-api.js';
+import type { App } from '../../common/app.js';
+import { badRequest, notFound } from '../../common/errors.js';
+import { requireUser } from '../auth.js';
+import type { BookingContext } from '../context.js';
+import { queries } from '../queries.js';
+import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
+import { ticketView, type TicketRow } from '../tickets/ticket-view.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export async function orderRoutes(app: App, ctx: BookingContext, orders: OrderService): Promise<void> {
+  app.post(
+    '/api/v1/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        body: orderRequest,
+        headers: z.object({ [IDEMPOTENCY_KEY_HEADER]: z.string().optional() }),
+        response: { 200: orderSchema, 201: orderSchema, 202: orderSchema, 400: errorBody, 401: errorBody, 402: errorBody, 404: errorBody, 409: errorBody, 503: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const userId = await requireUser(ctx, req);
+      const key = req.headers[IDEMPOTENCY_KEY_HEADER];
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key: 1–200 printable ASCII characters');
+      const { created, order } = await orders.place(userId, req.body, key);
+      const outcome = orderOutcome(order, created);
+      if (outcome instanceof Error) throw outcome;
+      return reply.code(outcome.status as 201).send(await orderView(ctx, order));
+    },
+  );
+
+  app.get(
+    '/api/v1/orders',
+    { schema: { tags: ['orders'], response: { 200: ordersResponse, 401: errorBody } } },
+    async (req) => {
+      const userId = await requireUser(ctx, req);
+      const rows = await ctx.db.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('order_id').limit(200).execute();
+      return { orders: await orderViews(ctx, rows) };
+    },
+  );
+
+  app.get(
+    '/api/v1/orders/:orderId',
+    { schema: { tags: ['orders'], params: z.object({ orderId: z.string().min(1).max(100) }), response: { 200: orderSchema, 401: errorBody, 404: errorBody } } },
+    async (req) => {
+      const userId = await requireUser(ctx, req);
+      const row = await ctx.db.selectFrom('orders').selectAll().where('order_id', '=', req.params.orderId).where('user_id', '=', userId).executeTakeFirst();
+      // Someone else's order is "not found", not "forbidden": order IDs reveal nothing.
+      if (!row) throw notFound('unknown_order', `no order ${req.params.orderId}`);
+      return orderView(ctx, row);
+    },
+  );
+}
+
+async function orderView(ctx: BookingContext, row: OrderRow): Promise<Order> {
+  return (await orderViews(ctx, [row]))[0]!;
+}
+
+async function orderViews(ctx: BookingContext, rows: OrderRow[]): Promise<Order[]> {
+  const ids = rows.filter((r) => r.state === 'issued').map((r) => r.order_id);
+  const tickets =
+    ids.length === 1
+      ? (await queries(ctx.db).ticketsOfOrder(ctx.db, { orderId: ids[0]! })).rows
+      : ids.length
+        ? await ctx.db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
+        : [];
+  const byOrder = new Map<string, TicketRow[]>();
+  for (const t of tickets) byOrder.set(t.order_id, [...(byOrder.get(t.order_id) ?? []), t]);
+  return rows.map((r) => {
+    const seats = JSON.parse(r.seats) as string[];
+    // Tickets in the order the seats were asked for.
+    const own = (byOrder.get(r.order_id) ?? []).sort((a, b) => seats.indexOf(a.seat_id) - seats.indexOf(b.seat_id));
+    return {
+      orderId: r.order_id,
+      state: r.state,
+      providerId: r.provider_id,
+      showId: r.show_id,
+      seats,
+      amountCents: r.amount_cents,
+      currency: r.currency,
+      createdAt: Number(r.created_at),
+      ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
+      tickets: own.map((t) => ticketView(ctx, t)),
+    };
+  });
+}

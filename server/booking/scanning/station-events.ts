@@ -1,0 +1,79 @@
+// What offline stations learn from the booking server: the codes redeemed or
+// revoked, in order (the table station_events), served in pages behind a
+// cursor (the offline bundle), and forgotten once they cannot matter.
+//
+// An event matters while its ticket could still be shown at a gate: a station
+// turns an expired ticket away on its own, so once the validity has ended
+// (plus a day, for station clocks that run slow) the event only costs every
+// new station's first sync and the disk. Events are kept with the ticket's
+// validUntil and pruned by it; without this a season's admissions made a new
+// station page through every code ever redeemed.
+import type { Kysely } from 'kysely';
+import type { OfflineBundle } from '../../../protocol/booking-api.js';
+import type { BookingContext } from '../context.js';
+import type { BookingDB } from '../schema.js';
+
+/** Events younger than this may still have a lower-numbered neighbour committing (PostgreSQL): the cursor stops before them. */
+export const CURSOR_HORIZON_S = 5;
+/** How long after its ticket's validity ended an event is still sent and kept. */
+export const STALE_AFTER_S = 24 * 3600;
+/**
+ * Events recorded before validities were kept with them, and not matched to a
+ * ticket of this server, go after as long as a station keeps a redemption
+ * (server-client/offline-cache.ts).
+ */
+export const LEGACY_KEEP_S = 45 * 24 * 3600;
+const BUNDLE_PAGE = 5000;
+const PRUNE_BATCH = 2000;
+
+type BundleEvents = Pick<OfflineBundle, 'revoked' | 'redeemed' | 'cursor' | 'more'>;
+
+/** One page of a provider's events after `since`, without those of tickets long expired. */
+export async function bundlePage(db: Kysely<BookingDB>, providerId: string, since: number, now: number): Promise<BundleEvents> {
+  const rows = await db
+    .selectFrom('station_events')
+    .select(['seq', 'kind', 'code', 'at', 'gate', 'recorded_at'])
+    .where('provider_id', '=', providerId)
+    .where('seq', '>', since)
+    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>=', now - STALE_AFTER_S)]))
+    .orderBy('seq')
+    .limit(BUNDLE_PAGE)
+    .execute();
+  // The cursor moves over settled events only; newer ones are sent now and again next time.
+  const horizon = now - CURSOR_HORIZON_S;
+  let cursor = since;
+  for (const r of rows) {
+    if (Number(r.recorded_at) > horizon) break;
+    cursor = Number(r.seq);
+  }
+  return {
+    revoked: rows.filter((r) => r.kind === 'revoked').map((r) => r.code),
+    redeemed: rows.filter((r) => r.kind === 'redeemed').map((r) => ({ code: r.code, at: Number(r.at), gate: r.gate ?? '' })),
+    cursor: String(cursor),
+    more: rows.length === BUNDLE_PAGE && cursor > since,
+  };
+}
+
+/**
+ * Deletes the events that can no longer matter, a batch per transaction (so
+ * that scans keep being answered between them), and says how many went.
+ */
+export async function pruneStationEvents(ctx: Pick<BookingContext, 'writes'>, now: number): Promise<number> {
+  let total = 0;
+  for (const stale of [
+    (db: Kysely<BookingDB>) =>
+      db.selectFrom('station_events').select('seq').where('valid_until', '<', now - STALE_AFTER_S).limit(PRUNE_BATCH),
+    (db: Kysely<BookingDB>) =>
+      db.selectFrom('station_events').select('seq').where('valid_until', 'is', null).where('at', '<', now - LEGACY_KEEP_S).limit(PRUNE_BATCH),
+  ]) {
+    for (;;) {
+      const deleted = await ctx.writes.run(async (trx) => {
+        const res = await trx.deleteFrom('station_events').where('seq', 'in', stale(trx)).executeTakeFirst();
+        return Number(res.numDeletedRows);
+      });
+      total += deleted;
+      if (deleted < PRUNE_BATCH) break;
+    }
+  }
+  return total;
+}

@@ -1,0 +1,51 @@
+// How a stored ticket is shown: the owner's view (with its share link) and
+// the share token scheme. A share token is derived from the ticket ID and a
+// generation number with a server-held HMAC key, so the owner can be shown the
+// same link again while only its sha256 is stored for lookup; revoking bumps
+// the generation, so the next link is a new one.
+import { createHmac } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { BookingTicket } from '../../../protocol/booking-api.js';
+import type { BookingContext } from '../context.js';
+import type { TicketsTable } from '../schema.js';
+import { sha256 } from '../secrets.js';
+
+export type TicketRow = Selectable<TicketsTable>;
+
+/** 192 bits, base64url. */
+export function shareToken(secret: Buffer, ticketId: string, generation: number): string {
+  return createHmac('sha256', secret).update(`gatepost-share\0${ticketId}\0${generation}`).digest().subarray(0, 24).toString('base64url');
+}
+
+export const shareHash = (token: string) => sha256(token);
+
+export function shareUrl(ctx: BookingContext, row: Pick<TicketRow, 'ticket_id' | 'share_generation'>): string {
+  return `${ctx.publicUrl}/t/${shareToken(ctx.shareSecret, row.ticket_id, row.share_generation)}`;
+}
+
+export function ticketView(ctx: BookingContext, row: TicketRow): BookingTicket {
+  const base = `${ctx.publicUrl}/api/v1/tickets/${row.ticket_id}`;
+  return {
+    ticketId: row.ticket_id,
+    providerId: row.provider_id,
+    showId: row.show_id,
+    seat: row.seat_label,
+    title: row.title,
+    venue: row.venue,
+    hall: row.hall,
+    startsAt: Number(row.starts_at),
+    validFrom: Number(row.valid_from),
+    validUntil: Number(row.valid_until),
+    payload: row.payload,
+    imageUrl: `${base}/image.png`,
+    qrUrl: `${base}/qr.svg`,
+    shareUrl: row.share_hash ? shareUrl(ctx, row) : null,
+  };
+}
+
+/** The view for whoever holds a share link: image and QR URLs carry the token instead of a session. */
+export function sharedView(ctx: BookingContext, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl'> {
+  const { shareUrl: _omit, ...view } = ticketView(ctx, row);
+  const q = `?share=${encodeURIComponent(token)}`;
+  return { ...view, imageUrl: view.imageUrl + q, qrUrl: view.qrUrl + q };
+}
