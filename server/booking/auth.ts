@@ -5,8 +5,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../common/app.js';
 import { HttpError, unauthorized } from '../common/errors.js';
-import type { BookingContext } from './context.js';
+import type { Kysely } from 'kysely';
 import { queries } from './queries.js';
+import type { BookingDB } from './schema.js';
 import { safeEqual, sha256 } from './secrets.js';
 
 export const SESSION_TTL_S = 30 * 24 * 3600;
@@ -18,25 +19,13 @@ export function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** The user ID behind the request's session token, or 401. */
-export async function requireUser(ctx: BookingContext, req: FastifyRequest): Promise<string> {
-  const token = bearer(req);
-  if (!token) throw unauthorized('unauthorized', 'sign in: send Authorization: Bearer <token>');
-  const userId = await userForToken(ctx, token);
-  if (!userId) throw unauthorized('unauthorized', 'the session token is unknown or expired');
-  return userId;
-}
-
-export async function userForToken(ctx: BookingContext, token: string): Promise<string | undefined> {
-  if (!token.startsWith('us_')) return undefined;
-  const { rows } = await queries(ctx.db).userForSession(ctx.db, { hash: sha256(token), now: ctx.now() });
-  return rows[0]?.user_id;
-}
-
-export function requireAdmin(ctx: BookingContext, req: FastifyRequest): void {
-  if (!ctx.adminTokenHash) throw new HttpError(403, 'admin_disabled', 'this server was started without an admin token');
-  const token = bearer(req);
-  if (!token || !safeEqual(sha256(token), ctx.adminTokenHash)) throw unauthorized('unauthorized', 'the admin token is missing or wrong');
+/** What checking a token needs: the database, the clock and the admin token's hash. */
+export interface AuthOptions {
+  db: Kysely<BookingDB>;
+  /** epoch seconds */
+  now: () => number;
+  /** sha256 of the admin token; undefined: the admin API is off */
+  adminTokenHash?: string;
 }
 
 export interface StationIdentity {
@@ -50,42 +39,70 @@ export interface StationIdentity {
  * a revoked station stops working within STATION_CACHE_MS on every process.
  */
 const STATION_CACHE_MS = 10_000;
-const stationCache = new WeakMap<BookingContext, Map<string, { station: StationIdentity; until: number }>>();
 
-/** The station a request was authenticated as (by the onRequest hook): looked up once per request. */
-const stationOfRequest = new WeakMap<FastifyRequest, StationIdentity>();
+/** The one place a booking server's callers are identified; each route plugin is handed it. */
+export class Auth {
+  private readonly stationCache = new Map<string, { station: StationIdentity; until: number }>();
+  /** The station a request was authenticated as (by the onRequest hook): looked up once per request. */
+  private readonly stationOfRequest = new WeakMap<FastifyRequest, StationIdentity>();
 
-export async function requireStation(ctx: BookingContext, req: FastifyRequest): Promise<StationIdentity> {
-  const known = stationOfRequest.get(req);
-  if (known) return known;
-  const station = await lookUpStation(ctx, req);
-  stationOfRequest.set(req, station);
-  return station;
-}
+  constructor(private readonly opts: AuthOptions) {}
 
-async function lookUpStation(ctx: BookingContext, req: FastifyRequest): Promise<StationIdentity> {
-  const token = bearer(req);
-  if (!token || !token.startsWith('st_')) throw unauthorized('unauthorized', 'send the station token: Authorization: Bearer <token>');
-  const hash = sha256(token);
-  let cache = stationCache.get(ctx);
-  if (!cache) stationCache.set(ctx, (cache = new Map()));
-  const hit = cache.get(hash);
-  const nowMs = Date.now();
-  if (hit && hit.until > nowMs) return hit.station;
-  const row = (await queries(ctx.db).stationByToken(ctx.db, { hash })).rows[0];
-  if (!row) {
-    cache.delete(hash);
-    throw unauthorized('unauthorized', 'the station token is unknown or revoked: enroll the station again');
+  /** The user ID behind the request's session token, or 401. */
+  async user(req: FastifyRequest): Promise<string> {
+    const token = bearer(req);
+    if (!token) throw unauthorized('unauthorized', 'sign in: send Authorization: Bearer <token>');
+    const userId = await this.userForToken(token);
+    if (!userId) throw unauthorized('unauthorized', 'the session token is unknown or expired');
+    return userId;
   }
-  const station = { stationId: row.station_id, providerId: row.provider_id, gate: row.gate };
-  if (cache.size > 10_000) cache.clear();
-  cache.set(hash, { station, until: nowMs + STATION_CACHE_MS });
-  return station;
-}
 
-/** Forgets cached station tokens (after a revocation in this process). */
-export function forgetStations(ctx: BookingContext): void {
-  stationCache.get(ctx)?.clear();
+  async userForToken(token: string): Promise<string | undefined> {
+    if (!token.startsWith('us_')) return undefined;
+    const { db, now } = this.opts;
+    const { rows } = await queries(db).userForSession(db, { hash: sha256(token), now: now() });
+    return rows[0]?.user_id;
+  }
+
+  admin(req: FastifyRequest): void {
+    const { adminTokenHash } = this.opts;
+    if (!adminTokenHash) throw new HttpError(403, 'admin_disabled', 'this server was started without an admin token');
+    const token = bearer(req);
+    if (!token || !safeEqual(sha256(token), adminTokenHash)) throw unauthorized('unauthorized', 'the admin token is missing or wrong');
+  }
+
+  async station(req: FastifyRequest): Promise<StationIdentity> {
+    const known = this.stationOfRequest.get(req);
+    if (known) return known;
+    const station = await this.lookUpStation(req);
+    this.stationOfRequest.set(req, station);
+    return station;
+  }
+
+  private async lookUpStation(req: FastifyRequest): Promise<StationIdentity> {
+    const token = bearer(req);
+    if (!token || !token.startsWith('st_')) throw unauthorized('unauthorized', 'send the station token: Authorization: Bearer <token>');
+    const hash = sha256(token);
+    const cache = this.stationCache;
+    const hit = cache.get(hash);
+    const nowMs = Date.now();
+    if (hit && hit.until > nowMs) return hit.station;
+    const { db } = this.opts;
+    const row = (await queries(db).stationByToken(db, { hash })).rows[0];
+    if (!row) {
+      cache.delete(hash);
+      throw unauthorized('unauthorized', 'the station token is unknown or revoked: enroll the station again');
+    }
+    const station = { stationId: row.station_id, providerId: row.provider_id, gate: row.gate };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { station, until: nowMs + STATION_CACHE_MS });
+    return station;
+  }
+
+  /** Forgets cached station tokens (after a revocation in this process). */
+  forgetStations(): void {
+    this.stationCache.clear();
+  }
 }
 
 /**
@@ -93,20 +110,22 @@ export function forgetStations(ctx: BookingContext): void {
  * stations' are checked in onRequest, before the body is read: a caller
  * without the token gets 401 and learns nothing of what the body should be.
  * The routes check again themselves (cheap: the station is remembered per request).
+ * Added on the root instance before the route plugins are registered, so that
+ * every one of them inherits it.
  */
-export function authenticateRoutes(app: App, ctx: BookingContext): void {
+export function authenticateRoutes(app: App, auth: Auth): void {
   app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url ?? '';
     if (route.startsWith('/api/v1/admin/') || route === '/metrics') {
       try {
-        requireAdmin(ctx, req);
+        auth.admin(req);
       } catch (err) {
         return done(err as Error);
       }
       return done();
     }
     if (route.startsWith('/api/v1/station/') && route !== '/api/v1/station/enroll') {
-      requireStation(ctx, req).then(() => done(), done);
+      auth.station(req).then(() => done(), done);
       return;
     }
     done();

@@ -8,7 +8,11 @@ import type { PaymentGateways } from './ordering/payments.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import type { BookingDB } from './schema.js';
 
-/** What every booking route needs. Reads go to `db`, writes through `writes` (group commit). */
+/**
+ * The booking server's services, made once at start. The services (orders,
+ * scans, key retirement) take it whole; each route plugin is handed only the
+ * parts it uses (server.ts). Reads go to `db`, writes through `writes` (group commit).
+ */
 export interface BookingContext {
   db: Kysely<BookingDB>;
   writes: GroupCommit<BookingDB>;
@@ -26,8 +30,6 @@ export interface BookingContext {
   issued: IssuedPayloads;
   providers: ProviderRegistry;
   payments: PaymentGateways;
-  /** sha256 of the admin token; undefined: the admin API is off */
-  adminTokenHash?: string;
   /** HMAC key share tokens are derived with */
   shareSecret: Buffer;
   /** the URL customers and stations reach this server at (set once listening) */

@@ -7,11 +7,11 @@ import { createApp, listenUrl, logReady, type App } from '../common/app.js';
 import { serveMetrics } from '../common/metrics.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
-import { authenticateRoutes } from './auth.js';
+import { Auth, authenticateRoutes } from './auth.js';
 import { StartError } from '../common/start-error.js';
 import type { BookingContext } from './context.js';
 import { IssuedPayloads } from './scanning/issued-payloads.js';
-import { reissueRetired } from './keys/key-retirement.js';
+import { reissueRetired, retireKey } from './keys/key-retirement.js';
 import { PlatformKeys } from './keys/keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering/orders.js';
 import { defaultGateways, type PaymentGateways } from './ordering/payments.js';
@@ -19,6 +19,7 @@ import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './providers/provider-cl
 import { DEFAULT_RATE_LIMIT, RejectionLimiter, type RateLimitOptions } from '../common/rate-limit.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { warmRenderer } from './tickets/render.js';
+import type { TicketLinks } from './tickets/ticket-view.js';
 import { accountRoutes } from './accounts/routes.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { keyRoutes } from './keys/routes.js';
@@ -158,7 +159,6 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     issued,
     providers,
     payments: opts.payments ?? (opts.demo ? defaultGateways() : {}),
-    adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined,
     shareSecret: await shareSecret(db, sealer),
     publicUrl: '',
     allowInsecureHttp: opts.allowInsecureHttp ?? false,
@@ -179,16 +179,21 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   const limiter = new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now);
   const scans = new ScanService(ctx, limiter, app.metricsBuffer.counter(metrics.scans));
 
-  authenticateRoutes(app, ctx);
-  await keyRoutes(app, ctx);
-  await accountRoutes(app, ctx);
-  await providerRoutes(app, ctx);
-  await catalogueRoutes(app, ctx);
-  await orderRoutes(app, ctx, orders);
-  await ticketRoutes(app, ctx);
-  await stationAdminRoutes(app, ctx);
-  await stationRoutes(app, ctx, scans);
-  await reminderRoutes(app, ctx);
+  // Each capability's routes are a plugin of their own, handed only the services they use.
+  // The order is the OpenAPI document's; the auth hook is added first so every plugin inherits it.
+  // `links` is the context itself: its publicUrl is known only once the server listens.
+  const auth = new Auth({ db, now, adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined });
+  const links: TicketLinks = ctx;
+  authenticateRoutes(app, auth);
+  await app.register(keyRoutes, { keys, auth, retireKey: (keyId) => retireKey(ctx, keyId) });
+  await app.register(accountRoutes, { db, writes, now, auth });
+  await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth });
+  await app.register(catalogueRoutes, { providers });
+  await app.register(orderRoutes, { db, auth, orders, links });
+  await app.register(ticketRoutes, { db, writes, now, providers, auth, links });
+  await app.register(stationAdminRoutes, { db, writes, now, providers, auth, links });
+  await app.register(stationRoutes, { db, now, keys, auth, scans });
+  await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
 
   const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;

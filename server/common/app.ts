@@ -13,7 +13,7 @@ import Fastify, {
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type FastifyPluginAsyncZod, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { metricsPlugin } from './metrics.js';
@@ -69,6 +69,14 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   ZodTypeProvider
 >;
+
+/**
+ * A group of routes registered with `app.register(plugin, options)`: an
+ * encapsulated context that gets only the services in its options, and
+ * inherits the root's validator, error handler and hooks (so those are set up
+ * before any plugin is registered).
+ */
+export type AppPlugin<Options extends object> = FastifyPluginAsyncZod<Options>;
 
 export async function createApp(opts: AppOptions): Promise<App> {
   const app = Fastify({

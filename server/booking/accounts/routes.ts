@@ -2,9 +2,9 @@
 // bearer session token (shown once, stored as its sha256).
 import { z } from 'zod';
 import { errorBody, meResponse, sessionRequest, sessionResponse, signupRequest, signupResponse } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { conflict, HttpError, unauthorized } from '../../common/errors.js';
-import { bearer, requireUser, SESSION_TTL_S } from '../auth.js';
+import { bearer, SESSION_TTL_S, type Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import { addressKey, BackoffLimiter, RejectionLimiter } from '../../common/rate-limit.js';
 import { dummyPasswordHash, hashPassword, needsRehash, newId, newToken, sha256, verifyPassword } from '../secrets.js';
@@ -35,10 +35,14 @@ function rateLimited(reply: { header(name: string, value: string): unknown }, wa
   return new HttpError(429, 'rate_limited', `${what}: try again in ${waitS < 120 ? `${waitS} second(s)` : `${Math.ceil(waitS / 60)} minute(s)`}`);
 }
 
-export async function accountRoutes(app: App, ctx: BookingContext): Promise<void> {
-  const failedByPair = new BackoffLimiter(SIGN_IN_LIMITS.perAccountAddress, ctx.now);
-  const failedByAddress = new RejectionLimiter(SIGN_IN_LIMITS.perAddress, ctx.now);
-  const signUpsByAddress = new RejectionLimiter(SIGN_IN_LIMITS.signUpsPerAddress, ctx.now);
+export interface AccountRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now'> {
+  auth: Auth;
+}
+
+export const accountRoutes: AppPlugin<AccountRoutesOptions> = async (app, { db, writes, now: clock, auth }) => {
+  const failedByPair = new BackoffLimiter(SIGN_IN_LIMITS.perAccountAddress, clock);
+  const failedByAddress = new RejectionLimiter(SIGN_IN_LIMITS.perAddress, clock);
+  const signUpsByAddress = new RejectionLimiter(SIGN_IN_LIMITS.signUpsPerAddress, clock);
 
   app.post(
     '/api/v1/users',
@@ -50,12 +54,12 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
       if (wait > 0) throw rateLimited(reply, wait, 'too many sign-ups from this address');
       const email = normalizeEmail(req.body.email);
       // The answer tells a taken address anyway: no scrypt spent on it (the insert below still decides races).
-      if (await ctx.db.selectFrom('users').select('user_id').where('email', '=', email).executeTakeFirst()) throw emailTaken();
+      if (await db.selectFrom('users').select('user_id').where('email', '=', email).executeTakeFirst()) throw emailTaken();
       const passwordHash = await hashPassword(req.body.password);
       const userId = newId('u');
       const token = newToken('us');
-      const now = ctx.now();
-      const created = await ctx.writes.run(async (trx) => {
+      const now = clock();
+      const created = await writes.run(async (trx) => {
         // ON CONFLICT rather than read-then-insert: two sign-ups racing for one
         // address (even in two processes) cannot both win, and neither throws.
         const row = await trx
@@ -83,7 +87,7 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
       const pair = `${email}\u0000${address}`;
       const wait = Math.max(failedByPair.retryAfterS(pair), failedByAddress.retryAfterS(address));
       if (wait > 0) throw rateLimited(reply, wait, 'too many failed sign-ins');
-      const user = await ctx.db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+      const user = await db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst();
       // An unknown address costs the same scrypt as a wrong password: no timing oracle for who has an account.
       const ok = await verifyPassword(req.body.password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!user || !ok) {
@@ -95,13 +99,13 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
       if (needsRehash(user.password_hash)) {
         // Only if unchanged meanwhile: a password changed elsewhere is not overwritten with this one.
         const upgraded = await hashPassword(req.body.password);
-        await ctx.writes.run((trx) =>
+        await writes.run((trx) =>
           trx.updateTable('users').set({ password_hash: upgraded }).where('user_id', '=', user.user_id).where('password_hash', '=', user.password_hash).execute(),
         );
       }
       const token = newToken('us');
-      const now = ctx.now();
-      await ctx.writes.run((trx) =>
+      const now = clock();
+      await writes.run((trx) =>
         trx.insertInto('sessions').values({ token_hash: sha256(token), user_id: user.user_id, created_at: now, expires_at: now + SESSION_TTL_S }).execute(),
       );
       return { token, userId: user.user_id };
@@ -112,17 +116,17 @@ export async function accountRoutes(app: App, ctx: BookingContext): Promise<void
     '/api/v1/me',
     { schema: { tags: ['accounts'], response: { 200: meResponse, 401: errorBody } } },
     async (req) => {
-      const userId = await requireUser(ctx, req);
-      const user = await ctx.db.selectFrom('users').select(['user_id', 'email', 'phone']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      const userId = await auth.user(req);
+      const user = await db.selectFrom('users').select(['user_id', 'email', 'phone']).where('user_id', '=', userId).executeTakeFirstOrThrow();
       return { userId: user.user_id, email: user.email, ...(user.phone ? { phone: user.phone } : {}) };
     },
   );
 
   // Signing out ends this session only; other devices stay signed in.
   app.delete('/api/v1/sessions', { schema: { tags: ['accounts'], response: { 204: z.null(), 401: errorBody } } }, async (req, reply) => {
-    await requireUser(ctx, req);
+    await auth.user(req);
     const token = bearer(req)!;
-    await ctx.writes.run((trx) => trx.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute());
+    await writes.run((trx) => trx.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute());
     return reply.code(204).send(null);
   });
-}
+};

@@ -4,14 +4,16 @@
 // `unavailable`.
 import { z } from 'zod';
 import { catalogueResponse, errorBody, seatsResponse, type CatalogueShow } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
 import type { BookingContext } from '../context.js';
 import { providerError } from '../providers/provider-client.js';
 
-export async function catalogueRoutes(app: App, ctx: BookingContext): Promise<void> {
+export type CatalogueRoutesOptions = Pick<BookingContext, 'providers'>;
+
+export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { providers }) => {
   app.get('/api/v1/shows', { schema: { tags: ['catalogue'], response: { 200: catalogueResponse } } }, async () => {
-    const clients = await ctx.providers.all();
+    const clients = await providers.all();
     const results = await Promise.allSettled(clients.map((c) => c.shows()));
     const shows: CatalogueShow[] = [];
     const unavailable: string[] = [];
@@ -34,7 +36,7 @@ export async function catalogueRoutes(app: App, ctx: BookingContext): Promise<vo
       },
     },
     async (req) => {
-      const client = await ctx.providers.get(req.params.providerId);
+      const client = await providers.get(req.params.providerId);
       if (!client) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       try {
         return await client.seats(req.params.showId);
@@ -43,4 +45,4 @@ export async function catalogueRoutes(app: App, ctx: BookingContext): Promise<vo
       }
     },
   );
-}
+};

@@ -2,26 +2,32 @@
 // offline, auditors), and the admin's key rotation and retirement.
 import { z } from 'zod';
 import { errorBody, keysResponse } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
-import { requireAdmin } from '../auth.js';
+import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
-import { retireKey } from './key-retirement.js';
+import type { Retirement } from './key-retirement.js';
 
-export async function keyRoutes(app: App, ctx: BookingContext): Promise<void> {
+export interface KeyRoutesOptions extends Pick<BookingContext, 'keys'> {
+  auth: Auth;
+  /** retires a signing key and signs its tickets again (key-retirement.ts); undefined: no such key */
+  retireKey(keyId: number): Promise<Retirement | undefined>;
+}
+
+export const keyRoutes: AppPlugin<KeyRoutesOptions> = async (app, { keys, auth, retireKey }) => {
   app.get('/api/v1/keys', { schema: { tags: ['keys'], response: { 200: keysResponse } } }, async (_req, reply) => {
     // Keys change rarely; a short cache still lets a rotation reach stations within a minute.
     reply.header('cache-control', 'public, max-age=60');
-    await ctx.keys.reload();
-    return { keys: ctx.keys.list() };
+    await keys.reload();
+    return { keys: keys.list() };
   });
 
   app.post(
     '/api/v1/admin/keys',
     { schema: { tags: ['admin'], response: { 201: z.object({ keyId: z.number().int() }), 401: errorBody } } },
     async (req, reply) => {
-      requireAdmin(ctx, req);
-      const keyId = await ctx.keys.rotate();
+      auth.admin(req);
+      const keyId = await keys.rotate();
       req.log.info({ keyId }, 'platform signing key rotated');
       return reply.code(201).send({ keyId });
     },
@@ -38,11 +44,11 @@ export async function keyRoutes(app: App, ctx: BookingContext): Promise<void> {
       },
     },
     async (req) => {
-      requireAdmin(ctx, req);
-      const retired = await retireKey(ctx, req.params.keyId);
+      auth.admin(req);
+      const retired = await retireKey(req.params.keyId);
       if (!retired) throw notFound('unknown_key', `no signing key ${req.params.keyId}`);
       req.log.warn(retired, 'platform signing key retired');
       return retired;
     },
   );
-}
+};

@@ -2,17 +2,25 @@
 // read one. The state machine itself is in ordering.ts.
 import { z } from 'zod';
 import { errorBody, IDEMPOTENCY_KEY_HEADER, orderRequest, orderSchema, ordersResponse, type Order } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
-import { requireUser } from '../auth.js';
+import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
+import type { Kysely } from 'kysely';
 import { queries } from '../queries.js';
+import type { BookingDB } from '../schema.js';
 import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
-import { ticketView, type TicketRow } from '../tickets/ticket-view.js';
+import { ticketView, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export async function orderRoutes(app: App, ctx: BookingContext, orders: OrderService): Promise<void> {
+export interface OrderRoutesOptions extends Pick<BookingContext, 'db'> {
+  auth: Auth;
+  orders: OrderService;
+  links: TicketLinks;
+}
+
+export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, auth, orders, links }) => {
   app.post(
     '/api/v1/orders',
     {
@@ -24,13 +32,13 @@ export async function orderRoutes(app: App, ctx: BookingContext, orders: OrderSe
       },
     },
     async (req, reply) => {
-      const userId = await requireUser(ctx, req);
+      const userId = await auth.user(req);
       const key = req.headers[IDEMPOTENCY_KEY_HEADER];
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key: 1–200 printable ASCII characters');
       const { created, order } = await orders.place(userId, req.body, key);
       const outcome = orderOutcome(order, created);
       if (outcome instanceof Error) throw outcome;
-      return reply.code(outcome.status as 201).send(await orderView(ctx, order));
+      return reply.code(outcome.status as 201).send(await orderView(db, links, order));
     },
   );
 
@@ -38,9 +46,9 @@ export async function orderRoutes(app: App, ctx: BookingContext, orders: OrderSe
     '/api/v1/orders',
     { schema: { tags: ['orders'], response: { 200: ordersResponse, 401: errorBody } } },
     async (req) => {
-      const userId = await requireUser(ctx, req);
-      const rows = await ctx.db.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('order_id').limit(200).execute();
-      return { orders: await orderViews(ctx, rows) };
+      const userId = await auth.user(req);
+      const rows = await db.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('order_id').limit(200).execute();
+      return { orders: await orderViews(db, links, rows) };
     },
   );
 
@@ -48,26 +56,26 @@ export async function orderRoutes(app: App, ctx: BookingContext, orders: OrderSe
     '/api/v1/orders/:orderId',
     { schema: { tags: ['orders'], params: z.object({ orderId: z.string().min(1).max(100) }), response: { 200: orderSchema, 401: errorBody, 404: errorBody } } },
     async (req) => {
-      const userId = await requireUser(ctx, req);
-      const row = await ctx.db.selectFrom('orders').selectAll().where('order_id', '=', req.params.orderId).where('user_id', '=', userId).executeTakeFirst();
+      const userId = await auth.user(req);
+      const row = await db.selectFrom('orders').selectAll().where('order_id', '=', req.params.orderId).where('user_id', '=', userId).executeTakeFirst();
       // Someone else's order is "not found", not "forbidden": order IDs reveal nothing.
       if (!row) throw notFound('unknown_order', `no order ${req.params.orderId}`);
-      return orderView(ctx, row);
+      return orderView(db, links, row);
     },
   );
+};
+
+async function orderView(db: Kysely<BookingDB>, links: TicketLinks, row: OrderRow): Promise<Order> {
+  return (await orderViews(db, links, [row]))[0]!;
 }
 
-async function orderView(ctx: BookingContext, row: OrderRow): Promise<Order> {
-  return (await orderViews(ctx, [row]))[0]!;
-}
-
-async function orderViews(ctx: BookingContext, rows: OrderRow[]): Promise<Order[]> {
+async function orderViews(db: Kysely<BookingDB>, links: TicketLinks, rows: OrderRow[]): Promise<Order[]> {
   const ids = rows.filter((r) => r.state === 'issued').map((r) => r.order_id);
   const tickets =
     ids.length === 1
-      ? (await queries(ctx.db).ticketsOfOrder(ctx.db, { orderId: ids[0]! })).rows
+      ? (await queries(db).ticketsOfOrder(db, { orderId: ids[0]! })).rows
       : ids.length
-        ? await ctx.db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
+        ? await db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
         : [];
   const byOrder = new Map<string, TicketRow[]>();
   for (const t of tickets) byOrder.set(t.order_id, [...(byOrder.get(t.order_id) ?? []), t]);
@@ -85,7 +93,7 @@ async function orderViews(ctx: BookingContext, rows: OrderRow[]): Promise<Order[
       currency: r.currency,
       createdAt: Number(r.created_at),
       ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
-      tickets: own.map((t) => ticketView(ctx, t)),
+      tickets: own.map((t) => ticketView(links, t)),
     };
   });
 }

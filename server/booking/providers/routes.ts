@@ -12,21 +12,25 @@ import {
   registerProviderRequest,
   updateProviderRequest,
 } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
 import type { FastifyBaseLogger } from 'fastify';
-import { requireAdmin } from '../auth.js';
+import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 
-export async function providerRoutes(app: App, ctx: BookingContext): Promise<void> {
+export interface ProviderRoutesOptions extends Pick<BookingContext, 'providers' | 'allowInsecureHttp'> {
+  auth: Auth;
+}
+
+export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { providers, allowInsecureHttp, auth }) => {
   app.post(
     '/api/v1/admin/providers',
     { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody } } },
     async (req, reply) => {
-      requireAdmin(ctx, req);
+      auth.admin(req);
       const { name, verifyUrl, secret, batchScans } = req.body;
-      checkBaseUrl(ctx, req.log, verifyUrl);
-      const provider = await ctx.providers.register(name, verifyUrl, secret, batchScans ?? true);
+      checkBaseUrl(allowInsecureHttp, req.log, verifyUrl);
+      const provider = await providers.register(name, verifyUrl, secret, batchScans ?? true);
       req.log.info({ providerId: provider.providerId, name, verifyUrl: provider.verifyUrl, batchScans: provider.batchScans }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
     },
@@ -43,9 +47,9 @@ export async function providerRoutes(app: App, ctx: BookingContext): Promise<voi
       },
     },
     async (req) => {
-      requireAdmin(ctx, req);
-      if (req.body.verifyUrl !== undefined) checkBaseUrl(ctx, req.log, req.body.verifyUrl);
-      const updated = await ctx.providers.update(req.params.providerId, req.body);
+      auth.admin(req);
+      if (req.body.verifyUrl !== undefined) checkBaseUrl(allowInsecureHttp, req.log, req.body.verifyUrl);
+      const updated = await providers.update(req.params.providerId, req.body);
       if (!updated) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       // Which fields changed, and the new values of all but the secret.
       const { secret: _secret, ...shown } = req.body;
@@ -55,14 +59,14 @@ export async function providerRoutes(app: App, ctx: BookingContext): Promise<voi
   );
 
   app.get('/api/v1/admin/providers', { schema: { tags: ['admin'], response: { 200: providerDetailsList, 401: errorBody } } }, async (req) => {
-    requireAdmin(ctx, req);
-    return { providers: await ctx.providers.details() };
+    auth.admin(req);
+    return { providers: await providers.details() };
   });
 
   app.get('/api/v1/providers', { schema: { tags: ['catalogue'], response: { 200: providersResponse } } }, async () => ({
-    providers: await ctx.providers.list(),
+    providers: await providers.list(),
   }));
-}
+};
 
 const providerParams = z.object({ providerId: z.string().min(1).max(100) });
 
@@ -71,11 +75,11 @@ const providerParams = z.object({ providerId: z.string().min(1).max(100) });
  * Off this host, plain http would show every ticket code and verdict to the network
  * (the signature stops changes, not reading): https, unless the operator allowed http.
  */
-function checkBaseUrl(ctx: BookingContext, log: FastifyBaseLogger, verifyUrl: string): void {
+function checkBaseUrl(allowInsecureHttp: boolean, log: FastifyBaseLogger, verifyUrl: string): void {
   const url = new URL(verifyUrl);
   if (url.username || url.password || url.search || url.hash) throw badRequest('verifyUrl: give the base URL, without credentials, query or fragment');
   if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return;
-  if (!ctx.allowInsecureHttp) {
+  if (!allowInsecureHttp) {
     throw badRequest(`verifyUrl: ${url.host} is not this host: use https (or start the booking server with --allow-insecure-http)`, 'insecure_url');
   }
   log.warn({ verifyUrl: url.origin }, 'provider verifyUrl is plain http off this host (--allow-insecure-http): ticket codes cross the network unencrypted');

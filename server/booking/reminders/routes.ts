@@ -1,9 +1,9 @@
 // The customer's reminder preferences and in-app inbox.
 import { z } from 'zod';
 import { errorBody } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
-import { requireUser } from '../auth.js';
+import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import { DEFAULT_PREFS, MAX_LEAD_MINUTES } from './reminder-service.js';
 import { REMINDER_CHANNELS, type ReminderChannel } from './schema.js';
@@ -24,9 +24,11 @@ export const messageSchema = z.object({
 });
 export const messagesResponse = z.object({ messages: z.array(messageSchema), unread: z.number().int() });
 
-export async function reminderRoutes(app: App, ctx: BookingContext): Promise<void> {
-  const { db } = ctx;
+export interface ReminderRoutesOptions extends Pick<BookingContext, 'db' | 'now'> {
+  auth: Auth;
+};
 
+export const reminderRoutes: AppPlugin<ReminderRoutesOptions> = async (app, { db, now, auth }) => {
   const readPrefs = async (userId: string) => {
     const row = await db.selectFrom('reminder_prefs').selectAll().where('user_id', '=', userId).executeTakeFirst();
     return row
@@ -35,17 +37,17 @@ export async function reminderRoutes(app: App, ctx: BookingContext): Promise<voi
   };
 
   app.get('/api/v1/me/reminders', { schema: { tags: ['reminders'], response: { 200: reminderPrefs, 401: errorBody } } }, async (req) =>
-    readPrefs(await requireUser(ctx, req)),
+    readPrefs(await auth.user(req)),
   );
 
   app.put(
     '/api/v1/me/reminders',
     { schema: { tags: ['reminders'], body: reminderPrefs, response: { 200: reminderPrefs, 401: errorBody } } },
     async (req) => {
-      const userId = await requireUser(ctx, req);
+      const userId = await auth.user(req);
       const channels = [...new Set(req.body.channels)];
       const language = req.body.language ?? (await readPrefs(userId)).language;
-      const values = { user_id: userId, channels: JSON.stringify(channels), lead_minutes: req.body.leadMinutes, language, updated_at: ctx.now() };
+      const values = { user_id: userId, channels: JSON.stringify(channels), lead_minutes: req.body.leadMinutes, language, updated_at: now() };
       await db
         .insertInto('reminder_prefs')
         .values(values)
@@ -56,7 +58,7 @@ export async function reminderRoutes(app: App, ctx: BookingContext): Promise<voi
   );
 
   app.get('/api/v1/me/messages', { schema: { tags: ['reminders'], response: { 200: messagesResponse, 401: errorBody } } }, async (req) => {
-    const userId = await requireUser(ctx, req);
+    const userId = await auth.user(req);
     const rows = await db.selectFrom('messages').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(100).execute();
     return {
       messages: rows.map((m) => ({
@@ -75,10 +77,10 @@ export async function reminderRoutes(app: App, ctx: BookingContext): Promise<voi
     '/api/v1/me/messages/:messageId/read',
     { schema: { tags: ['reminders'], params: z.object({ messageId: z.string().min(1).max(100) }), response: { 204: z.null(), 404: errorBody } } },
     async (req, reply) => {
-      const userId = await requireUser(ctx, req);
+      const userId = await auth.user(req);
       const res = await db
         .updateTable('messages')
-        .set({ read_at: ctx.now() })
+        .set({ read_at: now() })
         .where('message_id', '=', req.params.messageId)
         .where('user_id', '=', userId)
         .where('read_at', 'is', null)

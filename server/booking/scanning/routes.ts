@@ -10,19 +10,24 @@ import {
   scanRequest,
   scanVerdictSchema,
 } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { HttpError } from '../../common/errors.js';
-import { requireStation } from '../auth.js';
+import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import type { ScanService } from './relay.js';
 import { bundlePage } from './station-events.js';
 
-export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanService): Promise<void> {
+export interface StationRoutesOptions extends Pick<BookingContext, 'db' | 'now' | 'keys'> {
+  auth: Auth;
+  scans: ScanService;
+}
+
+export const stationRoutes: AppPlugin<StationRoutesOptions> = async (app, { db, now, keys, auth, scans }) => {
   app.post(
     '/api/v1/station/scan',
     { schema: { tags: ['station'], body: scanRequest, response: { 200: scanVerdictSchema, 401: errorBody, 403: errorBody, 409: errorBody } } },
     async (req) => {
-      const station = await requireStation(ctx, req);
+      const station = await auth.station(req);
       if (req.body.providerId !== station.providerId) {
         throw new HttpError(403, 'forbidden', `this station is enrolled for provider ${station.providerId}, not ${req.body.providerId}`);
       }
@@ -34,12 +39,12 @@ export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanSe
     '/api/v1/station/offline-bundle',
     { schema: { tags: ['station'], querystring: offlineBundleQuery, response: { 200: offlineBundleResponse, 401: errorBody } } },
     async (req) => {
-      const station = await requireStation(ctx, req);
+      const station = await auth.station(req);
       const since = Number(req.query.since ?? 0);
       await scans.flushAdmissions();
-      const events = await bundlePage(ctx.db, station.providerId, since, ctx.now());
-      await ctx.keys.reload();
-      return { providerId: station.providerId, keys: ctx.keys.list(), ...events };
+      const events = await bundlePage(db, station.providerId, since, now());
+      await keys.reload();
+      return { providerId: station.providerId, keys: keys.list(), ...events };
     },
   );
 
@@ -47,7 +52,7 @@ export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanSe
     '/api/v1/station/journal',
     { schema: { tags: ['station'], body: journalRequest, response: { 200: journalResponse, 401: errorBody, 503: errorBody } } },
     async (req) => {
-      const station = await requireStation(ctx, req);
+      const station = await auth.station(req);
       const results = await scans.journal(station, req.body.redemptions);
       req.log.info(
         { stationId: station.stationId, uploaded: results.length, conflicts: results.filter((r) => r.result === 'rejected').length },
@@ -56,4 +61,4 @@ export async function stationRoutes(app: App, ctx: BookingContext, scans: ScanSe
       return { results };
     },
   );
-}
+};

@@ -13,10 +13,11 @@ import {
   formatEnrollment,
   normalizeEnrollment,
 } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { HttpError, notFound, unauthorized } from '../../common/errors.js';
-import { forgetStations, requireAdmin } from '../auth.js';
+import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
+import type { TicketLinks } from '../tickets/ticket-view.js';
 import { newEnrollmentCode, newId, newToken, sha256 } from '../secrets.js';
 
 export const ENROLLMENT_TTL_S = 15 * 60;
@@ -30,7 +31,13 @@ const stationSummary = z.object({
   createdAt: z.number().int(),
 });
 
-export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise<void> {
+export interface StationAdminRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
+  auth: Auth;
+  /** where stations reach this server (known once it listens): the setup QR carries it */
+  links: Pick<TicketLinks, 'publicUrl'>;
+};
+
+export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links }) => {
   /** A fresh enrollment code for a station: its hash stored, the code itself answered once. */
   async function enrollmentFor(stationId: string, providerId: string, gate: string, expiresAt: number) {
     const code = newEnrollmentCode();
@@ -42,7 +49,7 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
         gate,
         enrollment: formatEnrollment(code),
         enrollmentExpiresAt: expiresAt,
-        setupPayload: encodeSetupPayload(ctx.publicUrl, code),
+        setupPayload: encodeSetupPayload(links.publicUrl, code),
       },
     };
   }
@@ -51,13 +58,13 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
     '/api/v1/admin/stations',
     { schema: { tags: ['admin'], body: createStationRequest, response: { 201: createStationResponse, 401: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      requireAdmin(ctx, req);
+      auth.admin(req);
       const { providerId, gate } = req.body;
-      if (!(await ctx.providers.get(providerId))) throw notFound('unknown_provider', `no provider ${providerId}`);
-      const now = ctx.now();
+      if (!(await providers.get(providerId))) throw notFound('unknown_provider', `no provider ${providerId}`);
+      const now = clock();
       const stationId = newId('s');
       const { hash, answer } = await enrollmentFor(stationId, providerId, gate, now + ENROLLMENT_TTL_S);
-      await ctx.writes.run((trx) =>
+      await writes.run((trx) =>
         trx
           .insertInto('stations')
           .values({ station_id: stationId, provider_id: providerId, gate, enrollment_hash: hash, enrollment_expires_at: now + ENROLLMENT_TTL_S, enrolled_at: null, token_hash: null, created_at: now, revoked_at: null })
@@ -72,8 +79,8 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
     '/api/v1/admin/stations',
     { schema: { tags: ['admin'], response: { 200: z.object({ stations: z.array(stationSummary) }), 401: errorBody } } },
     async (req) => {
-      requireAdmin(ctx, req);
-      const rows = await ctx.db.selectFrom('stations').selectAll().orderBy('created_at').orderBy('station_id').execute();
+      auth.admin(req);
+      const rows = await db.selectFrom('stations').selectAll().orderBy('created_at').orderBy('station_id').execute();
       return {
         stations: rows.map((r) => ({
           stationId: r.station_id,
@@ -94,12 +101,12 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
     '/api/v1/admin/stations/:stationId/enrollment',
     { schema: { tags: ['admin'], params: stationParams, response: { 201: createStationResponse, 401: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      requireAdmin(ctx, req);
-      const row = await ctx.db.selectFrom('stations').selectAll().where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst();
+      auth.admin(req);
+      const row = await db.selectFrom('stations').selectAll().where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst();
       if (!row) throw notFound('unknown_station', `no station ${req.params.stationId}`);
-      const expiresAt = ctx.now() + ENROLLMENT_TTL_S;
+      const expiresAt = clock() + ENROLLMENT_TTL_S;
       const { hash, answer } = await enrollmentFor(row.station_id, row.provider_id, row.gate, expiresAt);
-      await ctx.writes.run((trx) =>
+      await writes.run((trx) =>
         trx.updateTable('stations').set({ enrollment_hash: hash, enrollment_expires_at: expiresAt, enrolled_at: null }).where('station_id', '=', row.station_id).execute(),
       );
       req.log.info({ stationId: row.station_id }, 'station enrollment renewed');
@@ -111,13 +118,13 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
     '/api/v1/admin/stations/:stationId',
     { schema: { tags: ['admin'], params: stationParams, response: { 204: z.null(), 401: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      requireAdmin(ctx, req);
-      const now = ctx.now();
-      const res = await ctx.writes.run((trx) =>
+      auth.admin(req);
+      const now = clock();
+      const res = await writes.run((trx) =>
         trx.updateTable('stations').set({ revoked_at: now, token_hash: null }).where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst(),
       );
       if (Number(res.numUpdatedRows) !== 1) throw notFound('unknown_station', `no station ${req.params.stationId}`);
-      forgetStations(ctx);
+      auth.forgetStations();
       req.log.info({ stationId: req.params.stationId }, 'station revoked');
       return reply.code(204).send(null);
     },
@@ -131,8 +138,8 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
       if (!code) throw unauthorized('enrollment_invalid', 'not an enrollment code: 28 letters and digits, as shown to the admin');
       const hash = sha256(code);
       const token = newToken('st');
-      const now = ctx.now();
-      const outcome = await ctx.writes.run(async (trx) => {
+      const now = clock();
+      const outcome = await writes.run(async (trx) => {
         const row = await trx.selectFrom('stations').selectAll().where('enrollment_hash', '=', hash).executeTakeFirst();
         if (!row || row.revoked_at !== null) return 'invalid' as const;
         if (row.enrolled_at !== null) return 'used' as const;
@@ -150,7 +157,7 @@ export async function stationAdminRoutes(app: App, ctx: BookingContext): Promise
       if (outcome === 'invalid') throw unauthorized('enrollment_invalid', 'this enrollment code is not known: check it, or ask for a new one');
       if (outcome === 'used') throw new HttpError(410, 'enrollment_used', 'this enrollment code was already used: ask the admin for a new one');
       if (outcome === 'expired') throw new HttpError(410, 'enrollment_expired', 'this enrollment code has expired (15 minutes): ask the admin for a new one');
-      forgetStations(ctx);
+      auth.forgetStations();
       req.log.info({ stationId: outcome.stationId, providerId: outcome.providerId, gate: outcome.gate }, 'station enrolled');
       return { token, ...outcome };
     },

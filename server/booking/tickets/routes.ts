@@ -4,14 +4,14 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorBody, sharedTicketResponse, shareResponse } from '../../../protocol/booking-api.js';
-import type { App } from '../../common/app.js';
+import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
-import { requireAdmin, requireUser } from '../auth.js';
+import type { Auth } from '../auth.js';
 import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './render.js';
-import { shareHash, sharedView, shareToken, shareUrl, type TicketRow } from './ticket-view.js';
+import { shareHash, sharedView, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
 
 const ticketParams = z.object({ ticketId: z.string().min(1).max(100) });
 const viewerQuery = z.object({
@@ -23,22 +23,27 @@ const viewerQuery = z.object({
 /** Rendered PNGs, newest last, by ticket and signing key (a ticket signed again after a key retirement has a new QR); a small cache saves the ~30 ms render on reloads. */
 const PNG_CACHE_SIZE = 64;
 
-export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void> {
+export interface TicketRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
+  auth: Auth;
+  links: TicketLinks;
+}
+
+export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links }) => {
   const pngCache = new Map<string, Buffer>();
 
   /** The ticket, if the caller may see it: its owner's session, or a live share token for it. */
   async function viewable(req: FastifyRequest, ticketId: string, share: string | undefined): Promise<TicketRow> {
     if (share !== undefined) {
-      const row = await ctx.db.selectFrom('tickets').selectAll().where('ticket_id', '=', ticketId).where('share_hash', '=', shareHash(share)).executeTakeFirst();
+      const row = await db.selectFrom('tickets').selectAll().where('ticket_id', '=', ticketId).where('share_hash', '=', shareHash(share)).executeTakeFirst();
       if (!row) throw notFound('share_not_found', 'this share link is not valid (any more)');
       return row;
     }
-    const userId = await requireUser(ctx, req);
+    const userId = await auth.user(req);
     return owned(ticketId, userId);
   }
 
   async function owned(ticketId: string, userId: string): Promise<TicketRow> {
-    const row = (await queries(ctx.db).ownedTicket(ctx.db, { ticketId, userId })).rows[0];
+    const row = (await queries(db).ownedTicket(db, { ticketId, userId })).rows[0];
     if (!row) throw notFound('unknown_ticket', `no ticket ${ticketId}`);
     return row;
   }
@@ -92,17 +97,17 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
     '/api/v1/tickets/:ticketId/share',
     { schema: { tags: ['tickets'], params: ticketParams, response: { 200: shareResponse, 401: errorBody, 404: errorBody } } },
     async (req) => {
-      const userId = await requireUser(ctx, req);
+      const userId = await auth.user(req);
       const row = await owned(req.params.ticketId, userId);
       if (!row.share_hash) {
         // Sharing again after a revocation: a link of the new generation, never the revoked one.
-        const hash = shareHash(shareToken(ctx.shareSecret, row.ticket_id, row.share_generation));
-        await ctx.writes.run((trx) =>
+        const hash = shareHash(shareToken(links.shareSecret, row.ticket_id, row.share_generation));
+        await writes.run((trx) =>
           trx.updateTable('tickets').set({ share_hash: hash }).where('ticket_id', '=', row.ticket_id).where('share_generation', '=', row.share_generation).execute(),
         );
       }
       const fresh = await owned(req.params.ticketId, userId);
-      return { shareUrl: shareUrl(ctx, fresh) };
+      return { shareUrl: shareUrl(links, fresh) };
     },
   );
 
@@ -110,10 +115,10 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
     '/api/v1/tickets/:ticketId/share',
     { schema: { tags: ['tickets'], params: ticketParams, response: { 204: z.null(), 401: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      const userId = await requireUser(ctx, req);
+      const userId = await auth.user(req);
       const row = await owned(req.params.ticketId, userId);
       if (row.share_hash) {
-        await ctx.writes.run((trx) =>
+        await writes.run((trx) =>
           trx
             .updateTable('tickets')
             .set({ share_hash: null, share_generation: row.share_generation + 1 })
@@ -133,18 +138,18 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
     '/api/v1/admin/tickets/:ticketId/revoke',
     { schema: { tags: ['admin'], params: ticketParams, response: { 200: z.object({ ticketId: z.string(), revokedAt: z.number().int() }), 401: errorBody, 404: errorBody, 503: errorBody } } },
     async (req) => {
-      requireAdmin(ctx, req);
-      const row = await ctx.db.selectFrom('tickets').selectAll().where('ticket_id', '=', req.params.ticketId).executeTakeFirst();
+      auth.admin(req);
+      const row = await db.selectFrom('tickets').selectAll().where('ticket_id', '=', req.params.ticketId).executeTakeFirst();
       if (!row) throw notFound('unknown_ticket', `no ticket ${req.params.ticketId}`);
-      const client = await ctx.providers.get(row.provider_id);
+      const client = await providers.get(row.provider_id);
       let revokedAt: number;
       try {
         revokedAt = (await client!.revoke(row.provider_ticket_id)).revokedAt;
       } catch (err) {
         throw providerError(err);
       }
-      const now = ctx.now();
-      await ctx.writes.run(async (trx) => {
+      const now = clock();
+      await writes.run(async (trx) => {
         await trx.updateTable('tickets').set({ revoked_at: revokedAt }).where('ticket_id', '=', row.ticket_id).where('revoked_at', 'is', null).execute();
         await trx
           .insertInto('station_events')
@@ -161,13 +166,13 @@ export async function ticketRoutes(app: App, ctx: BookingContext): Promise<void>
     '/api/v1/shared/:token',
     { schema: { tags: ['tickets'], params: z.object({ token: z.string().min(1).max(200) }), response: { 200: sharedTicketResponse, 404: errorBody } } },
     async (req, reply) => {
-      const row = await ctx.db.selectFrom('tickets').selectAll().where('share_hash', '=', shareHash(req.params.token)).executeTakeFirst();
+      const row = await db.selectFrom('tickets').selectAll().where('share_hash', '=', shareHash(req.params.token)).executeTakeFirst();
       if (!row) throw notFound('share_not_found', 'this share link is not valid (any more)');
       reply.header('cache-control', 'no-store');
-      return sharedView(ctx, row, req.params.token);
+      return sharedView(links, row, req.params.token);
     },
   );
-}
+};
 
 function localeFrom(acceptLanguage: string | undefined): TicketLocale {
   return /^\s*zh/i.test(acceptLanguage ?? '') ? 'zh-CN' : 'en';

@@ -6,11 +6,16 @@
 import { createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { BookingTicket } from '../../../protocol/booking-api.js';
-import type { BookingContext } from '../context.js';
 import type { TicketsTable } from '../schema.js';
 import { sha256 } from '../secrets.js';
 
 export type TicketRow = Selectable<TicketsTable>;
+
+/** What a ticket's URLs are made of: where customers reach this server (known once it listens) and the key of share links. */
+export interface TicketLinks {
+  readonly publicUrl: string;
+  readonly shareSecret: Buffer;
+}
 
 /** 192 bits, base64url. */
 export function shareToken(secret: Buffer, ticketId: string, generation: number): string {
@@ -19,12 +24,12 @@ export function shareToken(secret: Buffer, ticketId: string, generation: number)
 
 export const shareHash = (token: string) => sha256(token);
 
-export function shareUrl(ctx: BookingContext, row: Pick<TicketRow, 'ticket_id' | 'share_generation'>): string {
-  return `${ctx.publicUrl}/t/${shareToken(ctx.shareSecret, row.ticket_id, row.share_generation)}`;
+export function shareUrl(links: TicketLinks, row: Pick<TicketRow, 'ticket_id' | 'share_generation'>): string {
+  return `${links.publicUrl}/t/${shareToken(links.shareSecret, row.ticket_id, row.share_generation)}`;
 }
 
-export function ticketView(ctx: BookingContext, row: TicketRow): BookingTicket {
-  const base = `${ctx.publicUrl}/api/v1/tickets/${row.ticket_id}`;
+export function ticketView(links: TicketLinks, row: TicketRow): BookingTicket {
+  const base = `${links.publicUrl}/api/v1/tickets/${row.ticket_id}`;
   return {
     ticketId: row.ticket_id,
     providerId: row.provider_id,
@@ -39,13 +44,13 @@ export function ticketView(ctx: BookingContext, row: TicketRow): BookingTicket {
     payload: row.payload,
     imageUrl: `${base}/image.png`,
     qrUrl: `${base}/qr.svg`,
-    shareUrl: row.share_hash ? shareUrl(ctx, row) : null,
+    shareUrl: row.share_hash ? shareUrl(links, row) : null,
   };
 }
 
 /** The view for whoever holds a share link: image and QR URLs carry the token instead of a session. */
-export function sharedView(ctx: BookingContext, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl'> {
-  const { shareUrl: _omit, ...view } = ticketView(ctx, row);
+export function sharedView(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl'> {
+  const { shareUrl: _omit, ...view } = ticketView(links, row);
   const q = `?share=${encodeURIComponent(token)}`;
   return { ...view, imageUrl: view.imageUrl + q, qrUrl: view.qrUrl + q };
 }
