@@ -11,18 +11,17 @@
 //      (verify-coalescer.ts); the provider's calls per scan are printed.
 // Usage: npm run bench:booking [-- --seconds 10 --connections 64]
 // (With --bare-proxy URL this file runs the bare proxy itself, as its own process.)
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Order } from '../protocol/booking-api.js';
-import { REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../testing/processes.js';
+import { REPO_ROOT, startGatepost, type RunningCommand } from '../testing/processes.js';
 import { bookingClient } from '../server/booking/testing/http.js';
 import { providerRequestsServed } from '../server/common/testing/requests-served.js';
 import { HEADER, load, row, type LoadResult } from './support/load.js';
+import { benchProgramme } from './support/provider-setup.js';
 import { spawnTs } from './support/spawn.js';
 import { cpuSeconds } from './support/cpu.js';
 
@@ -132,27 +131,8 @@ function mark(what: string): void {
   if (values['cpu-prof']) process.stderr.write(`phase ${what} at ${process.hrtime.bigint() / 1000n} µs\n`);
 }
 
-async function spawnProxy(upstream: string): Promise<{ url: string; pid?: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profArgs('bare-proxy'), 'bin/run-ts.js', 'bench/booking.bench.ts', '--bare-proxy', upstream], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /"url":"([^"]+)"/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`bare proxy exited with ${code}`)));
-  });
-  return {
-    url,
-    pid: child.pid,
-    async stop() {
-      const done = once(child, 'exit');
-      child.kill('SIGTERM');
-      await done;
-    },
-  };
+function spawnProxy(upstream: string): Promise<{ url: string; pid?: number; stop(): Promise<void> }> {
+  return spawnTs('bench/booking.bench.ts', ['--bare-proxy', upstream], profArgs('bare-proxy'));
 }
 
 async function main(): Promise<void> {
@@ -170,22 +150,10 @@ async function main(): Promise<void> {
 
   const dirs = [mkdtempSync(join(tmpdir(), 'gp-bench-p-')), mkdtempSync(join(tmpdir(), 'gp-bench-b-'))];
   const now = Math.floor(Date.now() / 1000);
-  const programme = {
-    venue: 'Bench Cinema',
-    shows: Array.from({ length: SHOWS }, (_, i) => ({
-      showId: `b${i}`,
-      title: `Bench ${i}`,
-      hall: `Hall ${i}`,
-      startsAt: now + 600,
-      // Valid until the end of the show: past the default reminder lead (120 min), so the
-      // reminder sender does not send one for every bench ticket in the middle of the run.
-      endsAt: now + 4 * 3600,
-      priceCents: 100,
-      currency: 'EUR',
-      rows: ROWS,
-      seatsPerRow: PER_ROW,
-    })),
-  };
+  // Valid until the end of the show: past the default reminder lead (120 min), so the
+  // reminder sender does not send one for every bench ticket in the middle of the run.
+  const programme = benchProgramme(now, { shows: SHOWS, endsAfterS: 4 * 3600, rows: ROWS, perRow: PER_ROW });
+
   const programmeFile = join(dirs[0]!, 'programme.json');
   writeFileSync(programmeFile, JSON.stringify(programme));
 

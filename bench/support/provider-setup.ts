@@ -15,19 +15,20 @@ const SHOWS = 40;
 const ROWS = 26;
 const PER_ROW = 99;
 
-function programme(now: number) {
+/** A programme file's content: `shows` shows starting in 10 minutes, each ending `endsAfterS` from now, of rows × perRow seats. */
+export function benchProgramme(now: number, { shows = SHOWS, endsAfterS = 7200, rows = ROWS, perRow = PER_ROW } = {}) {
   return {
     venue: 'Bench Cinema',
-    shows: Array.from({ length: SHOWS }, (_, i) => ({
+    shows: Array.from({ length: shows }, (_, i) => ({
       showId: `b${i}`,
       title: `Bench ${i}`,
       hall: `Hall ${i}`,
       startsAt: now + 600,
-      endsAt: now + 7200,
+      endsAt: now + endsAfterS,
       priceCents: 100,
       currency: 'EUR',
-      rows: ROWS,
-      seatsPerRow: PER_ROW,
+      rows,
+      seatsPerRow: perRow,
     })),
   };
 }
@@ -57,7 +58,7 @@ async function issueCodes(url: string): Promise<string[]> {
 export async function startBenchProvider(env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
   const file = join(dir, 'programme.json');
-  writeFileSync(file, JSON.stringify(programme(Math.floor(Date.now() / 1000))));
+  writeFileSync(file, JSON.stringify(benchProgramme(Math.floor(Date.now() / 1000))));
   const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', BENCH_SECRET, '--programme', file, ...args], env, 60_000, nodeArgs);
   const codes = await issueCodes(server.url);
   return {

@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT, SERVER_NODE_FLAGS } from '../../testing/processes.js';
 
-export async function spawnTs(file: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'bin/run-ts.js', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnTs(file: string, args: string[] = [], nodeArgs: string[] = []): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, 'bin/run-ts.js', file, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /"url":"([^"]+)"/.exec(line);

@@ -2,15 +2,14 @@
 // real booking and provider processes, real HTTP on loopback — once with the
 // booking database on SQLite, once on PostgreSQL.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import { decodeSetupPayload, normalizeEnrollment } from '../../protocol/booking-api.js';
 import { decodeGp1, encodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
+import { expectErrorAnswers } from '../common/testing/error-answers.js';
+import { BACKENDS, testStorage, type TestStorage } from '../common/testing/storage.js';
 import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { providerRequestsServed } from '../common/testing/requests-served.js';
 import { SIGN_IN_LIMITS } from './accounts/routes.js';
@@ -21,7 +20,6 @@ const ADMIN = 'admin-token-for-tests-0123456789';
 const SECRET_A = 'provider-a-secret-0123456789abcdef';
 const SECRET_B = 'provider-b-secret-fedcba9876543210';
 const PASSWORD = 'correct horse battery staple';
-const pgUp = await postgresAvailable();
 const zbar = hasZbarimg();
 
 /** A port nothing listens on: a provider that is down. */
@@ -39,12 +37,8 @@ async function verifyCount(url: string, secret: string): Promise<number> {
   return served('/v1/verify') + served('/v1/redemptions');
 }
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('booking on $backend', ({ backend, run }) => {
-  const dirs: string[] = [];
-  let pgdb: TestDatabase | undefined;
+describe.each(BACKENDS)('booking on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let providerA: RunningCommand;
   let providerB: RunningCommand;
   let booking: RunningCommand;
@@ -82,23 +76,18 @@ describe.each([
 
   beforeAll(async () => {
     if (!run) return;
-    const dir = () => {
-      const d = mkdtempSync(join(tmpdir(), 'gp-booking-'));
-      dirs.push(d);
-      return d;
-    };
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_booking');
+    store = await testStorage(backend, 'booking');
+    const dir = (name: string) => join(store!.dir, name);
     [providerA, providerB, booking] = await Promise.all([
-      startGatepost(['provider', '--port', '0', '--data', dir(), '--booking-secret', SECRET_A, '--demo'], { DATABASE_URL: '' }),
-      startGatepost(['provider', '--port', '0', '--data', dir(), '--booking-secret', SECRET_B, '--demo'], { DATABASE_URL: '' }),
-      startGatepost(['booking', '--port', '0', '--data', dir(), '--admin-token', ADMIN, '--demo'], { DATABASE_URL: pgdb?.url ?? '' }),
+      startGatepost(['provider', '--port', '0', '--data', dir('provider-a'), '--booking-secret', SECRET_A, '--demo'], { DATABASE_URL: '' }),
+      startGatepost(['provider', '--port', '0', '--data', dir('provider-b'), '--booking-secret', SECRET_B, '--demo'], { DATABASE_URL: '' }),
+      startGatepost(['booking', '--port', '0', '--data', dir('booking'), '--admin-token', ADMIN, '--demo'], { DATABASE_URL: store.databaseUrl ?? '' }),
     ]);
     api = bookingClient(booking.url);
   });
   afterAll(async () => {
     await Promise.all([booking?.stop(), providerA?.stop(), providerB?.stop()]);
-    await pgdb?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('serves its platform key, health, OpenAPI and metrics', async () => {
@@ -419,11 +408,7 @@ describe.each([
       { res: await api.get('/api/v1/shared/nope'), status: 404, error: 'share_not_found' },
       { res: await api.get('/api/v1/nothing-here'), status: 404, error: 'not_found' },
     ];
-    for (const c of cases) {
-      expect(c.res.status, c.res.text).toBe(c.status);
-      expect(c.res.body).toMatchObject({ error: c.error, message: expect.any(String) });
-      expect(c.res.text).not.toMatch(/at .*\.(ts|js):\d+/);
-    }
+    expectErrorAnswers(cases);
   });
 
   it.runIf(run)('answers provider_unavailable within 2 s when the provider is down', async () => {

@@ -3,28 +3,21 @@
 // issue stay paid and are issued later with the same codes, refusals are
 // refunded, keys rotate without invalidating tickets, enrollment codes expire,
 // the scan rate limit clears with its window, and a slow provider is cut off.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
 import { decodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
+import { BACKENDS, testStorage, type TestStorage } from '../common/testing/storage.js';
 import type { ChargeRequest, PaymentGateways, RefundRequest } from './ordering/payments.js';
-import { startBooking, type RunningBooking } from './server.js';
+import type { RunningBooking } from './server.js';
 import { startFakeProvider, type FakeProvider } from './testing/fake-provider.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
+import { enrollStation, registerProvider, signUp, startTestBooking } from './testing/setup.js';
 
 const ADMIN = 'admin-token-for-state-tests-0123';
 const SECRET = 'fake-provider-secret-0123456789';
-const pgUp = await postgresAvailable();
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('booking state machine on $backend', ({ backend, run }) => {
-  let dataDir: string;
-  let pgdb: TestDatabase | undefined;
+describe.each(BACKENDS)('booking state machine on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let fake: FakeProvider;
   let booking: RunningBooking;
   let api: BookingClient;
@@ -50,13 +43,11 @@ describe.each([
 
   beforeAll(async () => {
     if (!run) return;
-    dataDir = mkdtempSync(join(tmpdir(), 'gp-booking-state-'));
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_booking_state');
+    store = await testStorage(backend, 'booking-state');
     fake = await startFakeProvider(SECRET);
-    booking = await startBooking({
-      port: 0,
-      dataDir,
-      databaseUrl: pgdb?.url,
+    booking = await startTestBooking({
+      dataDir: store.dir,
+      databaseUrl: store.databaseUrl,
       adminToken: ADMIN,
       now: () => clock,
       payments,
@@ -64,17 +55,15 @@ describe.each([
       orderTiming: { backoffS: 5, giveUpAfterS: 3600 },
       rateLimit: { maxRejections: 2, windowS: 60 },
       retryIntervalMs: 50,
-      logger: false,
     });
     api = bookingClient(booking.url);
-    token = (await api.post<{ token: string }>('/api/v1/users', { email: 'state@example.com', password: 'password123' })).body.token;
-    providerId = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Fake', verifyUrl: fake.url, secret: SECRET }, { token: ADMIN })).body.providerId;
+    token = await signUp(api, 'state@example.com');
+    providerId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET });
   });
   afterAll(async () => {
     await booking?.close();
     await fake?.close();
-    await pgdb?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('a provider that is down leaves the order paid; the retried request issues it, charged once', async () => {
@@ -150,8 +139,7 @@ describe.each([
     expect(verifyGp1(old.body.tickets[0]!.payload, lookup)).toMatchObject({ ok: true, body: { keyId: 1 } });
     expect(verifyGp1(fresh.body.tickets[0]!.payload, lookup)).toMatchObject({ ok: true, body: { keyId: 2 } });
 
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'Rotation Gate' }, { token: ADMIN });
-    const st = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    const st = await enrollStation(api, ADMIN, providerId, 'Rotation Gate');
     for (const t of [old.body.tickets[0]!, fresh.body.tickets[0]!]) {
       const v = await api.post<ScanVerdict>('/api/v1/station/scan', { payload: t.payload, providerId, scanId: t.ticketId }, { token: st });
       expect(v.body).toMatchObject({ result: 'admitted', ticket: { hall: 'Hall 9', title: '星河彼岸 Test Show' } });
@@ -165,8 +153,7 @@ describe.each([
   });
 
   it.runIf(run)('the rejection limit clears with its window; a slow provider is cut off within 2 s', async () => {
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'Window Gate' }, { token: ADMIN });
-    const st = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    const st = await enrollStation(api, ADMIN, providerId, 'Window Gate');
     const scan = (payload: string, scanId: string) => api.post<ScanVerdict>('/api/v1/station/scan', { payload, providerId, scanId }, { token: st });
     for (let i = 0; i < 3; i++) expect((await scan('garbage', `g${i}`)).body.reason).toBe('malformed');
     const ticket = (await order()).body.tickets[0]!;

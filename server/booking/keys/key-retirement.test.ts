@@ -7,22 +7,21 @@
 // the same database stops trusting it within KEY_REFRESH_MS.
 // Booking servers in process, a fake provider over real HTTP, a real station
 // verifier (server-client) for the offline check; SQLite file and PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfflineBundle, Order, ScanVerdict } from '../../../protocol/booking-api.js';
 import { decodeGp1, importPublicKey, verifyGp1 } from '../../../protocol/gp1.js';
 import { ScanVerifier } from '../../../server-client/verifier.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
-import { KEY_REFRESH_MS, startBooking, type RunningBooking } from '../server.js';
+import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
+import { KEY_REFRESH_MS, type RunningBooking } from '../server.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 import { hasZbarimg, zbarDecodePng } from '../tickets/image/testing.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
+import { enrollStation, registerProvider, signUp as signUpWith, startTestBooking } from '../testing/setup.js';
 
 const ADMIN = 'admin-token-for-retirement-tests';
 const SECRET = 'fake-provider-secret-for-retirement';
-const pgUp = await postgresAvailable();
 const zbar = hasZbarimg();
 
 // The station checks validity with the real clock: the fake's show runs now.
@@ -34,12 +33,8 @@ type Message = { ticketId: string | null; title: string; body: string };
 const codeOf = (payload: string) => (decodeGp1(payload) as { body: { code: string } }).body.code;
 const keyOf = (payload: string) => (decodeGp1(payload) as { body: { keyId: number } }).body.keyId;
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('signing key retirement on $backend', ({ backend, run }) => {
-  let dataDir: string;
-  let pgdb: TestDatabase | undefined;
+describe.each(BACKENDS)('signing key retirement on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let fake: FakeProvider;
   let a: RunningBooking | undefined;
   let b: RunningBooking | undefined;
@@ -48,8 +43,8 @@ describe.each([
   let stationToken: string;
   let seat = 0;
   const start = (retireKeyId?: number) =>
-    startBooking({ port: 0, dataDir, databaseUrl: pgdb?.url, adminToken: ADMIN, demo: true, retryIntervalMs: 0, reminderIntervalMs: 0, pruneIntervalMs: 0, logger: false, retireKeyId });
-  const signUp = async (email: string) => (await api.post<{ token: string }>('/api/v1/users', { email, password: 'password123' })).body.token;
+    startTestBooking({ dataDir: store!.dir, databaseUrl: store!.databaseUrl, adminToken: ADMIN, demo: true, retireKeyId });
+  const signUp = (email: string) => signUpWith(api, email);
   const order = async (token: string, n = 1) => {
     const seats = Array.from({ length: n }, () => `R${++seat}`);
     const res = await api.post<Order>('/api/v1/orders', { providerId, showId: FAKE_SHOW.showId, seats, payment: { method: 'demo' } }, { token });
@@ -64,21 +59,18 @@ describe.each([
 
   beforeAll(async () => {
     if (!run) return;
-    dataDir = mkdtempSync(join(tmpdir(), 'gp-retire-'));
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_retire');
+    store = await testStorage(backend, 'retire');
     fake = await startFakeProvider(SECRET);
     a = await start();
     api = bookingClient(a.url);
-    providerId = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Fake', verifyUrl: fake.url, secret: SECRET }, { token: ADMIN })).body.providerId;
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'Retire Gate' }, { token: ADMIN });
-    stationToken = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    providerId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET });
+    stationToken = await enrollStation(api, ADMIN, providerId, 'Retire Gate');
   });
   afterAll(async () => {
     await b?.close();
     await a?.close();
     await fake?.close();
-    await pgdb?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('its tickets are refused online and signed again for their owners, who are told; it is listed nowhere', async () => {
@@ -204,7 +196,7 @@ describe.each([
     const token = await signUp('offline@example.com');
     const bought = await order(token);
     const old = bought.tickets[0]!.payload;
-    const station = new ScanVerifier({ dataDir: mkdtempSync(join(dataDir, 'station-')), log: { info: () => undefined, warn: () => undefined, error: () => undefined }, startDelayMs: 60_000 });
+    const station = new ScanVerifier({ dataDir: mkdtempSync(join(store!.dir, 'station-')), log: { info: () => undefined, warn: () => undefined, error: () => undefined }, startDelayMs: 60_000 });
     station.configure({ serverUrl: a!.url, token: stationToken, providerId, gate: 'Retire Gate', policy: 'signed', timeoutMs: 1500 });
     try {
       expect(await station.refreshBundle()).toBe(true);

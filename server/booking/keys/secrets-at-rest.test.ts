@@ -7,23 +7,22 @@
 // Without the key, or with another one, the server refuses to start, saying why.
 // The booking server runs in process (the test reads its key material), a fake
 // provider over real HTTP.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ScanVerdict } from '../../../protocol/booking-api.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
+import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { SEALED_PREFIX } from './sealed.js';
-import { startBooking, type BookingOptions, type RunningBooking } from '../server.js';
+import type { BookingOptions, RunningBooking } from '../server.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
+import { enrollStation, registerProvider, signUp, startTestBooking } from '../testing/setup.js';
 
 const ADMIN = 'admin-token-for-sealing-tests-01';
 const SECRET_A = 'provider-a-secret-for-sealing-0123';
 const SECRET_B = 'provider-b-secret-for-sealing-4567';
-const pgUp = await postgresAvailable();
 
 /** Every way a secret could sit in a file: raw, base64, base64url, hex (both cases). */
 function forms(secret: Buffer | string): Buffer[] {
@@ -38,12 +37,9 @@ function found(bytes: Buffer, secrets: Record<string, Buffer | string>): string[
     .map(([name]) => name);
 }
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('secrets at rest on $backend', ({ backend, run }) => {
+describe.each(BACKENDS)('secrets at rest on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let dir: string;
-  let pgdb: TestDatabase | undefined;
   let fakeA: FakeProvider;
   let fakeB: FakeProvider;
   let booking: RunningBooking | undefined;
@@ -56,19 +52,7 @@ describe.each([
   const clock = FAKE_SHOW.startsAt - 600;
 
   const start = async (over: Partial<BookingOptions> = {}) => {
-    booking = await startBooking({
-      port: 0,
-      dataDir: join(dir, 'data'),
-      databaseUrl: pgdb?.url,
-      adminToken: ADMIN,
-      demo: true,
-      now: () => clock,
-      retryIntervalMs: 0,
-      reminderIntervalMs: 0,
-      pruneIntervalMs: 0,
-      logger: false,
-      ...over,
-    });
+    booking = await startTestBooking({ dataDir: join(dir, 'data'), databaseUrl: store!.databaseUrl, adminToken: ADMIN, demo: true, now: () => clock, ...over });
     api = bookingClient(booking.url);
     return booking;
   };
@@ -89,8 +73,7 @@ describe.each([
     const ordered = await api.post<Order>('/api/v1/orders', { providerId, showId: FAKE_SHOW.showId, seats: [`S${++seat}`], payment: { method: 'demo' } }, { token: userToken });
     expect(ordered.status, ordered.text).toBe(201);
     const ticket = ordered.body.tickets[0]!;
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: `Gate ${seat}` }, { token: ADMIN });
-    const station = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    const station = await enrollStation(api, ADMIN, providerId, `Gate ${seat}`);
     const scan = await api.post<ScanVerdict>('/api/v1/station/scan', { payload: ticket.payload, providerId, scanId: `s${seat}` }, { token: station });
     expect(scan.body.result).toBe('admitted');
     expect((await api.post(`/api/v1/tickets/${ticket.ticketId}/share`, undefined, { token: userToken })).status).toBe(200);
@@ -105,7 +88,7 @@ describe.each([
     );
   /** The secret columns' values as PostgreSQL holds them. */
   const pgValues = async (): Promise<string[]> => {
-    const client = new pg.Client({ connectionString: pgdb!.url });
+    const client = new pg.Client({ connectionString: store!.databaseUrl });
     await client.connect();
     try {
       const rows = [
@@ -120,15 +103,15 @@ describe.each([
   };
   /** The secrets found at rest now (all stored secrets on PostgreSQL must also be sealed values). */
   const atRest = async (): Promise<string[]> => {
-    if (!pgdb) return found(sqliteBytes(), secrets);
+    if (!store!.databaseUrl) return found(sqliteBytes(), secrets);
     const values = await pgValues();
     return found(Buffer.from(values.join('\n')), secrets).concat(values.filter((v) => !v.startsWith(SEALED_PREFIX)).map((v) => `unsealed value ${v.slice(0, 8)}…`));
   };
 
   beforeAll(async () => {
     if (!run) return;
-    dir = mkdtempSync(join(tmpdir(), 'gp-sealed-'));
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_sealed');
+    store = await testStorage(backend, 'sealed');
+    dir = store.dir;
     fakeA = await startFakeProvider(SECRET_A);
     fakeB = await startFakeProvider(SECRET_B);
   });
@@ -136,14 +119,13 @@ describe.each([
     await stop();
     await fakeA?.close();
     await fakeB?.close();
-    await pgdb?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('a database used without a key holds its secrets in plaintext (what the search looks for)', async () => {
     const b = await start();
-    userToken = (await api.post<{ token: string }>('/api/v1/users', { email: 'sealed@example.com', password: 'password123' })).body.token;
-    providerA = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'A', verifyUrl: fakeA.url, secret: SECRET_A }, { token: ADMIN })).body.providerId;
+    userToken = await signUp(api, 'sealed@example.com');
+    providerA = await registerProvider(api, ADMIN, { name: 'A', verifyUrl: fakeA.url, secret: SECRET_A });
     await use(providerA);
     remember(b);
     await stop();
@@ -157,7 +139,7 @@ describe.each([
     // The sealed values still work: the share link made before is the same, the old provider still answers.
     await use(providerA);
     expect((await api.post<{ keyId: number }>('/api/v1/admin/keys', undefined, { token: ADMIN })).body.keyId).toBe(2);
-    const providerB = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'B', verifyUrl: fakeB.url, secret: SECRET_B }, { token: ADMIN })).body.providerId;
+    const providerB = await registerProvider(api, ADMIN, { name: 'B', verifyUrl: fakeB.url, secret: SECRET_B });
     await use(providerB);
     remember(booking!);
     // A secret changed through the API is sealed too.
@@ -179,8 +161,8 @@ describe.each([
 
     // Provider A's sealed secret copied over provider B's: it opens for A's row only.
     const swap = async (sqlText: string) => {
-      if (pgdb) {
-        const client = new pg.Client({ connectionString: pgdb.url });
+      if (store!.databaseUrl) {
+        const client = new pg.Client({ connectionString: store!.databaseUrl });
         await client.connect();
         await client.query(sqlText);
         await client.end();

@@ -3,35 +3,24 @@
 // change its secret. Real booking and provider processes over HTTP, a second
 // booking server on the same database (in this process, with a set clock),
 // on SQLite and on the local PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ProviderDetails, ScanVerdict } from '../../../protocol/booking-api.js';
 import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
+import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { providerRequestsServed } from '../../common/testing/requests-served.js';
 import { signedClient } from '../../common/testing/signed-client.js';
 import { REFRESH_S } from './registry.js';
-import { startBooking, type RunningBooking } from '../server.js';
+import type { RunningBooking } from '../server.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
+import { enrollStation, registerProvider, signUp, startTestBooking } from '../testing/setup.js';
 
 const ADMIN = 'updates-admin-token-0123456789';
 const OLD_SECRET = 'the-first-shared-secret-0123456789';
 const NEW_SECRET = 'the-second-shared-secret-9876543210';
-const pgUp = await postgresAvailable();
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('changing a provider on $backend', ({ backend, run }) => {
-  const dirs: string[] = [];
-  const dir = () => {
-    const d = mkdtempSync(join(tmpdir(), 'gp-updates-'));
-    dirs.push(d);
-    return d;
-  };
-  let pgdb: TestDatabase | undefined;
+describe.each(BACKENDS)('changing a provider on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let providerData: string;
   let provider: RunningCommand;
   let booking: RunningCommand;
@@ -62,16 +51,14 @@ describe.each([
 
   beforeAll(async () => {
     if (!run) return;
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_updates');
-    providerData = dir();
-    const bookingData = dir();
+    store = await testStorage(backend, 'updates');
+    providerData = join(store.dir, 'provider');
+    const bookingData = join(store.dir, 'booking');
     await startProvider(OLD_SECRET);
-    booking = await startGatepost(['booking', '--port', '0', '--data', bookingData, '--admin-token', ADMIN, '--demo'], { DATABASE_URL: pgdb?.url ?? '' });
+    booking = await startGatepost(['booking', '--port', '0', '--data', bookingData, '--admin-token', ADMIN, '--demo'], { DATABASE_URL: store.databaseUrl ?? '' });
     api = bookingClient(booking.url);
-    const registered = await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: provider.url, secret: OLD_SECRET }, { token: ADMIN });
-    expect(registered.status, registered.text).toBe(201);
-    providerId = registered.body.providerId;
-    const { token } = (await api.post<{ token: string }>('/api/v1/users', { email: 'it@example.com', password: 'a long enough password' })).body;
+    providerId = await registerProvider(api, ADMIN, { name: 'Riverside Cinema', verifyUrl: provider.url, secret: OLD_SECRET });
+    const token = await signUp(api, 'it@example.com', 'a long enough password');
     tickets = [];
     for (const row of ['J', 'I']) {
       const seats = Array.from({ length: 12 }, (_, i) => `${row}${i + 1}`);
@@ -79,10 +66,9 @@ describe.each([
       expect(ordered.status, ordered.text).toBe(201);
       tickets.push(...ordered.body.tickets);
     }
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'Main Door' }, { token: ADMIN });
-    station = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    station = await enrollStation(api, ADMIN, providerId, 'Main Door');
 
-    other = await startBooking({ port: 0, dataDir: bookingData, databaseUrl: pgdb?.url, adminToken: ADMIN, now: () => clock, retryIntervalMs: 0, reminderIntervalMs: 0, pruneIntervalMs: 0, logger: false });
+    other = await startTestBooking({ dataDir: bookingData, databaseUrl: store.databaseUrl, adminToken: ADMIN, now: () => clock });
     otherApi = bookingClient(other.url);
     // Both booking servers know the provider at its first address.
     expect((await scanNext()).result).toBe('admitted');
@@ -92,8 +78,7 @@ describe.each([
   afterAll(async () => {
     await other?.close();
     await Promise.all([booking?.stop(), provider?.stop()]);
-    await pgdb?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('lists providers for venue IT with their address and batching, never their secret', async () => {

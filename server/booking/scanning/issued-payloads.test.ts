@@ -2,20 +2,17 @@
 // knows exactly the texts it signed, forgets the oldest first when full, and a
 // restarted server knows again the tickets that are still valid, so the gate's
 // fast path survives a restart. On SQLite and on the local PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
+import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { IssuedPayloads } from './issued-payloads.js';
-import { startBooking, type RunningBooking } from '../server.js';
+import type { RunningBooking } from '../server.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 import { bookingClient } from '../testing/http.js';
+import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
 
 const ADMIN = 'admin-token-for-issued-tests-0123';
 const SECRET = 'fake-provider-secret-0123456789';
-const pgUp = await postgresAvailable();
 
 describe('IssuedPayloads', () => {
   it('knows exactly the texts it was given', () => {
@@ -35,37 +32,30 @@ describe('IssuedPayloads', () => {
   });
 });
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('issued payloads across a restart on $backend', ({ backend, run }) => {
-  let dataDir: string;
-  let pgdb: TestDatabase | undefined;
+describe.each(BACKENDS)('issued payloads across a restart on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let fake: FakeProvider;
   let booking: RunningBooking | undefined;
   const start = (clock: number) =>
-    startBooking({ port: 0, dataDir, databaseUrl: pgdb?.url, adminToken: ADMIN, demo: true, now: () => clock, retryIntervalMs: 0, reminderIntervalMs: 0, logger: false });
+    startTestBooking({ dataDir: store!.dir, databaseUrl: store!.databaseUrl, adminToken: ADMIN, demo: true, now: () => clock });
 
   beforeAll(async () => {
     if (!run) return;
-    dataDir = mkdtempSync(join(tmpdir(), 'gp-issued-'));
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_issued');
+    store = await testStorage(backend, 'issued');
     fake = await startFakeProvider(SECRET);
   });
   afterAll(async () => {
     await booking?.close();
     await fake?.close();
-    await pgdb?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('remembers what it issues; after a restart, the tickets still valid and not the expired', async () => {
     const before = FAKE_SHOW.startsAt - 7200;
     booking = await start(before);
     const api = bookingClient(booking.url);
-    const { token } = (await api.post<{ token: string }>('/api/v1/users', { email: 'issued@example.com', password: 'password123' })).body;
-    const { providerId } = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Fake', verifyUrl: fake.url, secret: SECRET }, { token: ADMIN }))
-      .body;
+    const token = await signUp(api, 'issued@example.com');
+    const providerId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET });
     const res = await api.post<Order>('/api/v1/orders', { providerId, showId: FAKE_SHOW.showId, seats: ['A1', 'A2'], payment: { method: 'demo' } }, { token });
     expect(res.status).toBe(201);
     const payloads = res.body.tickets.map((t) => t.payload);

@@ -5,8 +5,6 @@
 // Events recorded before validities were kept learn them on migration.
 // The booking server in-process (its clock set by the test), a fake provider
 // over real HTTP, on a real SQLite file and on the local PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Migrator, type Kysely } from 'kysely';
@@ -14,23 +12,19 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfflineBundle, Order, ScanVerdict } from '../../../protocol/booking-api.js';
 import { decodeGp1 } from '../../../protocol/gp1.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
+import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { bookingMigrations } from '../schema.js';
-import { startBooking, type RunningBooking } from '../server.js';
+import type { RunningBooking } from '../server.js';
 import { LEGACY_KEEP_S, pruneStationEvents, STALE_AFTER_S } from './station-events.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
+import { enrollStation, registerProvider, signUp, startTestBooking } from '../testing/setup.js';
 
 const ADMIN = 'admin-token-for-event-tests-0123';
 const SECRET = 'fake-provider-secret-0123456789';
-const pgUp = await postgresAvailable();
 
-describe.each([
-  { backend: 'sqlite', run: true },
-  { backend: 'postgres', run: pgUp },
-])('offline-bundle events on $backend', ({ backend, run }) => {
-  let dataDir: string;
-  let pgdb: TestDatabase | undefined;
+describe.each(BACKENDS)('offline-bundle events on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
   let fake: FakeProvider;
   let booking: RunningBooking | undefined;
   let api: BookingClient;
@@ -38,7 +32,7 @@ describe.each([
   let codes: { admitted: string[]; revoked: string };
   let clock = FAKE_SHOW.startsAt - 600;
   const start = async () => {
-    booking = await startBooking({ port: 0, dataDir, databaseUrl: pgdb?.url, adminToken: ADMIN, demo: true, now: () => clock, retryIntervalMs: 0, reminderIntervalMs: 0, pruneIntervalMs: 0, logger: false });
+    booking = await startTestBooking({ dataDir: store!.dir, databaseUrl: store!.databaseUrl, adminToken: ADMIN, demo: true, now: () => clock });
     api = bookingClient(booking.url);
   };
   const bundle = async () => {
@@ -50,14 +44,14 @@ describe.each([
     Object.fromEntries((await booking!.ctx.db.selectFrom('station_events').select(['code', 'valid_until']).execute()).map((r) => [r.code, r.valid_until]));
   /** A table's columns, read while no server has the database open. */
   const columnsOf = async (table: string): Promise<string[]> => {
-    if (pgdb) {
-      const client = new pg.Client({ connectionString: pgdb.url });
+    if (store!.databaseUrl) {
+      const client = new pg.Client({ connectionString: store!.databaseUrl });
       await client.connect();
       const { rows } = await client.query<{ column_name: string }>('select column_name from information_schema.columns where table_name = $1', [table]);
       await client.end();
       return rows.map((r) => r.column_name);
     }
-    const db = new Database(join(dataDir, 'booking.sqlite'));
+    const db = new Database(join(store!.dir, 'booking.sqlite'));
     const rows = db.prepare(`pragma table_info(${table})`).all() as { name: string }[];
     db.close();
     return rows.map((r) => r.name);
@@ -65,14 +59,12 @@ describe.each([
 
   beforeAll(async () => {
     if (!run) return;
-    dataDir = mkdtempSync(join(tmpdir(), 'gp-events-'));
-    if (backend === 'postgres') pgdb = await createTestDatabase('gp_events');
+    store = await testStorage(backend, 'events');
     fake = await startFakeProvider(SECRET);
     await start();
-    const { token } = (await api.post<{ token: string }>('/api/v1/users', { email: 'events@example.com', password: 'password123' })).body;
-    const { providerId } = (await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Fake', verifyUrl: fake.url, secret: SECRET }, { token: ADMIN })).body;
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'North Door' }, { token: ADMIN });
-    stationToken = (await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment })).body.token;
+    const token = await signUp(api, 'events@example.com');
+    const providerId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET });
+    stationToken = await enrollStation(api, ADMIN, providerId, 'North Door');
 
     const ordered = await api.post<Order>('/api/v1/orders', { providerId, showId: FAKE_SHOW.showId, seats: ['A1', 'A2', 'A3'], payment: { method: 'demo' } }, { token });
     expect(ordered.status, ordered.text).toBe(201);
@@ -88,8 +80,7 @@ describe.each([
   afterAll(async () => {
     await booking?.close();
     await fake?.close();
-    await pgdb?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await store?.remove();
   });
 
   it.runIf(run)('keeps each event with its ticket’s validity end, also those recorded before it was kept', async () => {
@@ -98,7 +89,7 @@ describe.each([
     expect(await validities()).toEqual(expected);
 
     // The database as the version before it left it: migrated back to 003, then started again.
-    const migrator = new Migrator({ db: booking!.ctx.db as Kysely<unknown>, provider: { getMigrations: async () => bookingMigrations(pgdb ? 'postgres' : 'sqlite') } });
+    const migrator = new Migrator({ db: booking!.ctx.db as Kysely<unknown>, provider: { getMigrations: async () => bookingMigrations(backend) } });
     const { error } = await migrator.migrateTo('003_reminder_lead');
     expect(error).toBeUndefined();
     await booking!.close();

@@ -1,0 +1,36 @@
+// Test support: a booking server in this process and the calls that set one up
+// the way an operator and a customer would (an account, a registered
+// provider, an enrolled gate station), over real HTTP.
+import { startBooking, type BookingOptions, type RunningBooking } from '../server.js';
+import type { BookingClient } from './http.js';
+
+/**
+ * A booking server on a free loopback port, quiet, with its background work
+ * (issuer, reminders, pruning) off unless the test turns it on.
+ */
+export function startTestBooking(opts: Omit<BookingOptions, 'port'> & { port?: number }): Promise<RunningBooking> {
+  return startBooking({ port: 0, retryIntervalMs: 0, reminderIntervalMs: 0, pruneIntervalMs: 0, logger: false, ...opts });
+}
+
+/** A new customer account; its session token. */
+export async function signUp(api: BookingClient, email: string, password = 'password123'): Promise<string> {
+  const res = await api.post<{ token: string }>('/api/v1/users', { email, password });
+  if (res.status !== 201) throw new Error(`sign-up of ${email}: ${res.status} ${res.text}`);
+  return res.body.token;
+}
+
+/** Registers a verification server with the admin token; its provider ID. */
+export async function registerProvider(api: BookingClient, adminToken: string, provider: { verifyUrl: string; secret: string; name?: string }): Promise<string> {
+  const res = await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: provider.name ?? 'Fake', verifyUrl: provider.verifyUrl, secret: provider.secret }, { token: adminToken });
+  if (res.status !== 201) throw new Error(`registering ${provider.verifyUrl}: ${res.status} ${res.text}`);
+  return res.body.providerId;
+}
+
+/** Creates a station for a provider and gate, and enrolls it; its station token. */
+export async function enrollStation(api: BookingClient, adminToken: string, providerId: string, gate: string): Promise<string> {
+  const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate }, { token: adminToken });
+  if (created.status !== 201) throw new Error(`creating a station at ${gate}: ${created.status} ${created.text}`);
+  const enrolled = await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
+  if (enrolled.status !== 200) throw new Error(`enrolling the station at ${gate}: ${enrolled.status} ${enrolled.text}`);
+  return enrolled.body.token;
+}
