@@ -14,13 +14,37 @@ import {
   type SettingsResult,
   type SettingsView,
   type SetupResult,
+  type Notice,
   type SourceStatusView,
+  type StationState,
   type SubmittedScan,
   type UnlockResult,
 } from '../bridge/contract.js';
 import { commandArgs } from '../bridge/validate.js';
 import { applyPatch, sameServer, settingsView } from '../config/schema.js';
-import type { StationCore } from './station.js';
+import type { ConfigStore } from '../config/store.js';
+import type { Logger } from '../log.js';
+
+/**
+ * What a session asks of the station core (station.ts): declared here, so that
+ * the core, which makes sessions, and the session do not import each other.
+ */
+export interface SessionCore {
+  readonly log: Logger;
+  readonly config: ConfigStore;
+  state(): StationState;
+  submit(scan: { text: string; source: string }, kind: SubmittedScan['source']): Promise<unknown>;
+  disconnect(session: BridgeSession): void;
+  reportScreenSource(session: BridgeSession, status: SourceStatusView): void;
+  dismissConflicts(scanId: string | null): Promise<void>;
+  resetCounters(): void;
+  checkSettingsPin(pin: string): Promise<{ ok: true } | { ok: false; message: string; retryAfterMs?: number }>;
+  setPin(pin: string): Promise<{ ok: true; pinHash: string } | { ok: false; errors: { field: string; message: string }[] }>;
+  enroll(code: string, serverUrl: string): Promise<{ ok: true } | { ok: false; field: string; message: string }>;
+  confirmSetup(pin: string): Promise<SetupResult>;
+  cancelSetup(): void;
+  notice(n: Notice): void;
+}
 
 export interface SessionSink {
   send<E extends EventChannel>(event: E, payload: EventPayload<E>): void;
@@ -37,7 +61,7 @@ export class BridgeSession {
   private unlockedWith: string | null = null;
 
   constructor(
-    private readonly core: StationCore,
+    private readonly core: SessionCore,
     private readonly sink: SessionSink,
   ) {}
 

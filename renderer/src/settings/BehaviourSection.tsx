@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { FieldError, Language, SettingsView } from '../../../main/bridge/contract.js';
 import type { ScreenBridge } from '../bridge-client.js';
-import { Field, type SectionProps } from './SettingsForm.js';
+import { Field, type SectionProps } from './Field.js';
 
 type Result = { ok: true; settings: SettingsView } | { ok: false; errors: FieldError[] };
 

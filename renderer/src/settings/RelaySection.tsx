@@ -1,6 +1,6 @@
 // The turnstile relay: which board, on which port, and how long a pulse lasts.
 import type { RelaySetting } from '../../../main/bridge/contract.js';
-import { Field, type SectionProps } from './SettingsForm.js';
+import { Field, type SectionProps } from './Field.js';
 
 function switchKind(kind: RelaySetting['kind'], current: RelaySetting): RelaySetting {
   const pulseMs = current.pulseMs;

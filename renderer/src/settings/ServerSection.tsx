@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { FieldError, SettingsView } from '../../../main/bridge/contract.js';
 import type { ScreenBridge } from '../bridge-client.js';
-import { Field, type SectionProps } from './SettingsForm.js';
+import { Field, type SectionProps } from './Field.js';
 
 type Result = { ok: true; settings: SettingsView } | { ok: false; errors: FieldError[] };
 

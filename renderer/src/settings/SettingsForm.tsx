@@ -10,13 +10,7 @@ import { settingsText } from './labels.js';
 import { RelaySection } from './RelaySection.js';
 import { ServerSection } from './ServerSection.js';
 import { SourcesSection } from './SourcesSection.js';
-
-export interface SectionProps {
-  draft: SettingsView;
-  change: (patch: Partial<SettingsView>) => void;
-  errorFor: (field: string) => string | undefined;
-  s: ReturnType<typeof settingsText>;
-}
+import type { SectionProps } from './Field.js';
 
 export function SettingsForm({ bridge, initial, lang, onSaved }: { bridge: ScreenBridge; initial: SettingsView; lang: Lang; onSaved: (v: SettingsView) => void }) {
   const s = settingsText(lang);
@@ -111,15 +105,5 @@ export function SettingsForm({ bridge, initial, lang, onSaved }: { bridge: Scree
         </button>
       </footer>
     </form>
-  );
-}
-
-export function Field({ label, error, children }: { label: string; error?: string | undefined; children: React.ReactNode }) {
-  return (
-    <label className={`field${error ? ' field-bad' : ''}`}>
-      <span className="field-label">{label}</span>
-      {children}
-      {error && <span className="field-error">{error}</span>}
-    </label>
   );
 }

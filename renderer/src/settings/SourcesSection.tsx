@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { DeviceLists } from '../../../main/bridge/contract.js';
 import type { ScreenBridge } from '../bridge-client.js';
-import { Field, type SectionProps } from './SettingsForm.js';
+import { Field, type SectionProps } from './Field.js';
 
 const BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 const FRAMINGS = ['cr', 'lf', 'crlf', 'stx-etx', 'timeout:50'];
