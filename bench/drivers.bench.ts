@@ -11,7 +11,7 @@ import { prepareZxingWasmForNode } from '../scanner-drivers/camera/zxing-wasm-no
 import { createCameraDecoder } from '../scanner-drivers/camera/decoder.js';
 import type { Frame } from '../scanner-drivers/camera/frame.js';
 import { WedgeDetector, type KeyEvent } from '../scanner-drivers/wedge/detector.js';
-import { burst, endTime, typed } from '../scanner-drivers/wedge/fixtures.js';
+import { burst, endTime, typed } from '../scanner-drivers/testing/wedge-timelines.js';
 import { gp1Like, rng } from '../scanner-drivers/testing/random.js';
 
 // jsqr ships CommonJS typed as an ES default export; under NodeNext the types see the

@@ -8,7 +8,7 @@ import { HidPosScanSource, type HidDeviceLike, type HidTarget } from './source.j
 import { HidPosAssembler, parseScannedDataReport } from './report.js';
 import { parseVidPid, scannerCandidates } from './devices.js';
 import { honeywellMenuReport } from './honeywell.js';
-import { EAN13_REPORT, QR_TWO_REPORTS, QR_TWO_REPORTS_TEXT, fromHex, hidPosReports } from './fixtures.js';
+import { EAN13_REPORT, QR_TWO_REPORTS, QR_TWO_REPORTS_TEXT, fromHex, hidPosReports } from '../testing/hid-reports.js';
 import type { ScanEvent, StatusEvent } from '../types.js';
 import { gp1Like, rng } from '../testing/random.js';
 import { nextStatus } from '../testing/wait.js';

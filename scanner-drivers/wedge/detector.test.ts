@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { WedgeDetector, type KeyEvent, type WedgeSettings } from './detector.js';
 import { KeyboardWedgeSource } from './source.js';
-import { burst, endTime, typed } from './fixtures.js';
+import { burst, endTime, typed } from '../testing/wedge-timelines.js';
 import { BASE45, gp1Like, rng } from '../testing/random.js';
 
 /** Replays a timeline and settles what is left, as the idle timer would. */

@@ -13,7 +13,7 @@ import { BACKENDS, testStorage, type TestStorage } from '../common/testing/stora
 import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { providerRequestsServed } from '../common/testing/requests-served.js';
 import { SIGN_IN_LIMITS } from './accounts/routes.js';
-import { hasZbarimg, zbarDecodePng } from './tickets/image/testing.js';
+import { hasZbarimg, zbarDecodePng } from './tickets/image/testing/decoders.js';
 import { bookingClient, type BookingClient } from './testing/http.js';
 
 const ADMIN = 'admin-token-for-tests-0123456789';

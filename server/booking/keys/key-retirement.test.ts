@@ -16,7 +16,7 @@ import { ScanVerifier } from '../../../server-client/verifier.js';
 import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { KEY_REFRESH_MS, type RunningBooking } from '../server.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
-import { hasZbarimg, zbarDecodePng } from '../tickets/image/testing.js';
+import { hasZbarimg, zbarDecodePng } from '../tickets/image/testing/decoders.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
 import { enrollStation, registerProvider, signUp as signUpWith, startTestBooking } from '../testing/setup.js';
 

@@ -13,7 +13,7 @@ import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../
 import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
 import { startBooking, type RunningBooking } from '../server.js';
 import { bookingClient } from '../testing/http.js';
-import { TestMailbox } from './testing.js';
+import { TestMailbox } from './testing/mailbox.js';
 
 const ADMIN = 'admin-token-for-reminders-0123';
 const SECRET = 'reminder-provider-secret-012345';

@@ -2,7 +2,7 @@ import { Resvg } from '@resvg/resvg-js';
 import encodeQR from 'qr';
 import { describe, expect, it } from 'vitest';
 import { QUIET_ZONE, qrMatrix, qrPathData, qrSvg } from './qr.js';
-import { ZBAR_MISSING, fixture, hasZbarimg, jsqrDecode, zbarDecodePng, zxingDecode } from './testing.js';
+import { ZBAR_MISSING, fixture, hasZbarimg, jsqrDecode, zbarDecodePng, zxingDecode } from './testing/decoders.js';
 
 const zbar = hasZbarimg();
 const ci = process.env.CI === 'true';

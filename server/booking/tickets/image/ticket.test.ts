@@ -13,7 +13,7 @@ import {
   type TicketRenderOptions,
   type TicketView,
 } from './ticket.js';
-import { ZBAR_MISSING, fixture, hasZbarimg, jsqrDecode, readPng, zbarDecodePng, zxingDecodeInImage, type Pixels } from './testing.js';
+import { ZBAR_MISSING, fixture, hasZbarimg, jsqrDecode, readPng, zbarDecodePng, zxingDecodeInImage, type Pixels } from './testing/decoders.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../artifacts/tickets/', import.meta.url));
 const zbar = hasZbarimg();

@@ -1,6 +1,6 @@
 // Recorded-style key timelines: what a keyboard-mode scanner and a person produce.
-import { between, rng } from '../testing/random.js';
-import type { KeyEvent } from './detector.js';
+import { between, rng } from './random.js';
+import type { KeyEvent } from '../wedge/detector.js';
 
 /** Types `text` starting at `t0` with gaps drawn from [lo, hi] ms; `shift` adds the Shift keydowns a real wedge sends before capitals. */
 export function typed(text: string, t0: number, lo: number, hi: number, seed: number, shift = false): KeyEvent[] {

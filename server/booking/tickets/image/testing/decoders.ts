@@ -15,8 +15,8 @@ import {
 } from '@zxing/library';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { encodeGp1, type Gp1Body } from '../../../../protocol/gp1.js';
-import type { TicketView } from './ticket.js';
+import { encodeGp1, type Gp1Body } from '../../../../../protocol/gp1.js';
+import type { TicketView } from '../ticket.js';
 
 // jsqr is CommonJS with an `export default` typing: under NodeNext the function is `.default`.
 const jsQR = jsQRModule.default;
