@@ -124,10 +124,6 @@ export function verifyDecoded(decoded: DecodedGp1, keys: KeyLookup): Gp1VerifyRe
   return good ? { ok: true, body } : { ok: false, reason: 'bad_signature', detail: 'signature does not match', body };
 }
 
-export function isBareCode(text: string): boolean {
-  return CODE_RE.test(text);
-}
-
 export type ScanText =
   | { kind: 'gp1'; decoded: DecodedGp1 }
   | { kind: 'code'; code: string }

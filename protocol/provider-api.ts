@@ -53,7 +53,6 @@ export const issuedTicketSchema = z.object({
   validFrom: epochSeconds,
   validUntil: epochSeconds,
 });
-export type IssuedTicket = z.infer<typeof issuedTicketSchema>;
 export const codesResponse = z.object({
   tickets: z.array(issuedTicketSchema),
   show: showSchema.omit({ seatsFree: true, priceCents: true, currency: true }),

@@ -3,7 +3,6 @@
 // stable contract, never renamed.
 
 export const SCAN_RESULTS = ['admitted', 'rejected'] as const;
-export type ScanResult = (typeof SCAN_RESULTS)[number];
 
 export const REJECTION_REASONS = [
   'malformed',
@@ -65,8 +64,3 @@ export const ERROR_REASONS = [
   'unknown_key',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
-
-export interface ErrorBody {
-  error: ErrorReason | string;
-  message: string;
-}

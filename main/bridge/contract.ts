@@ -259,7 +259,6 @@ const commandChannels = {
 const eventChannels = { state: true, scan: true, verdict: true, notice: true } as const satisfies Record<EventChannel, true>;
 
 export const COMMAND_CHANNELS = Object.keys(commandChannels) as CommandChannel[];
-export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
 
 export function isCommandChannel(name: unknown): name is CommandChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandChannels, name);
@@ -294,6 +293,5 @@ export const WEB_BRIDGE_PROTOCOL = 'gatepost-bridge';
 export const WEB_KEY_PROTOCOL_PREFIX = 'gatepost-key.';
 /** The fragment parameter carrying the launch secret in the screen's URL. */
 export const WEB_KEY_PARAM = 'k';
-export type WebRequestFrame = { id: number; channel: CommandChannel; arg?: unknown };
 export type WebReplyFrame = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 export type WebEventFrame = { event: EventChannel; payload: unknown };
