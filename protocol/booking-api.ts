@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { base45Decode, base45Encode } from './base45.js';
 import { codeSchema, epochSeconds, seatsResponse, showSchema } from './provider-api.js';
 import { REJECTION_REASONS } from './reasons.js';
+import { SETUP_PREFIX } from './scan-text.js';
 
 export { seatsResponse };
 
@@ -249,7 +250,6 @@ export function formatEnrollment(code: string): string {
 
 // ---- the station setup QR
 
-export const SETUP_PREFIX = 'GPS1:';
 const encoder = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false, variableMapSize: true });
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 

@@ -5,12 +5,11 @@
 import { createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
 import { Decoder, Encoder } from 'cbor-x';
 import { base45Decode, base45Encode } from './base45.js';
+import { BARE_CODE, GP1_PREFIX } from './scan-text.js';
 
-export const GP1_PREFIX = 'GP1:';
 /** Longer scans are refused before any parsing: a real ticket is under 400 characters. */
 export const MAX_SCAN_TEXT = 1024;
 const SIGNATURE_CONTEXT = Buffer.from('GP1', 'ascii');
-const CODE_RE = /^[0-9a-f]{32}$/;
 
 export interface TicketInfo {
   title?: string;
@@ -135,7 +134,7 @@ export function parseScanText(input: unknown): ScanText {
   if (input.length > MAX_SCAN_TEXT) return { kind: 'malformed', detail: `longer than ${MAX_SCAN_TEXT} characters` };
   const text = input.trim();
   const lower = text.toLowerCase();
-  if (CODE_RE.test(lower)) return { kind: 'code', code: lower };
+  if (BARE_CODE.test(lower)) return { kind: 'code', code: lower };
   const decoded = decodeGp1(text);
   return decoded.ok ? { kind: 'gp1', decoded } : { kind: 'malformed', detail: decoded.detail };
 }

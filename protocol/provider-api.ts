@@ -3,11 +3,12 @@
 // and the OpenAPI document is generated from them. Times are epoch seconds.
 import { z } from 'zod';
 import { REJECTION_REASONS } from './reasons.js';
+import { BARE_CODE } from './scan-text.js';
 
 export const epochSeconds = z.number().int().nonnegative();
 const id = z.string().min(1).max(100);
 /** a ticket code: 32 lowercase hex digits */
-export const codeSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a code is 32 lowercase hex digits');
+export const codeSchema = z.string().regex(BARE_CODE, 'a code is 32 lowercase hex digits');
 
 export const showSchema = z.object({
   showId: z.string(),

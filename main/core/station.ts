@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeSetupPayload, SETUP_PREFIX } from '../../protocol/booking-api.js';
-import { GP1_PREFIX } from '../../protocol/gp1.js';
+import { decodeSetupPayload } from '../../protocol/booking-api.js';
+import { GP1_PREFIX, SETUP_PREFIX } from '../../protocol/scan-text.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Connectivity, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
