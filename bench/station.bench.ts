@@ -84,7 +84,7 @@ async function stationScan(payload: string): Promise<string> {
   coreTimes.push(performance.now() - t0);
   painted++;
   await page.waitForFunction((n) => (window.__gatepost?.latencies.length ?? 0) >= n, painted, { polling: 'raf' });
-  return verdict?.kind ?? 'none';
+  return verdict?.result ?? 'none';
 }
 
 async function bareScan(payload: string, i: number): Promise<string> {

@@ -6,9 +6,9 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
 import { base45Decode, base45Encode } from './base45.js';
-import { codeSchema, epochSeconds, seatsResponse, showSchema } from './provider-api.js';
-import { REJECTION_REASONS } from './reasons.js';
+import { codeSchema, seatsResponse, showSchema } from './provider-api.js';
 import { SETUP_PREFIX } from './scan-text.js';
+import { epochSeconds, scanVerdictSchema } from './verdict.js';
 
 export { seatsResponse };
 
@@ -174,25 +174,6 @@ export const scanRequest = z.object({
   source: z.string().max(100).optional(),
 });
 export type ScanRequest = z.infer<typeof scanRequest>;
-
-export const scanTicketSchema = z.object({
-  title: z.string(),
-  venue: z.string(),
-  hall: z.string(),
-  seat: z.string(),
-  startsAt: epochSeconds,
-  /** the validity window, so a gate can say when a ticket opens or when it ran out (bare codes carry none) */
-  validFrom: epochSeconds.optional(),
-  validUntil: epochSeconds.optional(),
-});
-export const scanVerdictSchema = z.object({
-  result: z.enum(['admitted', 'rejected']),
-  reason: z.enum(REJECTION_REASONS).optional(),
-  ticket: scanTicketSchema.optional(),
-  redeemedAt: epochSeconds.optional(),
-  redeemedGate: z.string().optional(),
-});
-export type ScanVerdict = z.infer<typeof scanVerdictSchema>;
 
 export const offlineBundleQuery = z.object({ since: z.string().regex(/^\d{1,15}$/).optional() });
 export const offlineBundleResponse = z.object({

@@ -25,23 +25,23 @@ const ctx = (cache: OfflineCache, nowS = now) => ({ cache, providerId: 'prv_test
 describe('decideOffline', () => {
   it('admits a valid signed ticket of this provider', () => {
     const t = ticket(key);
-    expect(decideOffline(t.text, ctx(cacheWith()))).toMatchObject({ kind: 'admit', code: t.body.code });
+    expect(decideOffline(t.text, ctx(cacheWith()))).toMatchObject({ result: 'admitted', code: t.body.code });
   });
 
   it('refuses what it cannot judge: bare codes, unsigned tickets, unknown keys, no bundle', () => {
     const cache = cacheWith();
-    expect(decideOffline('0123456789abcdef0123456789abcdef', ctx(cache))).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
-    expect(decideOffline(ticket(null).text, ctx(cache))).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
-    expect(decideOffline(ticket(platformKey(7)).text, ctx(cache))).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+    expect(decideOffline('0123456789abcdef0123456789abcdef', ctx(cache))).toMatchObject({ result: 'rejected', reason: 'cannot_verify' });
+    expect(decideOffline(ticket(null).text, ctx(cache))).toMatchObject({ result: 'rejected', reason: 'cannot_verify' });
+    expect(decideOffline(ticket(platformKey(7)).text, ctx(cache))).toMatchObject({ result: 'rejected', reason: 'cannot_verify' });
     const empty = new OfflineCache(join(dir, 'empty.json'), 'scope');
-    expect(decideOffline(ticket(key).text, ctx(empty))).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
-    expect(decideOffline(ticket(key).text, ctx(cache, now + 7200))).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+    expect(decideOffline(ticket(key).text, ctx(empty))).toMatchObject({ result: 'rejected', reason: 'cannot_verify' });
+    expect(decideOffline(ticket(key).text, ctx(cache, now + 7200))).toMatchObject({ result: 'rejected', reason: 'cannot_verify' });
   });
 
   it('refuses a forged signature and garbage', () => {
     const forger = platformKey(1); // same key ID, different key
-    expect(decideOffline(ticket(forger).text, ctx(cacheWith()))).toMatchObject({ kind: 'deny', reason: 'bad_signature' });
-    expect(decideOffline('hello', ctx(cacheWith()))).toMatchObject({ kind: 'deny', reason: 'malformed' });
+    expect(decideOffline(ticket(forger).text, ctx(cacheWith()))).toMatchObject({ result: 'rejected', reason: 'bad_signature' });
+    expect(decideOffline('hello', ctx(cacheWith()))).toMatchObject({ result: 'rejected', reason: 'malformed' });
   });
 
   it('checks provider, validity window and revocation', () => {

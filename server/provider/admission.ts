@@ -7,7 +7,7 @@
 // write also requires that the scan ID has no verdict yet, so the common case —
 // a new scan of a valid ticket — is two statements, the write and its verdict.
 import type { Kysely } from 'kysely';
-import type { Verdict, VerdictTicket } from '../../protocol/provider-api.js';
+import type { Verdict, VerdictTicket } from '../../protocol/verdict.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict } from '../common/errors.js';
 import { prepare, type Executor } from '../common/prepared.js';
