@@ -4,7 +4,7 @@
 // neither the bundle nor this station has seen it redeemed. Everything else is
 // refused; a ticket the station cannot judge (a bare code, an unsigned ticket,
 // an unknown key, a stale bundle) is "cannot verify", never an admission.
-import { parseScanText, verifyDecoded, type Gp1Body } from '../protocol/gp1.js';
+import { verifyDecoded, type Gp1Body, type ScanText } from '../protocol/gp1.js';
 import type { OfflineCache } from './offline-cache.js';
 import type { DenyReason } from '../protocol/reasons.js';
 
@@ -22,11 +22,10 @@ export interface OfflineContext {
   maxBundleAgeS: number;
 }
 
-export function decideOffline(text: string, ctx: OfflineContext): OfflineDecision {
-  const parsed = parseScanText(text);
-  if (parsed.kind === 'malformed') return { result: 'rejected', reason: 'malformed', detail: parsed.detail };
-  if (parsed.kind === 'code') return { result: 'rejected', reason: 'cannot_verify', detail: 'a bare code can only be checked online' };
-  const { decoded } = parsed;
+export function decideOffline(scan: ScanText, ctx: OfflineContext): OfflineDecision {
+  if (scan.kind === 'malformed') return { result: 'rejected', reason: 'malformed', detail: scan.detail };
+  if (scan.kind === 'code') return { result: 'rejected', reason: 'cannot_verify', detail: 'a bare code can only be checked online' };
+  const { decoded } = scan;
   const body = decoded.body;
   if (!decoded.signature) return { result: 'rejected', reason: 'cannot_verify', body, detail: 'an unsigned ticket can only be checked online' };
   const { cache } = ctx;

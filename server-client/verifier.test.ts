@@ -9,6 +9,7 @@ import { Journal, type JournalEntry } from './journal.js';
 import { startFakeBooking, type FakeBooking } from './testing/fake-booking.js';
 import { bundleWith, platformKey, ticket } from './testing/tickets.js';
 import { ScanVerifier } from './verifier.js';
+import { parseScanText } from '../protocol/gp1.js';
 import type { Connectivity } from '../protocol/verdict.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -50,28 +51,28 @@ async function admitOffline(failure: 'hang' | 'provider-down') {
   await verifier.refreshBundle();
   fake.script.push(failure);
   const t = ticket(key);
-  expect(await verifier.verify(t.text, 'serial')).toMatchObject({ result: 'admitted', offline: true });
+  expect(await verifier.verify(parseScanText(t.text), 'serial')).toMatchObject({ result: 'admitted', offline: true });
   return t;
 }
 
 describe('ScanVerifier', () => {
   it('shows the server verdict online', async () => {
     configure('deny');
-    const d = await verifier.verify(ticket(key).text, 'serial');
+    const d = await verifier.verify(parseScanText(ticket(key).text), 'serial');
     expect(d).toMatchObject({ result: 'admitted', offline: false, ticket: { seat: 'A1' } });
     expect(verifier.state).toBe('online');
   });
 
   it('refuses locally what is not a ticket, without asking', async () => {
     configure('deny');
-    expect(await verifier.verify('not a ticket', 'keyboard')).toMatchObject({ result: 'rejected', reason: 'malformed' });
+    expect(await verifier.verify(parseScanText('not a ticket'), 'keyboard')).toMatchObject({ result: 'rejected', reason: 'malformed' });
     expect(fake.seen.filter((r) => r.path.endsWith('/scan'))).toHaveLength(0);
   });
 
   it('policy deny: provider down is a red "cannot verify"', async () => {
     configure('deny');
     fake.script.push('provider-down');
-    expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: true });
+    expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: true });
     expect(verifier.state).toBe('offline');
   });
 
@@ -80,14 +81,14 @@ describe('ScanVerifier', () => {
     expect(await verifier.refreshBundle()).toBe(true);
     const t = ticket(key);
     fake.script.push('provider-down', 'provider-down');
-    const first = await verifier.verify(t.text, 'serial');
+    const first = await verifier.verify(parseScanText(t.text), 'serial');
     expect(first).toMatchObject({ result: 'admitted', offline: true, ticket: { seat: 'B7' } });
     // On disk before the verdict was returned.
     expect(new Journal(Journal.fileIn(dir)).pending()).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
     // Again, still offline: refused as used here. Also online (before upload): the server is not asked.
-    expect(await verifier.verify(t.text, 'camera')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate T' });
+    expect(await verifier.verify(parseScanText(t.text), 'camera')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate T' });
     const scansBefore = fake.seen.filter((r) => r.path.endsWith('/scan')).length;
-    expect(await verifier.verify(t.text, 'camera')).toMatchObject({ result: 'rejected', reason: 'already_redeemed' });
+    expect(await verifier.verify(parseScanText(t.text), 'camera')).toMatchObject({ result: 'rejected', reason: 'already_redeemed' });
     expect(fake.seen.filter((r) => r.path.endsWith('/scan')).length).toBe(scansBefore);
 
     await verifier.uploadJournal();
@@ -116,7 +117,7 @@ describe('ScanVerifier', () => {
     await verifier.refreshBundle();
     for (let i = 0; i < 40; i++) {
       fake.script.push('provider-down');
-      expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ result: 'admitted', offline: true });
+      expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'admitted', offline: true });
     }
     await verifier.uploadJournal();
     expect(verifier.journal.pendingCount).toBe(0);
@@ -175,15 +176,15 @@ describe('ScanVerifier', () => {
     configure('deny');
     const t = ticket(key);
     fake.script.push('hang');
-    const first = await verifier.verify(t.text, 'serial');
-    const second = await verifier.verify(t.text, 'serial');
+    const first = await verifier.verify(parseScanText(t.text), 'serial');
+    const second = await verifier.verify(parseScanText(t.text), 'serial');
     expect(second.scanId).toBe(first.scanId);
-    const third = await verifier.verify(t.text, 'serial');
+    const third = await verifier.verify(parseScanText(t.text), 'serial');
     expect(third.scanId).not.toBe(first.scanId);
   });
 
   it('a refused token is a problem, not offline', async () => {
     verifier.configure({ serverUrl: fake.url, token: 'st_revoked', providerId: 'prv_test', gate: 'G', policy: 'signed', timeoutMs: 500 });
-    expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: false });
+    expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: false });
   });
 });

@@ -3,7 +3,7 @@
 // local GP1 check against the offline bundle, journaled). Also keeps the offline
 // bundle fresh (every 60 s) and uploads the journal whenever the server answers.
 import { randomUUID } from 'node:crypto';
-import { parseScanText, type Gp1Body } from '../protocol/gp1.js';
+import type { Gp1Body, ScanText } from '../protocol/gp1.js';
 import type { Connectivity, ScanVerdict, StationTicket } from '../protocol/verdict.js';
 import type { Decision } from './decision.js';
 import { BATCH_BODY_BYTES, batchByBytes } from '../protocol/limits.js';
@@ -119,10 +119,10 @@ export class ScanVerifier {
     } else this.setConnectivity('unknown');
   }
 
-  async verify(text: string, source: string): Promise<Decision> {
-    const parsed = parseScanText(text);
-    const body = parsed.kind === 'gp1' ? parsed.decoded.body : undefined;
-    const code = parsed.kind === 'code' ? parsed.code : body?.code;
+  /** `scan`: the text as read once by the caller (parseScanText). */
+  async verify(scan: ScanText, source: string): Promise<Decision> {
+    const body = scan.kind === 'gp1' ? scan.decoded.body : undefined;
+    const code = scan.kind === 'code' ? scan.code : body?.code;
     const now = Date.now();
     const prior = code ? this.unresolved.get(code) : undefined;
     const scanId = prior && now - prior.at < UNRESOLVED_MS ? prior.scanId : randomUUID();
@@ -130,7 +130,7 @@ export class ScanVerifier {
     const qr = qrTicket(body);
     const base = { scanId, ...(code ? { code } : {}), ...(qr ? { ticket: qr } : {}) };
     // The server would say the same; asking costs a round trip and counts towards its guessing limit.
-    if (parsed.kind === 'malformed') return { ...base, result: 'rejected', reason: 'malformed', offline: false, detail: parsed.detail };
+    if (scan.kind === 'malformed') return { ...base, result: 'rejected', reason: 'malformed', offline: false, detail: scan.detail };
     if (!settings || !this.client) return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, detail: 'station not enrolled' };
     // Admitted offline and not yet uploaded: the server cannot know, so it must not be asked.
     const pending = code ? this.journal.pendingFor(code) : undefined;
@@ -138,7 +138,7 @@ export class ScanVerifier {
       return { ...base, result: 'rejected', reason: 'already_redeemed', offline: true, redeemedAt: pending.at, redeemedGate: settings.gate, detail: 'admitted here offline' };
     }
 
-    const outcome = await this.client.scan({ payload: text.trim(), providerId: settings.providerId, scanId, source });
+    const outcome = await this.client.scan({ payload: scan.text, providerId: settings.providerId, scanId, source });
     if (outcome.kind === 'verdict' && outcome.verdict.reason !== 'provider_unavailable') {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
@@ -161,7 +161,7 @@ export class ScanVerifier {
       return { ...base, result: 'rejected', reason: 'cannot_verify', offline: true, detail: `offline (${why}), policy deny` };
     }
     const nowS = Math.floor(Date.now() / 1000);
-    const local = decideOffline(text, {
+    const local = decideOffline(scan, {
       cache: this.cache,
       providerId: settings.providerId,
       gate: settings.gate,
@@ -172,7 +172,7 @@ export class ScanVerifier {
       const { body: _b, detail, ...rest } = local;
       return { ...base, ...rest, offline: true, detail: `offline (${why}): ${detail}` };
     }
-    await this.journal.add({ scanId, payload: text.trim(), code: local.code, at: nowS, scope: scopeOf(settings), ...(local.body.info ? { ticket: local.body.info } : {}) });
+    await this.journal.add({ scanId, payload: scan.text, code: local.code, at: nowS, scope: scopeOf(settings), ...(local.body.info ? { ticket: local.body.info } : {}) });
     this.cache.markAdmitted(local.code, scanId, nowS);
     if (code) this.unresolved.delete(code);
     this.options.onJournal?.(this.journal.pendingCount);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeSetupPayload } from '../../protocol/booking-api.js';
+import { parseScanText } from '../../protocol/gp1.js';
 import { GP1_PREFIX, SETUP_PREFIX } from '../../protocol/scan-text.js';
 import type { Connectivity } from '../../protocol/verdict.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
@@ -108,12 +109,14 @@ export class StationCore {
       if (this.deduper.accept(setup.toUpperCase(), Date.now(), config.holdMs)) await this.setupScanned(setup);
       return null;
     }
-    if (!this.deduper.accept(dedupeKey(text), Date.now(), config.holdMs)) return null;
+    // Read once: the deduper, the server client and the offline check all take it as it is.
+    const read = parseScanText(text);
+    if (!this.deduper.accept(dedupeKey(read), Date.now(), config.holdMs)) return null;
     const id = randomUUID();
     this.broadcast('scan', { id, source: scan.source, enteredAt });
     let decision: Decision;
     try {
-      decision = await this.verifier.verify(text, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
+      decision = await this.verifier.verify(read, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
     } catch (err) {
       // A bug or a full disk must still leave the attendant with an answer: refuse.
       this.log.error({ err: (err as Error).message }, 'scan check failed');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfflineBundle, Order } from '../../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
-import { decodeGp1, importPublicKey, verifyGp1 } from '../../../protocol/gp1.js';
+import { decodeGp1, importPublicKey, parseScanText, verifyGp1 } from '../../../protocol/gp1.js';
 import { ScanVerifier } from '../../../server-client/verifier.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
 import { KEY_REFRESH_MS, startBooking, type RunningBooking } from '../server.js';
@@ -213,14 +213,14 @@ describe.each([
       expect(await retire(keyOf(old), ADMIN)).toMatchObject({ status: 200, body: { keyId: keyOf(old) } });
       expect(await station.refreshBundle()).toBe(true);
       const fresh = (await api.get<Order>(`/api/v1/orders/${bought.orderId}`, { token })).body.tickets[0]!.payload;
-      expect(await station.verify(old, 'test')).toMatchObject({ result: 'rejected', reason: 'bad_signature', offline: false });
+      expect(await station.verify(parseScanText(old), 'test')).toMatchObject({ result: 'rejected', reason: 'bad_signature', offline: false });
       // The booking servers go away: the station decides on its own, from the bundle it took.
       await b?.close();
       await a!.close();
       b = undefined;
       a = undefined;
-      expect(await station.verify(old, 'test')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: true });
-      expect(await station.verify(fresh, 'test')).toMatchObject({ result: 'admitted', offline: true });
+      expect(await station.verify(parseScanText(old), 'test')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: true });
+      expect(await station.verify(parseScanText(fresh), 'test')).toMatchObject({ result: 'admitted', offline: true });
     } finally {
       await station.close();
     }
