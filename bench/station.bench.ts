@@ -89,7 +89,7 @@ async function stationScan(payload: string): Promise<string> {
 
 async function bareScan(payload: string, i: number): Promise<string> {
   const t0 = performance.now();
-  const out = await client.scan({ payload, providerId: bareProvider, scanId: `bench-${i}`, source: 'bench' });
+  const out = await client.scan({ payload, providerId: bareProvider, scanId: `bench-${i}` });
   bareTimes.push(performance.now() - t0);
   return out.kind === 'verdict' ? out.verdict.result : out.kind;
 }

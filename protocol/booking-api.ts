@@ -170,10 +170,14 @@ export const scanRequest = z.object({
   providerId: id,
   /** unique per scan at this station; a retry with the same scanId gets the first verdict */
   scanId: z.string().min(1).max(80),
-  /** which reader it came from, for logs: "serial", "hid", "camera", "keyboard", … */
+  /**
+   * Which reader it came from. In DESIGN.md's request, so still accepted (and
+   * bounded), but nothing reads it and Gatepost's stations no longer send it.
+   */
   source: z.string().max(100).optional(),
 });
-export type ScanRequest = z.infer<typeof scanRequest>;
+/** What a station sends: the request without `source`. */
+export type ScanRequest = Omit<z.infer<typeof scanRequest>, 'source'>;
 
 export const offlineBundleQuery = z.object({ since: z.string().regex(/^\d{1,15}$/).optional() });
 export const offlineBundleResponse = z.object({

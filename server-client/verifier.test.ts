@@ -61,6 +61,8 @@ describe('ScanVerifier', () => {
     const d = await verifier.verify(parseScanText(ticket(key).text), 'serial');
     expect(d).toMatchObject({ result: 'admitted', offline: false, ticket: { seat: 'A1' } });
     expect(verifier.state).toBe('online');
+    // payload, providerId and scanId: the reader (DESIGN's optional `source`) is for the station's own log
+    expect(Object.keys(fake.seen.find((r) => r.path.endsWith('/scan'))!.body as object).sort()).toEqual(['payload', 'providerId', 'scanId']);
   });
 
   it('refuses locally what is not a ticket, without asking', async () => {

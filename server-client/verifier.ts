@@ -119,7 +119,7 @@ export class ScanVerifier {
     } else this.setConnectivity('unknown');
   }
 
-  /** `scan`: the text as read once by the caller (parseScanText). */
+  /** `scan`: the text as read once by the caller (parseScanText); `source`: which reader, for the log. */
   async verify(scan: ScanText, source: string): Promise<Decision> {
     const body = scan.kind === 'gp1' ? scan.decoded.body : undefined;
     const code = scan.kind === 'code' ? scan.code : body?.code;
@@ -138,7 +138,7 @@ export class ScanVerifier {
       return { ...base, result: 'rejected', reason: 'already_redeemed', offline: true, redeemedAt: pending.at, redeemedGate: settings.gate, detail: 'admitted here offline' };
     }
 
-    const outcome = await this.client.scan({ payload: scan.text, providerId: settings.providerId, scanId, source });
+    const outcome = await this.client.scan({ payload: scan.text, providerId: settings.providerId, scanId });
     if (outcome.kind === 'verdict' && outcome.verdict.reason !== 'provider_unavailable') {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
