@@ -8,7 +8,7 @@ import { requireUser } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
 import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
-import { ticketView, type TicketRow } from '../tickets/ticket-view.js';
+import { ownerTicket, type TicketRow } from '../tickets/ticket-view.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -85,7 +85,7 @@ async function orderViews(ctx: BookingContext, rows: OrderRow[]): Promise<Order[
       currency: r.currency,
       createdAt: Number(r.created_at),
       ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
-      tickets: own.map((t) => ticketView(ctx, t)),
+      tickets: own.map((t) => ownerTicket(ctx, t)),
     };
   });
 }
