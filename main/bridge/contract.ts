@@ -4,7 +4,7 @@
 // renderer all type themselves from this map (the pattern of GitHub Desktop's
 // ipc-shared.ts), so a channel cannot drift between the two shells.
 // Types and constant channel lists only: the renderer and the sandboxed preload
-// import it, so it must not pull in Node or zod.
+// import it, so it must not pull in Node or zod: it takes only types from protocol/.
 import type { DenyReason } from '../../protocol/reasons.js';
 import type { Connectivity, StationTicket, StationVerdict } from '../../protocol/verdict.js';
 
