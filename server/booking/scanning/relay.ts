@@ -101,9 +101,8 @@ export class ScanService {
    * Redemptions passed to the provider in batches that fit its body limit. A
    * batch it refuses as too large, or as a bad request, goes again in halves; a
    * single redemption it refuses is `malformed`, so one bad item never holds the
-   * rest back. Once the
-   * provider stops answering, the items not yet sent have no verdict: the
-   * station keeps them and sends them again (idempotent per scanId).
+   * rest back. Once the provider stops answering, the items not yet sent have no
+   * verdict: the station keeps them and sends them again (idempotent per scanId).
    */
   private async relayRedemptions(client: ProviderClient, items: RedemptionsRequest['redemptions']): Promise<(BatchVerdict | undefined)[]> {
     const verdicts: (BatchVerdict | undefined)[] = new Array(items.length);
@@ -232,8 +231,8 @@ function forStation(v: Verdict): ScanVerdict {
 }
 
 /**
- * A journal item's verdict for the station; none: the provider did not get to
- * it. `scan_id_conflict` is no reason a station knows (reasons.ts): its
+ * A journal item's verdict for the station (undefined: the provider did not get
+ * to it). `scan_id_conflict` is no reason a station knows (reasons.ts): the
  * offline admission is refused as `malformed`, as stations have always been told.
  */
 function journalVerdict(v: BatchVerdict | undefined): ScanVerdict {
