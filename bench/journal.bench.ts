@@ -67,7 +67,7 @@ try {
     const started = performance.now();
     const v = await core.submit({ text: t.payload, source: 'serial' }, 'serial');
     admitMs.push(performance.now() - started);
-    if (v?.kind !== 'admit') throw new Error(`not admitted offline: ${JSON.stringify(v)}`);
+    if (v?.result !== 'admitted') throw new Error(`not admitted offline: ${JSON.stringify(v)}`);
   }
   const pending = core.verifier.journal.pendingCount;
   if (pending !== TICKETS) throw new Error(`${pending} pending, expected ${TICKETS}`);

@@ -84,12 +84,12 @@ async function stationScan(payload: string): Promise<string> {
   coreTimes.push(performance.now() - t0);
   painted++;
   await page.waitForFunction((n) => (window.__gatepost?.latencies.length ?? 0) >= n, painted, { polling: 'raf' });
-  return verdict?.kind ?? 'none';
+  return verdict?.result ?? 'none';
 }
 
 async function bareScan(payload: string, i: number): Promise<string> {
   const t0 = performance.now();
-  const out = await client.scan({ payload, providerId: bareProvider, scanId: `bench-${i}`, source: 'bench' });
+  const out = await client.scan({ payload, providerId: bareProvider, scanId: `bench-${i}` });
   bareTimes.push(performance.now() - t0);
   return out.kind === 'verdict' ? out.verdict.result : out.kind;
 }

@@ -18,14 +18,14 @@ import {
   renderTicketPngSync,
   renderTicketSvg,
   warmTicketRenderer,
+  type TicketImage,
   type TicketRenderOptions,
-  type TicketView,
 } from '../server/booking/tickets/image/ticket.js';
 
 const SECONDS = Number(process.argv[2] ?? 2);
 const { privateKey } = generateKeyPairSync('ed25519');
 
-function ticket(i: number, zh: boolean): TicketView {
+function ticket(i: number, zh: boolean): TicketImage {
   const startsAt = 1_767_209_400 + i * 600;
   const info = zh
     ? { title: '流浪地球 3', venue: '星光影城（新街口店）', hall: '7号厅 IMAX', seat: `${1 + (i % 12)}排${1 + (i % 20)}座`, startsAt }
@@ -130,7 +130,7 @@ line('  pngjs (filter 0, deflate 3) instead', encPngjs, `   → ours ×${(enc.pe
 
 // the straightforward way: <text> in the SVG and the CJK fonts loaded by resvg for each image
 const f = cjkFonts();
-const textSvg = (t: TicketView): string =>
+const textSvg = (t: TicketImage): string =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1760"><rect width="1080" height="1760" fill="#fff"/>` +
   `<text x="80" y="200" font-size="64" font-weight="700">${t.title}</text><text x="80" y="400" font-size="40">${t.venue}</text>` +
   `<text x="80" y="500" font-size="40">${t.hall} ${t.seat}</text></svg>`;

@@ -77,7 +77,7 @@ describe('gate station: a long offline spell', () => {
       await stack.stopProvider();
       for (const t of tickets) {
         const v = await core.submit({ text: t.payload, source: 'serial' }, 'serial');
-        expect(v).toMatchObject({ kind: 'admit', offline: true });
+        expect(v).toMatchObject({ result: 'admitted', offline: true });
       }
       expect(core.state().journalPending).toBe(OFFLINE);
 
@@ -107,7 +107,7 @@ describe('gate station: a long offline spell', () => {
       const other = await openCore(join(stack.dir, 'station-other'), await stack.enrolledConfig('Check Gate'));
       try {
         for (const t of [tickets[0]!, tickets[999]!, tickets[1999]!]) {
-          expect(await other.core.submit({ text: t.payload, source: 'serial' }, 'serial')).toMatchObject({ kind: 'deny', reason: 'already_redeemed', redeemedGate: GATE, offline: false });
+          expect(await other.core.submit({ text: t.payload, source: 'serial' }, 'serial')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: GATE, offline: false });
         }
       } finally {
         await other.core.close();

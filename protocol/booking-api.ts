@@ -6,8 +6,9 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
 import { base45Decode, base45Encode } from './base45.js';
-import { codeSchema, epochSeconds, seatsResponse, showSchema } from './provider-api.js';
-import { REJECTION_REASONS } from './reasons.js';
+import { codeSchema, seatsResponse, showSchema } from './provider-api.js';
+import { SETUP_PREFIX } from './scan-text.js';
+import { epochSeconds, scanVerdictSchema } from './verdict.js';
 
 export { seatsResponse };
 
@@ -169,29 +170,14 @@ export const scanRequest = z.object({
   providerId: id,
   /** unique per scan at this station; a retry with the same scanId gets the first verdict */
   scanId: z.string().min(1).max(80),
-  /** which reader it came from, for logs: "serial", "hid", "camera", "keyboard", … */
+  /**
+   * Which reader it came from. In DESIGN.md's request, so still accepted (and
+   * bounded), but nothing reads it and Gatepost's stations no longer send it.
+   */
   source: z.string().max(100).optional(),
 });
-export type ScanRequest = z.infer<typeof scanRequest>;
-
-export const scanTicketSchema = z.object({
-  title: z.string(),
-  venue: z.string(),
-  hall: z.string(),
-  seat: z.string(),
-  startsAt: epochSeconds,
-  /** the validity window, so a gate can say when a ticket opens or when it ran out (bare codes carry none) */
-  validFrom: epochSeconds.optional(),
-  validUntil: epochSeconds.optional(),
-});
-export const scanVerdictSchema = z.object({
-  result: z.enum(['admitted', 'rejected']),
-  reason: z.enum(REJECTION_REASONS).optional(),
-  ticket: scanTicketSchema.optional(),
-  redeemedAt: epochSeconds.optional(),
-  redeemedGate: z.string().optional(),
-});
-export type ScanVerdict = z.infer<typeof scanVerdictSchema>;
+/** What a station sends: the request without `source`. */
+export type ScanRequest = Omit<z.infer<typeof scanRequest>, 'source'>;
 
 export const offlineBundleQuery = z.object({ since: z.string().regex(/^\d{1,15}$/).optional() });
 export const offlineBundleResponse = z.object({
@@ -249,7 +235,6 @@ export function formatEnrollment(code: string): string {
 
 // ---- the station setup QR
 
-export const SETUP_PREFIX = 'GPS1:';
 const encoder = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false, variableMapSize: true });
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 

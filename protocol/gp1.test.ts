@@ -72,8 +72,8 @@ describe('GP1', () => {
   });
 
   it('recognises bare codes, in either case, and nothing else as one', () => {
-    expect(parseScanText(body.code)).toEqual({ kind: 'code', code: body.code });
-    expect(parseScanText(` ${body.code.toUpperCase()}\r\n`)).toEqual({ kind: 'code', code: body.code });
+    expect(parseScanText(body.code)).toEqual({ kind: 'code', text: body.code, code: body.code });
+    expect(parseScanText(` ${body.code.toUpperCase()}\r\n`)).toEqual({ kind: 'code', text: body.code.toUpperCase(), code: body.code });
     expect(parseScanText(body.code.slice(1)).kind).toBe('malformed');
     expect(parseScanText(`${body.code}0`).kind).toBe('malformed');
     expect(parseScanText(encodeGp1(body, signer)).kind).toBe('gp1');

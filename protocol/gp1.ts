@@ -5,12 +5,11 @@
 import { createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
 import { Decoder, Encoder } from 'cbor-x';
 import { base45Decode, base45Encode } from './base45.js';
+import { BARE_CODE, GP1_PREFIX } from './scan-text.js';
 
-export const GP1_PREFIX = 'GP1:';
 /** Longer scans are refused before any parsing: a real ticket is under 400 characters. */
 export const MAX_SCAN_TEXT = 1024;
 const SIGNATURE_CONTEXT = Buffer.from('GP1', 'ascii');
-const CODE_RE = /^[0-9a-f]{32}$/;
 
 export interface TicketInfo {
   title?: string;
@@ -124,24 +123,22 @@ export function verifyDecoded(decoded: DecodedGp1, keys: KeyLookup): Gp1VerifyRe
   return good ? { ok: true, body } : { ok: false, reason: 'bad_signature', detail: 'signature does not match', body };
 }
 
-export function isBareCode(text: string): boolean {
-  return CODE_RE.test(text);
-}
-
-export type ScanText =
+/** A scan read once: what it is, and its text (trimmed), which is what goes on to the server. */
+export type ScanText = { text: string } & (
   | { kind: 'gp1'; decoded: DecodedGp1 }
   | { kind: 'code'; code: string }
-  | { kind: 'malformed'; detail: string };
+  | { kind: 'malformed'; detail: string }
+);
 
 /** What a gate scanned: a GP1 ticket, a bare code (case-insensitive), or neither. */
 export function parseScanText(input: unknown): ScanText {
-  if (typeof input !== 'string') return { kind: 'malformed', detail: 'not text' };
-  if (input.length > MAX_SCAN_TEXT) return { kind: 'malformed', detail: `longer than ${MAX_SCAN_TEXT} characters` };
+  if (typeof input !== 'string') return { kind: 'malformed', text: '', detail: 'not text' };
   const text = input.trim();
+  if (input.length > MAX_SCAN_TEXT) return { kind: 'malformed', text, detail: `longer than ${MAX_SCAN_TEXT} characters` };
   const lower = text.toLowerCase();
-  if (CODE_RE.test(lower)) return { kind: 'code', code: lower };
+  if (BARE_CODE.test(lower)) return { kind: 'code', text, code: lower };
   const decoded = decodeGp1(text);
-  return decoded.ok ? { kind: 'gp1', decoded } : { kind: 'malformed', detail: decoded.detail };
+  return decoded.ok ? { kind: 'gp1', text, decoded } : { kind: 'malformed', text, detail: decoded.detail };
 }
 
 /** Raw 32-byte Ed25519 public key as base64url, the form /api/v1/keys serves. */

@@ -2,12 +2,12 @@
 // validates requests with them, the booking server types its client with them,
 // and the OpenAPI document is generated from them. Times are epoch seconds.
 import { z } from 'zod';
-import { REJECTION_REASONS } from './reasons.js';
+import { BARE_CODE } from './scan-text.js';
+import { batchVerdictSchema, epochSeconds } from './verdict.js';
 
-export const epochSeconds = z.number().int().nonnegative();
 const id = z.string().min(1).max(100);
 /** a ticket code: 32 lowercase hex digits */
-export const codeSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a code is 32 lowercase hex digits');
+export const codeSchema = z.string().regex(BARE_CODE, 'a code is 32 lowercase hex digits');
 
 export const showSchema = z.object({
   showId: z.string(),
@@ -53,7 +53,6 @@ export const issuedTicketSchema = z.object({
   validFrom: epochSeconds,
   validUntil: epochSeconds,
 });
-export type IssuedTicket = z.infer<typeof issuedTicketSchema>;
 export const codesResponse = z.object({
   tickets: z.array(issuedTicketSchema),
   show: showSchema.omit({ seatsFree: true, priceCents: true, currency: true }),
@@ -67,29 +66,6 @@ export const verifyRequest = z.object({
 });
 export type VerifyRequest = z.infer<typeof verifyRequest>;
 
-export const verdictTicketSchema = z.object({
-  ticketId: z.string(),
-  showId: z.string(),
-  seatId: z.string(),
-  title: z.string(),
-  venue: z.string(),
-  hall: z.string(),
-  seat: z.string(),
-  startsAt: epochSeconds,
-  validFrom: epochSeconds,
-  validUntil: epochSeconds,
-});
-export type VerdictTicket = z.infer<typeof verdictTicketSchema>;
-
-export const verdictSchema = z.object({
-  result: z.enum(['admitted', 'rejected']),
-  reason: z.enum(REJECTION_REASONS).optional(),
-  ticket: verdictTicketSchema.optional(),
-  redeemedAt: epochSeconds.optional(),
-  redeemedGate: z.string().optional(),
-});
-export type Verdict = z.infer<typeof verdictSchema>;
-
 export const redemptionsRequest = z.object({
   redemptions: z
     .array(z.object({ code: codeSchema, gate: z.string().min(1).max(100), scanId: z.string().min(1).max(100), at: epochSeconds }))
@@ -98,7 +74,7 @@ export const redemptionsRequest = z.object({
 });
 export type RedemptionsRequest = z.infer<typeof redemptionsRequest>;
 export const redemptionsResponse = z.object({
-  results: z.array(verdictSchema.extend({ scanId: z.string() })),
+  results: z.array(batchVerdictSchema),
 });
 
 export const revokeResponse = z.object({ ticketId: z.string(), revokedAt: epochSeconds });

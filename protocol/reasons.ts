@@ -3,7 +3,6 @@
 // stable contract, never renamed.
 
 export const SCAN_RESULTS = ['admitted', 'rejected'] as const;
-export type ScanResult = (typeof SCAN_RESULTS)[number];
 
 export const REJECTION_REASONS = [
   'malformed',
@@ -18,6 +17,23 @@ export const REJECTION_REASONS = [
   'rate_limited',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/**
+ * Why a station turns a ticket away: the server's reasons, plus the station's
+ * own `cannot_verify` (it could not ask anyone, and its offline policy could not
+ * decide alone). `cannot_verify` never goes on the wire.
+ */
+export type DenyReason = RejectionReason | 'cannot_verify';
+
+/**
+ * The reasons of one item in the provider's batch answer (`POST /v1/redemptions`):
+ * also `scan_id_conflict`, this scan ID already has a verdict for another code —
+ * what `POST /v1/verify` answers with a 409 of that reason. It stays between
+ * the provider and the booking server: an online scan sent in a batch is asked
+ * again alone (so the station gets the 409 it would have got), and a journal
+ * item's conflict reaches the station as `malformed` (scanning/relay.ts).
+ */
+export const BATCH_REJECTION_REASONS = [...REJECTION_REASONS, 'scan_id_conflict'] as const;
 
 /** Error reasons of `{error, message}` bodies (4xx/5xx). */
 export const ERROR_REASONS = [
@@ -65,8 +81,3 @@ export const ERROR_REASONS = [
   'unknown_key',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
-
-export interface ErrorBody {
-  error: ErrorReason | string;
-  message: string;
-}

@@ -16,7 +16,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-const scan = (scanId: string) => ({ payload: 'GP1:X', providerId: 'prv_test', scanId, source: 'serial' });
+const scan = (scanId: string) => ({ payload: 'GP1:X', providerId: 'prv_test', scanId });
 
 describe('BookingClient.scan', () => {
   it('returns the verdict with the token and scanId sent', async () => {

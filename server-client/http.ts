@@ -11,12 +11,11 @@ import {
   enrollResponse,
   journalResponse,
   offlineBundleResponse,
-  scanVerdictSchema,
   type JournalRequest,
   type OfflineBundle,
   type ScanRequest,
-  type ScanVerdict,
 } from '../protocol/booking-api.js';
+import { scanVerdictSchema, type ScanVerdict } from '../protocol/verdict.js';
 
 export type ScanOutcome =
   | { kind: 'verdict'; verdict: ScanVerdict; attempts: number }

@@ -1,7 +1,7 @@
 // The station's client of the booking server: what the station core imports.
 export { BookingClient, ServerRefused, ServerUnavailable, type ScanOutcome, type EnrollOutcome, type BookingClientOptions } from './http.js';
-export { ScanVerifier, type Connectivity, type LogLike, type VerifierOptions, type VerifierSettings } from './verifier.js';
+export { ScanVerifier, type LogLike, type VerifierOptions, type VerifierSettings } from './verifier.js';
 export { Journal, type JournalEntry } from './journal.js';
 export { OfflineCache } from './offline-cache.js';
 export { decideOffline, type OfflineDecision } from './offline-check.js';
-export type { Decision, DenyReason } from './decision.js';
+export type { Decision } from './decision.js';

@@ -14,7 +14,7 @@
 // entries trimmed) and empties it.
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScanVerdict } from '../protocol/booking-api.js';
+import type { ScanVerdict } from '../protocol/verdict.js';
 import type { TicketInfo } from '../protocol/gp1.js';
 import { writeJson } from './durable-file.js';
 import { AppendFile } from './append-file.js';

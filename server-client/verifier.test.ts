@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Journal, type JournalEntry } from './journal.js';
 import { startFakeBooking, type FakeBooking } from './testing/fake-booking.js';
 import { bundleWith, platformKey, ticket } from './testing/tickets.js';
-import { ScanVerifier, type Connectivity } from './verifier.js';
+import { ScanVerifier } from './verifier.js';
+import { parseScanText } from '../protocol/gp1.js';
+import type { Connectivity } from '../protocol/verdict.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const key = platformKey(1);
@@ -49,28 +51,30 @@ async function admitOffline(failure: 'hang' | 'provider-down') {
   await verifier.refreshBundle();
   fake.script.push(failure);
   const t = ticket(key);
-  expect(await verifier.verify(t.text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+  expect(await verifier.verify(parseScanText(t.text), 'serial')).toMatchObject({ result: 'admitted', offline: true });
   return t;
 }
 
 describe('ScanVerifier', () => {
   it('shows the server verdict online', async () => {
     configure('deny');
-    const d = await verifier.verify(ticket(key).text, 'serial');
-    expect(d).toMatchObject({ kind: 'admit', offline: false, ticket: { seat: 'A1' } });
+    const d = await verifier.verify(parseScanText(ticket(key).text), 'serial');
+    expect(d).toMatchObject({ result: 'admitted', offline: false, ticket: { seat: 'A1' } });
     expect(verifier.state).toBe('online');
+    // payload, providerId and scanId: the reader (DESIGN's optional `source`) is for the station's own log
+    expect(Object.keys(fake.seen.find((r) => r.path.endsWith('/scan'))!.body as object).sort()).toEqual(['payload', 'providerId', 'scanId']);
   });
 
   it('refuses locally what is not a ticket, without asking', async () => {
     configure('deny');
-    expect(await verifier.verify('not a ticket', 'keyboard')).toMatchObject({ kind: 'deny', reason: 'malformed' });
+    expect(await verifier.verify(parseScanText('not a ticket'), 'keyboard')).toMatchObject({ result: 'rejected', reason: 'malformed' });
     expect(fake.seen.filter((r) => r.path.endsWith('/scan'))).toHaveLength(0);
   });
 
   it('policy deny: provider down is a red "cannot verify"', async () => {
     configure('deny');
     fake.script.push('provider-down');
-    expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'deny', reason: 'cannot_verify', offline: true });
+    expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: true });
     expect(verifier.state).toBe('offline');
   });
 
@@ -79,14 +83,14 @@ describe('ScanVerifier', () => {
     expect(await verifier.refreshBundle()).toBe(true);
     const t = ticket(key);
     fake.script.push('provider-down', 'provider-down');
-    const first = await verifier.verify(t.text, 'serial');
-    expect(first).toMatchObject({ kind: 'admit', offline: true, ticket: { seat: 'B7' } });
+    const first = await verifier.verify(parseScanText(t.text), 'serial');
+    expect(first).toMatchObject({ result: 'admitted', offline: true, ticket: { seat: 'B7' } });
     // On disk before the verdict was returned.
     expect(new Journal(Journal.fileIn(dir)).pending()).toMatchObject([{ scanId: first.scanId, code: t.body.code, state: 'pending' }]);
     // Again, still offline: refused as used here. Also online (before upload): the server is not asked.
-    expect(await verifier.verify(t.text, 'camera')).toMatchObject({ kind: 'deny', reason: 'already_redeemed', redeemedGate: 'Gate T' });
+    expect(await verifier.verify(parseScanText(t.text), 'camera')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate T' });
     const scansBefore = fake.seen.filter((r) => r.path.endsWith('/scan')).length;
-    expect(await verifier.verify(t.text, 'camera')).toMatchObject({ kind: 'deny', reason: 'already_redeemed' });
+    expect(await verifier.verify(parseScanText(t.text), 'camera')).toMatchObject({ result: 'rejected', reason: 'already_redeemed' });
     expect(fake.seen.filter((r) => r.path.endsWith('/scan')).length).toBe(scansBefore);
 
     await verifier.uploadJournal();
@@ -115,7 +119,7 @@ describe('ScanVerifier', () => {
     await verifier.refreshBundle();
     for (let i = 0; i < 40; i++) {
       fake.script.push('provider-down');
-      expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'admit', offline: true });
+      expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'admitted', offline: true });
     }
     await verifier.uploadJournal();
     expect(verifier.journal.pendingCount).toBe(0);
@@ -174,15 +178,15 @@ describe('ScanVerifier', () => {
     configure('deny');
     const t = ticket(key);
     fake.script.push('hang');
-    const first = await verifier.verify(t.text, 'serial');
-    const second = await verifier.verify(t.text, 'serial');
+    const first = await verifier.verify(parseScanText(t.text), 'serial');
+    const second = await verifier.verify(parseScanText(t.text), 'serial');
     expect(second.scanId).toBe(first.scanId);
-    const third = await verifier.verify(t.text, 'serial');
+    const third = await verifier.verify(parseScanText(t.text), 'serial');
     expect(third.scanId).not.toBe(first.scanId);
   });
 
   it('a refused token is a problem, not offline', async () => {
     verifier.configure({ serverUrl: fake.url, token: 'st_revoked', providerId: 'prv_test', gate: 'G', policy: 'signed', timeoutMs: 500 });
-    expect(await verifier.verify(ticket(key).text, 'serial')).toMatchObject({ kind: 'deny', reason: 'cannot_verify', offline: false });
+    expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: false });
   });
 });

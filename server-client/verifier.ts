@@ -3,16 +3,14 @@
 // local GP1 check against the offline bundle, journaled). Also keeps the offline
 // bundle fresh (every 60 s) and uploads the journal whenever the server answers.
 import { randomUUID } from 'node:crypto';
-import type { ScanVerdict } from '../protocol/booking-api.js';
-import { parseScanText, type Gp1Body } from '../protocol/gp1.js';
+import type { Gp1Body, ScanText } from '../protocol/gp1.js';
+import type { Connectivity, ScanVerdict, StationTicket } from '../protocol/verdict.js';
 import type { Decision } from './decision.js';
 import { BATCH_BODY_BYTES, batchByBytes } from '../protocol/limits.js';
 import { BookingClient, ServerRefused } from './http.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { decideOffline } from './offline-check.js';
 import { OfflineCache } from './offline-cache.js';
-
-export type Connectivity = 'online' | 'offline' | 'unknown';
 
 export interface LogLike {
   info(obj: object, msg: string): void;
@@ -121,37 +119,38 @@ export class ScanVerifier {
     } else this.setConnectivity('unknown');
   }
 
-  async verify(text: string, source: string): Promise<Decision> {
-    const parsed = parseScanText(text);
-    const body = parsed.kind === 'gp1' ? parsed.decoded.body : undefined;
-    const code = parsed.kind === 'code' ? parsed.code : body?.code;
+  /** `scan`: the text as read once by the caller (parseScanText); `source`: which reader, for the log. */
+  async verify(scan: ScanText, source: string): Promise<Decision> {
+    const body = scan.kind === 'gp1' ? scan.decoded.body : undefined;
+    const code = scan.kind === 'code' ? scan.code : body?.code;
     const now = Date.now();
     const prior = code ? this.unresolved.get(code) : undefined;
     const scanId = prior && now - prior.at < UNRESOLVED_MS ? prior.scanId : randomUUID();
     const settings = this.settings;
-    const base = { scanId, ...(code ? { code } : {}), ...ticketFields(body) };
+    const qr = qrTicket(body);
+    const base = { scanId, ...(code ? { code } : {}), ...(qr ? { ticket: qr } : {}) };
     // The server would say the same; asking costs a round trip and counts towards its guessing limit.
-    if (parsed.kind === 'malformed') return { ...base, kind: 'deny', reason: 'malformed', offline: false, detail: parsed.detail };
-    if (!settings || !this.client) return { ...base, kind: 'deny', reason: 'cannot_verify', offline: false, detail: 'station not enrolled' };
+    if (scan.kind === 'malformed') return { ...base, result: 'rejected', reason: 'malformed', offline: false, detail: scan.detail };
+    if (!settings || !this.client) return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, detail: 'station not enrolled' };
     // Admitted offline and not yet uploaded: the server cannot know, so it must not be asked.
     const pending = code ? this.journal.pendingFor(code) : undefined;
     if (pending) {
-      return { ...base, kind: 'deny', reason: 'already_redeemed', offline: true, redeemedAt: pending.at, redeemedGate: settings.gate, detail: 'admitted here offline' };
+      return { ...base, result: 'rejected', reason: 'already_redeemed', offline: true, redeemedAt: pending.at, redeemedGate: settings.gate, detail: 'admitted here offline' };
     }
 
-    const outcome = await this.client.scan({ payload: text.trim(), providerId: settings.providerId, scanId, source });
+    const outcome = await this.client.scan({ payload: scan.text, providerId: settings.providerId, scanId });
     if (outcome.kind === 'verdict' && outcome.verdict.reason !== 'provider_unavailable') {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
       if (this.stationRefused === this.client) this.stationRefused = null;
       if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, Math.floor(now / 1000));
       if (this.uploadable().length > 0) void this.uploadJournal();
-      return fromVerdict(outcome.verdict, base);
+      return fromServer(outcome.verdict, base);
     }
     if (outcome.kind === 'refused') {
       this.options.log.error({ status: outcome.status, error: outcome.error, message: outcome.message }, 'the server refused the scan request');
       this.options.onProblem?.({ error: outcome.error, message: outcome.message });
-      return { ...base, kind: 'deny', reason: 'cannot_verify', offline: false, detail: `${outcome.error}: ${outcome.message}` };
+      return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, detail: `${outcome.error}: ${outcome.message}` };
     }
 
     const why = outcome.kind === 'verdict' ? 'the provider is unavailable' : outcome.detail;
@@ -159,26 +158,26 @@ export class ScanVerifier {
     if (code) this.unresolved.set(code, { scanId, at: now });
     if (this.unresolved.size > 1000) this.unresolved.delete(this.unresolved.keys().next().value!);
     if (settings.policy === 'deny' || !this.cache) {
-      return { ...base, kind: 'deny', reason: 'cannot_verify', offline: true, detail: `offline (${why}), policy deny` };
+      return { ...base, result: 'rejected', reason: 'cannot_verify', offline: true, detail: `offline (${why}), policy deny` };
     }
     const nowS = Math.floor(Date.now() / 1000);
-    const local = decideOffline(text, {
+    const local = decideOffline(scan, {
       cache: this.cache,
       providerId: settings.providerId,
       gate: settings.gate,
       nowS,
       maxBundleAgeS: this.options.maxBundleAgeS ?? 24 * 3600,
     });
-    if (local.kind === 'deny') {
-      const { kind: _k, body: _b, detail, ...rest } = local;
-      return { ...base, ...rest, kind: 'deny', offline: true, detail: `offline (${why}): ${detail}` };
+    if (local.result === 'rejected') {
+      const { body: _b, detail, ...rest } = local;
+      return { ...base, ...rest, offline: true, detail: `offline (${why}): ${detail}` };
     }
-    await this.journal.add({ scanId, payload: text.trim(), code: local.code, at: nowS, scope: scopeOf(settings), ...(local.body.info ? { ticket: local.body.info } : {}) });
+    await this.journal.add({ scanId, payload: scan.text, code: local.code, at: nowS, scope: scopeOf(settings), ...(local.body.info ? { ticket: local.body.info } : {}) });
     this.cache.markAdmitted(local.code, scanId, nowS);
     if (code) this.unresolved.delete(code);
     this.options.onJournal?.(this.journal.pendingCount);
     this.options.log.info({ scanId, source }, 'admitted offline and journaled');
-    return { ...base, kind: 'admit', offline: true, detail: `offline (${why}): signed ticket checked locally` };
+    return { ...base, result: 'admitted', offline: true, detail: `offline (${why}): signed ticket checked locally` };
   }
 
   /** Fetches the bundle since the cursor, page by page. Resolves true when it is complete. */
@@ -307,22 +306,14 @@ function scopeOf(s: Pick<VerifierSettings, 'serverUrl' | 'providerId'>): string 
   return `${s.serverUrl}|${s.providerId}`;
 }
 
-function ticketFields(body: Gp1Body | undefined): Pick<Decision, 'ticket' | 'validFrom' | 'validUntil'> {
-  if (!body) return {};
-  return { ...(body.info ? { ticket: body.info } : {}), validFrom: body.validFrom, validUntil: body.validUntil };
+/** What a GP1 text says of its ticket, shown until (or unless) the server says better. */
+function qrTicket(body: Gp1Body | undefined): StationTicket | undefined {
+  return body ? { ...body.info, validFrom: body.validFrom, validUntil: body.validUntil } : undefined;
 }
 
-function fromVerdict(v: ScanVerdict, base: Pick<Decision, 'scanId' | 'code' | 'ticket' | 'validFrom' | 'validUntil'>): Decision {
-  const d: Decision = { ...base, kind: v.result === 'admitted' ? 'admit' : 'deny', offline: false };
-  if (v.reason) d.reason = v.reason;
+/** The server's verdict as it is, with what the station adds: it was online, and the QR's validity where the server's ticket gives none. */
+function fromServer(v: ScanVerdict, base: Pick<Decision, 'scanId' | 'code' | 'ticket'>): Decision {
   // The server's ticket is the provider's record; the QR's own text is only a fallback.
-  if (v.ticket) {
-    const { validFrom, validUntil, ...ticket } = v.ticket;
-    d.ticket = ticket;
-    if (validFrom !== undefined) d.validFrom = validFrom;
-    if (validUntil !== undefined) d.validUntil = validUntil;
-  }
-  if (v.redeemedAt !== undefined) d.redeemedAt = v.redeemedAt;
-  if (v.redeemedGate !== undefined) d.redeemedGate = v.redeemedGate;
-  return d;
+  const ticket = v.ticket && base.ticket ? { validFrom: base.ticket.validFrom, validUntil: base.ticket.validUntil, ...v.ticket } : (v.ticket ?? base.ticket);
+  return { ...base, ...v, ...(ticket ? { ticket } : {}), offline: false };
 }

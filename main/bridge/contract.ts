@@ -4,38 +4,17 @@
 // renderer all type themselves from this map (the pattern of GitHub Desktop's
 // ipc-shared.ts), so a channel cannot drift between the two shells.
 // Types and constant channel lists only: the renderer and the sandboxed preload
-// import it, so it must not pull in Node or zod.
-import type { RejectionReason } from '../../protocol/reasons.js';
+// import it, so it must not pull in Node or zod: it takes only types from protocol/.
+import type { DenyReason } from '../../protocol/reasons.js';
+import type { Connectivity, StationTicket, StationVerdict } from '../../protocol/verdict.js';
 
-/** Why a ticket was turned away: the server's reasons, plus the station's own "could not ask anyone". */
-export type DenyReason = RejectionReason | 'cannot_verify';
 export type Language = 'zh-CN' | 'en' | 'system';
 export type OfflinePolicy = 'deny' | 'signed';
-export type Connectivity = 'online' | 'offline' | 'unknown';
 
-export interface TicketView {
-  title?: string;
-  venue?: string;
-  hall?: string;
-  seat?: string;
-  /** epoch seconds */
-  startsAt?: number;
-}
-
-export interface VerdictView {
-  /** the scanId: unique per scan */
+/** A verdict on the screen: the station's verdict, and which scan it answers. */
+export interface VerdictView extends StationVerdict {
+  /** the scan's ID on this station: unique per scan */
   id: string;
-  kind: 'admit' | 'deny';
-  reason?: DenyReason;
-  /** decided by this station from its offline bundle, not by the server */
-  offline: boolean;
-  ticket?: TicketView;
-  /** already used: when and where (epoch seconds) */
-  redeemedAt?: number;
-  redeemedGate?: string;
-  /** from the ticket itself, when it carries them (epoch seconds): "opens at …", "expired at …" */
-  validFrom?: number;
-  validUntil?: number;
   /** which reader it came from: 'wedge', 'serial:/dev/ttyACM0', 'camera', … */
   source: string;
   /** epoch ms, high resolution, when the scan entered the core: the page measures scan → paint from it */
@@ -48,7 +27,7 @@ export interface RecentScan {
   id: string;
   /** epoch ms */
   at: number;
-  kind: 'admit' | 'deny';
+  result: StationVerdict['result'];
   reason?: DenyReason;
   offline: boolean;
   seat?: string;
@@ -76,7 +55,7 @@ export interface ConflictView {
   /** epoch ms of the offline admission */
   at: number;
   reason: DenyReason;
-  ticket?: TicketView;
+  ticket?: StationTicket;
   redeemedAt?: number;
   redeemedGate?: string;
 }
@@ -259,7 +238,6 @@ const commandChannels = {
 const eventChannels = { state: true, scan: true, verdict: true, notice: true } as const satisfies Record<EventChannel, true>;
 
 export const COMMAND_CHANNELS = Object.keys(commandChannels) as CommandChannel[];
-export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
 
 export function isCommandChannel(name: unknown): name is CommandChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandChannels, name);
@@ -294,6 +272,5 @@ export const WEB_BRIDGE_PROTOCOL = 'gatepost-bridge';
 export const WEB_KEY_PROTOCOL_PREFIX = 'gatepost-key.';
 /** The fragment parameter carrying the launch secret in the screen's URL. */
 export const WEB_KEY_PARAM = 'k';
-export type WebRequestFrame = { id: number; channel: CommandChannel; arg?: unknown };
 export type WebReplyFrame = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 export type WebEventFrame = { event: EventChannel; payload: unknown };

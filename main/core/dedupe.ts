@@ -2,13 +2,12 @@
 // seeing it, a gun that double-fires, or the serial gun and the camera both
 // reading it. Keyed by the ticket's code when the text is a ticket, so a GP1
 // text and its bare code are one ticket too.
-import { parseScanText } from '../../protocol/gp1.js';
+import type { ScanText } from '../../protocol/gp1.js';
 
-export function dedupeKey(text: string): string {
-  const parsed = parseScanText(text);
-  if (parsed.kind === 'code') return parsed.code;
-  if (parsed.kind === 'gp1') return parsed.decoded.body.code;
-  return text.trim();
+export function dedupeKey(scan: ScanText): string {
+  if (scan.kind === 'code') return scan.code;
+  if (scan.kind === 'gp1') return scan.decoded.body.code;
+  return scan.text;
 }
 
 export class Deduper {

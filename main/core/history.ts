@@ -26,9 +26,9 @@ export class History {
   }
 
   record(v: VerdictView, at: number): void {
-    if (v.kind === 'admit') this.counters.admitted++;
+    if (v.result === 'admitted') this.counters.admitted++;
     else this.counters.denied++;
-    const entry: RecentScan = { id: v.id, at, kind: v.kind, offline: v.offline, source: v.source };
+    const entry: RecentScan = { id: v.id, at, result: v.result, offline: v.offline, source: v.source };
     if (v.reason) entry.reason = v.reason;
     if (v.ticket?.seat) entry.seat = v.ticket.seat;
     if (v.ticket?.title) entry.title = v.ticket.title;
@@ -61,6 +61,16 @@ function load(file: string): { counters: Counters; recent: RecentScan[] } {
   const r = raw as { counters?: Partial<Counters>; recent?: unknown } | undefined;
   const c = r?.counters;
   if (!c || typeof c.admitted !== 'number' || typeof c.denied !== 'number' || typeof c.since !== 'number' || !Array.isArray(r.recent)) return fresh;
-  const recent = r.recent.filter((e): e is RecentScan => typeof e === 'object' && e !== null && typeof (e as RecentScan).id === 'string' && typeof (e as RecentScan).at === 'number').slice(0, RECENT_KEPT);
+  const recent = r.recent
+    .filter((e): e is RecentScan => typeof e === 'object' && e !== null && typeof (e as RecentScan).id === 'string' && typeof (e as RecentScan).at === 'number')
+    .slice(0, RECENT_KEPT)
+    .map(withResult);
   return { counters: { admitted: c.admitted, denied: c.denied, since: c.since }, recent };
+}
+
+/** Files written before the screen took the server's `result` held `kind: 'admit' | 'deny'` instead. */
+function withResult(e: RecentScan & { kind?: string }): RecentScan {
+  if (e.result === 'admitted' || e.result === 'rejected') return e;
+  const { kind, ...rest } = e;
+  return { ...rest, result: kind === 'admit' ? 'admitted' : 'rejected' };
 }

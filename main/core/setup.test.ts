@@ -199,7 +199,7 @@ describe('plain http', () => {
   it('in a config file written by hand: the file is kept, the server is not used', async () => {
     await station({ enrolled: true, pin: true, config: { serverUrl: 'http://192.0.2.10:7700' } });
     expect(core.state()).toMatchObject({ enrolled: true, serverRefused: 'insecure_http' });
-    expect(await core.submit({ text: 'GP1-not-sent-anywhere', source: 'wedge' }, 'wedge')).toMatchObject({ kind: 'deny' });
+    expect(await core.submit({ text: 'GP1-not-sent-anywhere', source: 'wedge' }, 'wedge')).toMatchObject({ result: 'rejected' });
     expect(relay.pulses).toBe(0);
     expect(logLines.join('')).toMatch(/refusing the server: plain http/);
   });

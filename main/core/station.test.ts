@@ -62,7 +62,7 @@ describe('StationCore', () => {
     await open({ relay: { kind: 'lcus', path: '/dev/null-relay', channel: 1, baudRate: 9600, pulseMs: 300 } });
     const t = ticket(key).text;
     const v = await core.submit({ text: t, source: 'serial:/dev/x' }, 'serial');
-    expect(v).toMatchObject({ kind: 'admit', ticket: { seat: 'A1' } });
+    expect(v).toMatchObject({ result: 'admitted', ticket: { seat: 'A1' } });
     expect(relay.pulses).toBe(1);
     expect(await core.submit({ text: t, source: 'camera' }, 'camera')).toBeNull();
     expect(core.state().counters).toMatchObject({ admitted: 1, denied: 0 });
@@ -134,7 +134,7 @@ describe('StationCore', () => {
     core = new StationCore({ configFile: join(dir, 'config.json'), log: pino({ level: 'silent' }) });
     await core.start();
     expect(core.state().counters).toMatchObject({ admitted: 0, denied: 1 });
-    expect(core.state().recent[0]).toMatchObject({ kind: 'deny', reason: 'malformed', source: 'wedge' });
+    expect(core.state().recent[0]).toMatchObject({ result: 'rejected', reason: 'malformed', source: 'wedge' });
   });
 
   it('sets a bad config file aside and starts unconfigured', async () => {

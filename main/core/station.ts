@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeSetupPayload, SETUP_PREFIX } from '../../protocol/booking-api.js';
-import { GP1_PREFIX } from '../../protocol/gp1.js';
+import { decodeSetupPayload } from '../../protocol/booking-api.js';
+import { parseScanText } from '../../protocol/gp1.js';
+import { GP1_PREFIX, SETUP_PREFIX } from '../../protocol/scan-text.js';
+import type { Connectivity } from '../../protocol/verdict.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
-import { ScanVerifier, type Connectivity, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
+import { ScanVerifier, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
 import type { ConflictView, EventChannel, EventPayload, JournalRefusedView, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
 import { checkPin, hashPin, PIN_RULE, PinGuard, validPin } from '../config/pin.js';
 import { insecureServerUrl, transportIssue, type StationConfig } from '../config/schema.js';
@@ -107,23 +109,27 @@ export class StationCore {
       if (this.deduper.accept(setup.toUpperCase(), Date.now(), config.holdMs)) await this.setupScanned(setup);
       return null;
     }
-    if (!this.deduper.accept(dedupeKey(text), Date.now(), config.holdMs)) return null;
+    // Read once: the deduper, the server client and the offline check all take it as it is.
+    const read = parseScanText(text);
+    if (!this.deduper.accept(dedupeKey(read), Date.now(), config.holdMs)) return null;
     const id = randomUUID();
     this.broadcast('scan', { id, source: scan.source, enteredAt });
     let decision: Decision;
     try {
-      decision = await this.verifier.verify(text, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
+      decision = await this.verifier.verify(read, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
     } catch (err) {
       // A bug or a full disk must still leave the attendant with an answer: refuse.
       this.log.error({ err: (err as Error).message }, 'scan check failed');
-      decision = { kind: 'deny', reason: 'cannot_verify', offline: false, scanId: id };
+      decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id };
     }
-    if (decision.kind === 'admit') this.hardware.pulse();
-    const view = verdictView(decision, id, scan.source, enteredAt, config.holdMs);
+    if (decision.result === 'admitted') this.hardware.pulse();
+    // The screen gets the verdict as it is; the code, the scanId and the log's detail stay here.
+    const { code: _code, scanId, detail, ...verdict } = decision;
+    const view: VerdictView = { ...verdict, id, source: scan.source, enteredAt, holdMs: config.holdMs };
     this.broadcast('verdict', view);
     this.history.record(view, Date.now());
     this.log.info(
-      { scanId: decision.scanId, source: scan.source, verdict: decision.kind, reason: decision.reason, offline: decision.offline, detail: decision.detail },
+      { scanId, source: scan.source, verdict: verdict.result, reason: verdict.reason, offline: verdict.offline, detail },
       'scan',
     );
     this.stateChanged();
@@ -369,17 +375,6 @@ export class StationCore {
 function setupStart(text: string): number {
   const upper = text.toUpperCase();
   return upper.startsWith(GP1_PREFIX) ? -1 : upper.indexOf(SETUP_PREFIX);
-}
-
-function verdictView(d: Decision, id: string, source: string, enteredAt: number, holdMs: number): VerdictView {
-  const v: VerdictView = { id, kind: d.kind, offline: d.offline, source, enteredAt, holdMs };
-  if (d.reason) v.reason = d.reason;
-  if (d.ticket) v.ticket = { ...d.ticket };
-  if (d.redeemedAt !== undefined) v.redeemedAt = d.redeemedAt;
-  if (d.redeemedGate !== undefined) v.redeemedGate = d.redeemedGate;
-  if (d.validFrom !== undefined) v.validFrom = d.validFrom;
-  if (d.validUntil !== undefined) v.validUntil = d.validUntil;
-  return v;
 }
 
 function refusedViews(entries: JournalEntry[]): JournalRefusedView[] {

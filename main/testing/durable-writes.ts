@@ -39,7 +39,7 @@ async function main(root: string): Promise<void> {
   returned(at('journal'));
 
   const history = new History(at('history'), fail);
-  history.record({ id: 'scan-1', kind: 'admit', offline: true, source: 'wedge', enteredAt: 0, holdMs: 0 }, 1);
+  history.record({ id: 'scan-1', result: 'admitted', offline: true, source: 'wedge', enteredAt: 0, holdMs: 0 }, 1);
   await history.flush();
   returned(at('history'));
 }

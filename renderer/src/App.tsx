@@ -8,7 +8,7 @@ import { BottomStrip } from './components/BottomStrip.js';
 import { ReadyScreen } from './components/ReadyScreen.js';
 import { OfflineBadge, TopBar } from './components/TopBar.js';
 import { VerdictScreen } from './components/VerdictScreen.js';
-import { resolveLanguage, translator } from './i18n.js';
+import { resolveLanguage, translator, verdictKey } from './i18n.js';
 import { afterPaint, epochNow, metrics } from './metrics.js';
 import { Settings } from './settings/Settings.js';
 import { SetupPrompt } from './settings/SetupPrompt.js';
@@ -41,7 +41,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       </main>
     );
   }
-  const screen = verdict ? verdict.kind : model.checking ? 'checking' : 'ready';
+  const screen = verdict ? verdictKey(verdict.result) : model.checking ? 'checking' : 'ready';
   return (
     <main
       className="screen"

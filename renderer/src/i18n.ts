@@ -1,7 +1,9 @@
 // The screen's words in English and Simplified Chinese. "system" follows the
 // machine's locale until a language is chosen in settings. Verdict reasons are
 // short enough to read at a glance from 3 m; the details line says where and when.
-import type { DenyReason, Language } from '../../main/bridge/contract.js';
+import type { Language } from '../../main/bridge/contract.js';
+import type { DenyReason } from '../../protocol/reasons.js';
+import type { StationVerdict } from '../../protocol/verdict.js';
 
 export type Lang = 'en' | 'zh-CN';
 
@@ -166,6 +168,11 @@ export function translator(lang: Lang): Translate {
 export function refusedReason(t: Translate, reason: string): string {
   if (reason === 'body_too_large' || reason === 'bad_request') return t(`refused.${reason}`);
   return t('refused.other', { code: reason });
+}
+
+/** The verdict's word (ADMIT / DENY), also the screen's name for it in the page (data-kind, CSS classes). */
+export function verdictKey(result: StationVerdict['result']): 'admit' | 'deny' {
+  return result === 'admitted' ? 'admit' : 'deny';
 }
 
 export function reasonKey(reason: DenyReason | undefined): Key {

@@ -1,6 +1,8 @@
 // Verdict tones with WebAudio, so no sound files and no decoding delay: ADMIT is
 // a short rising two-note chime, DENY a low, harsh triple buzz. They differ in
 // pitch, timbre and rhythm, so an attendant who is not looking still knows.
+import type { StationVerdict } from '../../protocol/verdict.js';
+
 let context: AudioContext | null = null;
 
 function audio(): AudioContext | null {
@@ -30,11 +32,11 @@ function tone(ctx: AudioContext, at: number, freq: number, seconds: number, type
   osc.stop(at + seconds + 0.02);
 }
 
-export function playVerdict(kind: 'admit' | 'deny'): void {
+export function playVerdict(result: StationVerdict['result']): void {
   const ctx = audio();
   if (!ctx) return;
   const t = ctx.currentTime + 0.005;
-  if (kind === 'admit') {
+  if (result === 'admitted') {
     tone(ctx, t, 880, 0.11, 'sine', 0.35);
     tone(ctx, t + 0.12, 1318.5, 0.18, 'sine', 0.35);
   } else {

@@ -61,7 +61,7 @@ export function useStation(bridge: ScreenBridge): StationModel {
           setVerdict(v);
         });
         recordPainted(v.id, v.enteredAt);
-        playVerdict(v.kind);
+        playVerdict(v.result);
         holdTimer.current = setTimeout(() => setVerdict((cur) => (cur?.id === v.id ? null : cur)), v.holdMs);
       }),
       bridge.on('notice', (n) => {

@@ -4,7 +4,8 @@
 // The acceptance tests (main/*.acceptance.test.ts) run the real servers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { OfflineBundle, ScanVerdict } from '../../protocol/booking-api.js';
+import type { OfflineBundle } from '../../protocol/booking-api.js';
+import type { ScanVerdict } from '../../protocol/verdict.js';
 
 export interface SeenRequest {
   method: string;

@@ -5,7 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
+import type { Order } from '../../protocol/booking-api.js';
+import type { ScanVerdict } from '../../protocol/verdict.js';
 import { decodeSetupPayload, normalizeEnrollment } from '../../protocol/booking-api.js';
 import { decodeGp1, encodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { expectErrorAnswers } from '../common/testing/error-answers.js';
@@ -385,6 +386,13 @@ describe.each(BACKENDS)('booking on $backend', ({ backend, run }) => {
       ['off-4', 'rejected', 'malformed'],
     ]);
     expect(journal.body.results[1]!.redeemedGate).toBe('Offline Gate');
+    // A scan ID sent again for another ticket: the provider's scan_id_conflict reaches the station as `malformed`.
+    const reused = await api.post<{ results: (ScanVerdict & { scanId: string })[] }>(
+      '/api/v1/station/journal',
+      { redemptions: [{ payload: t1!.payload, scanId: 'off-1', at: now }] },
+      { token: gate.token },
+    );
+    expect(reused.body.results).toEqual([{ scanId: 'off-1', result: 'rejected', reason: 'malformed' }]);
     const after = await api.get<{ redeemed: { code: string }[] }>('/api/v1/station/offline-bundle', { token: gate.token });
     expect(after.body.redeemed.length).toBe(bundle.body.redeemed.length + 1);
 

@@ -4,7 +4,8 @@
 // refunded, keys rotate without invalidating tickets, enrollment codes expire,
 // the scan rate limit clears with its window, and a slow provider is cut off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, ScanVerdict } from '../../protocol/booking-api.js';
+import type { Order } from '../../protocol/booking-api.js';
+import type { ScanVerdict } from '../../protocol/verdict.js';
 import { decodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
 import { BACKENDS, testStorage, type TestStorage } from '../common/testing/storage.js';
 import type { ChargeRequest, PaymentGateways, RefundRequest } from './ordering/payments.js';

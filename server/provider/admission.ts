@@ -7,7 +7,7 @@
 // write also requires that the scan ID has no verdict yet, so the common case —
 // a new scan of a valid ticket — is two statements, the write and its verdict.
 import type { Kysely } from 'kysely';
-import type { Verdict, VerdictTicket } from '../../protocol/provider-api.js';
+import type { Verdict, VerdictTicket } from '../../protocol/verdict.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict } from '../common/errors.js';
 import { prepare, type Executor } from '../common/prepared.js';
@@ -72,7 +72,7 @@ export async function redeem(q: AdmissionQueries, ex: Executor, r: Redemption): 
   const won = (await q.redeem(ex, r)).rows[0];
   let verdict: Verdict;
   if (won) {
-    verdict = { result: 'admitted', ticket: ticketView(won) };
+    verdict = { result: 'admitted', ticket: verdictTicket(won) };
   } else {
     const prior = (await q.priorScan(ex, r)).rows[0];
     if (prior) return priorVerdict(q, ex, prior, r);
@@ -96,7 +96,7 @@ export async function redeem(q: AdmissionQueries, ex: Executor, r: Redemption): 
 /** Why a ticket that the conditional write did not redeem is turned away. */
 function rejection(row: TicketRow | undefined, at: number): Verdict {
   if (!row) return reject('unknown_code');
-  const ticket = ticketView(row);
+  const ticket = verdictTicket(row);
   if (row.revoked_at !== null) return reject('revoked', ticket);
   if (row.redeemed_at !== null) {
     return { ...reject('already_redeemed', ticket), redeemedAt: Number(row.redeemed_at), redeemedGate: row.redeemed_gate ?? '' };
@@ -116,10 +116,10 @@ async function priorVerdict(q: AdmissionQueries, ex: Executor, prior: { code: st
   const verdict = JSON.parse(prior.verdict) as Verdict;
   if (verdict.reason === 'unknown_code') return verdict;
   const row = (await q.ticket(ex, r)).rows[0];
-  return row ? { ...verdict, ticket: ticketView(row) } : verdict;
+  return row ? { ...verdict, ticket: verdictTicket(row) } : verdict;
 }
 
-function ticketView(row: TicketRow): VerdictTicket {
+function verdictTicket(row: TicketRow): VerdictTicket {
   return {
     ticketId: row.ticket_id,
     showId: row.show_id,

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CodesResponse, Verdict } from '../../protocol/provider-api.js';
+import type { CodesResponse } from '../../protocol/provider-api.js';
+import type { BatchVerdict, Verdict } from '../../protocol/verdict.js';
 import { computeSignature } from '../../protocol/signature.js';
 import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
@@ -163,15 +164,18 @@ describe.each([
     const [t1, t2] = await buy('demo-1', ['G1', 'G2']);
     await verify(t2!.code, 'online-g2', 'Gate B');
     const now = Math.floor(Date.now() / 1000);
-    const res = await api.post<{ results: (Verdict & { scanId: string })[] }>('/v1/redemptions', {
+    const res = await api.post<{ results: BatchVerdict[] }>('/v1/redemptions', {
       redemptions: [
         { code: t1!.code, gate: 'Gate C', scanId: 'off-1', at: now - 5 },
         { code: t2!.code, gate: 'Gate C', scanId: 'off-2', at: now - 5 },
+        // a scan ID that already has a verdict for another code: /v1/verify's 409, as this item's verdict
+        { code: t1!.code, gate: 'Gate C', scanId: 'online-g2', at: now - 5 },
       ],
     });
     expect(res.status).toBe(200);
     expect(res.body.results[0]).toMatchObject({ scanId: 'off-1', result: 'admitted' });
     expect(res.body.results[1]).toMatchObject({ scanId: 'off-2', result: 'rejected', reason: 'already_redeemed', redeemedGate: 'Gate B' });
+    expect(res.body.results[2]).toEqual({ scanId: 'online-g2', result: 'rejected', reason: 'scan_id_conflict' });
   });
 
   it.runIf(run)('refuses unsigned, wrongly signed, stale and replayed requests with 401, changing nothing', async () => {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CodesResponse, Verdict } from '../../protocol/provider-api.js';
+import type { CodesResponse } from '../../protocol/provider-api.js';
+import type { Verdict } from '../../protocol/verdict.js';
 import { signRequest } from '../../protocol/signature.js';
 import { startProvider, type RunningProvider } from './server.js';
 

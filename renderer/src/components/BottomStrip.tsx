@@ -1,6 +1,6 @@
 // Counters and the latest scans, along the bottom of the ready screen.
 import type { RecentScan, StationState } from '../../../main/bridge/contract.js';
-import { reasonKey, type Lang, type Translate } from '../i18n.js';
+import { reasonKey, verdictKey, type Lang, type Translate } from '../i18n.js';
 
 export function BottomStrip({ state, t, lang }: { state: StationState; t: Translate; lang: Lang }) {
   return (
@@ -26,10 +26,10 @@ export function BottomStrip({ state, t, lang }: { state: StationState; t: Transl
 function RecentRow({ scan, t, lang }: { scan: RecentScan; t: Translate; lang: Lang }) {
   const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(scan.at);
   return (
-    <li className={`recent-row recent-${scan.kind}`}>
-      <span className="recent-mark">{scan.kind === 'admit' ? '✓' : '✕'}</span>
+    <li className={`recent-row recent-${verdictKey(scan.result)}`}>
+      <span className="recent-mark">{scan.result === 'admitted' ? '✓' : '✕'}</span>
       <span className="recent-time">{time}</span>
-      <span className="recent-what">{scan.kind === 'admit' ? (scan.seat ?? scan.title ?? '') : t(reasonKey(scan.reason))}</span>
+      <span className="recent-what">{scan.result === 'admitted' ? (scan.seat ?? scan.title ?? '') : t(reasonKey(scan.reason))}</span>
       {scan.offline && <span className="recent-offline">{t('offline')}</span>}
     </li>
   );

@@ -2,16 +2,17 @@
 // attendant checks against the person), or red DENY with the reason in words
 // and where and when it applies. The verdict word is 20% of the screen height.
 import type { VerdictView } from '../../../main/bridge/contract.js';
-import { formatTime, reasonKey, type Lang, type Translate } from '../i18n.js';
+import { formatTime, reasonKey, verdictKey, type Lang, type Translate } from '../i18n.js';
 
 export function VerdictScreen({ verdict, t, lang }: { verdict: VerdictView; t: Translate; lang: Lang }) {
   const ticket = verdict.ticket;
-  const admit = verdict.kind === 'admit';
+  const word = verdictKey(verdict.result);
+  const admit = word === 'admit';
   return (
     <section
       className={`verdict ${admit ? 'verdict-admit' : 'verdict-deny'}`}
       data-testid="verdict"
-      data-kind={verdict.kind}
+      data-kind={word}
       data-reason={verdict.reason ?? ''}
       data-offline={verdict.offline ? 'yes' : 'no'}
       role="alert"
@@ -20,7 +21,7 @@ export function VerdictScreen({ verdict, t, lang }: { verdict: VerdictView; t: T
         <svg className="verdict-icon" viewBox="0 0 100 100" aria-hidden="true">
           <path d={admit ? 'M12 54 L40 82 L90 22' : 'M18 18 L82 82 M82 18 L18 82'} fill="none" stroke="currentColor" strokeWidth="16" strokeLinecap="round" strokeLinejoin="round" />
         </svg>
-        {t(admit ? 'admit' : 'deny')}
+        {t(word)}
       </div>
       {admit ? (
         <>
@@ -64,9 +65,9 @@ function denyDetail(v: VerdictView, t: Translate, lang: Lang): string {
         ? t('detail.used', { gate: v.redeemedGate, at: formatTime(lang, v.redeemedAt) })
         : t('detail.usedNoGate', { at: formatTime(lang, v.redeemedAt) });
     case 'expired':
-      return v.validUntil !== undefined ? t('detail.expired', { at: formatTime(lang, v.validUntil) }) : '';
+      return v.ticket?.validUntil !== undefined ? t('detail.expired', { at: formatTime(lang, v.ticket.validUntil) }) : '';
     case 'not_yet_valid':
-      return v.validFrom !== undefined ? t('detail.opens', { at: formatTime(lang, v.validFrom) }) : '';
+      return v.ticket?.validFrom !== undefined ? t('detail.opens', { at: formatTime(lang, v.ticket.validFrom) }) : '';
     case 'wrong_provider':
       return v.ticket?.venue ? t('detail.wrongVenue', { venue: v.ticket.venue }) : '';
     case 'revoked':

@@ -2,10 +2,12 @@
 // PC, a Bluetooth gun sending in clumps) reaches the page as a person's keys
 // followed by a shorter scan. When the two together make a code, they belong
 // together: this puts them back.
+import { BARE_CODE, GP1_PREFIX, SETUP_PREFIX } from '../../../protocol/scan-text.js';
 
 /** What a gate is shown: a GP1 ticket, a GPS1 setup code, or a bare ticket code. */
 export function looksLikeCode(text: string): boolean {
-  return /^GPS?1:/i.test(text) || /^[0-9a-f]{32}$/i.test(text);
+  const upper = text.toUpperCase();
+  return upper.startsWith(GP1_PREFIX) || upper.startsWith(SETUP_PREFIX) || BARE_CODE.test(text.toLowerCase());
 }
 
 /** The scan's text, with the tail of the typed keys that belong to it moved over. */

@@ -10,8 +10,9 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OfflineBundle, Order, ScanVerdict } from '../../../protocol/booking-api.js';
-import { decodeGp1, importPublicKey, verifyGp1 } from '../../../protocol/gp1.js';
+import type { OfflineBundle, Order } from '../../../protocol/booking-api.js';
+import type { ScanVerdict } from '../../../protocol/verdict.js';
+import { decodeGp1, importPublicKey, parseScanText, verifyGp1 } from '../../../protocol/gp1.js';
 import { ScanVerifier } from '../../../server-client/verifier.js';
 import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { KEY_REFRESH_MS, type RunningBooking } from '../server.js';
@@ -204,14 +205,14 @@ describe.each(BACKENDS)('signing key retirement on $backend', ({ backend, run })
       expect(await retire(keyOf(old), ADMIN)).toMatchObject({ status: 200, body: { keyId: keyOf(old) } });
       expect(await station.refreshBundle()).toBe(true);
       const fresh = (await api.get<Order>(`/api/v1/orders/${bought.orderId}`, { token })).body.tickets[0]!.payload;
-      expect(await station.verify(old, 'test')).toMatchObject({ kind: 'deny', reason: 'bad_signature', offline: false });
+      expect(await station.verify(parseScanText(old), 'test')).toMatchObject({ result: 'rejected', reason: 'bad_signature', offline: false });
       // The booking servers go away: the station decides on its own, from the bundle it took.
       await b?.close();
       await a!.close();
       b = undefined;
       a = undefined;
-      expect(await station.verify(old, 'test')).toMatchObject({ kind: 'deny', reason: 'cannot_verify', offline: true });
-      expect(await station.verify(fresh, 'test')).toMatchObject({ kind: 'admit', offline: true });
+      expect(await station.verify(parseScanText(old), 'test')).toMatchObject({ result: 'rejected', reason: 'cannot_verify', offline: true });
+      expect(await station.verify(parseScanText(fresh), 'test')).toMatchObject({ result: 'admitted', offline: true });
     } finally {
       await station.close();
     }

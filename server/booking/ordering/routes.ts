@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { queries } from '../queries.js';
 import type { BookingDB } from '../schema.js';
 import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
-import { ticketView, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
+import { ownerTicket, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -93,7 +93,7 @@ async function orderViews(db: Kysely<BookingDB>, links: TicketLinks, rows: Order
       currency: r.currency,
       createdAt: Number(r.created_at),
       ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
-      tickets: own.map((t) => ticketView(links, t)),
+      tickets: own.map((t) => ownerTicket(links, t)),
     };
   });
 }

@@ -15,12 +15,12 @@ import {
   revokeResponse,
   seatsResponse,
   showsResponse,
-  verdictSchema,
   type CodesRequest,
   type RedemptionsRequest,
   type VerifyRequest,
 } from '../../../protocol/provider-api.js';
 import { computeSignature, SIGNATURE_HEADER } from '../../../protocol/signature.js';
+import { verdictSchema } from '../../../protocol/verdict.js';
 import { HttpError, notFound } from '../../common/errors.js';
 
 export interface ProviderRecord {

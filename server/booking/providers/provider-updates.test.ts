@@ -5,7 +5,8 @@
 // on SQLite and on the local PostgreSQL.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, ProviderDetails, ScanVerdict } from '../../../protocol/booking-api.js';
+import type { Order, ProviderDetails } from '../../../protocol/booking-api.js';
+import type { ScanVerdict } from '../../../protocol/verdict.js';
 import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
 import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { providerRequestsServed } from '../../common/testing/requests-served.js';

@@ -7,10 +7,11 @@
 //      /v1/verify, or with the other scans of the same moment in one call (verify-coalescer.ts).
 // Admissions are recorded here too, for the stations' offline bundles (admission-log.ts).
 import { timingSafeEqual } from 'node:crypto';
-import type { JournalRequest, ScanRequest, ScanVerdict } from '../../../protocol/booking-api.js';
+import type { JournalRequest, ScanRequest } from '../../../protocol/booking-api.js';
+import { itemVerdict, type BatchVerdict, type ScanVerdict, type Verdict } from '../../../protocol/verdict.js';
 import { parseScanText, verifyDecoded, type DecodedGp1, type TicketInfo } from '../../../protocol/gp1.js';
 import { batchByBytes } from '../../../protocol/limits.js';
-import type { RedemptionsRequest, Verdict } from '../../../protocol/provider-api.js';
+import type { RedemptionsRequest } from '../../../protocol/provider-api.js';
 import type { RejectionReason } from '../../../protocol/reasons.js';
 import { conflict, HttpError } from '../../common/errors.js';
 import type { StationIdentity } from '../auth.js';
@@ -59,7 +60,7 @@ export class ScanService {
     } else {
       const client = await this.client(station);
       try {
-        verdict = scanVerdict(await this.coalescer(client).verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) }));
+        verdict = forStation(await this.coalescer(client).verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) }));
       } catch (err) {
         verdict = this.relayFailure(err);
       }
@@ -86,7 +87,7 @@ export class ScanService {
       const admitted: Admission[] = [];
       forward.forEach((f, i) => {
         const v = verdicts[i];
-        results[f.index] = { scanId: f.scanId, ...(v ? scanVerdict(v) : reject('provider_unavailable')) };
+        results[f.index] = { scanId: f.scanId, ...journalVerdict(v) };
         if (v?.result === 'admitted') {
           admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now), validUntil: v.ticket?.validUntil ?? null });
         }
@@ -99,13 +100,12 @@ export class ScanService {
   /**
    * Redemptions passed to the provider in batches that fit its body limit. A
    * batch it refuses as too large, or as a bad request, goes again in halves; a
-   * single redemption it refuses is `malformed` (the provider's own verdict for
-   * an item it cannot read), so one bad item never holds the rest back. Once the
-   * provider stops answering, the items not yet sent have no verdict: the
-   * station keeps them and sends them again (idempotent per scanId).
+   * single redemption it refuses is `malformed`, so one bad item never holds the
+   * rest back. Once the provider stops answering, the items not yet sent have no
+   * verdict: the station keeps them and sends them again (idempotent per scanId).
    */
-  private async relayRedemptions(client: ProviderClient, items: RedemptionsRequest['redemptions']): Promise<(Verdict | undefined)[]> {
-    const verdicts: (Verdict | undefined)[] = new Array(items.length);
+  private async relayRedemptions(client: ProviderClient, items: RedemptionsRequest['redemptions']): Promise<(BatchVerdict | undefined)[]> {
+    const verdicts: (BatchVerdict | undefined)[] = new Array(items.length);
     let offset = 0;
     const queue = batchByBytes(items, 'redemptions').map((batch) => batch.map((item) => ({ item, index: offset++ })));
     let answered = 0;
@@ -120,7 +120,7 @@ export class ScanService {
             const half = Math.ceil(batch.length / 2);
             queue.unshift(batch.slice(0, half), batch.slice(half));
           } else {
-            verdicts[batch[0]!.index] = { result: 'rejected', reason: 'malformed' };
+            verdicts[batch[0]!.index] = { scanId: batch[0]!.item.scanId, result: 'rejected', reason: 'malformed' };
             answered++;
           }
           continue;
@@ -223,17 +223,22 @@ function reject(reason: RejectionReason, ticket?: ScanVerdict['ticket']): ScanVe
   return ticket ? { result: 'rejected', reason, ticket } : { result: 'rejected', reason };
 }
 
-/** The provider's verdict as the station sees it: the ticket reduced to what a gate shows. */
-function scanVerdict(v: Verdict): ScanVerdict {
-  const out: ScanVerdict = { result: v.result };
-  if (v.reason) out.reason = v.reason;
-  if (v.ticket) {
-    const { title, venue, hall, seat, startsAt, validFrom, validUntil } = v.ticket;
-    out.ticket = { title, venue, hall, seat, startsAt, validFrom, validUntil };
-  }
-  if (v.redeemedAt !== undefined) out.redeemedAt = v.redeemedAt;
-  if (v.redeemedGate !== undefined) out.redeemedGate = v.redeemedGate;
-  return out;
+/** The provider's verdict as a station gets it: the ticket without the provider's own IDs. */
+function forStation(v: Verdict): ScanVerdict {
+  if (!v.ticket) return v;
+  const { ticketId: _ticketId, showId: _showId, seatId: _seatId, ...ticket } = v.ticket;
+  return { ...v, ticket };
+}
+
+/**
+ * A journal item's verdict for the station (undefined: the provider did not get
+ * to it). `scan_id_conflict` is no reason a station knows (reasons.ts): the
+ * offline admission is refused as `malformed`, as stations have always been told.
+ */
+function journalVerdict(v: BatchVerdict | undefined): ScanVerdict {
+  if (!v) return reject('provider_unavailable');
+  const verdict = itemVerdict(v);
+  return verdict ? forStation(verdict) : reject('malformed');
 }
 
 function infoTicket(info: TicketInfo | undefined): ScanVerdict['ticket'] {

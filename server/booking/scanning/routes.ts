@@ -8,8 +8,8 @@ import {
   offlineBundleQuery,
   offlineBundleResponse,
   scanRequest,
-  scanVerdictSchema,
 } from '../../../protocol/booking-api.js';
+import { scanVerdictSchema } from '../../../protocol/verdict.js';
 import type { AppPlugin } from '../../common/app.js';
 import { HttpError } from '../../common/errors.js';
 import type { Auth } from '../auth.js';

@@ -16,12 +16,13 @@
 // time; so is, from then on, a provider built to an API without the batch route
 // (404/405), or whose batch answers leave out the ticket — until venue IT
 // changes the provider's record (registry.ts gives it a new client). An
-// item the provider refuses inside a batch (a scan ID already used for another
-// code) is asked again alone, so that its own answer (a 409) reaches the
-// station as it would have without batching. Such a re-ask gets what is left
+// item the provider refuses inside a batch as `scan_id_conflict` (a scan ID
+// already used for another code) is asked again alone, so that its own answer
+// (a 409) reaches the station as it would have without batching. Such a re-ask gets what is left
 // of the verify timeout (at least REASK_MIN_MS), so the station still hears
 // within the 2 s it would have without batching.
-import type { Verdict, VerifyRequest } from '../../../protocol/provider-api.js';
+import type { VerifyRequest } from '../../../protocol/provider-api.js';
+import { itemVerdict, type Verdict } from '../../../protocol/verdict.js';
 import { ProviderRefusal, type ProviderClient } from '../providers/provider-client.js';
 
 /** Items per call: the provider reads bodies up to 64 KiB, and an item takes at most ~300 bytes. */
@@ -95,8 +96,9 @@ export class VerifyCoalescer {
     }
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i]!;
-      const v = results[i];
-      if (!v || v.scanId !== w.req.scanId || v.reason === 'malformed') {
+      const item = results[i];
+      const v = item && item.scanId === w.req.scanId ? itemVerdict(item) : null;
+      if (!v) {
         again(w);
       } else if (!v.ticket && v.reason !== 'unknown_code') {
         // A provider whose batch answers leave out the ticket a gate shows: the same scan ID

@@ -5,7 +5,8 @@
 // one, issues the same codes again for the same orderRef.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { CodesRequest, CodesResponse, Verdict } from '../../../protocol/provider-api.js';
+import type { CodesRequest, CodesResponse } from '../../../protocol/provider-api.js';
+import type { Verdict } from '../../../protocol/verdict.js';
 import { checkSignature, SIGNATURE_HEADER } from '../../../protocol/signature.js';
 
 export type FakeMode = 'ok' | 'down' | 'slow' | 'seat_taken';
@@ -114,7 +115,7 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
     return {
       results: redemptions.map((r) =>
         fake.conflictScanIds.has(r.scanId)
-          ? { scanId: r.scanId, result: 'rejected', reason: 'malformed' }
+          ? { scanId: r.scanId, result: 'rejected', reason: 'scan_id_conflict' }
           : { scanId: r.scanId, ...verdictFor(r.code), ...(fake.batchWithoutTickets ? { ticket: undefined } : {}) },
       ),
     };

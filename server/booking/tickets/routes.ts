@@ -11,7 +11,7 @@ import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './render.js';
-import { shareHash, sharedView, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
+import { shareHash, sharedTicket, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
 
 const ticketParams = z.object({ ticketId: z.string().min(1).max(100) });
 const viewerQuery = z.object({
@@ -169,7 +169,7 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
       const row = await db.selectFrom('tickets').selectAll().where('share_hash', '=', shareHash(req.params.token)).executeTakeFirst();
       if (!row) throw notFound('share_not_found', 'this share link is not valid (any more)');
       reply.header('cache-control', 'no-store');
-      return sharedView(links, row, req.params.token);
+      return sharedTicket(links, row, req.params.token);
     },
   );
 };

@@ -1,8 +1,8 @@
-// How a stored ticket is shown: the owner's view (with its share link) and
-// the share token scheme. A share token is derived from the ticket ID and a
-// generation number with a server-held HMAC key, so the owner can be shown the
-// same link again while only its sha256 is stored for lookup; revoking bumps
-// the generation, so the next link is a new one.
+// How a stored ticket is shown: to its owner (with its share link) and to
+// whoever holds a share link; and the share token scheme. A share token is
+// derived from the ticket ID and a generation number with a server-held HMAC
+// key, so the owner can be shown the same link again while only its sha256 is
+// stored for lookup; revoking bumps the generation, so the next link is a new one.
 import { createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { BookingTicket } from '../../../protocol/booking-api.js';
@@ -28,7 +28,7 @@ export function shareUrl(links: TicketLinks, row: Pick<TicketRow, 'ticket_id' | 
   return `${links.publicUrl}/t/${shareToken(links.shareSecret, row.ticket_id, row.share_generation)}`;
 }
 
-export function ticketView(links: TicketLinks, row: TicketRow): BookingTicket {
+export function ownerTicket(links: TicketLinks, row: TicketRow): BookingTicket {
   const base = `${links.publicUrl}/api/v1/tickets/${row.ticket_id}`;
   return {
     ticketId: row.ticket_id,
@@ -49,8 +49,8 @@ export function ticketView(links: TicketLinks, row: TicketRow): BookingTicket {
 }
 
 /** The view for whoever holds a share link: image and QR URLs carry the token instead of a session. */
-export function sharedView(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl'> {
-  const { shareUrl: _omit, ...view } = ticketView(links, row);
+export function sharedTicket(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl'> {
+  const { shareUrl: _omit, ...view } = ownerTicket(links, row);
   const q = `?share=${encodeURIComponent(token)}`;
   return { ...view, imageUrl: view.imageUrl + q, qrUrl: view.qrUrl + q };
 }

@@ -3,7 +3,8 @@
 // busy booking server sends together. All go through `redeem` (admission.ts).
 import { Counter } from 'prom-client';
 import { z } from 'zod';
-import { redemptionsRequest, redemptionsResponse, revokeResponse, verdictSchema, verifyRequest, type Verdict } from '../../../protocol/provider-api.js';
+import { redemptionsRequest, redemptionsResponse, revokeResponse, verifyRequest } from '../../../protocol/provider-api.js';
+import { verdictSchema, type BatchVerdict, type Verdict } from '../../../protocol/verdict.js';
 import type { App } from '../../common/app.js';
 import { HttpError, notFound } from '../../common/errors.js';
 import { admissionQueries, redeem } from '../admission.js';
@@ -19,7 +20,7 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
   });
   const queries = admissionQueries(ctx.db);
   const verdictCount = app.metricsBuffer.counter(verdicts);
-  const count = (v: Verdict) => verdictCount(v.result, v.reason ?? '');
+  const count = (v: Verdict | BatchVerdict) => verdictCount(v.result, v.reason ?? '');
 
   app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
     const verdict = await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), { ...req.body, at: ctx.now() }));
@@ -33,15 +34,16 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
     async (req) => {
       const now = ctx.now();
       const results = await ctx.writes.run(async (trx) => {
-        const out: (Verdict & { scanId: string })[] = [];
+        const out: BatchVerdict[] = [];
         for (const item of req.body.redemptions) {
           // A station's clock may run ahead; a redemption never counts as later than now.
           const at = Math.min(item.at, now);
           try {
             out.push({ scanId: item.scanId, ...(await redeem(queries, inTransaction(ctx.sync, trx), { ...item, at })) });
           } catch (err) {
-            if (!(err instanceof HttpError)) throw err;
-            out.push({ scanId: item.scanId, result: 'rejected', reason: 'malformed' });
+            // The 409 /v1/verify answers, as this item's verdict: the others still count.
+            if (!(err instanceof HttpError) || err.reason !== 'scan_id_conflict') throw err;
+            out.push({ scanId: item.scanId, result: 'rejected', reason: 'scan_id_conflict' });
           }
         }
         return out;

@@ -8,9 +8,9 @@ export {
   renderTicketSvg,
   ticketText,
   warmTicketRenderer,
+  type TicketImage,
   type TicketLocale,
   type TicketRenderOptions,
   type TicketText,
-  type TicketView,
 } from './ticket.js';
 export { cjkFonts } from './font.js';

@@ -10,8 +10,8 @@ import {
   renderTicketPngSync,
   renderTicketSvg,
   ticketText,
+  type TicketImage,
   type TicketRenderOptions,
-  type TicketView,
 } from './ticket.js';
 import { ZBAR_MISSING, fixture, hasZbarimg, jsqrDecode, readPng, zbarDecodePng, zxingDecodeInImage, type Pixels } from './testing/decoders.js';
 
@@ -119,14 +119,14 @@ describe('renderTicketPng', () => {
   });
 
   it('keeps long titles and fields inside the card (wrapped, shrunk, cut with an ellipsis)', async () => {
-    const long: TicketView = {
+    const long: TicketImage = {
       ...enTicket,
       title: 'The Lord of the Rings: The Return of the King — Extended Edition & <Director\'s Cut> "Remastered" in 4K HDR',
       venue: 'Gatepost Cinema Alexanderplatz Multiplex & Lounge, Berlin-Mitte, Germany, Europe',
       hall: 'Hall 12 (Dolby Cinema, Laser Projection, Recliners)',
       seat: 'Row AA, Seat 112 (Wheelchair companion seat)',
     };
-    const longZh: TicketView = { ...zhTicket, title: '流浪地球3：太阳危机之后的人类远征与希望（导演剪辑版 IMAX 3D 特别放映场，含主创见面会与抽奖）' };
+    const longZh: TicketImage = { ...zhTicket, title: '流浪地球3：太阳危机之后的人类远征与希望（导演剪辑版 IMAX 3D 特别放映场，含主创见面会与抽奖）' };
     for (const [name, t, opts] of [
       ['ticket-long-en', long, EN],
       ['ticket-long-zh-CN', longZh, ZH],

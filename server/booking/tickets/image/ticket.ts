@@ -5,7 +5,8 @@ import { cjkFonts, glyph, isXmlChar, type Weight } from './font.js';
 import { encodePng, encodePngAsync } from './png.js';
 import { QUIET_ZONE, qrMatrix, qrPathData } from './qr.js';
 
-export interface TicketView {
+/** What a ticket image shows: the QR's text and the ticket's words and times. */
+export interface TicketImage {
   /** the text of the QR code (a GP1 payload) */
   payload: string;
   title: string;
@@ -93,7 +94,7 @@ function checkEpoch(name: string, v: unknown): number {
 }
 
 /** The strings a ticket image shows (dates in `opts.timeZone`, default the server's). */
-export function ticketText(t: TicketView, opts: TicketRenderOptions): TicketText {
+export function ticketText(t: TicketImage, opts: TicketRenderOptions): TicketText {
   const s = STRINGS[opts.locale];
   if (!s) throw new RangeError(`unsupported ticket locale ${String(opts.locale)}`);
   const f = formattersFor(opts.locale, opts.timeZone ?? serverZone());
@@ -313,7 +314,7 @@ const C = {
 };
 
 /** The ticket as an SVG document (the PNG is this, rasterised). */
-export function renderTicketSvg(t: TicketView, opts: TicketRenderOptions): string {
+export function renderTicketSvg(t: TicketImage, opts: TicketRenderOptions): string {
   const text = ticketText(t, opts);
   const zh = opts.locale === 'zh-CN';
   const W = TICKET_WIDTH;
@@ -455,14 +456,14 @@ const RESVG_OPTIONS = { font: { loadSystemFonts: false }, background: '#ffffff',
  * the server's zone) with the zone named. The SVG is built on the calling thread;
  * rasterising and compressing run on the libuv thread pool.
  */
-export async function renderTicketPng(t: TicketView, opts: TicketRenderOptions = { locale: 'en' }): Promise<Buffer> {
+export async function renderTicketPng(t: TicketImage, opts: TicketRenderOptions = { locale: 'en' }): Promise<Buffer> {
   const svg = renderTicketSvg(t, opts);
   const img = await renderAsync(svg, RESVG_OPTIONS);
   return encodePngAsync(img.pixels, img.width, img.height);
 }
 
 /** renderTicketPng on the calling thread only. */
-export function renderTicketPngSync(t: TicketView, opts: TicketRenderOptions = { locale: 'en' }): Buffer {
+export function renderTicketPngSync(t: TicketImage, opts: TicketRenderOptions = { locale: 'en' }): Buffer {
   const img = new Resvg(renderTicketSvg(t, opts), RESVG_OPTIONS).render();
   return encodePng(img.pixels, img.width, img.height);
 }

@@ -16,7 +16,7 @@ import {
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { encodeGp1, type Gp1Body } from '../../../../../protocol/gp1.js';
-import type { TicketView } from '../ticket.js';
+import type { TicketImage } from '../ticket.js';
 
 // jsqr is CommonJS with an `export default` typing: under NodeNext the function is `.default`.
 const jsQR = jsQRModule.default;
@@ -111,7 +111,7 @@ export function zxingDecodeInImage(p: Pixels): { text: string; ecLevel: string; 
 export interface Fixture {
   publicKey: KeyObject;
   privateKey: KeyObject;
-  ticket(info: { title: string; venue: string; hall: string; seat: string }, startsAt?: number): TicketView;
+  ticket(info: { title: string; venue: string; hall: string; seat: string }, startsAt?: number): TicketImage;
 }
 
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
