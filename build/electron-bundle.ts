@@ -30,7 +30,7 @@ export async function ensureElectronBundle(force = false): Promise<{ main: strin
   const sources = Math.max(...['main', 'server-client', 'scanner-drivers', 'protocol'].map((d) => newest(join(REPO, d))));
   if (!force && existsSync(main) && existsSync(preload) && statSync(main).mtimeMs >= sources && statSync(preload).mtimeMs >= sources) return { main, preload };
   await build({
-    entryPoints: [join(REPO, 'main', 'electron', 'main.ts')],
+    entryPoints: [join(REPO, 'main', 'electron', 'entry.ts')],
     outfile: main,
     bundle: true,
     platform: 'node',
