@@ -12,6 +12,7 @@
 // build tooling stay out, and a runtime module importing one fails the build.
 import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { customerPage, REPO, stationScreen, viteBuild } from './assets.js';
 
@@ -51,6 +52,21 @@ function checkImports(files: string[]): void {
   if (missing.length > 0) throw new Error(`the build imports modules it does not contain:\n  ${missing.join('\n  ')}`);
 }
 
+/** No output may import a devDependency: after `npm prune --omit=dev` it would not be there. */
+function checkPackages(files: string[]): void {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const bad: string[] = [];
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'".][^'"]*)['"]/g)) {
+      const spec = m[1]!;
+      if (isBuiltin(spec)) continue;
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      if (!(name in pkg.dependencies)) bad.push(`${relative(REPO, file)} → ${spec}${name in pkg.devDependencies ? ' (a devDependency)' : ''}`);
+    }
+  }
+  if (bad.length > 0) throw new Error(`the build imports packages a production install does not have:\n  ${bad.join('\n  ')}`);
+}
+
 const started = Date.now();
 const log = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
 const step = (what: string) => console.log(`build: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -80,6 +96,7 @@ const entry = join(OUT, 'bin', 'gatepost.js');
 writeFileSync(entry, `${shebang}\n// The gatepost command, built: see bin/gatepost.js.\nawait import('./main.js');\n`);
 chmodSync(entry, 0o755);
 checkImports([...outputs, entry]);
+checkPackages(outputs);
 step(`${entries.length} modules compiled into dist/`);
 
 await viteBuild(customerPage(), join(OUT, 'server', 'web', 'dist'), log);
