@@ -1,10 +1,11 @@
 // Builds the two browser bundles (customer page, station screen) once before
-// the suite, so the servers the tests start in parallel find them ready
-// instead of each waiting on a Vite build inside its start-up timeout.
-import { ensureRendererBuilt } from './main/web-kiosk/renderer-build.js';
-import { ensureBuilt } from './server/web/build.js';
+// the suite, when missing or stale, so the servers the tests start in parallel
+// find them ready: the servers themselves only serve what is built. The same
+// helper (build/assets.ts) the `gatepost` launcher uses from the sources.
+import { customerPage, ensureBundle, stationScreen } from './build/assets.js';
 
 export default async function setup(): Promise<void> {
-  await ensureBuilt({ info: (msg) => console.log(`[build] ${msg}`), warn: (msg) => console.warn(`[build] ${msg}`) });
-  await ensureRendererBuilt({ info: (_o: object, msg: string) => console.log(`[build] ${msg}`) } as never);
+  const log = { info: (msg: string) => console.log(`[build] ${msg}`), warn: (msg: string) => console.warn(`[build] ${msg}`) };
+  await ensureBundle(customerPage(), log);
+  await ensureBundle(stationScreen(), log);
 }

@@ -23,7 +23,7 @@ import { CHROMIUM } from '../main/testing/browser.js';
 import { screenUrlIn } from '../main/testing/station.js';
 import { REPO_ROOT as REPO } from '../testing/processes.js';
 import { startStack } from '../main/testing/stack.js';
-import { ensureRendererBuilt } from '../main/web-kiosk/renderer-build.js';
+import { ensureBundle, stationScreen } from '../build/assets.js';
 import { startWebKiosk } from '../main/web-kiosk/server.js';
 import { BookingClient } from '../server-client/http.js';
 
@@ -51,7 +51,7 @@ writeFileSync(
 
 console.log('station bench: starting provider and booking servers, buying tickets…');
 const stack = await startStack({ providerArgs: ['--programme', programme], bookingArgs: ['--scan-reject-limit', '100000'] });
-await ensureRendererBuilt(log);
+await ensureBundle(stationScreen(), { info: (m) => console.log(m), warn: (m) => console.warn(m) });
 const tickets = await stack.buyTickets(2 * SCANS + 2 * WARMUP, 'bench-1');
 const stationTickets = tickets.slice(0, SCANS + WARMUP);
 const bareTickets = tickets.slice(SCANS + WARMUP);

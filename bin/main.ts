@@ -1,5 +1,10 @@
 // Dispatches `gatepost <command>`: each command lives in its own file and is
 // loaded only when asked for, so `gatepost provider` never loads the station.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { columns, COMMON_ENVIRONMENT } from './options.js';
+
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
   provider: { summary: 'verification server (one per venue)', load: () => import('./provider.js') },
   booking: { summary: 'booking server and the customer page', load: () => import('./booking.js') },
@@ -11,16 +16,39 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
 
 const usage = `usage: gatepost <command> [options]
 
-${Object.entries(commands)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-  .join('\n')}
+Commands:
+${columns(Object.entries(commands).map(([name, c]) => [name, c.summary]))}
 
-Run \`gatepost <command> --help\` for its options.`;
+Options:
+${columns([
+  ['-h, --help', 'this help; `gatepost <command> --help` for a command\'s options'],
+  ['--version', 'print the version'],
+])}
+
+Environment: every option also has an environment variable, named in its
+command's --help (GATEPOST_PORT, GATEPOST_DATA, DATABASE_URL, …); flags win. And:
+${columns(Object.entries(COMMON_ENVIRONMENT))}`;
+
+/** The package's version: its package.json is above bin/ (sources) or dist/bin/ (a build). */
+function version(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'gatepost') return pkg.version ?? 'unknown';
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === '--help' || name === '-h') {
   console.log(usage);
   process.exit(name ? 0 : 2);
+}
+if (name === '--version' || name === '-V') {
+  console.log(`gatepost ${version()}`);
+  process.exit(0);
 }
 const command = commands[name];
 if (!command) {

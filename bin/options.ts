@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 
 export interface FlagSpec {
   type: 'string' | 'boolean';
+  /** the value's name in --help (default VALUE) */
+  arg?: string;
   env?: string;
   default?: string | boolean;
   help: string;
@@ -29,23 +31,13 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
 ): { [K in keyof T]: T[K]['type'] extends 'boolean' ? boolean : string | undefined } {
   const options = Object.fromEntries(Object.entries(spec).map(([k, s]) => [k, { type: s.type }])) as Record<
     string,
-    { type: 'string' | 'boolean' }
+    { type: 'string' | 'boolean'; short?: string }
   >;
   for (const [k, s] of Object.entries(spec)) if (s.secret) options[`${k}-file`] = { type: 'string' };
-  options.help = { type: 'boolean' };
+  options.help = { type: 'boolean', short: 'h' };
   const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   if (values.help) {
-    console.log(
-      `usage: gatepost ${command} [options]\n\n` +
-        Object.entries(spec)
-          .map(
-            ([k, s]) =>
-              column(`  --${k}${s.type === 'string' ? ' VALUE' : ''}`) +
-              `${s.help}${s.env ? ` (env ${s.env})` : ''}` +
-              (s.secret ? `\n${column(`  --${k}-file FILE`)}the same, read from FILE${s.env ? ` (env ${s.env}_FILE)` : ''}` : ''),
-          )
-          .join('\n'),
-    );
+    console.log(helpText(command, spec));
     process.exit(0);
   }
   const out: Record<string, unknown> = {};
@@ -70,8 +62,37 @@ export function portFlag(value: string | undefined, name = 'port'): number {
   return n;
 }
 
-/** A flag's name padded to the help column, with at least one space after a long one. */
-const column = (text: string) => `${text} `.padEnd(26);
+/** Variables every command reads besides its flags' own. */
+export const COMMON_ENVIRONMENT: Record<string, string> = {
+  GATEPOST_LOG_LEVEL: 'log level: trace, debug, info, warn, error, fatal or silent [default: info]',
+};
+
+/** Variables read by one command only, besides its flags' own. */
+const COMMAND_ENVIRONMENT: Record<string, Record<string, string>> = {
+  station: { GATEPOST_STATION_DIR: 'the station\'s data folder (config, journal, offline bundle) [default: the user data folder]' },
+};
+
+/** Columns: a label, at least two spaces, then its text; a label too long for the column puts its text on the next line. */
+export function columns(rows: [string, string][], indent = 2, max = 34): string {
+  const width = Math.min(max, Math.max(...rows.map(([label]) => label.length))) + 2;
+  const pad = ' '.repeat(indent);
+  return rows
+    .map(([label, text]) => (label.length + 2 > width ? `${pad}${label}\n${pad}${' '.repeat(width)}${text}` : `${pad}${label.padEnd(width)}${text}`))
+    .join('\n');
+}
+
+/** `gatepost COMMAND --help`: every flag with its default and environment variable, then the other variables read. */
+export function helpText(command: string, spec: Record<string, FlagSpec>): string {
+  const rows: [string, string][] = [];
+  for (const [k, s] of Object.entries(spec)) {
+    const notes = [s.default !== undefined && s.default !== false ? `default: ${s.default}` : '', s.env ? `env: ${s.env}` : ''].filter(Boolean);
+    rows.push([`--${k}${s.type === 'string' ? ` ${s.arg ?? 'VALUE'}` : ''}`, `${s.help}${notes.length ? ` [${notes.join('; ')}]` : ''}`]);
+    if (s.secret) rows.push([`--${k}-file FILE`, `the same, read from FILE (one trailing newline dropped)${s.env ? ` [env: ${s.env}_FILE]` : ''}`]);
+  }
+  rows.push(['-h, --help', 'this help']);
+  const env = { ...COMMON_ENVIRONMENT, ...COMMAND_ENVIRONMENT[command.split(' ')[0]!] };
+  return `usage: gatepost ${command} [options]\n\nOptions:\n${columns(rows)}\n\nEnvironment (besides each option's, above):\n${columns(Object.entries(env))}`;
+}
 
 /** A secret given directly or as a file holding it (one trailing newline dropped: `echo x > file` works). */
 function secretValue(name: string, direct: string | undefined, file: string | undefined, given: string): string | undefined {

@@ -2,8 +2,9 @@
 // inside) and the preload (CommonJS: a sandboxed preload cannot import files,
 // so it must be one script). Native modules (serialport, node-hid) and electron
 // stay external; electron-builder unpacks the native ones from the asar.
-// Run by build/dist.ts (`npm run dist`) before electron-builder, and by
-// `gatepost station` on demand when the bundle is missing or older than its sources.
+// Run by build/prepare.ts (`npm run dist`) before electron-builder, and by the
+// `gatepost` launcher from the sources (build/assets.ts) when Electron is
+// installed and the bundle is missing or older than its sources.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ export async function ensureElectronBundle(force = false): Promise<{ main: strin
   const sources = Math.max(...['main', 'server-client', 'scanner-drivers', 'protocol'].map((d) => newest(join(REPO, d))));
   if (!force && existsSync(main) && existsSync(preload) && statSync(main).mtimeMs >= sources && statSync(preload).mtimeMs >= sources) return { main, preload };
   await build({
-    entryPoints: [join(REPO, 'main', 'electron', 'main.ts')],
+    entryPoints: [join(REPO, 'main', 'electron', 'entry.ts')],
     outfile: main,
     bundle: true,
     platform: 'node',

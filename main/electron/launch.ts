@@ -1,9 +1,16 @@
 // Starting the Electron shell from `gatepost station`: find the Electron binary
-// (the `electron` package exports its path when required from Node), bundle the
-// Electron entry and preload if needed, and run it. No `electron` import here:
-// this runs in plain Node.
+// (the `electron` package exports its path when required from Node) and run the
+// Electron bundle (main/electron/dist, made by build/electron-bundle.ts: the
+// `gatepost` launcher makes it from the sources, `npm run dist` for the
+// installers). No `electron` import here: this runs in plain Node.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The Electron main bundle, beside this module's folder in either tree. */
+export const ELECTRON_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'dist', 'main.mjs');
 
 /** The Electron executable, or null when the package (or its binary download) is missing. */
 export function electronBinary(): string | null {
@@ -27,8 +34,11 @@ export function electronProblem(): string {
 }
 
 export async function launchElectron(binary: string, configFile: string): Promise<number> {
-  const { ensureElectronBundle } = await import('../../build/electron-bundle.js');
-  const { main } = await ensureElectronBundle();
+  const main = ELECTRON_MAIN;
+  if (!existsSync(main)) {
+    console.error(`gatepost station: the Electron bundle is not built (${main}): run \`gatepost station\` from a source checkout, or use --web`);
+    return 1;
+  }
   const env = { ...process.env };
   // Set by some tools; it would make the binary a plain Node and ignore our entry.
   delete env.ELECTRON_RUN_AS_NODE;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WEB_BRIDGE_PROTOCOL, WEB_KEY_PROTOCOL_PREFIX } from '../bridge/contract.js';
 import { StationCore } from '../core/station.js';
-import { startWebKiosk, type WebKiosk } from './server.js';
+import { SCREEN_NOT_BUILT, startWebKiosk, type WebKiosk } from './server.js';
 
 let dir: string;
 let core: StationCore;
@@ -79,6 +79,24 @@ describe('web-kiosk shell', () => {
 
   it('refuses to listen beyond loopback', async () => {
     await expect(startWebKiosk({ core, port: 0, host: '0.0.0.0', rendererDir: dir })).rejects.toThrow(/loopback/);
+  });
+
+  it('without a built screen: starts, logs a stable reason, answers 503 saying so', async () => {
+    const logged: { reason?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as { reason?: string }) });
+    const bare = new StationCore({ configFile: join(dir, 'bare.json'), log });
+    await bare.start();
+    const empty = join(dir, 'no-build');
+    const shell = await startWebKiosk({ core: bare, port: 0, rendererDir: empty });
+    try {
+      const res = await fetch(`${shell.origin}/`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: SCREEN_NOT_BUILT });
+      expect(logged.some((l) => l.reason === SCREEN_NOT_BUILT)).toBe(true);
+    } finally {
+      await shell.close();
+      await bare.close();
+    }
   });
 
   it('refuses a WebSocket opened by a page of another origin', async () => {

@@ -17,13 +17,26 @@ import type { WebSocket } from 'ws';
 import { WEB_BRIDGE_PATH, WEB_BRIDGE_PROTOCOL, WEB_KEY_PARAM, WEB_KEY_PROTOCOL_PREFIX, type WebEventFrame, type WebReplyFrame } from '../bridge/contract.js';
 import { BridgeError } from '../core/session.js';
 import type { StationCore } from '../core/station.js';
-import { ensureRendererBuilt } from './renderer-build.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The built screen: renderer/dist beside the sources, dist/renderer/dist in a
+ * production build (the same path from this module in both trees). Never built
+ * here: `npm run build`, or from the sources the `gatepost` launcher and the
+ * test setup (build/assets.ts), make it.
+ */
+export const RENDERER_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'dist');
+
+/** The log's `reason` (and the 503's `error`) when the screen is not built. */
+export const SCREEN_NOT_BUILT = 'station_screen_not_built';
 
 export interface WebKioskOptions {
   core: StationCore;
   port: number;
   host?: string;
-  /** serve this folder instead of building renderer/dist */
+  /** serve this folder instead of RENDERER_DIST (tests) */
   rendererDir?: string;
 }
 
@@ -57,7 +70,9 @@ export async function startWebKiosk(options: WebKioskOptions): Promise<WebKiosk>
   const { core } = options;
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the web-kiosk shell listens on loopback only, not ${host}`);
-  const root = options.rendererDir ?? (await ensureRendererBuilt(core.log));
+  const root = options.rendererDir ?? RENDERER_DIST;
+  const built = existsSync(join(root, 'index.html'));
+  if (!built) core.log.error({ reason: SCREEN_NOT_BUILT, dir: root }, 'the station screen is not built (run `npm run build`): its page answers 503');
 
   // 256 bits, new at every launch.
   const secret = randomBytes(32).toString('base64url');
@@ -93,14 +108,19 @@ export async function startWebKiosk(options: WebKioskOptions): Promise<WebKiosk>
     },
   });
   app.get(WEB_BRIDGE_PATH, { websocket: true }, (socket) => serveBridge(core, socket));
-  await app.register(fastifyStatic, {
-    root,
-    index: ['index.html'],
-    // The page must always be the current build; hashed assets may be cached.
-    setHeaders: (reply, path) => {
-      reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-store');
-    },
-  });
+  if (!built) {
+    const notBuilt = { error: SCREEN_NOT_BUILT, message: 'The station screen is not built in this install (run `npm run build`).' };
+    app.get('/', (_req, reply) => reply.code(503).send(notBuilt));
+  } else {
+    await app.register(fastifyStatic, {
+      root,
+      index: ['index.html'],
+      // The page must always be the current build; hashed assets may be cached.
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-store');
+      },
+    });
+  }
 
   await app.listen({ port: options.port, host });
   port = (app.server.address() as AddressInfo).port;

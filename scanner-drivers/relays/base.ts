@@ -55,7 +55,8 @@ export abstract class BaseRelay extends TypedEmitter<RelayEvents> implements Rel
     try {
       await this.command(true);
     } catch (err) {
-      this.setStatus('error', `could not close the relay: ${message(err)}`);
+      // A device that is not there says so; "could not close" is for a relay that is there and fails.
+      this.setStatus('error', err instanceof MissingDeviceError ? err.message : `could not close the relay: ${message(err)}`);
       await this.release().catch(() => undefined);
       return;
     }
@@ -95,6 +96,9 @@ export abstract class BaseRelay extends TypedEmitter<RelayEvents> implements Rel
     this.emit('status', this.current);
   }
 }
+
+/** Thrown when the relay's device is not there at all (a wrong path, an unplugged board), as opposed to one that fails. */
+export class MissingDeviceError extends Error {}
 
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -2,6 +2,7 @@
 // reopened after any failure so a board that was unplugged and plugged back works
 // on the next pulse.
 import { SerialPort } from 'serialport';
+import { MissingDeviceError } from './base.js';
 
 export interface SerialLineOptions {
   path: string;
@@ -39,7 +40,7 @@ export class SerialLine {
   private async open(): Promise<SerialPort> {
     if (this.port?.isOpen) return this.port;
     const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate ?? 9600, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(missingPort(err, this.options.path)) : resolve())));
     // An unplug shows up as a close; the next write opens afresh.
     port.on('close', () => {
       if (this.port === port) this.port = undefined;
@@ -48,4 +49,10 @@ export class SerialLine {
     this.port = port;
     return port;
   }
+}
+
+/** "No such file or directory, cannot open …" in the words of the one who has to fix it. */
+function missingPort(err: Error, path: string): Error {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !/no such file or directory/i.test(err.message)) return err;
+  return new MissingDeviceError(`serial port ${path} does not exist (is the board plugged in? \`gatepost scanners list\` shows the ports)`);
 }

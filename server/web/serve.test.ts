@@ -1,19 +1,20 @@
 // serve.ts on a Fastify app like the booking server's: the page at / and at
 // every client route, the built files with the right caching, and the API's
-// own 404s left alone. Also the build: skipped while dist/ matches the sources.
+// own 404s left alone; a server without the build says so. Also the dev build
+// helper (build/assets.ts): skipped while dist/ matches the sources.
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../common/app.js';
-import { ensureBuilt, isFresh, WEB_DIR } from './build.js';
-import { webPage } from './serve.js';
+import { customerPage, ensureBundle, isFresh } from '../../build/assets.js';
+import { PAGE_NOT_BUILT, WEB_DIR, webPage } from './serve.js';
 
 describe('webPage', () => {
   let app: App;
   const logged: string[] = [];
 
   beforeAll(async () => {
-    await ensureBuilt({ info: () => undefined, warn: () => undefined });
+    await ensureBundle(customerPage(), { info: () => undefined, warn: () => undefined });
     app = await createApp({ name: 'web-test', description: 'serve.ts test', logger: { level: 'info', stream: { write: (l: string) => logged.push(l) } } });
     app.get('/api/v1/shows', async () => ({ shows: [], unavailable: [] }));
     await webPage(app);
@@ -22,8 +23,8 @@ describe('webPage', () => {
   afterAll(() => app?.close());
 
   it('builds nothing when dist/ is a build of the current sources', async () => {
-    expect(await isFresh()).toBe(true);
-    expect(await ensureBuilt({ info: (m) => logged.push(m), warn: () => undefined })).toBe(false);
+    expect(await isFresh(customerPage())).toBe(true);
+    expect(await ensureBundle(customerPage(), { info: (m) => logged.push(m), warn: () => undefined })).toBe(false);
     expect(logged.join('\n')).not.toContain('building the customer booking page');
   });
 
@@ -77,7 +78,29 @@ describe('webPage', () => {
   });
 });
 
-describe('ensureBuilt', () => {
+describe('a server without the built page', () => {
+  it('keeps its API, logs a stable reason and answers 503 at the page', async () => {
+    const lines: string[] = [];
+    const app = await createApp({ name: 'web-test', description: 'no build', logger: { level: 'info', stream: { write: (l: string) => lines.push(l) } } });
+    app.get('/api/v1/shows', async () => ({ shows: [], unavailable: [] }));
+    try {
+      await webPage(app, { webDir: join(WEB_DIR, 'nowhere') });
+      await app.ready();
+      for (const url of ['/', '/tickets']) {
+        const res = await app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(503);
+        expect(res.json()).toMatchObject({ error: PAGE_NOT_BUILT });
+      }
+      expect((await app.inject({ method: 'GET', url: '/api/v1/shows' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/nope' })).statusCode).toBe(404);
+      expect(lines.map((l) => JSON.parse(l) as { reason?: string }).some((l) => l.reason === PAGE_NOT_BUILT)).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('ensureBundle (build/assets.ts)', () => {
   it('builds a missing page once, even when two servers start together, and notices a changed source', async () => {
     // A copy of the sources inside server/web (so node_modules resolves), named like a build folder (gitignored).
     const dir = join(WEB_DIR, `.build-test-${process.pid}`);
@@ -87,15 +110,17 @@ describe('ensureBuilt', () => {
       for (const part of ['index.html', 'src', 'public']) await cp(join(WEB_DIR, part), join(dir, part), { recursive: true });
       const lines: string[] = [];
       const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn: ${m}`) };
-      const built = await Promise.all([ensureBuilt(log, dir), ensureBuilt(log, dir)]);
+      const bundle = customerPage(dir);
+      const built = await Promise.all([ensureBundle(bundle, log), ensureBundle(bundle, log)]);
       expect(built.sort()).toEqual([false, true]);
-      expect(lines).toEqual(['building the customer booking page with Vite (first start or changed sources)…']);
+      expect(lines[0]).toBe('building the customer booking page with Vite (first start or changed sources)…');
+      expect(lines.filter((l) => l.startsWith('building'))).toHaveLength(1);
       expect(await readFile(join(dir, 'dist', 'index.html'), 'utf8')).toContain('<div id="root">');
-      expect(await isFresh(dir)).toBe(true);
+      expect(await isFresh(bundle)).toBe(true);
       expect(await readdir(dir)).not.toContain('.build.lock');
 
       await writeFile(join(dir, 'src', 'i18n', 'en.ts'), (await readFile(join(dir, 'src', 'i18n', 'en.ts'), 'utf8')).replace('Gatepost Cinemas', 'Gatepost Pictures'));
-      expect(await isFresh(dir)).toBe(false);
+      expect(await isFresh(bundle)).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -2,18 +2,25 @@
 // under /, and index.html for every client route (/, /t/:token, /tickets, …)
 // so a reload or a shared link opens the right page. The API and the
 // operations routes are never shadowed: an unknown /api/… path still gets
-// the JSON 404. The page is built with Vite on first start, or when its
-// sources changed since the last build.
+// the JSON 404. The server never builds the page: it serves the folder beside
+// this module (server/web/dist from the sources, dist/server/web/dist in a
+// production build), made by `npm run build` (or, from the sources, by the
+// `gatepost` launcher and the test setup: build/assets.ts). A missing build is
+// logged with a stable reason, and / answers 503 until there is one.
 import fastifyStatic from '@fastify/static';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ensureBuilt, WEB_DIR } from './build.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The folder whose dist/ holds the built page. */
+export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** The log's `reason` (and the 503's `error`) when the page is not built. */
+export const PAGE_NOT_BUILT = 'web_page_not_built';
 
 export interface WebPageOptions {
-  /** build the page when dist/ is missing or stale (default true); false serves whatever dist/ holds */
-  build?: boolean;
-  /** the folder holding index.html, src/ and dist/ (tests) */
+  /** the folder holding dist/ (tests) */
   webDir?: string;
 }
 
@@ -38,17 +45,16 @@ const reserved = (path: string) => RESERVED.some((p) => path === p || path.start
 export async function webPage(app: AnyFastify, opts: WebPageOptions = {}): Promise<void> {
   const webDir = opts.webDir ?? WEB_DIR;
   const dist = join(webDir, 'dist');
-  if (opts.build !== false) {
-    try {
-      await ensureBuilt({ info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) }, webDir);
-    } catch (err) {
-      app.log.error({ err: (err as Error).message }, 'the customer booking page could not be built: serving whatever dist/ holds');
-    }
-  }
   const index = await readFile(join(dist, 'index.html'), 'utf8').catch(() => null);
   if (index === null) {
-    app.log.error({ dist }, 'the customer booking page is not built: / answers 503 until it is');
-    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.code(503).type('text/plain; charset=utf-8').send('The booking page is not built yet.'));
+    app.log.error({ reason: PAGE_NOT_BUILT, dist }, 'the customer booking page is not built (run `npm run build`): / answers 503, the API works');
+    const notBuilt = (req: FastifyRequest, reply: FastifyReply) => {
+      const path = req.url.split('?')[0] ?? '/';
+      if (reserved(path)) return reply.callNotFound();
+      return reply.code(503).send({ error: PAGE_NOT_BUILT, message: 'The booking page is not built on this server (run `npm run build`).' });
+    };
+    app.get('/', { schema: { hide: true } }, notBuilt);
+    app.get('/*', { schema: { hide: true } }, notBuilt);
     return;
   }
 

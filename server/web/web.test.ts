@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../protocol/booking-api.js';
 import { REPO_ROOT } from '../../testing/processes.js';
-import { ensureBuilt } from './build.js';
+import { customerPage, ensureBundle } from '../../build/assets.js';
 import { chromiumMissing, launchChromium } from './testing/browser.js';
 import { startStack, type Stack } from './testing/stack.js';
 
@@ -57,7 +57,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
 
   beforeAll(async () => {
     // Build here rather than inside the server's start, so its ready line comes quickly.
-    await ensureBuilt({ info: () => undefined, warn: (m) => console.warn(m) });
+    await ensureBundle(customerPage(), { info: () => undefined, warn: (m) => console.warn(m) });
     await mkdir(ARTIFACTS, { recursive: true });
     [stack, browser] = await Promise.all([startStack(), launchChromium()]);
     const home = await fetch(`${stack.url}/`);

@@ -1,0 +1,2 @@
+import { register } from 'node:module';
+register('./hooks.js', import.meta.url);
