@@ -15,6 +15,12 @@ const NOT_OUTSIDE = (folder, ...allowed) => ({
   message: `${folder}/ imports only ${['itself', ...allowed.map((a) => a.slice(2))].join(', ')} from this repository`,
 });
 
+const ONLY_BIN_IMPORTS_BIN = {
+  target: ['./protocol', './scanner-drivers', './server-client', './server', './main', './renderer', './testing', './bench', './build', './*.ts'],
+  from: './bin',
+  message: 'only bin/ (and the station app’s command entry, main/electron/cli.ts) imports bin/',
+};
+
 /** Which folder may import which: true of every file, tests included. */
 const LAYERS = [
   NOT_OUTSIDE('protocol'),
@@ -28,11 +34,7 @@ const LAYERS = [
     message: 'the servers never import the station (main/, renderer/, scanner-drivers/) nor bin/',
   },
   { target: './main/core', from: './main/electron', message: 'the station core does not import the Electron shell' },
-  {
-    target: ['./protocol', './scanner-drivers', './server-client', './server', './main', './renderer', './testing', './bench', './build', './*.ts'],
-    from: './bin',
-    message: 'only bin/ imports bin/',
-  },
+  ONLY_BIN_IMPORTS_BIN,
 ];
 
 /** What only tests, test support and benchmarks may import. */
@@ -93,5 +95,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the station core does not import electron: main/electron/ wires it in' }], patterns: ['electron/*'] }],
     },
+  },
+  {
+    // The packaged station app is the gate PC's `gatepost` command too: this entry
+    // point runs bin/'s station-side commands, as bin/gatepost.js does.
+    files: ['main/electron/cli.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...LAYERS, ...TEST_SUPPORT].filter((z) => z !== ONLY_BIN_IMPORTS_BIN) }] },
   },
 );
