@@ -4,7 +4,7 @@
 // `gatepost` launcher makes it from the sources, `npm run dist` for the
 // installers). No `electron` import here: this runs in plain Node.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,14 +12,28 @@ import { fileURLToPath } from 'node:url';
 /** The Electron main bundle, beside this module's folder in either tree. */
 export const ELECTRON_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'dist', 'main.mjs');
 
-/** The Electron executable, or null when the package (or its binary download) is missing. */
-export function electronBinary(): string | null {
+/**
+ * The Electron executable, or null when the package (or its binary download) is missing.
+ * Read from the package's path.txt rather than by requiring it: the `electron`
+ * package's index.js downloads a missing binary synchronously, which on a gate PC
+ * without internet stalls every start and prints the failed fetch.
+ */
+export function electronBinary(from: string = import.meta.url): string | null {
+  let packageDir: string;
   try {
-    const path: unknown = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && path.length > 0 ? path : null;
+    packageDir = dirname(createRequire(from).resolve('electron/package.json'));
   } catch {
     return null;
   }
+  let relative: string;
+  try {
+    relative = readFileSync(join(packageDir, 'path.txt'), 'utf8').trim();
+  } catch {
+    return null;
+  }
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const binary = override ? join(override, relative || 'electron') : join(packageDir, 'dist', relative);
+  return relative.length > 0 && existsSync(binary) ? binary : null;
 }
 
 /** Why electronBinary() gave null, in one line for the console. */
