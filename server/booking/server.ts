@@ -22,6 +22,7 @@ import { warmRenderer } from './tickets/render.js';
 import type { TicketLinks } from './tickets/ticket-view.js';
 import { accountRoutes } from './accounts/routes.js';
 import { catalogueRoutes } from './catalogue/routes.js';
+import { CatalogueCache, type CatalogueCacheOptions } from './catalogue/show-cache.js';
 import { keyRoutes } from './keys/routes.js';
 import { orderRoutes } from './ordering/routes.js';
 import { providerRoutes } from './providers/routes.js';
@@ -69,6 +70,8 @@ export interface BookingOptions {
   /** payment gateways by method; default: `demo` in demo mode, none otherwise */
   payments?: PaymentGateways;
   providerTimeouts?: Partial<ProviderTimeouts>;
+  /** the catalogue cache's lifetimes, size and clock (show-cache.ts) */
+  catalogueCache?: Partial<CatalogueCacheOptions>;
   rateLimit?: Partial<RateLimitOptions>;
   orderTiming?: Partial<OrderTiming>;
   /** how often the background issuer looks for paid orders to retry (ms); 0 turns it off */
@@ -90,6 +93,7 @@ export interface RunningBooking {
   ctx: BookingContext;
   orders: OrderService;
   reminders: ReminderService;
+  catalogue: CatalogueCache;
   close(): Promise<void>;
 }
 
@@ -176,6 +180,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   }
   const orders = new OrderService(ctx, { ...DEFAULT_ORDER_TIMING, ...opts.orderTiming });
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
+  const catalogue = new CatalogueCache(opts.catalogueCache, app.metricsBuffer.counter(metrics.catalogueCache));
+  orders.onSeatsChanged = (providerId, showId) => catalogue.dropSeats(providerId, showId);
   const limiter = new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now);
   const scans = new ScanService(ctx, limiter, app.metricsBuffer.counter(metrics.scans));
 
@@ -188,7 +194,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(keyRoutes, { keys, auth, retireKey: (keyId) => retireKey(ctx, keyId) });
   await app.register(accountRoutes, { db, writes, now, auth });
   await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth });
-  await app.register(catalogueRoutes, { providers });
+  await app.register(catalogueRoutes, { providers, cache: catalogue });
   await app.register(orderRoutes, { db, auth, orders, links });
   await app.register(ticketRoutes, { db, writes, now, providers, auth, links });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, links });
@@ -235,7 +241,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
       app.log.warn({ err: (err as Error).message }, 'ticket renderer could not preload its fonts');
     }
   }).unref();
-  return { app, url, ctx, orders, reminders, close: () => app.close() };
+  return { app, url, ctx, orders, reminders, catalogue, close: () => app.close() };
 }
 
 function bookingMetrics(app: App) {
@@ -251,6 +257,12 @@ function bookingMetrics(app: App) {
     }),
     orders: new Counter({ name: 'gatepost_booking_orders_total', help: 'order state changes', labelNames: ['state', 'reason'] as const, registers }),
     scans: new Counter({ name: 'gatepost_booking_scans_total', help: 'scan verdicts relayed to stations', labelNames: ['result', 'reason'] as const, registers }),
+    catalogueCache: new Counter({
+      name: 'gatepost_booking_catalogue_cache_total',
+      help: 'catalogue answers (shows per provider, seat maps) by how the cache gave them: hit, stale (while a refresh runs), shared (a call under way), miss (a call of its own)',
+      labelNames: ['kind', 'result'] as const,
+      registers,
+    }),
   };
 }
 

@@ -1,26 +1,31 @@
-// The catalogue: every provider's shows in one list, and a show's seat map.
-// Providers are asked concurrently with a short timeout each; one that is down
-// or slow does not fail the list: its shows are left out and it is named in
-// `unavailable`.
+// The catalogue: every provider's shows in one list, and a show's seat map,
+// both answered from a short cache (show-cache.ts: its policy). Providers are
+// asked concurrently with a short timeout each; one that is down, or slow with
+// no recent list to show, does not fail the list: its shows are left out and
+// it is named in `unavailable`.
 import { z } from 'zod';
 import { catalogueResponse, errorBody, seatsResponse, type CatalogueShow } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
 import type { BookingContext } from '../context.js';
 import { providerError } from '../providers/provider-client.js';
+import type { CatalogueCache } from './show-cache.js';
 
-export type CatalogueRoutesOptions = Pick<BookingContext, 'providers'>;
+export interface CatalogueRoutesOptions extends Pick<BookingContext, 'providers'> {
+  cache: CatalogueCache;
+}
 
-export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { providers }) => {
+export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { providers, cache }) => {
   app.get('/api/v1/shows', { schema: { tags: ['catalogue'], response: { 200: catalogueResponse } } }, async () => {
     const clients = await providers.all();
-    const results = await Promise.allSettled(clients.map((c) => c.shows()));
+    cache.keepOnly(clients.map((c) => c.providerId));
+    const results = await Promise.allSettled(clients.map((c) => cache.shows(c)));
     const shows: CatalogueShow[] = [];
     const unavailable: string[] = [];
     results.forEach((r, i) => {
       const providerId = clients[i]!.providerId;
       if (r.status === 'rejected') unavailable.push(providerId);
-      else for (const s of r.value.shows) shows.push({ ...s, providerId });
+      else for (const s of r.value) shows.push({ ...s, providerId });
     });
     shows.sort((a, b) => a.startsAt - b.startsAt || a.providerId.localeCompare(b.providerId) || a.showId.localeCompare(b.showId));
     return { shows, unavailable };
@@ -39,7 +44,7 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
       const client = await providers.get(req.params.providerId);
       if (!client) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       try {
-        return await client.seats(req.params.showId);
+        return { seats: await cache.seats(client, req.params.showId) };
       } catch (err) {
         throw providerError(err);
       }

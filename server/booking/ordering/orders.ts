@@ -60,6 +60,8 @@ export class OrderService {
   private priceFetches = new Map<string, Promise<{ until: number; shows: CodesPrice }>>();
   /** observers for metrics: each state an order reaches */
   onState?: (state: OrderRow['state'], reason?: string) => void;
+  /** a provider was asked to issue seats of a show (answered or not): its seat map may have changed */
+  onSeatsChanged?: (providerId: string, showId: string) => void;
 
   constructor(
     private readonly ctx: BookingContext,
@@ -210,6 +212,9 @@ export class OrderService {
       if (err instanceof ProviderRefusal) return this.fail(order, asReason(err.reason), true);
       if (err instanceof ProviderUnavailable) return this.postpone(order);
       throw err;
+    } finally {
+      // Before the order is answered: its buyer's next look at the seat map sees the seats taken.
+      this.onSeatsChanged?.(order.provider_id, order.show_id);
     }
     const tickets = this.buildTickets(order, codes);
     const now = this.ctx.now();

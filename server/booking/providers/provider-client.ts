@@ -95,6 +95,7 @@ function signature(secret: string, method: string, path: string, body: string): 
 export class ProviderClient {
   private readonly pool: Pool;
   private readonly prefix: string;
+  private unanswered = 0;
 
   constructor(
     readonly record: ProviderRecord,
@@ -117,6 +118,11 @@ export class ProviderClient {
 
   get providerId(): string {
     return this.record.providerId;
+  }
+
+  /** How many calls came back unavailable so far: the catalogue cache stops serving a list fetched before one (show-cache.ts). */
+  get unavailableCalls(): number {
+    return this.unanswered;
   }
 
   shows(timeoutMs = this.timeouts.catalogue) {
@@ -222,6 +228,7 @@ export class ProviderClient {
   }
 
   private unavailable(op: string, started: number, detail: string): ProviderUnavailable {
+    this.unanswered++;
     this.done(op, started, 'unavailable');
     this.hooks.warn?.(this.providerId, op, detail);
     return new ProviderUnavailable(this.providerId, detail);

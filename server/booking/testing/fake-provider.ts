@@ -1,6 +1,7 @@
 // Test support: a verification server whose behaviour a test switches —
 // answering, down (503), slow, or refusing seats — to drive the booking
-// server's order state machine and relay through their failure paths. It
+// server's order state machine, relay and catalogue through their failure
+// paths, counting the calls it gets. It
 // checks the booking server's signatures like the real one and, like the real
 // one, issues the same codes again for the same orderRef.
 import { randomBytes } from 'node:crypto';
@@ -13,11 +14,12 @@ export type FakeMode = 'ok' | 'down' | 'slow' | 'seat_taken';
 
 export interface FakeProvider {
   url: string;
-  /** batch: POST /v1/redemptions, as verify when unset */
-  mode: { codes: FakeMode; verify: FakeMode; batch?: FakeMode };
+  /** batch: POST /v1/redemptions, as verify when unset; shows: GET /v1/shows and seat maps, ok when unset */
+  mode: { codes: FakeMode; verify: FakeMode; batch?: FakeMode; shows?: FakeMode };
   /** how long `slow` takes, ms */
   slowMs: number;
-  calls: { codes: number; verify: number; batches: number; badSignatures: number };
+  /** showsAnswered: GET /v1/shows calls answered so far (a slow one answers after slowMs) */
+  calls: { codes: number; verify: number; batches: number; badSignatures: number; shows: number; showsAnswered: number; seats: number };
   /** whether POST /v1/redemptions exists (without it: a 404 page, as from a provider built without the route) */
   batchRoute: boolean;
   /** batch answers as a minimal provider might give them: result and reason, no ticket */
@@ -29,6 +31,9 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
+/** The seats of FAKE_SHOW's seat map (codes are issued for any seat ID, listed or not). */
+export const FAKE_SEATS = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'];
+
 export const FAKE_SHOW = { showId: 'fx-1', title: '星河彼岸 Test Show', venue: 'Fake Venue', hall: 'Hall 9', startsAt: 2_000_000_000, endsAt: 2_000_007_200, priceCents: 1000, currency: 'CNY' };
 
 export async function startFakeProvider(secret: string): Promise<FakeProvider> {
@@ -39,13 +44,14 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
     url: '',
     mode: { codes: 'ok', verify: 'ok' },
     slowMs: 1000,
-    calls: { codes: 0, verify: 0, batches: 0, badSignatures: 0 },
+    calls: { codes: 0, verify: 0, batches: 0, badSignatures: 0, shows: 0, showsAnswered: 0, seats: 0 },
     batchRoute: true,
     batchWithoutTickets: false,
     conflictScanIds: new Set(),
     issued: new Map(),
     close: () => app.close(),
   };
+  const soldSeats = () => new Set([...fake.issued.values()].flatMap((o) => o.tickets.map((t) => t.seatId)));
   const behave = async (mode: FakeMode): Promise<{ status: number; body: unknown } | undefined> => {
     if (mode === 'down') return { status: 503, body: { error: 'internal', message: 'down for maintenance' } };
     if (mode === 'slow') await new Promise((r) => setTimeout(r, fake.slowMs));
@@ -62,7 +68,23 @@ export async function startFakeProvider(secret: string): Promise<FakeProvider> {
     }
     if (body) req.body = JSON.parse(body);
   });
-  app.get('/v1/shows', async () => ({ shows: [{ ...FAKE_SHOW, seatsFree: 100 }] }));
+  app.get('/v1/shows', async (_req, reply) => {
+    fake.calls.shows++;
+    const odd = await behave(fake.mode.shows ?? 'ok');
+    fake.calls.showsAnswered++;
+    if (odd) return reply.code(odd.status).send(odd.body);
+    const sold = soldSeats();
+    return { shows: [{ ...FAKE_SHOW, seatsFree: FAKE_SEATS.filter((seatId) => !sold.has(seatId)).length }] };
+  });
+  /** Row A of FAKE_SHOW: a seat is sold once codes were issued for it. */
+  app.get('/v1/shows/:showId/seats', async (req, reply) => {
+    fake.calls.seats++;
+    const odd = await behave(fake.mode.shows ?? 'ok');
+    if (odd) return reply.code(odd.status).send(odd.body);
+    if ((req.params as { showId: string }).showId !== FAKE_SHOW.showId) return reply.code(404).send({ error: 'unknown_show', message: 'no such show' });
+    const sold = soldSeats();
+    return { seats: FAKE_SEATS.map((seatId, i) => ({ seatId, row: 'A', number: i + 1, status: sold.has(seatId) ? 'sold' : 'free' })) };
+  });
   app.post('/v1/codes', async (req, reply) => {
     fake.calls.codes++;
     const order = req.body as CodesRequest;
