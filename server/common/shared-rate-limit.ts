@@ -4,12 +4,12 @@
 // keeps the in-memory limiters.
 //
 // Failures in a sliding window (SharedRejectionLimiter) are counts per key and
-// time bucket (a tenth of the window) in `rate_limit_counts`: one upsert per
-// failure, which also answers the key's live buckets, so the caller learns in
-// the same round trip whether the key is now closed. A failure is held until
-// its bucket's end leaves the window (at most a tenth of the window longer
-// than in memory). As in memory, a key already over the limit collects no
-// more, so its wait ends when its oldest failures leave.
+// second in `rate_limit_counts`: one upsert per failure, which also answers
+// the key's live seconds, so the caller learns in the same round trip whether
+// the key is now closed. A key's failures leave the window exactly when they
+// do in memory. As in memory, a key already over the limit collects no more:
+// it holds at most maxRejections + 1 rows, and its wait ends when its oldest
+// failures leave.
 //
 // The doubling wait (SharedBackoffLimiter) is one row per key in
 // `rate_limit_backoff`: failures, last failure, closed until — updated in one
@@ -67,7 +67,6 @@ function storedKey(name: string, key: string): string {
 }
 
 export class SharedRejectionLimiter implements FailureLimit, GuessLimit {
-  private readonly bucketS: number;
   /** the database's last answer for keys it said are closed: closed until (epoch s) */
   private readonly closedUntil = new Map<string, number>();
   private calls = 0;
@@ -77,9 +76,7 @@ export class SharedRejectionLimiter implements FailureLimit, GuessLimit {
     private readonly name: string,
     private readonly opts: RateLimitOptions,
     private readonly now: () => number,
-  ) {
-    this.bucketS = Math.max(1, Math.ceil(opts.windowS / 10));
-  }
+  ) {}
 
   /** From this process's cache of the database's answers: no round trip. */
   blocked(key: string): boolean {
@@ -102,10 +99,10 @@ export class SharedRejectionLimiter implements FailureLimit, GuessLimit {
     const now = this.now();
     const k = storedKey(this.name, key);
     const first = this.firstLive(now);
-    const bucket = Math.floor(now / this.bucketS);
-    const expires = (bucket + 1) * this.bucketS + this.opts.windowS;
+    const bucket = now;
+    const expires = bucket + this.opts.windowS;
     // The CTEs see the table as it was before the upsert: the answer is the
-    // other live buckets, plus this bucket as the upsert left it (or as it was, when not counted).
+    // other live seconds, plus this second as the upsert left it (or as it was, when not counted).
     const { rows } = await sql<{ bucket: number; count: number }>`
       with live as (
         select coalesce(sum(count), 0) as total from rate_limit_counts where key = ${k} and bucket >= ${first}
@@ -127,19 +124,19 @@ export class SharedRejectionLimiter implements FailureLimit, GuessLimit {
     await sql`delete from rate_limit_counts where key = ${storedKey(this.name, key)}`.execute(this.db);
   }
 
-  /** The first bucket with a failure still inside the window: its end plus the window is still ahead. */
+  /** The first second whose failures are still inside the window (as in memory: a failure at s leaves at s + windowS). */
   private firstLive(now: number): number {
-    return Math.floor((now - this.opts.windowS) / this.bucketS);
+    return now - this.opts.windowS + 1;
   }
 
-  /** Seconds until enough of the oldest failures leave for the key to be within the limit. */
+  /** Seconds until enough of the oldest failures leave for the key to be within the limit (the in-memory answer). */
   private wait(rows: { bucket: number; count: number }[], now: number): number {
     const live = rows.map((r) => ({ bucket: Number(r.bucket), count: Number(r.count) })).sort((a, b) => a.bucket - b.bucket);
     let total = live.reduce((sum, r) => sum + r.count, 0);
     for (const r of live) {
       if (total <= this.opts.maxRejections) break;
       total -= r.count;
-      if (total <= this.opts.maxRejections) return Math.max(1, (r.bucket + 1) * this.bucketS + this.opts.windowS - now);
+      if (total <= this.opts.maxRejections) return Math.max(1, r.bucket + this.opts.windowS - now);
     }
     return 0;
   }

@@ -90,11 +90,16 @@ export class SharedNonces {
     this.inFlight++;
     const batch = this.queue.splice(0, this.maxBatch);
     for (const w of batch) this.queued.delete(w.nonce);
+    // Every statement inserts in nonce order: two batches holding the same
+    // nonces (one replay sent to two processes at once) then wait on each
+    // other in one order only, never in a deadlock.
+    batch.sort((x, y) => (x.nonce < y.nonce ? -1 : x.nonce > y.nonce ? 1 : 0));
     this.onBatch?.(batch.length);
     try {
       const { rows } = await sql<{ nonce: string }>`
         insert into nonces (nonce, bucket)
         select decode(n, 'hex'), b from unnest(${batch.map((w) => w.nonce)}::text[], ${batch.map((w) => w.bucket)}::bigint[]) as u(n, b)
+        order by n
         on conflict do nothing
         returning encode(nonce, 'hex') as nonce`.execute(this.db);
       const fresh = new Set(rows.map((r) => r.nonce));
