@@ -34,7 +34,7 @@ interface Waiter {
 }
 
 export interface SharedNoncesOptions {
-  /** statements in flight at once (each on its own pool connection) */
+  /** statements in flight at once, each on its own pool connection (default 2: with the group commit's 8, the pool's 10) */
   concurrency?: number;
   /** nonces in one statement at most */
   maxBatch?: number;
@@ -59,7 +59,7 @@ export class SharedNonces {
     private readonly db: Kysely<unknown>,
     opts: SharedNoncesOptions = {},
   ) {
-    this.concurrency = opts.concurrency ?? 4;
+    this.concurrency = opts.concurrency ?? 2;
     this.maxBatch = opts.maxBatch ?? 1000;
     this.toleranceS = opts.toleranceS ?? SIGNATURE_TOLERANCE_S;
     this.bucketS = opts.bucketS ?? NONCE_BUCKET_S;
