@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSignature, SIGNATURE_HEADER } from '../../protocol/signature.js';
+import { computeSignature, SIGNATURE_HEADER, signRequest } from '../../protocol/signature.js';
 import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { NONCE_BUCKET_S } from './shared-nonces.js';
@@ -21,6 +21,13 @@ const run = await postgresAvailable();
 function capture(t = Math.floor(Date.now() / 1000)): string {
   const n = randomBytes(16).toString('hex');
   return `t=${t},n=${n},v1=${computeSignature(SECRET, t, n, 'GET', '/v1/shows', '')}`;
+}
+
+/** statements and nonces of the shared window so far, from the process's metrics */
+async function batches(url: string): Promise<{ statements: number; nonces: number }> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { [SIGNATURE_HEADER]: signRequest(SECRET, 'GET', '/metrics', '') } })).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { statements: value('gatepost_provider_nonce_batch_size_count'), nonces: value('gatepost_provider_nonce_batch_size_sum') };
 }
 
 async function send(url: string, header: string) {
@@ -74,13 +81,20 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
   });
 
   it('takes many distinct requests sent to both at once, and one of a request sent to both at the same moment', async () => {
+    const [a0, b0] = await Promise.all([batches(a.url), batches(b.url)]);
     const before = await rows();
     const started = performance.now();
     const answers = await Promise.all(Array.from({ length: 400 }, (_, i) => send(i % 2 ? a.url : b.url, capture())));
     const ms = performance.now() - started;
     expect(answers.filter((r) => r.status !== 200)).toEqual([]);
     expect(await rows()).toBe(before + 400);
-    console.info(`400 signed requests over two processes on PostgreSQL: ${ms.toFixed(0)} ms`);
+    const [a1, b1] = await Promise.all([batches(a.url), batches(b.url)]);
+    // The metrics requests are signed too: each process claimed its 200 and the one that asked after.
+    const nonces = a1.nonces - a0.nonces + b1.nonces - b0.nonces;
+    const statements = a1.statements - a0.statements + b1.statements - b0.statements;
+    expect(nonces).toBe(402);
+    expect(statements).toBeLessThan(nonces);
+    console.info(`400 signed requests over two processes on PostgreSQL: ${ms.toFixed(0)} ms, ${statements} INSERT statements (${(nonces / statements).toFixed(1)} nonces each)`);
 
     // The same captured request at both processes at once, many times: each is taken exactly once.
     for (let i = 0; i < 20; i++) {
