@@ -6,6 +6,7 @@ import { type Generated, type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
 import { reminderLeadMigration, reminderMigration, type ReminderDB } from './reminders/schema.js';
+import type { RateLimitDB } from '../common/shared-rate-limit.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -122,7 +123,8 @@ export interface StationEventsTable {
   valid_until: number | null;
 }
 
-export interface BookingDB extends ReminderDB {
+/** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
+export interface BookingDB extends ReminderDB, RateLimitDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -284,6 +286,34 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
       async down(db: Kysely<unknown>) {
         await db.schema.dropIndex('tickets_key').execute();
         await db.schema.alterTable('signing_keys').dropColumn('retired_at').execute();
+      },
+    },
+    // The limits every process counts together (shared-rate-limit.ts). Made on SQLite too, where
+    // they stay empty: one process owns a SQLite file, and counts in memory.
+    '007_rate_limits': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rate_limit_counts')
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('bucket', 'bigint', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rate_limit_counts_pk', ['key', 'bucket'])
+          .execute();
+        await db.schema.createIndex('rate_limit_counts_expiry').on('rate_limit_counts').column('expires_at').execute();
+        await db.schema
+          .createTable('rate_limit_backoff')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('last_at', 'bigint', (c) => c.notNull())
+          .addColumn('until_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('rate_limit_backoff_expiry').on('rate_limit_backoff').column('expires_at').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('rate_limit_backoff').execute();
+        await db.schema.dropTable('rate_limit_counts').execute();
       },
     },
   };

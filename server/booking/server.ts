@@ -17,10 +17,11 @@ import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering
 import { defaultGateways, type PaymentGateways } from './ordering/payments.js';
 import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './providers/provider-client.js';
 import { DEFAULT_RATE_LIMIT, RejectionLimiter, type RateLimitOptions } from '../common/rate-limit.js';
+import { pruneRateLimits, SharedRejectionLimiter } from '../common/shared-rate-limit.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { warmRenderer } from './tickets/render.js';
 import type { TicketLinks } from './tickets/ticket-view.js';
-import { accountRoutes } from './accounts/routes.js';
+import { accountRoutes, signInLimiters } from './accounts/routes.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { CatalogueCache, type CatalogueCacheOptions } from './catalogue/show-cache.js';
 import { keyRoutes } from './keys/routes.js';
@@ -182,7 +183,10 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
   const catalogue = new CatalogueCache(opts.catalogueCache, app.metricsBuffer.counter(metrics.catalogueCache));
   orders.onSeatsChanged = (providerId, showId) => catalogue.dropSeats(providerId, showId);
-  const limiter = new RejectionLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, now);
+  // PostgreSQL: every booking process on the database counts towards one limit (shared-rate-limit.ts).
+  const shared = database.dialect === 'postgres' ? (db as Kysely<unknown>) : undefined;
+  const scanLimit = { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit };
+  const limiter = shared ? new SharedRejectionLimiter(shared, 'scan_station', scanLimit, now) : new RejectionLimiter(scanLimit, now);
   const scans = new ScanService(ctx, limiter, app.metricsBuffer.counter(metrics.scans));
 
   // Each capability's routes are a plugin of their own, handed only the services they use.
@@ -192,7 +196,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   const links: TicketLinks = ctx;
   authenticateRoutes(app, auth);
   await app.register(keyRoutes, { keys, auth, retireKey: (keyId) => retireKey(ctx, keyId) });
-  await app.register(accountRoutes, { db, writes, now, auth });
+  await app.register(accountRoutes, { db, writes, now, auth, limits: signInLimiters(now, shared) });
   await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth });
   await app.register(catalogueRoutes, { providers, cache: catalogue });
   await app.register(orderRoutes, { db, auth, orders, links });
@@ -212,7 +216,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   };
   const stopReminders = (opts.reminderIntervalMs ?? 15_000) > 0 ? reminders.start(opts.reminderIntervalMs ?? 15_000) : () => undefined;
 
-  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS);
+  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS, shared);
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
     stopReminders();
@@ -287,7 +291,15 @@ function throttledWarn(app: App) {
 export const KEY_REFRESH_MS = 5_000;
 
 /** The background issuer (paid orders a provider has not issued yet), the key refresher (rotations and retirements by other processes) and the event pruner. */
-function backgroundWork(ctx: BookingContext, orders: OrderService, retryIntervalMs: number, pruneIntervalMs: number, keyRefreshMs: number): NodeJS.Timeout[] {
+function backgroundWork(
+  ctx: BookingContext,
+  orders: OrderService,
+  retryIntervalMs: number,
+  pruneIntervalMs: number,
+  keyRefreshMs: number,
+  /** PostgreSQL: the database the rate limits are counted in */
+  shared: Kysely<unknown> | undefined,
+): NodeJS.Timeout[] {
   const timers: NodeJS.Timeout[] = [];
   if (retryIntervalMs > 0) {
     let running = false;
@@ -325,6 +337,15 @@ function backgroundWork(ctx: BookingContext, orders: OrderService, retryInterval
       pruneStationEvents(ctx, ctx.now()).then(
         (n) => n > 0 && ctx.log.info({ removed: n }, 'offline-bundle events of expired tickets removed'),
         (err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not prune offline-bundle events'),
+      );
+    timers.push(setTimeout(() => void prune(), 1000), setInterval(() => void prune(), pruneIntervalMs));
+  }
+  // PostgreSQL: the rate limit counts and waits no limiter needs any more, on the same schedule.
+  if (pruneIntervalMs > 0 && shared) {
+    const prune = () =>
+      pruneRateLimits(shared, ctx.now()).then(
+        (n) => n > 0 && ctx.log.info({ removed: n }, 'expired rate limit counts removed'),
+        (err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not prune rate limit counts'),
       );
     timers.push(setTimeout(() => void prune(), 1000), setInterval(() => void prune(), pruneIntervalMs));
   }

@@ -2,8 +2,9 @@
 // scans of things that are not tickets; an account's or an address's failed
 // sign-ins) that collects more than `maxRejections` failures within `windowS`
 // seconds is refused with `rate_limited`, without the expensive check behind
-// it, until its oldest failure leaves the window. Per process: with several
-// booking processes a guesser gets the limit once per process.
+// it, until its oldest failure leaves the window. Per process, in memory: the
+// SQLite case, one process per database. On PostgreSQL the same limits are
+// counted in the database, once for all processes (shared-rate-limit.ts).
 
 export interface RateLimitOptions {
   maxRejections: number;

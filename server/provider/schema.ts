@@ -59,7 +59,16 @@ export interface ScansTable {
   at: number;
 }
 
+/** PostgreSQL only: the nonces of signed requests, shared by every provider process (shared-nonces.ts) */
+export interface NoncesTable {
+  /** the nonce's 16 bytes */
+  nonce: Buffer;
+  /** floor(t / NONCE_BUCKET_S) of its request's timestamp: rows are deleted by bucket */
+  bucket: number;
+}
+
 export interface ProviderDB {
+  nonces: NoncesTable;
   shows: ShowsTable;
   seats: SeatsTable;
   orders: OrdersTable;
@@ -130,6 +139,21 @@ export const migrations: Record<string, Migration> = {
         .addColumn('at', 'bigint', (c) => c.notNull())
         .execute();
       await sql`select 1`.execute(db);
+    },
+  },
+  // The shared nonce window (shared-nonces.ts). Made on SQLite too, where it stays empty:
+  // one process owns a SQLite file, and its in-memory window is the whole truth there.
+  '002_nonces': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('nonces')
+        .addColumn('nonce', 'bytea', (c) => c.primaryKey())
+        .addColumn('bucket', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('nonces_bucket').on('nonces').column('bucket').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('nonces').execute();
     },
   },
 };

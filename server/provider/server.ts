@@ -1,5 +1,5 @@
 // Starts one verification server: database, migrations, routes, listen.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Gauge, Histogram } from 'prom-client';
 import { createApp, logReady, type App } from '../common/app.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
@@ -11,6 +11,7 @@ import { showRoutes } from './routes/shows.js';
 import { verifyRoutes } from './routes/verify.js';
 import { migrations, type ProviderDB } from './schema.js';
 import { signatureAuth } from './signature-auth.js';
+import { NONCE_BUCKET_S, SharedNonces } from './shared-nonces.js';
 
 export interface ProviderOptions {
   port: number;
@@ -89,13 +90,51 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
       this.set(authenticate.nonces.size);
     },
   });
+  const stopPruning = database.dialect === 'postgres' ? await shareNonces(app, authenticate, db, now) : () => undefined;
   const ctx: ProviderContext = { db, writes, sync: database.sync, now };
   await showRoutes(app, ctx);
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);
-  app.addHook('onClose', () => database.close());
+  app.addHook('onClose', () => {
+    stopPruning();
+    return database.close();
+  });
 
   await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
   const url = logReady(app, 'provider', { database: database.location, dialect: database.dialect });
   return { app, url, close: () => app.close() };
+}
+
+/**
+ * PostgreSQL: every provider process on the database refuses a nonce any of
+ * them has seen (shared-nonces.ts). Old buckets are deleted once at start and
+ * then every bucket's length, by each process; returns what stops that.
+ */
+async function shareNonces(app: App, authenticate: ReturnType<typeof signatureAuth>, db: Kysely<ProviderDB>, now: () => number): Promise<() => void> {
+  const store = new SharedNonces(db as Kysely<unknown>);
+  const batchSize = new Histogram({
+    name: 'gatepost_provider_nonce_batch_size',
+    help: 'nonces claimed together in one statement in the shared window (PostgreSQL)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [app.metrics],
+  });
+  store.onBatch = (n) => batchSize.observe(n);
+  authenticate.share(store);
+  let pruning = false;
+  const prune = () => {
+    if (pruning) return Promise.resolve();
+    pruning = true;
+    return store
+      .prune(now())
+      .then(
+        (n) => n > 0 && app.log.debug({ removed: n }, 'nonces out of the window removed'),
+        (err: unknown) => app.log.warn({ err: (err as Error).message }, 'could not prune the shared nonce window'),
+      )
+      .finally(() => (pruning = false));
+  };
+  // Before listening, so a process that was down starts from a clean table.
+  await prune();
+  const timer = setInterval(() => void prune(), NONCE_BUCKET_S * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -6,10 +6,14 @@
 // server can switch to the new one without a moment of refused scans.
 // The nonces seen are held in a window of bounded size: when it is full, a new
 // request is refused with 503 rather than remembered (see replay-window.ts).
+// On PostgreSQL the processes sharing the database share the window too: a
+// nonce new to this process is then claimed in the database, in batches
+// (shared-nonces.ts), and refused as a replay if another process had it.
 import type { FastifyRequest } from 'fastify';
 import { checkSignature, SIGNATURE_HEADER } from '../../protocol/signature.js';
 import { unauthorized, unavailable } from '../common/errors.js';
 import { DEFAULT_REPLAY_CAP, ReplayWindow } from './replay-window.js';
+import type { SharedNonces } from './shared-nonces.js';
 
 const OPEN_PATHS = new Set(['/healthz']);
 
@@ -30,10 +34,14 @@ export interface SignatureAuthOptions {
   onFull?: (held: number) => void;
 }
 
+const replayed = () => unauthorized('signature_replayed', MESSAGES.signature_replayed);
+
 export function signatureAuth(secret: string, now: () => number, opts: SignatureAuthOptions = {}) {
   const nonces = new ReplayWindow({ cap: opts.replayCap ?? DEFAULT_REPLAY_CAP });
   let full = false;
-  const authenticate = (req: FastifyRequest): void => {
+  /** PostgreSQL: the window every process on the database shares, set once it is open */
+  let shared: SharedNonces | undefined;
+  const authenticate = (req: FastifyRequest): void | Promise<void> => {
     const path = req.url;
     if (OPEN_PATHS.has(path.split('?')[0]!)) return;
     const body = req.rawBody ?? '';
@@ -44,13 +52,23 @@ export function signatureAuth(secret: string, now: () => number, opts: Signature
     }
     if (!check.ok) throw unauthorized(check.reason, MESSAGES[check.reason]);
     const claim = nonces.claim(check.parts.n, check.parts.t, nowS);
-    if (claim === 'replayed') throw unauthorized('signature_replayed', MESSAGES.signature_replayed);
+    if (claim === 'replayed') throw replayed();
     if (claim === 'full') {
       if (!full) opts.onFull?.(nonces.size);
       full = true;
       throw unavailable('replay_window_full', MESSAGES.replay_window_full, nonces.retryAfterS(nowS));
     }
     full = false;
+    if (shared) {
+      return shared.claim(check.parts.n, check.parts.t).then((fresh) => {
+        if (!fresh) throw replayed();
+      });
+    }
   };
-  return Object.assign(authenticate, { nonces });
+  return Object.assign(authenticate, {
+    nonces,
+    share(store: SharedNonces) {
+      shared = store;
+    },
+  });
 }

@@ -6,7 +6,9 @@ import type { AppPlugin } from '../../common/app.js';
 import { conflict, HttpError, unauthorized } from '../../common/errors.js';
 import { bearer, SESSION_TTL_S, type Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
+import type { Kysely } from 'kysely';
 import { addressKey, BackoffLimiter, RejectionLimiter } from '../../common/rate-limit.js';
+import { SharedBackoffLimiter, SharedRejectionLimiter, type FailureLimit } from '../../common/shared-rate-limit.js';
 import { dummyPasswordHash, hashPassword, needsRehash, newId, newToken, sha256, verifyPassword } from '../secrets.js';
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -28,6 +30,32 @@ export const SIGN_IN_LIMITS = {
   signUpsPerAddress: { maxRejections: 20, windowS: 900 },
 };
 
+export interface SignInLimiters {
+  failedByPair: FailureLimit;
+  failedByAddress: FailureLimit;
+  signUpsByAddress: FailureLimit;
+}
+
+/**
+ * In this process's memory (SQLite: one process per database), or counted in
+ * `shared`, the PostgreSQL database every booking process uses, so several
+ * processes enforce one limit between them (shared-rate-limit.ts).
+ */
+export function signInLimiters(clock: () => number, shared?: Kysely<unknown>): SignInLimiters {
+  if (shared) {
+    return {
+      failedByPair: new SharedBackoffLimiter(shared, 'sign_in_pair', SIGN_IN_LIMITS.perAccountAddress, clock),
+      failedByAddress: new SharedRejectionLimiter(shared, 'sign_in_address', SIGN_IN_LIMITS.perAddress, clock),
+      signUpsByAddress: new SharedRejectionLimiter(shared, 'sign_up_address', SIGN_IN_LIMITS.signUpsPerAddress, clock),
+    };
+  }
+  return {
+    failedByPair: new BackoffLimiter(SIGN_IN_LIMITS.perAccountAddress, clock),
+    failedByAddress: new RejectionLimiter(SIGN_IN_LIMITS.perAddress, clock),
+    signUpsByAddress: new RejectionLimiter(SIGN_IN_LIMITS.signUpsPerAddress, clock),
+  };
+}
+
 const emailTaken = () => conflict('email_taken', 'an account with this e-mail address exists: sign in instead');
 
 function rateLimited(reply: { header(name: string, value: string): unknown }, waitS: number, what: string): HttpError {
@@ -37,20 +65,20 @@ function rateLimited(reply: { header(name: string, value: string): unknown }, wa
 
 export interface AccountRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now'> {
   auth: Auth;
+  /** default: in this process's memory */
+  limits?: SignInLimiters;
 }
 
-export const accountRoutes: AppPlugin<AccountRoutesOptions> = async (app, { db, writes, now: clock, auth }) => {
-  const failedByPair = new BackoffLimiter(SIGN_IN_LIMITS.perAccountAddress, clock);
-  const failedByAddress = new RejectionLimiter(SIGN_IN_LIMITS.perAddress, clock);
-  const signUpsByAddress = new RejectionLimiter(SIGN_IN_LIMITS.signUpsPerAddress, clock);
+export const accountRoutes: AppPlugin<AccountRoutesOptions> = async (app, { db, writes, now: clock, auth, limits }) => {
+  const { failedByPair, failedByAddress, signUpsByAddress } = limits ?? signInLimiters(clock);
 
   app.post(
     '/api/v1/users',
     { schema: { tags: ['accounts'], body: signupRequest, response: { 201: signupResponse, 409: errorBody, 429: errorBody } } },
     async (req, reply) => {
       const address = addressKey(req.ip);
-      signUpsByAddress.record(address);
-      const wait = signUpsByAddress.retryAfterS(address);
+      await signUpsByAddress.record(address);
+      const wait = await signUpsByAddress.retryAfterS(address);
       if (wait > 0) throw rateLimited(reply, wait, 'too many sign-ups from this address');
       const email = normalizeEmail(req.body.email);
       // The answer tells a taken address anyway: no scrypt spent on it (the insert below still decides races).
@@ -85,17 +113,16 @@ export const accountRoutes: AppPlugin<AccountRoutesOptions> = async (app, { db, 
       const email = normalizeEmail(req.body.email);
       const address = addressKey(req.ip);
       const pair = `${email}\u0000${address}`;
-      const wait = Math.max(failedByPair.retryAfterS(pair), failedByAddress.retryAfterS(address));
+      const wait = Math.max(...(await Promise.all([failedByPair.retryAfterS(pair), failedByAddress.retryAfterS(address)])));
       if (wait > 0) throw rateLimited(reply, wait, 'too many failed sign-ins');
       const user = await db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst();
       // An unknown address costs the same scrypt as a wrong password: no timing oracle for who has an account.
       const ok = await verifyPassword(req.body.password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!user || !ok) {
-        failedByPair.record(pair);
-        failedByAddress.record(address);
+        await Promise.all([failedByPair.record(pair), failedByAddress.record(address)]);
         throw unauthorized('bad_credentials', 'the e-mail address or the password is wrong');
       }
-      failedByPair.clear(pair);
+      await failedByPair.clear(pair);
       if (needsRehash(user.password_hash)) {
         // Only if unchanged meanwhile: a password changed elsewhere is not overwritten with this one.
         const upgraded = await hashPassword(req.body.password);

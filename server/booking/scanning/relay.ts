@@ -19,7 +19,7 @@ import type { BookingContext } from '../context.js';
 import { ProviderRefusal, ProviderUnavailable, type ProviderClient } from '../providers/provider-client.js';
 import { AdmissionLog, type Admission } from './admission-log.js';
 import { queries } from '../queries.js';
-import type { RejectionLimiter } from '../../common/rate-limit.js';
+import type { GuessLimit } from '../../common/shared-rate-limit.js';
 import { VerifyCoalescer } from './verify-coalescer.js';
 
 /**
@@ -38,7 +38,8 @@ export class ScanService {
 
   constructor(
     private readonly ctx: BookingContext,
-    private readonly limiter: RejectionLimiter,
+    /** in memory, or counted in PostgreSQL with a cache here (shared-rate-limit.ts): `blocked` costs no round trip */
+    private readonly limiter: GuessLimit,
     /** one call per verdict answered, for metrics */
     private readonly counted?: (result: string, reason: string) => void,
   ) {
@@ -66,7 +67,14 @@ export class ScanService {
       }
       if (verdict.result === 'admitted') this.admissions.add(station.providerId, station.gate, checked.code, this.ctx.now(), verdict.ticket?.validUntil ?? null);
     }
-    if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) this.limiter.record(station.stationId);
+    if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) {
+      // Only a counted rejection may wait on the database (PostgreSQL); an admitted scan never does.
+      try {
+        await this.limiter.record(station.stationId);
+      } catch (err) {
+        this.ctx.log.warn({ err: (err as Error).message }, 'could not count a rejected scan towards the station’s limit');
+      }
+    }
     return verdict;
   }
 

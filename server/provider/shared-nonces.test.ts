@@ -1,0 +1,124 @@
+// The nonce window shared on PostgreSQL, between two real `gatepost provider`
+// processes on one database: a signed request captured on its way to one is
+// refused by the other, in either order; distinct requests sent to both at
+// once are all taken; and buckets out of the window are deleted by a process
+// that starts. Skipped without a reachable PostgreSQL (a failure under CI).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeSignature, SIGNATURE_HEADER, signRequest } from '../../protocol/signature.js';
+import { startGatepost, type RunningCommand } from '../../testing/processes.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
+import { NONCE_BUCKET_S } from './shared-nonces.js';
+
+const SECRET = 'shared-nonce-secret-0123456789';
+const run = await postgresAvailable();
+
+/** A signed GET /v1/shows: the header bytes, to be sent as often as a replayer likes. */
+function capture(t = Math.floor(Date.now() / 1000)): string {
+  const n = randomBytes(16).toString('hex');
+  return `t=${t},n=${n},v1=${computeSignature(SECRET, t, n, 'GET', '/v1/shows', '')}`;
+}
+
+/** statements and nonces of the shared window so far, from the process's metrics */
+async function batches(url: string): Promise<{ statements: number; nonces: number }> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { [SIGNATURE_HEADER]: signRequest(SECRET, 'GET', '/metrics', '') } })).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { statements: value('gatepost_provider_nonce_batch_size_count'), nonces: value('gatepost_provider_nonce_batch_size_sum') };
+}
+
+async function send(url: string, header: string) {
+  const res = await fetch(`${url}/v1/shows`, { headers: { [SIGNATURE_HEADER]: header } });
+  return { status: res.status, body: (await res.json()) as { error?: string; shows?: unknown[] } };
+}
+
+describe.runIf(run)('the nonce window shared by two provider processes on PostgreSQL', { timeout: 120_000 }, () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+  const dirs: string[] = [];
+  const servers: RunningCommand[] = [];
+  let a: RunningCommand;
+  let b: RunningCommand;
+
+  const provider = async (demo: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gp-shared-nonces-'));
+    dirs.push(dir);
+    const server = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', SECRET, ...(demo ? ['--demo'] : [])], { DATABASE_URL: db.url });
+    servers.push(server);
+    return server;
+  };
+  const rows = async () => Number((await client.query<{ n: string }>('select count(*) as n from nonces')).rows[0]!.n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('gp_shared_nonces');
+    // One after the other: the first makes the tables and the programme.
+    a = await provider(true);
+    b = await provider(false);
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await Promise.all(servers.map((s) => s.stop()));
+    await db?.drop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('refuses a request sent to A when it is replayed to B, and the other way round', async () => {
+    const first = capture();
+    expect((await send(a.url, first)).status).toBe(200);
+    expect(await send(b.url, first)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+    expect(await send(a.url, first)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+
+    const second = capture();
+    const taken = await send(b.url, second);
+    expect(taken.status).toBe(200);
+    expect(taken.body.shows).toHaveLength(3);
+    expect(await send(a.url, second)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+  });
+
+  it('takes many distinct requests sent to both at once, and one of a request sent to both at the same moment', async () => {
+    const [a0, b0] = await Promise.all([batches(a.url), batches(b.url)]);
+    const before = await rows();
+    const started = performance.now();
+    const answers = await Promise.all(Array.from({ length: 400 }, (_, i) => send(i % 2 ? a.url : b.url, capture())));
+    const ms = performance.now() - started;
+    expect(answers.filter((r) => r.status !== 200)).toEqual([]);
+    expect(await rows()).toBe(before + 400);
+    const [a1, b1] = await Promise.all([batches(a.url), batches(b.url)]);
+    // The metrics requests are signed too: each process claimed its 200 and the one that asked after.
+    const nonces = a1.nonces - a0.nonces + b1.nonces - b0.nonces;
+    const statements = a1.statements - a0.statements + b1.statements - b0.statements;
+    expect(nonces).toBe(402);
+    expect(statements).toBeLessThan(nonces);
+    console.info(`400 signed requests over two processes on PostgreSQL: ${ms.toFixed(0)} ms, ${statements} INSERT statements (${(nonces / statements).toFixed(1)} nonces each)`);
+
+    // The same captured request at both processes at once, many times: each is taken exactly once.
+    for (let i = 0; i < 20; i++) {
+      const header = capture();
+      const both = await Promise.all([send(a.url, header), send(b.url, header), send(a.url, header), send(b.url, header)]);
+      expect(both.map((r) => r.status).sort()).toEqual([200, 401, 401, 401]);
+    }
+  });
+
+  it('deletes the buckets out of the window when a process starts, and keeps the live ones', async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const old = Math.floor((nowS - 400) / NONCE_BUCKET_S);
+    await client.query(`insert into nonces (nonce, bucket) values (decode($1, 'hex'), $2), (decode($3, 'hex'), $4)`, [
+      randomBytes(16).toString('hex'),
+      old,
+      randomBytes(16).toString('hex'),
+      old - 1000,
+    ]);
+    const live = await rows();
+    const live0 = live - 2;
+    expect(live0).toBeGreaterThan(0);
+    await provider(false);
+    expect(await rows()).toBe(live0);
+    const left = await client.query<{ bucket: string }>('select min(bucket) as bucket from nonces');
+    expect(Number(left.rows[0]!.bucket)).toBeGreaterThan(old);
+  });
+});
