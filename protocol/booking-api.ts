@@ -44,9 +44,16 @@ export const meResponse = z.object({ userId: z.string(), email: z.string(), phon
 
 // ---- provider registry
 
-export const registerProviderRequest = z.object({
+const verifyUrl = z.url({ protocol: /^https?$/ }).max(500);
+/** Several instances of one verification server on one database: the relay spreads calls over them and fails over (RELAY.md). */
+const verifyUrls = z.array(verifyUrl).min(1).max(16);
+const oneUrlField = (body: { verifyUrl?: unknown; verifyUrls?: unknown }) => !(body.verifyUrl !== undefined && body.verifyUrls !== undefined);
+const ONE_URL_FIELD = { message: 'give verifyUrl or verifyUrls, not both' };
+
+const registerProviderFields = z.object({
   name: z.string().trim().min(1).max(100),
-  verifyUrl: z.url({ protocol: /^https?$/ }).max(500),
+  verifyUrl: verifyUrl.optional(),
+  verifyUrls: verifyUrls.optional(),
   secret: z.string().min(16).max(256),
   /**
    * Whether scans that arrive together may go to this provider in one call (its
@@ -55,22 +62,29 @@ export const registerProviderRequest = z.object({
    */
   batchScans: z.boolean().optional(),
 });
+export const registerProviderRequest = registerProviderFields
+  .refine(oneUrlField, ONE_URL_FIELD)
+  .refine((body) => body.verifyUrl !== undefined || body.verifyUrls !== undefined, { message: 'give verifyUrl or verifyUrls' });
 /** Venue IT changes a provider; its ID stays, since every ticket sold carries it. At least one field. */
 export const updateProviderRequest = z
   .object({
-    name: registerProviderRequest.shape.name.optional(),
-    verifyUrl: registerProviderRequest.shape.verifyUrl.optional(),
+    name: registerProviderFields.shape.name.optional(),
+    verifyUrl: verifyUrl.optional(),
+    verifyUrls: verifyUrls.optional(),
     /** a new shared secret: set it on the verification server first (its --previous-booking-secret keeps the old one valid meanwhile) */
-    secret: registerProviderRequest.shape.secret.optional(),
+    secret: registerProviderFields.shape.secret.optional(),
     batchScans: z.boolean().optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, secret, batchScans' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans' })
+  .refine(oneUrlField, ONE_URL_FIELD);
 /** A provider as venue IT sees it: never the secret. */
 export const providerDetails = z.object({
   providerId: z.string(),
   name: z.string(),
+  /** the first of verifyUrls */
   verifyUrl: z.string(),
+  verifyUrls: z.array(z.string()),
   batchScans: z.boolean(),
   createdAt: z.number().int(),
 });

@@ -43,7 +43,10 @@ export interface SessionsTable {
 export interface ProvidersTable {
   provider_id: string;
   name: string;
+  /** the first instance's base URL (the only one, for rows from before 008) */
   verify_url: string;
+  /** JSON array of every instance's base URL, verify_url first; null: verify_url alone */
+  verify_urls: string | null;
   /** as given, or sealed (sealed.ts) */
   secret: string;
   created_at: number;
@@ -314,6 +317,15 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('rate_limit_backoff').execute();
         await db.schema.dropTable('rate_limit_counts').execute();
+      },
+    },
+    // Several instances of one verification server (provider-client.ts); verify_url stays the first.
+    '008_provider_verify_urls': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('providers').addColumn('verify_urls', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('providers').dropColumn('verify_urls').execute();
       },
     },
   };

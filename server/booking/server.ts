@@ -2,7 +2,7 @@
 // the background issuer, listen.
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { createApp, listenUrl, logReady, type App } from '../common/app.js';
 import { serveMetrics } from '../common/metrics.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
@@ -149,6 +149,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     {
       observe: (op, outcome, s) => providerCall(s, op, outcome),
       warn: throttledWarn(app),
+      failover: (op) => metrics.providerFailovers.inc({ op }),
+      instance: (providerId, url, up) => metrics.providerInstanceUp.set({ provider: providerId, url }, up ? 1 : 0),
     },
     sealer,
   );
@@ -257,6 +259,18 @@ function bookingMetrics(app: App) {
       help: 'calls to verification servers by operation and outcome',
       labelNames: ['op', 'outcome'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5],
+      registers,
+    }),
+    providerFailovers: new Counter({
+      name: 'gatepost_booking_provider_failovers_total',
+      help: 'calls to a provider with several instances sent again to another instance after one did not answer',
+      labelNames: ['op'] as const,
+      registers,
+    }),
+    providerInstanceUp: new Gauge({
+      name: 'gatepost_booking_provider_instance_up',
+      help: 'per instance of a provider with several: 0 while taken out after failing, 1 once it answers again',
+      labelNames: ['provider', 'url'] as const,
       registers,
     }),
     orders: new Counter({ name: 'gatepost_booking_orders_total', help: 'order state changes', labelNames: ['state', 'reason'] as const, registers }),

@@ -1,5 +1,7 @@
 // Calls to verification servers. Each registered provider gets its own undici
-// connection pool (keep-alive), and every call is signed with that provider's
+// connection pool (keep-alive) per instance — several instances of one
+// verification server on one database share the calls round-robin, and one
+// that does not answer is left out for a while (RELAY.md, Several instances) — and every call is signed with that provider's
 // secret over the exact path+query and body bytes sent (DESIGN.md). undici,
 // not axios: axios's config merging and adapter were a quarter of the booking
 // server's CPU per relayed scan.
@@ -26,7 +28,10 @@ import { HttpError, notFound } from '../../common/errors.js';
 export interface ProviderRecord {
   providerId: string;
   name: string;
+  /** the first instance's base URL */
   verifyUrl: string;
+  /** every instance's base URL (instances of one verification server on one database); absent: verifyUrl alone */
+  verifyUrls?: string[];
   /** the shared HMAC secret: never logged, never answered */
   secret: string;
   /** false: one /v1/verify per scan, never a batch (default true) */
@@ -59,6 +64,45 @@ export interface ClientHooks {
   observe?(op: string, outcome: CallOutcome, seconds: number): void;
   /** a call failed for a reason worth an operator's attention */
   warn?(providerId: string, op: string, detail: string): void;
+  /** a call that failed on one instance was sent to another (failover) */
+  failover?(op: string): void;
+  /** an instance was taken out (up false) or answered again after being out (up true) */
+  instance?(providerId: string, url: string, up: boolean): void;
+}
+
+/** Every instance's base URL of a provider record. */
+export function instanceUrls(record: ProviderRecord): string[] {
+  return record.verifyUrls && record.verifyUrls.length > 0 ? record.verifyUrls : [record.verifyUrl];
+}
+
+/** How long an instance that failed is left out, doubling while it keeps failing, up to OUT_MAX_MS. */
+export const OUT_MIN_MS = 5_000;
+export const OUT_MAX_MS = 60_000;
+/** Below this much left of a call's time, it is not tried on another instance. */
+const RETRY_MIN_MS = 50;
+
+/** Which calls may go again to another instance: each is idempotent at the provider. */
+const RETRIED = new Set([
+  'shows', // reads
+  'seats',
+  'verify', // by scanId: a retried scan gets its first verdict
+  'verify_batch', // by each item's scanId
+  'redemptions',
+  'codes', // by orderRef: the same order gets the same codes (ordering/orders.ts)
+  'revoke', // revoking a revoked ticket answers its revocation
+]);
+
+/** One instance of a provider's verification server: its pool and its health. */
+interface Instance {
+  url: string;
+  prefix: string;
+  pool: Pool;
+  /** consecutive failures; 0: healthy */
+  failures: number;
+  /** until when it is out (performance.now() ms) */
+  outUntil: number;
+  /** one call is probing it after its time out: the others keep away until it answers */
+  probing: boolean;
 }
 
 /** Timeouts per kind of call, in ms. */
@@ -93,8 +137,9 @@ function signature(secret: string, method: string, path: string, body: string): 
 }
 
 export class ProviderClient {
-  private readonly pool: Pool;
-  private readonly prefix: string;
+  private readonly instances: Instance[];
+  /** round-robin position */
+  private next = 0;
   private unanswered = 0;
 
   constructor(
@@ -102,17 +147,19 @@ export class ProviderClient {
     private readonly timeouts: ProviderTimeouts = DEFAULT_TIMEOUTS,
     private readonly hooks: ClientHooks = {},
   ) {
-    const url = new URL(record.verifyUrl);
-    this.prefix = url.pathname.replace(/\/+$/, '');
-    // No redirects are followed (undici's request never does); every status is ours to interpret.
-    this.pool = new Pool(url.origin, {
-      connections: 128,
-      keepAliveTimeout: 10_000,
-      maxResponseSize: MAX_RESPONSE_BYTES,
-      // The per-call abort below is the hard cap; these only bound a stalled socket.
-      connectTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
-      headersTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
-      bodyTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
+    this.instances = instanceUrls(record).map((u) => {
+      const url = new URL(u);
+      // No redirects are followed (undici's request never does); every status is ours to interpret.
+      const pool = new Pool(url.origin, {
+        connections: 128,
+        keepAliveTimeout: 10_000,
+        maxResponseSize: MAX_RESPONSE_BYTES,
+        // The per-call abort below is the hard cap; these only bound a stalled socket.
+        connectTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
+        headersTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
+        bodyTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
+      });
+      return { url: u, prefix: url.pathname.replace(/\/+$/, ''), pool, failures: 0, outUntil: 0, probing: false };
     });
   }
 
@@ -160,9 +207,65 @@ export class ProviderClient {
   }
 
   close(): void {
-    void this.pool.destroy().catch(() => undefined);
+    for (const i of this.instances) void i.pool.destroy().catch(() => undefined);
   }
 
+  /** Each instance's URL and whether it is taken out now (for tests and operators). */
+  instanceHealth(): { url: string; out: boolean; failures: number }[] {
+    const now = performance.now();
+    return this.instances.map((i) => ({ url: i.url, out: i.outUntil > now, failures: i.failures }));
+  }
+
+  /**
+   * The instance for the next attempt, not one of `tried`: round-robin over the
+   * healthy ones (an instance whose time out is over is probed by one call);
+   * when every one left is out, the one closest to coming back rather than none.
+   */
+  private pick(tried: Instance[] | undefined, now: number): Instance | undefined {
+    const n = this.instances.length;
+    if (n === 1) return tried ? undefined : this.instances[0];
+    let fallback: Instance | undefined;
+    for (let k = 0; k < n; k++) {
+      const i = this.instances[(this.next + k) % n]!;
+      if (tried?.includes(i)) continue;
+      if (i.failures === 0 || (i.outUntil <= now && !i.probing)) {
+        this.next = (this.next + k + 1) % n;
+        if (i.failures > 0) i.probing = true;
+        return i;
+      }
+      if (!fallback || i.outUntil < fallback.outUntil) fallback = i;
+    }
+    return fallback;
+  }
+
+  private failed(i: Instance, now: number, detail: string): void {
+    // A call sent before the instance was taken out: the same outage, not another failure.
+    if (i.failures > 0 && i.outUntil > now) return;
+    i.probing = false;
+    i.failures++;
+    const out = Math.min(OUT_MAX_MS, OUT_MIN_MS * 2 ** Math.min(i.failures - 1, 10));
+    i.outUntil = now + out;
+    if (this.instances.length > 1) {
+      if (i.failures === 1) this.hooks.instance?.(this.providerId, i.url, false);
+      this.hooks.warn?.(this.providerId, 'instance', `${i.url} taken out for ${out / 1000} s: ${detail}`);
+    }
+  }
+
+  private answered(i: Instance): void {
+    if (i.failures === 0) return;
+    i.failures = 0;
+    i.outUntil = 0;
+    i.probing = false;
+    if (this.instances.length > 1) this.hooks.instance?.(this.providerId, i.url, true);
+  }
+
+  /**
+   * One call, on one instance or — when that one does not answer (connection
+   * error, timeout, 5xx) and the call is idempotent at the provider — on
+   * another, within the call's one timeout: an attempt with another instance
+   * still to try gets 60 % of what is left, so a hung instance leaves time for
+   * the next one.
+   */
   private async call<S extends z.ZodType>(
     op: string,
     method: 'GET' | 'POST',
@@ -172,30 +275,62 @@ export class ProviderClient {
     timeoutMs: number,
   ): Promise<z.infer<S>> {
     const started = performance.now();
-    const fullPath = this.prefix + path;
+    const deadline = started + timeoutMs;
     const text = body === undefined ? '' : JSON.stringify(body);
+    const retried = this.instances.length > 1 && RETRIED.has(op);
+    let tried: Instance[] | undefined;
+    for (;;) {
+      const now = performance.now();
+      const instance = this.pick(tried, now)!;
+      (tried ??= []).push(instance);
+      const left = deadline - now;
+      const another = retried && tried.length < this.instances.length;
+      const attemptMs = another ? Math.max(RETRY_MIN_MS, Math.floor(left * 0.6)) : Math.max(1, Math.ceil(left));
+      const outcome = await this.attempt(instance, op, method, path, text, schema, attemptMs, started);
+      if (!('down' in outcome)) return outcome.value;
+      this.failed(instance, performance.now(), outcome.down);
+      if (!another || deadline - performance.now() < RETRY_MIN_MS) throw this.unavailable(op, started, outcome.down);
+      this.hooks.failover?.(op);
+    }
+  }
+
+  /** One attempt on one instance: its answer, or why the instance did not answer (`down`). Other failures are thrown. */
+  private async attempt<S extends z.ZodType>(
+    instance: Instance,
+    op: string,
+    method: 'GET' | 'POST',
+    path: string,
+    text: string,
+    schema: S,
+    timeoutMs: number,
+    started: number,
+  ): Promise<{ value: z.infer<S> } | { down: string }> {
+    const fullPath = instance.prefix + path;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'accept-encoding': 'identity',
+      // Signed again for each attempt: a nonce is used once, also across instances on one database.
       [SIGNATURE_HEADER]: signature(this.record.secret, method, fullPath, text),
     };
     // Without a body, no content type at all (the provider refuses a body type it does not read).
     if (text) headers['content-type'] = 'application/json';
-    // One abort caps the whole call, connect to last body byte. (A controller
+    // One abort caps the whole attempt, connect to last body byte. (A controller
     // and a cleared timer: AbortSignal.timeout would leave one live timer per
     // call behind at gate rates.)
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     let res: { status: number; data: string };
     try {
-      const r = await this.pool.request({ method, path: fullPath, body: text || undefined, headers, signal: abort.signal });
+      const r = await instance.pool.request({ method, path: fullPath, body: text || undefined, headers, signal: abort.signal });
       res = { status: r.statusCode, data: await r.body.text() };
     } catch (err) {
       const e = err as { code?: string; name?: string };
-      throw this.unavailable(op, started, abort.signal.aborted || e.code === 'UND_ERR_ABORTED' ? `no answer within ${timeoutMs} ms` : (e.code ?? e.name ?? 'request failed'));
+      return { down: abort.signal.aborted || e.code === 'UND_ERR_ABORTED' ? `no answer within ${timeoutMs} ms` : (e.code ?? e.name ?? 'request failed') };
     } finally {
       clearTimeout(timer);
     }
+    if (res.status >= 500) return { down: `answered ${res.status}` };
+    this.answered(instance);
     let json: unknown;
     try {
       json = JSON.parse(res.data);
@@ -205,7 +340,7 @@ export class ProviderClient {
     if (res.status === 401) throw this.unavailable(op, started, 'the provider refused our signature: is the registered secret right?');
     // A route the provider does not have is a definite answer, whatever page comes with it.
     const noRoute = res.status === 404 || res.status === 405;
-    if (res.status >= 500 || (json === undefined && !noRoute)) throw this.unavailable(op, started, `answered ${res.status}`);
+    if (json === undefined && !noRoute) throw this.unavailable(op, started, `answered ${res.status}`);
     if (res.status >= 400) {
       this.done(op, started, 'refused');
       const e = (json ?? {}) as { error?: unknown; message?: unknown };
@@ -219,7 +354,7 @@ export class ProviderClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw this.unavailable(op, started, `answered ${op} with a body that does not match the provider API`);
     this.done(op, started, 'ok');
-    return parsed.data;
+    return { value: parsed.data };
   }
 
   // Methods, not closures made per call: this runs for every relayed scan.

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
 import type { BookingDB, ProvidersTable } from '../schema.js';
-import { DEFAULT_TIMEOUTS, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
+import { DEFAULT_TIMEOUTS, instanceUrls, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
 import { PLAINTEXT, SEALED, type Sealer } from '../keys/sealed.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -22,11 +22,21 @@ const RETIRE_AFTER_MS = 30_000;
 
 function recordOf(row: Selectable<ProvidersTable>, sealer: Sealer): ProviderRecord {
   const secret = sealer.open(row.secret, SEALED.providerSecret(row.provider_id));
-  return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, secret, batchScans: row.batch_scans !== 0 };
+  const verifyUrls = urlsOf(row);
+  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, secret, batchScans: row.batch_scans !== 0 };
+}
+
+/** Every instance's base URL: verify_urls, or verify_url alone (rows from before it). */
+function urlsOf(row: Pick<Selectable<ProvidersTable>, 'verify_url' | 'verify_urls'>): string[] {
+  if (row.verify_urls) {
+    const urls = JSON.parse(row.verify_urls) as unknown;
+    if (Array.isArray(urls) && urls.length > 0 && urls.every((u) => typeof u === 'string')) return urls as string[];
+  }
+  return [row.verify_url];
 }
 
 function sameRecord(a: ProviderRecord, b: ProviderRecord): boolean {
-  return a.name === b.name && a.verifyUrl === b.verifyUrl && a.secret === b.secret && (a.batchScans ?? true) === (b.batchScans ?? true);
+  return a.name === b.name && instanceUrls(a).join(' ') === instanceUrls(b).join(' ') && a.secret === b.secret && (a.batchScans ?? true) === (b.batchScans ?? true);
 }
 
 /** A base URL is stored without its trailing slashes: calls append /v1/…. */
@@ -62,8 +72,10 @@ export class ProviderRegistry {
     private readonly sealer: Sealer = PLAINTEXT,
   ) {}
 
-  async register(name: string, verifyUrl: string, secret: string, batchScans = true): Promise<ProviderRecord> {
-    const url = baseUrl(verifyUrl);
+  /** One URL, or every instance's (several instances of one verification server on one database). */
+  async register(name: string, verifyUrl: string | string[], secret: string, batchScans = true): Promise<ProviderRecord> {
+    const urls = (Array.isArray(verifyUrl) ? verifyUrl : [verifyUrl]).map(baseUrl);
+    const url = urls[0]!;
     for (;;) {
       const providerId = newProviderId();
       const inserted = await this.db
@@ -72,13 +84,14 @@ export class ProviderRegistry {
           provider_id: providerId,
           name,
           verify_url: url,
+          verify_urls: JSON.stringify(urls),
           secret: this.sealer.seal(secret, SEALED.providerSecret(providerId)),
           created_at: this.now(),
           batch_scans: batchScans ? 1 : 0,
         })
         .onConflict((oc) => oc.column('provider_id').doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, secret, batchScans };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, verifyUrls: urls, secret, batchScans };
     }
   }
 
@@ -89,7 +102,11 @@ export class ProviderRegistry {
   async update(providerId: string, changes: UpdateProviderRequest): Promise<ProviderDetails | undefined> {
     const values: Updateable<ProvidersTable> = {};
     if (changes.name !== undefined) values.name = changes.name;
-    if (changes.verifyUrl !== undefined) values.verify_url = baseUrl(changes.verifyUrl);
+    const urls = changes.verifyUrls ?? (changes.verifyUrl !== undefined ? [changes.verifyUrl] : undefined);
+    if (urls) {
+      values.verify_url = baseUrl(urls[0]!);
+      values.verify_urls = JSON.stringify(urls.map(baseUrl));
+    }
     if (changes.secret !== undefined) values.secret = this.sealer.seal(changes.secret, SEALED.providerSecret(providerId));
     if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
     const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
@@ -130,7 +147,7 @@ export class ProviderRegistry {
   async details(): Promise<ProviderDetails[]> {
     const rows = await this.db
       .selectFrom('providers')
-      .select(['provider_id', 'name', 'verify_url', 'batch_scans', 'created_at'])
+      .select(['provider_id', 'name', 'verify_url', 'verify_urls', 'batch_scans', 'created_at'])
       .orderBy('name')
       .orderBy('provider_id')
       .execute();
@@ -190,5 +207,6 @@ export class ProviderRegistry {
 }
 
 function detailsOf(row: Omit<Selectable<ProvidersTable>, 'secret'>): ProviderDetails {
-  return { providerId: row.provider_id, name: row.name, verifyUrl: row.verify_url, batchScans: row.batch_scans !== 0, createdAt: row.created_at };
+  const verifyUrls = urlsOf(row);
+  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, batchScans: row.batch_scans !== 0, createdAt: row.created_at };
 }

@@ -1,5 +1,5 @@
 // The provider registry over HTTP: the admin registers a verification server
-// (name, URL, shared secret) and gets the provider ID this server assigned;
+// (name, URL — or several instances' URLs — shared secret) and gets the provider ID this server assigned;
 // later changes its name, URL, secret or batching under the same ID, and lists
 // what is registered. The secret goes in and never comes out.
 import { z } from 'zod';
@@ -28,10 +28,11 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
     { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody } } },
     async (req, reply) => {
       auth.admin(req);
-      const { name, verifyUrl, secret, batchScans } = req.body;
-      checkBaseUrl(allowInsecureHttp, req.log, verifyUrl);
-      const provider = await providers.register(name, verifyUrl, secret, batchScans ?? true);
-      req.log.info({ providerId: provider.providerId, name, verifyUrl: provider.verifyUrl, batchScans: provider.batchScans }, 'provider registered');
+      const { name, verifyUrl, verifyUrls, secret, batchScans } = req.body;
+      const urls = verifyUrls ?? [verifyUrl!];
+      for (const url of urls) checkBaseUrl(allowInsecureHttp, req.log, url);
+      const provider = await providers.register(name, urls, secret, batchScans ?? true);
+      req.log.info({ providerId: provider.providerId, name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
     },
   );
@@ -48,7 +49,7 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
     },
     async (req) => {
       auth.admin(req);
-      if (req.body.verifyUrl !== undefined) checkBaseUrl(allowInsecureHttp, req.log, req.body.verifyUrl);
+      for (const url of req.body.verifyUrls ?? (req.body.verifyUrl !== undefined ? [req.body.verifyUrl] : [])) checkBaseUrl(allowInsecureHttp, req.log, url);
       const updated = await providers.update(req.params.providerId, req.body);
       if (!updated) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       // Which fields changed, and the new values of all but the secret.
