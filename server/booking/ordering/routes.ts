@@ -1,5 +1,5 @@
 // Orders over HTTP: place one (with an optional Idempotency-Key), list yours,
-// read one. The state machine itself is in ordering.ts.
+// read one. The state machine itself is in orders.ts.
 import { z } from 'zod';
 import { errorBody, IDEMPOTENCY_KEY_HEADER, orderRequest, orderSchema, ordersResponse, type Order } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';

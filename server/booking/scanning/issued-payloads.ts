@@ -4,7 +4,7 @@
 // *scanned* texts would never hit; this one is filled where payloads are made
 // (an order's tickets, once stored) and, at start, with the tickets still
 // valid. Anything it does not hold takes the database lookup, then the full
-// Ed25519 check (scanning.ts), so a miss costs time, never a wrong verdict.
+// Ed25519 check (relay.ts), so a miss costs time, never a wrong verdict.
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
