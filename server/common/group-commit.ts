@@ -12,6 +12,7 @@
 // pays a network round trip per statement, so several batches run at once on
 // separate pool connections.
 import type { Kysely, Transaction } from 'kysely';
+import { TurnBatches } from './turn-batches.js';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
 
@@ -22,39 +23,25 @@ interface Pending<DB> {
 }
 
 export class GroupCommit<DB> {
-  private queue: Pending<DB>[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly batches: TurnBatches<Pending<DB>>;
   /** sizes of recent batches, for metrics */
   onBatch?: (size: number) => void;
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly concurrency = 1,
-    private readonly maxBatch = 256,
-  ) {}
+    concurrency = 1,
+    maxBatch = 256,
+  ) {
+    this.batches = new TurnBatches((batch) => this.commit(batch), concurrency, maxBatch);
+  }
 
   run<T>(work: Work<DB, T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work: work as Work<DB, unknown>, resolve: resolve as (v: unknown) => void, reject });
-      this.schedule();
+      this.batches.add({ work: work as Work<DB, unknown>, resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
-  private schedule(): void {
-    if (this.inFlight >= this.concurrency || this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate lets every request already read from the sockets join the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.inFlight >= this.concurrency || this.queue.length === 0) return;
-    this.inFlight++;
-    const batch = this.queue.splice(0, this.maxBatch);
+  private async commit(batch: Pending<DB>[]): Promise<void> {
     this.onBatch?.(batch.length);
     try {
       const results: unknown[] = [];
@@ -71,9 +58,6 @@ export class GroupCommit<DB> {
           item.reject(err);
         }
       }
-    } finally {
-      this.inFlight--;
-      if (this.queue.length > 0) this.schedule();
     }
   }
 }

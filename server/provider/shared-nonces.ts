@@ -23,6 +23,7 @@
 // truth, and this is not used.
 import { sql, type Kysely } from 'kysely';
 import { SIGNATURE_TOLERANCE_S } from '../../protocol/signature.js';
+import { TurnBatches } from '../common/turn-batches.js';
 
 export const NONCE_BUCKET_S = 10;
 
@@ -43,13 +44,9 @@ export interface SharedNoncesOptions {
 }
 
 export class SharedNonces {
-  private queue: Waiter[] = [];
+  private readonly batches: TurnBatches<Waiter>;
   /** nonces queued and not yet sent: the same one twice in a batch is refused here, since the statement would return it once for both */
   private readonly queued = new Set<string>();
-  private inFlight = 0;
-  private scheduled = false;
-  private readonly concurrency: number;
-  private readonly maxBatch: number;
   private readonly toleranceS: number;
   private readonly bucketS: number;
   /** sizes of the batches sent, for metrics */
@@ -59,8 +56,7 @@ export class SharedNonces {
     private readonly db: Kysely<unknown>,
     opts: SharedNoncesOptions = {},
   ) {
-    this.concurrency = opts.concurrency ?? 2;
-    this.maxBatch = opts.maxBatch ?? 1000;
+    this.batches = new TurnBatches((batch) => this.insert(batch), opts.concurrency ?? 2, opts.maxBatch ?? 1000);
     this.toleranceS = opts.toleranceS ?? SIGNATURE_TOLERANCE_S;
     this.bucketS = opts.bucketS ?? NONCE_BUCKET_S;
   }
@@ -70,25 +66,11 @@ export class SharedNonces {
     if (this.queued.has(nonce)) return Promise.resolve(false);
     return new Promise<boolean>((resolve, reject) => {
       this.queued.add(nonce);
-      this.queue.push({ nonce, bucket: Math.floor(t / this.bucketS), resolve, reject });
-      this.schedule();
+      this.batches.add({ nonce, bucket: Math.floor(t / this.bucketS), resolve, reject });
     });
   }
 
-  private schedule(): void {
-    if (this.inFlight >= this.concurrency || this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate lets every request already read from the sockets join the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.inFlight >= this.concurrency || this.queue.length === 0) return;
-    this.inFlight++;
-    const batch = this.queue.splice(0, this.maxBatch);
+  private async insert(batch: Waiter[]): Promise<void> {
     for (const w of batch) this.queued.delete(w.nonce);
     // Every statement inserts in nonce order: two batches holding the same
     // nonces (one replay sent to two processes at once) then wait on each
@@ -106,9 +88,6 @@ export class SharedNonces {
       for (const w of batch) w.resolve(fresh.has(w.nonce));
     } catch (err) {
       for (const w of batch) w.reject(err);
-    } finally {
-      this.inFlight--;
-      if (this.queue.length > 0) this.schedule();
     }
   }
 
