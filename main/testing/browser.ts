@@ -65,9 +65,17 @@ export async function wedgeScan(page: Page, text: string, msPerKey = 5): Promise
 
 /** Waits until the verdict screen shows, and returns its kind and reason. */
 export async function verdictOf(page: Page, timeout = 10_000): Promise<{ kind: string; reason: string; text: string }> {
-  const v = page.locator('[data-testid="verdict"]');
-  await v.waitFor({ timeout });
-  return { kind: (await v.getAttribute('data-kind')) ?? '', reason: (await v.getAttribute('data-reason')) ?? '', text: await v.innerText() };
+  // Read in the same turn the verdict is found: a verdict held for a second
+  // can be gone between a wait and a later read on a loaded machine.
+  const found = await page.waitForFunction(
+    () => {
+      const el = document.querySelector<HTMLElement>('[data-testid="verdict"]');
+      return el ? { kind: el.dataset.kind ?? '', reason: el.dataset.reason ?? '', text: el.innerText } : null;
+    },
+    undefined,
+    { timeout },
+  );
+  return (await found.jsonValue())!;
 }
 
 export async function backToReady(page: Page, timeout = 15_000): Promise<void> {
