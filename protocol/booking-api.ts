@@ -61,6 +61,8 @@ const registerProviderFields = z.object({
    * for a verification server whose batch route is meant for offline journals only.
    */
   batchScans: z.boolean().optional(),
+  /** customers may cancel a ticket until this many minutes before its show starts; default 120, 0: until it starts */
+  cancelCutoffMinutes: z.number().int().min(0).max(60 * 24 * 30).optional(),
 });
 export const registerProviderRequest = registerProviderFields
   .refine(oneUrlField, ONE_URL_FIELD)
@@ -74,9 +76,10 @@ export const updateProviderRequest = z
     /** a new shared secret: set it on the verification server first (its --previous-booking-secret keeps the old one valid meanwhile) */
     secret: registerProviderFields.shape.secret.optional(),
     batchScans: z.boolean().optional(),
+    cancelCutoffMinutes: registerProviderFields.shape.cancelCutoffMinutes,
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans' })
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes' })
   .refine(oneUrlField, ONE_URL_FIELD);
 /** A provider as venue IT sees it: never the secret. */
 export const providerDetails = z.object({
@@ -86,6 +89,7 @@ export const providerDetails = z.object({
   verifyUrl: z.string(),
   verifyUrls: z.array(z.string()),
   batchScans: z.boolean(),
+  cancelCutoffMinutes: z.number().int(),
   createdAt: z.number().int(),
 });
 export type UpdateProviderRequest = z.infer<typeof updateProviderRequest>;
@@ -140,8 +144,21 @@ export const bookingTicketSchema = z.object({
   qrUrl: z.string(),
   /** null while the ticket is not shared (the owner revoked the link) */
   shareUrl: z.string().nullable(),
+  /** when the venue took the ticket back (cancelled, revoked); null while it is valid */
+  revokedAt: epochSeconds.nullable(),
+  /** until when its owner may cancel it for a refund; null when they no longer can (or in a shared view) */
+  cancellableUntil: epochSeconds.nullable(),
+  /** the money back for a cancelled ticket: `pending` until the payment gateway has returned it */
+  refund: z.object({ amountCents: z.number().int(), currency: z.string(), state: z.enum(['pending', 'refunded']) }).nullable(),
 });
 export type BookingTicket = z.infer<typeof bookingTicketSchema>;
+export type TicketRefund = NonNullable<BookingTicket['refund']>;
+
+export const cancelTicketResponse = z.object({
+  ticketId: z.string(),
+  revokedAt: epochSeconds.nullable(),
+  refund: z.object({ amountCents: z.number().int(), currency: z.string(), state: z.enum(['pending', 'refunded']) }),
+});
 
 export const orderSchema = z.object({
   orderId: z.string(),
@@ -160,7 +177,7 @@ export type Order = z.infer<typeof orderSchema>;
 export const ordersResponse = z.object({ orders: z.array(orderSchema) });
 
 export const shareResponse = z.object({ shareUrl: z.string() });
-export const sharedTicketResponse = bookingTicketSchema.omit({ shareUrl: true });
+export const sharedTicketResponse = bookingTicketSchema.omit({ shareUrl: true, cancellableUntil: true, refund: true });
 
 // ---- gate stations
 

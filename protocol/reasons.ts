@@ -79,5 +79,8 @@ export const ERROR_REASONS = [
   'payment_unavailable',
   'insecure_url',
   'unknown_key',
+  'cancel_cutoff_passed',
+  'ticket_used',
+  'ticket_revoked',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -7,6 +7,7 @@ import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
 import { reminderLeadMigration, reminderMigration, type ReminderDB } from './reminders/schema.js';
 import type { RateLimitDB } from '../common/shared-rate-limit.js';
+import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -52,6 +53,8 @@ export interface ProvidersTable {
   created_at: number;
   /** 1: scans arriving together may go in one call (verify-coalescer.ts); 0: one /v1/verify per scan */
   batch_scans: Generated<number>;
+  /** a customer may cancel a ticket until this long before its show starts (s) */
+  cancel_cutoff_s: Generated<number>;
 }
 
 export interface OrdersTable {
@@ -127,7 +130,7 @@ export interface StationEventsTable {
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
-export interface BookingDB extends ReminderDB, RateLimitDB {
+export interface BookingDB extends ReminderDB, RateLimitDB, RefundDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -328,5 +331,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('providers').dropColumn('verify_urls').execute();
       },
     },
+    '013_refunds': refundsMigration,
   };
 }

@@ -15,6 +15,7 @@ import { reissueRetired, retireKey } from './keys/key-retirement.js';
 import { PlatformKeys } from './keys/keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering/orders.js';
 import { defaultGateways, type PaymentGateways } from './ordering/payments.js';
+import { TicketCancellations } from './ordering/cancellation.js';
 import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './providers/provider-client.js';
 import { DEFAULT_RATE_LIMIT, RejectionLimiter, type RateLimitOptions } from '../common/rate-limit.js';
 import { pruneRateLimits, SharedRejectionLimiter } from '../common/shared-rate-limit.js';
@@ -185,6 +186,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   orders.onState = (state, reason) => metrics.orders.inc({ state, reason: reason ?? '' });
   const catalogue = new CatalogueCache(opts.catalogueCache, app.metricsBuffer.counter(metrics.catalogueCache));
   orders.onSeatsChanged = (providerId, showId) => catalogue.dropSeats(providerId, showId);
+  const cancellations = new TicketCancellations(ctx);
+  cancellations.onSeatsChanged = orders.onSeatsChanged;
   // PostgreSQL: every booking process on the database counts towards one limit (shared-rate-limit.ts).
   const shared = database.dialect === 'postgres' ? (db as Kysely<unknown>) : undefined;
   const scanLimit = { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit };
@@ -201,8 +204,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(accountRoutes, { db, writes, now, auth, limits: signInLimiters(now, shared) });
   await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth });
   await app.register(catalogueRoutes, { providers, cache: catalogue });
-  await app.register(orderRoutes, { db, auth, orders, links });
-  await app.register(ticketRoutes, { db, writes, now, providers, auth, links });
+  await app.register(orderRoutes, { db, now, auth, orders, cancellations, links });
+  await app.register(ticketRoutes, { db, writes, now, providers, auth, links, cancellations });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
   await app.register(reminderRoutes, { db, now, auth });
@@ -218,7 +221,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   };
   const stopReminders = (opts.reminderIntervalMs ?? 15_000) > 0 ? reminders.start(opts.reminderIntervalMs ?? 15_000) : () => undefined;
 
-  const timers = backgroundWork(ctx, orders, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS, shared);
+  const timers = backgroundWork(ctx, orders, cancellations, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS, shared);
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
     stopReminders();
@@ -308,6 +311,7 @@ export const KEY_REFRESH_MS = 5_000;
 function backgroundWork(
   ctx: BookingContext,
   orders: OrderService,
+  cancellations: TicketCancellations,
   retryIntervalMs: number,
   pruneIntervalMs: number,
   keyRefreshMs: number,
@@ -321,8 +325,10 @@ function backgroundWork(
       setInterval(() => {
         if (running) return;
         running = true;
+        // Paid orders still to issue, then cancellations still to finish (a venue or gateway that was down).
         orders
           .retryDue()
+          .then(() => cancellations.resume())
           .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'background issuer failed'))
           .finally(() => (running = false));
       }, retryIntervalMs),

@@ -33,9 +33,12 @@ describe.each(BACKENDS)('booking state machine on $backend', ({ backend, run }) 
         charges.push(req);
         return { ok: true, reference: `ref_${req.orderId}` };
       },
-      refund: async (req) => void refunds.push(req),
+      refund: async (req) => {
+        refunds.push(req);
+        return { reference: `refund_${req.refundId}` };
+      },
     },
-    declining: { charge: async () => ({ ok: false, reason: 'insufficient funds' }), refund: async () => undefined },
+    declining: { charge: async () => ({ ok: false, reason: 'insufficient funds' }), refund: async () => ({ reference: null }) },
   };
   let seat = 0;
   const order = (headers: Record<string, string> = {}, method = 'demo') =>

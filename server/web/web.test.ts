@@ -246,6 +246,30 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     await shot(page, 'desktop-ticket');
   }, 60_000);
 
+  it('cancels a ticket before the cutoff: refunded, no QR left, the seat on sale again', async () => {
+    const ticket = order.tickets[0]!;
+    const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
+    await page.goto(`${stack.url}/orders/${order.orderId}`);
+    await qrLoaded(page, ticket.ticketId);
+    const card = page.locator(`[data-ticket="${ticket.ticketId}"]`);
+    await card.getByRole('button', { name: 'Cancel ticket' }).click();
+    await card.getByText('Cancel this ticket? Its price goes back to your payment method').waitFor();
+    await shot(page, 'phone-cancel-ask');
+    await card.getByRole('button', { name: 'Yes, cancel and refund' }).click();
+    await expect(card.getByTestId('refund').textContent()).resolves.toBe('¥45.00 refunded to your payment method.');
+    expect(await card.locator('.ticket__qr img').count()).toBe(0);
+    await expect(card.locator('.badge').textContent()).resolves.toBe('Cancelled');
+    await shot(page, 'phone-cancelled');
+
+    const seats = (await (await fetch(`${stack.url}/api/v1/providers/${stack.providerId}/shows/${ticket.showId}/seats`)).json()) as { seats: { seatId: string; status: string }[] };
+    expect(seats.seats.find((s) => s.seatId === 'E6')?.status).toBe('free');
+    // After a reload the order still says so, in Chinese too.
+    const zh = await open({ locale: 'zh-CN', device: PHONE, signedIn: true });
+    await zh.goto(`${stack.url}/orders/${order.orderId}`);
+    await expect(zh.locator(`[data-ticket="${ticket.ticketId}"] [data-testid="refund"]`).textContent()).resolves.toBe('已退款 ¥45.00，原路退回。');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('sends the customer back to the map when a seat was sold meanwhile, nothing charged', async () => {
     const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
     await page.goto(`${stack.url}/shows/${stack.providerId}/demo-1?seats=A1&pay=1`);

@@ -288,7 +288,7 @@ export class OrderService {
     if (refund) {
       const gateway = this.ctx.payments[order.payment_method];
       try {
-        await gateway?.refund({ orderId: order.order_id, reference: order.payment_reference, amountCents: order.amount_cents, currency: order.currency, reason });
+        await gateway?.refund({ orderId: order.order_id, refundId: `order:${order.order_id}`, reference: order.payment_reference, amountCents: order.amount_cents, currency: order.currency, reason });
       } catch (err) {
         this.ctx.log.error({ orderId: order.order_id, err: (err as Error).message }, 'refund failed; the order stays as it is and is retried');
         return;

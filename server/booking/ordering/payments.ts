@@ -15,27 +15,40 @@ export type ChargeResult = { ok: true; reference: string } | { ok: false; reason
 
 export interface RefundRequest {
   orderId: string;
+  /**
+   * What makes a refund one refund at the gateway, however often it is asked:
+   * `order:<orderId>` for a failed order's whole amount, `ticket:<ticketId>`
+   * for one cancelled ticket's share of its order.
+   */
+  refundId: string;
   /** the charge's reference; null when the order may never have been charged */
   reference: string | null;
   amountCents: number;
   currency: string;
-  /** the error reason the order failed with */
+  /** why the money goes back: the error reason a failed order failed with, or the cause of a cancellation */
   reason: string;
+}
+
+/** the gateway's reference for the refund; null for an order that was never charged */
+export interface RefundResult {
+  reference: string | null;
 }
 
 export interface PaymentGateway {
   charge(req: ChargeRequest): Promise<ChargeResult>;
-  /** returns the money of a charge; a no-op for an order that was never charged */
-  refund(req: RefundRequest): Promise<void>;
+  /** returns money of a charge, all of it or a ticket's share; a no-op for an order that was never charged */
+  refund(req: RefundRequest): Promise<RefundResult>;
 }
 
-/** `demo`: every charge succeeds at once; nothing real moves. */
+/** `demo`: every charge and refund succeeds at once; nothing real moves. */
 export class DemoGateway implements PaymentGateway {
   async charge(req: ChargeRequest): Promise<ChargeResult> {
     return { ok: true, reference: `demo_${req.orderId}` };
   }
 
-  async refund(): Promise<void> {}
+  async refund(req: RefundRequest): Promise<RefundResult> {
+    return { reference: req.reference === null ? null : `demo_refund_${req.refundId}` };
+  }
 }
 
 export type PaymentGateways = Record<string, PaymentGateway>;

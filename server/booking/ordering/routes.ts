@@ -1,7 +1,8 @@
 // Orders over HTTP: place one (with an optional Idempotency-Key), list yours,
-// read one. The state machine itself is in orders.ts.
+// read one, cancel one of its tickets for a refund. The state machines
+// themselves are in orders.ts and cancellation.ts.
 import { z } from 'zod';
-import { errorBody, IDEMPOTENCY_KEY_HEADER, orderRequest, orderSchema, ordersResponse, type Order } from '../../../protocol/booking-api.js';
+import { cancelTicketResponse, errorBody, IDEMPOTENCY_KEY_HEADER, orderRequest, orderSchema, ordersResponse, type Order } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
@@ -11,16 +12,19 @@ import { queries } from '../queries.js';
 import type { BookingDB } from '../schema.js';
 import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
 import { ownerTicket, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
+import { cancelView, refundState, type TicketCancellations } from './cancellation.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export interface OrderRoutesOptions extends Pick<BookingContext, 'db'> {
+export interface OrderRoutesOptions extends Pick<BookingContext, 'db' | 'now'> {
   auth: Auth;
   orders: OrderService;
+  cancellations: TicketCancellations;
   links: TicketLinks;
 }
 
-export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, auth, orders, links }) => {
+export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, now, auth, orders, cancellations, links }) => {
+  const views: Views = { db, links, cancellations, now };
   app.post(
     '/api/v1/orders',
     {
@@ -38,7 +42,7 @@ export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, auth
       const { created, order } = await orders.place(userId, req.body, key);
       const outcome = orderOutcome(order, created);
       if (outcome instanceof Error) throw outcome;
-      return reply.code(outcome.status as 201).send(await orderView(db, links, order));
+      return reply.code(outcome.status as 201).send(await orderView(views, order));
     },
   );
 
@@ -48,7 +52,7 @@ export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, auth
     async (req) => {
       const userId = await auth.user(req);
       const rows = await db.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('order_id').limit(200).execute();
-      return { orders: await orderViews(db, links, rows) };
+      return { orders: await orderViews(views, rows) };
     },
   );
 
@@ -60,16 +64,45 @@ export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, auth
       const row = await db.selectFrom('orders').selectAll().where('order_id', '=', req.params.orderId).where('user_id', '=', userId).executeTakeFirst();
       // Someone else's order is "not found", not "forbidden": order IDs reveal nothing.
       if (!row) throw notFound('unknown_order', `no order ${req.params.orderId}`);
-      return orderView(db, links, row);
+      return orderView(views, row);
+    },
+  );
+
+  // The owner cancels a ticket before the venue's cutoff: the seat goes back on
+  // sale, the code is revoked (gates learn it from their next bundle), and its
+  // share of the order is refunded. 202 while the refund is still on its way.
+  app.post(
+    '/api/v1/tickets/:ticketId/cancel',
+    {
+      schema: {
+        tags: ['orders'],
+        params: z.object({ ticketId: z.string().min(1).max(100) }),
+        response: { 200: cancelTicketResponse, 202: cancelTicketResponse, 401: errorBody, 404: errorBody, 409: errorBody, 503: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const userId = await auth.user(req);
+      const ticket = (await queries(db).ownedTicket(db, { ticketId: req.params.ticketId, userId })).rows[0];
+      if (!ticket) throw notFound('unknown_ticket', `no ticket ${req.params.ticketId}`);
+      const outcome = await cancellations.cancelByOwner(ticket);
+      req.log.info({ ticketId: ticket.ticket_id, refund: outcome.refund.state }, 'ticket cancelled by its owner');
+      return reply.code(outcome.refund.state === 'refunded' ? 200 : 202).send(cancelView(outcome));
     },
   );
 };
 
-async function orderView(db: Kysely<BookingDB>, links: TicketLinks, row: OrderRow): Promise<Order> {
-  return (await orderViews(db, links, [row]))[0]!;
+interface Views {
+  db: Kysely<BookingDB>;
+  links: TicketLinks;
+  cancellations: TicketCancellations;
+  now: () => number;
 }
 
-async function orderViews(db: Kysely<BookingDB>, links: TicketLinks, rows: OrderRow[]): Promise<Order[]> {
+async function orderView(views: Views, row: OrderRow): Promise<Order> {
+  return (await orderViews(views, [row]))[0]!;
+}
+
+async function orderViews({ db, links, cancellations, now }: Views, rows: OrderRow[]): Promise<Order[]> {
   const ids = rows.filter((r) => r.state === 'issued').map((r) => r.order_id);
   const tickets =
     ids.length === 1
@@ -77,6 +110,9 @@ async function orderViews(db: Kysely<BookingDB>, links: TicketLinks, rows: Order
       : ids.length
         ? await db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
         : [];
+  const cutoffs = await cancellations.cutoffs(rows.map((r) => r.provider_id));
+  const refunds = await cancellations.refundsOf(tickets.map((t) => t.ticket_id));
+  const at = now();
   const byOrder = new Map<string, TicketRow[]>();
   for (const t of tickets) byOrder.set(t.order_id, [...(byOrder.get(t.order_id) ?? []), t]);
   return rows.map((r) => {
@@ -93,7 +129,14 @@ async function orderViews(db: Kysely<BookingDB>, links: TicketLinks, rows: Order
       currency: r.currency,
       createdAt: Number(r.created_at),
       ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
-      tickets: own.map((t) => ownerTicket(links, t)),
+      tickets: own.map((t) => {
+        const refund = refunds.get(t.ticket_id);
+        return ownerTicket(links, t, {
+          cancelCutoffS: cutoffs.get(t.provider_id),
+          refund: refund ? { amountCents: refund.amount_cents, currency: refund.currency, state: refundState(refund.state) } : null,
+          now: at,
+        });
+      }),
     };
   });
 }

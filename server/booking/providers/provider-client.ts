@@ -202,8 +202,10 @@ export class ProviderClient {
     return this.call('verify_batch', 'POST', '/v1/redemptions', req, redemptionsResponse, this.timeouts.verify);
   }
 
-  revoke(providerTicketId: string) {
-    return this.call('revoke', 'POST', `/v1/tickets/${encodeURIComponent(providerTicketId)}/revoke`, undefined, revokeResponse, this.timeouts.issue);
+  /** `unusedOnly`: refused with a `ticket_used` ProviderRefusal when a gate already admitted it (a cancellation) */
+  revoke(providerTicketId: string, { unusedOnly = false } = {}) {
+    const path = `/v1/tickets/${encodeURIComponent(providerTicketId)}/revoke${unusedOnly ? '?unused=true' : ''}`;
+    return this.call('revoke', 'POST', path, undefined, revokeResponse, this.timeouts.issue);
   }
 
   close(): void {

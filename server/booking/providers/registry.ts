@@ -12,6 +12,7 @@ import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/b
 import type { BookingDB, ProvidersTable } from '../schema.js';
 import { DEFAULT_TIMEOUTS, instanceUrls, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
 import { PLAINTEXT, SEALED, type Sealer } from '../keys/sealed.js';
+import { DEFAULT_CANCEL_CUTOFF_S } from '../ordering/refunds-schema.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -73,7 +74,7 @@ export class ProviderRegistry {
   ) {}
 
   /** One URL, or every instance's (several instances of one verification server on one database). */
-  async register(name: string, verifyUrl: string | string[], secret: string, batchScans = true): Promise<ProviderRecord> {
+  async register(name: string, verifyUrl: string | string[], secret: string, batchScans = true, cancelCutoffS = DEFAULT_CANCEL_CUTOFF_S): Promise<ProviderRecord> {
     const urls = (Array.isArray(verifyUrl) ? verifyUrl : [verifyUrl]).map(baseUrl);
     const url = urls[0]!;
     for (;;) {
@@ -88,6 +89,7 @@ export class ProviderRegistry {
           secret: this.sealer.seal(secret, SEALED.providerSecret(providerId)),
           created_at: this.now(),
           batch_scans: batchScans ? 1 : 0,
+          cancel_cutoff_s: cancelCutoffS,
         })
         .onConflict((oc) => oc.column('provider_id').doNothing())
         .executeTakeFirst();
@@ -109,6 +111,7 @@ export class ProviderRegistry {
     }
     if (changes.secret !== undefined) values.secret = this.sealer.seal(changes.secret, SEALED.providerSecret(providerId));
     if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
+    if (changes.cancelCutoffMinutes !== undefined) values.cancel_cutoff_s = changes.cancelCutoffMinutes * 60;
     const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
     if (!row) return undefined;
     // Reads still under way may have seen the row before this change: they are not adopted.
@@ -147,7 +150,7 @@ export class ProviderRegistry {
   async details(): Promise<ProviderDetails[]> {
     const rows = await this.db
       .selectFrom('providers')
-      .select(['provider_id', 'name', 'verify_url', 'verify_urls', 'batch_scans', 'created_at'])
+      .select(['provider_id', 'name', 'verify_url', 'verify_urls', 'batch_scans', 'cancel_cutoff_s', 'created_at'])
       .orderBy('name')
       .orderBy('provider_id')
       .execute();
@@ -208,5 +211,5 @@ export class ProviderRegistry {
 
 function detailsOf(row: Omit<Selectable<ProvidersTable>, 'secret'>): ProviderDetails {
   const verifyUrls = urlsOf(row);
-  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, batchScans: row.batch_scans !== 0, createdAt: row.created_at };
+  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, batchScans: row.batch_scans !== 0, cancelCutoffMinutes: Math.round(row.cancel_cutoff_s / 60), createdAt: row.created_at };
 }

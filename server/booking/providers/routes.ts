@@ -28,10 +28,10 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
     { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody } } },
     async (req, reply) => {
       auth.admin(req);
-      const { name, verifyUrl, verifyUrls, secret, batchScans } = req.body;
+      const { name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes } = req.body;
       const urls = verifyUrls ?? [verifyUrl!];
       for (const url of urls) checkBaseUrl(allowInsecureHttp, req.log, url);
-      const provider = await providers.register(name, urls, secret, batchScans ?? true);
+      const provider = await providers.register(name, urls, secret, batchScans ?? true, cancelCutoffMinutes === undefined ? undefined : cancelCutoffMinutes * 60);
       req.log.info({ providerId: provider.providerId, name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
     },

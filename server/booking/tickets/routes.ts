@@ -3,7 +3,8 @@
 // operator's revocation of a ticket.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { errorBody, sharedTicketResponse, shareResponse } from '../../../protocol/booking-api.js';
+import { cancelTicketResponse, errorBody, sharedTicketResponse, shareResponse } from '../../../protocol/booking-api.js';
+import { cancelView, type TicketCancellations } from '../ordering/cancellation.js';
 import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
@@ -14,6 +15,11 @@ import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './ren
 import { shareHash, sharedTicket, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
 
 const ticketParams = z.object({ ticketId: z.string().min(1).max(100) });
+const revokeResponse = z.object({
+  ticketId: z.string(),
+  revokedAt: z.number().int(),
+  refund: cancelTicketResponse.shape.refund.optional(),
+});
 const viewerQuery = z.object({
   share: z.string().min(1).max(200).optional(),
   locale: z.enum(TICKET_LOCALES as [TicketLocale, ...TicketLocale[]]).optional(),
@@ -26,9 +32,10 @@ const PNG_CACHE_SIZE = 64;
 export interface TicketRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
   auth: Auth;
   links: TicketLinks;
+  cancellations: TicketCancellations;
 }
 
-export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links }) => {
+export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links, cancellations }) => {
   const pngCache = new Map<string, Buffer>();
 
   /** The ticket, if the caller may see it: its owner's session, or a live share token for it. */
@@ -132,15 +139,27 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
     },
   );
 
-  // The operator takes a ticket back (refund, fraud): the provider revokes the code, and
-  // stations learn it from their next offline bundle.
+  // The operator takes a ticket back (fraud, or with `refund: true` a refund): the provider
+  // revokes the code, and stations learn it from their next offline bundle.
   app.post(
     '/api/v1/admin/tickets/:ticketId/revoke',
-    { schema: { tags: ['admin'], params: ticketParams, response: { 200: z.object({ ticketId: z.string(), revokedAt: z.number().int() }), 401: errorBody, 404: errorBody, 503: errorBody } } },
-    async (req) => {
+    {
+      schema: {
+        tags: ['admin'],
+        params: ticketParams,
+        body: z.object({ refund: z.boolean().optional() }).strict().optional(),
+        response: { 200: revokeResponse, 202: revokeResponse, 401: errorBody, 404: errorBody, 503: errorBody },
+      },
+    },
+    async (req, reply) => {
       auth.admin(req);
       const row = await db.selectFrom('tickets').selectAll().where('ticket_id', '=', req.params.ticketId).executeTakeFirst();
       if (!row) throw notFound('unknown_ticket', `no ticket ${req.params.ticketId}`);
+      if (req.body?.refund) {
+        const outcome = cancelView(await cancellations.revokeWithRefund(row, 'operator_revoked'));
+        req.log.info({ ticketId: row.ticket_id, providerId: row.provider_id, refund: outcome.refund.state }, 'ticket revoked with a refund');
+        return reply.code(outcome.refund.state === 'refunded' ? 200 : 202).send({ ...outcome, revokedAt: outcome.revokedAt ?? clock() });
+      }
       const client = await providers.get(row.provider_id);
       let revokedAt: number;
       try {

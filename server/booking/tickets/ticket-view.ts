@@ -5,7 +5,7 @@
 // stored for lookup; revoking bumps the generation, so the next link is a new one.
 import { createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { BookingTicket } from '../../../protocol/booking-api.js';
+import type { BookingTicket, TicketRefund } from '../../../protocol/booking-api.js';
 import type { TicketsTable } from '../schema.js';
 import { sha256 } from '../secrets.js';
 
@@ -28,7 +28,15 @@ export function shareUrl(links: TicketLinks, row: Pick<TicketRow, 'ticket_id' | 
   return `${links.publicUrl}/t/${shareToken(links.shareSecret, row.ticket_id, row.share_generation)}`;
 }
 
-export function ownerTicket(links: TicketLinks, row: TicketRow): BookingTicket {
+/** What the owner's view adds from outside the ticket row: the venue's cancellation cutoff and the refund, if cancelled. */
+export interface OwnerExtras {
+  /** seconds before the show its owner may still cancel; undefined: not cancellable */
+  cancelCutoffS?: number;
+  refund?: TicketRefund | null;
+  now?: number;
+}
+
+export function ownerTicket(links: TicketLinks, row: TicketRow, extras: OwnerExtras = {}): BookingTicket {
   const base = `${links.publicUrl}/api/v1/tickets/${row.ticket_id}`;
   return {
     ticketId: row.ticket_id,
@@ -45,12 +53,21 @@ export function ownerTicket(links: TicketLinks, row: TicketRow): BookingTicket {
     imageUrl: `${base}/image.png`,
     qrUrl: `${base}/qr.svg`,
     shareUrl: row.share_hash ? shareUrl(links, row) : null,
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    cancellableUntil: cancellableUntil(row, extras),
+    refund: extras.refund ?? null,
   };
 }
 
+function cancellableUntil(row: TicketRow, { cancelCutoffS, refund, now }: OwnerExtras): number | null {
+  if (cancelCutoffS === undefined || row.revoked_at !== null || refund) return null;
+  const until = Number(row.starts_at) - cancelCutoffS;
+  return now !== undefined && now > until ? null : until;
+}
+
 /** The view for whoever holds a share link: image and QR URLs carry the token instead of a session. */
-export function sharedTicket(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl'> {
-  const { shareUrl: _omit, ...view } = ownerTicket(links, row);
+export function sharedTicket(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'> {
+  const { shareUrl: _omit, cancellableUntil: _owner, refund: _refund, ...view } = ownerTicket(links, row);
   const q = `?share=${encodeURIComponent(token)}`;
   return { ...view, imageUrl: view.imageUrl + q, qrUrl: view.qrUrl + q };
 }

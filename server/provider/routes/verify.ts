@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { redemptionsRequest, redemptionsResponse, revokeResponse, verifyRequest } from '../../../protocol/provider-api.js';
 import { verdictSchema, type BatchVerdict, type Verdict } from '../../../protocol/verdict.js';
 import type { App } from '../../common/app.js';
-import { HttpError, notFound } from '../../common/errors.js';
+import { conflict, HttpError, notFound } from '../../common/errors.js';
 import { admissionQueries, redeem } from '../admission.js';
 import { inTransaction } from '../../common/prepared.js';
 import type { ProviderContext } from '../context.js';
@@ -56,17 +56,33 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
     },
   );
 
+  // `?unused=true`: a cancellation, which must not take back a ticket already used at a
+  // gate — refused with 409 ticket_used in the same write that would revoke it.
   app.post(
     '/v1/tickets/:ticketId/revoke',
-    { schema: { tags: ['tickets'], params: z.object({ ticketId: z.string().min(1).max(100) }), response: { 200: revokeResponse } } },
+    {
+      schema: {
+        tags: ['tickets'],
+        params: z.object({ ticketId: z.string().min(1).max(100) }),
+        querystring: z.object({ unused: z.enum(['true', 'false']).optional() }),
+        response: { 200: revokeResponse },
+      },
+    },
     async (req) => {
       const { ticketId } = req.params;
+      const unusedOnly = req.query.unused === 'true';
       const now = ctx.now();
       const revokedAt = await ctx.writes.run(async (trx) => {
         const ticket = await trx.selectFrom('tickets').select(['show_id', 'seat_id', 'order_ref', 'revoked_at', 'redeemed_at']).where('ticket_id', '=', ticketId).executeTakeFirst();
         if (!ticket) return undefined;
         if (ticket.revoked_at !== null) return Number(ticket.revoked_at);
-        await trx.updateTable('tickets').set({ revoked_at: now }).where('ticket_id', '=', ticketId).where('revoked_at', 'is', null).execute();
+        if (unusedOnly && ticket.redeemed_at !== null) return 'used' as const;
+        // The read above is inside the write transaction: on SQLite nothing else writes meanwhile,
+        // on PostgreSQL the conditions are in the update and a lost race is read as "used".
+        let update = trx.updateTable('tickets').set({ revoked_at: now }).where('ticket_id', '=', ticketId).where('revoked_at', 'is', null);
+        if (unusedOnly) update = update.where('redeemed_at', 'is', null);
+        const changed = await update.executeTakeFirst();
+        if (Number(changed.numUpdatedRows) !== 1) return unusedOnly ? ('used' as const) : now;
         // An unused seat goes back on sale.
         if (ticket.redeemed_at === null) {
           await trx
@@ -80,6 +96,7 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
         return now;
       });
       if (revokedAt === undefined) throw notFound('unknown_ticket', `no ticket ${ticketId}`);
+      if (revokedAt === 'used') throw conflict('ticket_used', `ticket ${ticketId} was already used at a gate`);
       req.log.info({ ticketId }, 'ticket revoked');
       return { ticketId, revokedAt };
     },

@@ -6,7 +6,7 @@ import type { BookingTicket, CatalogueShow, Order } from '../../../protocol/book
 import type { Seat } from '../../../protocol/provider-api.js';
 
 export type { BookingTicket, CatalogueShow, Order, Seat };
-export type SharedTicket = Omit<BookingTicket, 'shareUrl'>;
+export type SharedTicket = Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'>;
 
 export class ApiError extends Error {
   constructor(
@@ -76,6 +76,9 @@ export const api = {
 
   share: (token: string, ticketId: string) => json<{ shareUrl: string }>('POST', `/api/v1/tickets/${enc(ticketId)}/share`, { token }),
   unshare: (token: string, ticketId: string) => json<void>('DELETE', `/api/v1/tickets/${enc(ticketId)}/share`, { token }),
+  /** 200 refunded, 202 cancelled with the refund on its way */
+  cancelTicket: (token: string, ticketId: string) =>
+    json<{ ticketId: string; revokedAt: number | null; refund: NonNullable<BookingTicket['refund']> }>('POST', `/api/v1/tickets/${enc(ticketId)}/cancel`, { token }),
   shared: (shareToken: string) => json<SharedTicket>('GET', `/api/v1/shared/${enc(shareToken)}`),
 
   /** a ticket's QR or PNG as a Blob: an <img> cannot send the bearer token */

@@ -1,7 +1,8 @@
 // One ticket, drawn like a ticket: what, where, when, which seat, the
 // validity period in words, and the QR code on the stub. The owner can
-// download the PNG and share or unshare it; whoever holds a share link sees
-// the same ticket.
+// download the PNG, share or unshare it, and cancel it before the cinema's
+// cutoff; whoever holds a share link sees the same ticket. A cancelled ticket
+// shows no QR code: there is nothing left to scan.
 import { useState } from 'react';
 import { localPath, type SharedTicket } from '../api.js';
 import { dateTime, isoString, validityEnds } from '../format.js';
@@ -10,9 +11,10 @@ import { interpolate, useI18n } from '../i18n/i18n.js';
 import { useSession } from '../session.js';
 import { DownloadButton } from './DownloadButton.js';
 import { SharePanel } from './SharePanel.js';
+import { CancelPanel, RefundNote, type Refund } from './CancelPanel.js';
 
 interface Props {
-  ticket: SharedTicket & { shareUrl?: string | null };
+  ticket: SharedTicket & { shareUrl?: string | null; cancellableUntil?: number | null; refund?: Refund | null };
   /** `owner`: files are fetched with the session; `shared`: the URLs carry the share token */
   mode: 'owner' | 'shared';
 }
@@ -23,17 +25,23 @@ export function TicketCard({ ticket, mode }: Props) {
   const token = mode === 'owner' ? session.token : null;
   const qr = useTicketFile(localPath(ticket.qrUrl), token);
   const [qrLoaded, setQrLoaded] = useState(false);
+  const [refund, setRefund] = useState<Refund | null>(ticket.refund ?? null);
+  const cancelled = refund !== null || (ticket.revokedAt ?? null) !== null;
   const expired = ticket.validUntil * 1000 < Date.now();
   const { from, until } = validityEnds(locale, ticket.validFrom, ticket.validUntil);
   const titleId = `ticket-${ticket.ticketId}`;
 
   return (
-    <article className={`ticket${expired ? ' ticket--expired' : ''}`} aria-labelledby={titleId} data-ticket={ticket.ticketId}>
+    <article className={`ticket${expired ? ' ticket--expired' : ''}${cancelled ? ' ticket--cancelled' : ''}`} aria-labelledby={titleId} data-ticket={ticket.ticketId}>
       <div className="ticket__main">
         <p className="ticket__venue">{ticket.venue}</p>
         <h3 id={titleId} className="ticket__title">
           {ticket.title}
-          {expired && <span className="badge badge--muted">{t('ticket.expired')}</span>}
+          {cancelled ? (
+            <span className="badge badge--muted">{t('ticket.cancelled')}</span>
+          ) : (
+            expired && <span className="badge badge--muted">{t('ticket.expired')}</span>
+          )}
         </h3>
         <dl className="ticket__facts">
           <div className="ticket__fact ticket__fact--wide">
@@ -60,7 +68,9 @@ export function TicketCard({ ticket, mode }: Props) {
       </div>
       <div className="ticket__stub">
         <div className="ticket__qr">
-          {qr.failed ? (
+          {cancelled ? (
+            <p className="ticket__qr-status">{t('ticket.cancelledQr')}</p>
+          ) : qr.failed ? (
             <p className="ticket__qr-status">{t('ticket.qrFailed')}</p>
           ) : qr.url ? (
             <img
@@ -79,8 +89,15 @@ export function TicketCard({ ticket, mode }: Props) {
         <p className="ticket__ref">{t('ticket.ref', { id: ticket.ticketId })}</p>
       </div>
       <div className="ticket__actions">
-        <DownloadButton ticket={ticket} token={token} />
-        {mode === 'owner' && <SharePanel ticketId={ticket.ticketId} initialUrl={ticket.shareUrl ?? null} />}
+        {cancelled ? (
+          refund && <RefundNote refund={refund} />
+        ) : (
+          <>
+            <DownloadButton ticket={ticket} token={token} />
+            {mode === 'owner' && <SharePanel ticketId={ticket.ticketId} initialUrl={ticket.shareUrl ?? null} />}
+            {mode === 'owner' && <CancelPanel ticketId={ticket.ticketId} cancellableUntil={ticket.cancellableUntil ?? null} onCancelled={setRefund} />}
+          </>
+        )}
       </div>
     </article>
   );

@@ -1,5 +1,5 @@
 // My tickets: every issued ticket of the customer's orders, upcoming first
-// (soonest at the top), then the past ones.
+// (soonest at the top), then the past and cancelled ones.
 import { useEffect } from 'react';
 import { api, type BookingTicket, type Order } from '../api.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
@@ -31,8 +31,9 @@ export function TicketsPage() {
   if (!token) return <SignInNeeded />;
   const all = orders.data ? rows(orders.data) : [];
   const now = Date.now() / 1000;
-  const upcoming = all.filter((r) => r.validUntil >= now).sort((a, b) => a.startsAt - b.startsAt);
-  const past = all.filter((r) => r.validUntil < now).sort((a, b) => b.startsAt - a.startsAt);
+  const live = (r: Row) => r.validUntil >= now && r.revokedAt === null;
+  const upcoming = all.filter(live).sort((a, b) => a.startsAt - b.startsAt);
+  const past = all.filter((r) => !live(r)).sort((a, b) => b.startsAt - a.startsAt);
 
   return (
     <div className="page page--narrow">
@@ -73,7 +74,10 @@ function TicketRows({ title, rows, muted }: { title: string; rows: Row[]; muted?
                 <span className="ticket-row__month">{month.format(r.startsAt * 1000)}</span>
               </span>
               <span className="ticket-row__body">
-                <span className="ticket-row__title">{r.title}</span>
+                <span className="ticket-row__title">
+                  {r.title}
+                  {r.revokedAt !== null && <span className="badge badge--muted">{t('ticket.cancelled')}</span>}
+                </span>
                 <span className="ticket-row__meta">
                   <time dateTime={isoString(r.startsAt)}>{dateTime(locale, r.startsAt)}</time> · {r.venue} · {r.hall}
                 </span>

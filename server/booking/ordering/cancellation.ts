@@ -1,0 +1,229 @@
+// Taking a ticket back with its money: a customer cancelling before the venue's
+// cutoff, an operator revoking with a refund, a show cancelled. Each step is
+// recorded before it is taken, so it is carried to the end by whoever comes
+// next — the same request retried, another process, or the background pass —
+// and never done twice:
+//
+//   requested  the refund row exists: the ticket is to be taken back
+//   revoked    the venue revoked the code (its seat is free again), and so did
+//              this server: stations learn it from their next offline bundle
+//   refunded   the gateway returned the ticket's share of the order
+//
+// The venue's revocation and the gateway's refund are both idempotent (by
+// ticket ID, and by `ticket:<ticketId>`), which is what makes retrying safe.
+import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { TicketRefund } from '../../../protocol/booking-api.js';
+import { conflict, notFound } from '../../common/errors.js';
+import type { BookingContext } from '../context.js';
+import { providerError, ProviderRefusal } from '../providers/provider-client.js';
+import type { TicketRow } from '../tickets/ticket-view.js';
+import type { RefundCause, RefundsTable } from './refunds-schema.js';
+import { cancellationText } from './cancellation-text.js';
+
+export type RefundRow = Selectable<RefundsTable>;
+
+export interface CancelOutcome {
+  ticketId: string;
+  revokedAt: number | null;
+  refund: { amountCents: number; currency: string; state: RefundRow['state']; reference: string | null };
+}
+
+/** The answer to a cancellation, as the API gives it. */
+export function cancelView(outcome: CancelOutcome) {
+  const { amountCents, currency, state } = outcome.refund;
+  return { ticketId: outcome.ticketId, revokedAt: outcome.revokedAt, refund: { amountCents, currency, state: refundState(state) } };
+}
+
+/** Customers and staff see a refund as pending until the money went back. */
+export function refundState(state: RefundRow['state']): TicketRefund['state'] {
+  return state === 'refunded' ? 'refunded' : 'pending';
+}
+
+/** How long one process may take to get a refund through before another may try (s). */
+const REFUND_CLAIM_S = 60;
+
+type Context = Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers' | 'payments' | 'log'>;
+
+export class TicketCancellations {
+  /** told when a ticket's seat went back on sale, so seat maps cached here are dropped */
+  onSeatsChanged?: (providerId: string, showId: string) => void;
+
+  constructor(private readonly ctx: Context) {}
+
+  /** When the owner may cancel until (epoch s): the venue's cutoff before the show starts. */
+  async cutoffs(providerIds: string[]): Promise<Map<string, number>> {
+    if (providerIds.length === 0) return new Map();
+    const rows = await this.ctx.db.selectFrom('providers').select(['provider_id', 'cancel_cutoff_s']).where('provider_id', 'in', [...new Set(providerIds)]).execute();
+    return new Map(rows.map((r) => [r.provider_id, Number(r.cancel_cutoff_s)]));
+  }
+
+  /** The owner cancels: allowed until the cutoff, for a ticket not yet used. Asking again answers the same. */
+  async cancelByOwner(ticket: TicketRow): Promise<CancelOutcome> {
+    const existing = await this.refundOf(ticket.ticket_id);
+    if (existing) return this.advance(existing, ticket);
+    if (ticket.revoked_at !== null) throw conflict('ticket_revoked', 'this ticket was already taken back by the venue');
+    const cutoffS = (await this.cutoffs([ticket.provider_id])).get(ticket.provider_id);
+    if (cutoffS === undefined) throw notFound('unknown_provider', 'the venue of this ticket is no longer registered');
+    if (this.ctx.now() > Number(ticket.starts_at) - cutoffS) {
+      throw conflict('cancel_cutoff_passed', `tickets for this show can be cancelled until ${Math.round(cutoffS / 60)} minutes before it starts`);
+    }
+    return this.advance(await this.request(ticket, 'customer_cancelled'), ticket);
+  }
+
+  /** The operator (or a cancelled show) takes a ticket back and refunds it, whatever the cutoff. */
+  async revokeWithRefund(ticket: TicketRow, cause: Exclude<RefundCause, 'customer_cancelled'>): Promise<CancelOutcome> {
+    const row = (await this.refundOf(ticket.ticket_id)) ?? (await this.request(ticket, cause));
+    return this.advance(row, ticket);
+  }
+
+  /** Carries every unfinished cancellation one step further (the background pass); returns how many finished. */
+  async resume(limit = 100): Promise<number> {
+    const open = await this.ctx.db.selectFrom('refunds').selectAll().where('state', '!=', 'refunded').orderBy('requested_at').limit(limit).execute();
+    let done = 0;
+    for (const row of open) {
+      const ticket = await this.ctx.db.selectFrom('tickets').selectAll().where('ticket_id', '=', row.ticket_id).executeTakeFirst();
+      if (!ticket) continue;
+      try {
+        if ((await this.advance(row, ticket)).refund.state === 'refunded') done++;
+      } catch (err) {
+        this.ctx.log.warn({ ticketId: row.ticket_id, err: (err as Error).message }, 'cancellation still open; tried again later');
+      }
+    }
+    return done;
+  }
+
+  /** The refunds of some tickets, for the views that show them. */
+  async refundsOf(ticketIds: string[]): Promise<Map<string, RefundRow>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await this.ctx.db.selectFrom('refunds').selectAll().where('ticket_id', 'in', ticketIds).execute();
+    return new Map(rows.map((r) => [r.ticket_id, r]));
+  }
+
+  private async refundOf(ticketId: string): Promise<RefundRow | undefined> {
+    return this.ctx.db.selectFrom('refunds').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
+  }
+
+  /** Records the intent (the ticket's share of its order); a concurrent request finds the same row. */
+  private async request(ticket: TicketRow, cause: RefundCause): Promise<RefundRow> {
+    const order = await this.ctx.db.selectFrom('orders').select(['amount_cents', 'currency', 'seats']).where('order_id', '=', ticket.order_id).executeTakeFirstOrThrow();
+    const seats = (JSON.parse(order.seats) as string[]).length;
+    const now = this.ctx.now();
+    await this.ctx.writes.run((trx) =>
+      trx
+        .insertInto('refunds')
+        .values({
+          ticket_id: ticket.ticket_id,
+          order_id: ticket.order_id,
+          user_id: ticket.user_id,
+          provider_id: ticket.provider_id,
+          // Every seat of an order has the show's one price: the order's amount is price × seats.
+          amount_cents: Math.floor(order.amount_cents / seats),
+          currency: order.currency,
+          cause,
+          state: 'requested',
+          reference: null,
+          attempts: 0,
+          last_error: null,
+          claimed_until: null,
+          requested_at: now,
+          refunded_at: null,
+        })
+        .onConflict((oc) => oc.column('ticket_id').doNothing())
+        .execute(),
+    );
+    this.ctx.log.info({ ticketId: ticket.ticket_id, cause }, 'ticket cancellation requested');
+    return (await this.refundOf(ticket.ticket_id))!;
+  }
+
+  private async advance(row: RefundRow, ticket: TicketRow): Promise<CancelOutcome> {
+    let revokedAt = ticket.revoked_at === null ? null : Number(ticket.revoked_at);
+    if (row.state === 'requested') {
+      revokedAt = await this.revoke(ticket, row);
+      row = { ...row, state: 'revoked' };
+    }
+    if (row.state === 'revoked') row = await this.refund(row, ticket);
+    return { ticketId: ticket.ticket_id, revokedAt, refund: { amountCents: row.amount_cents, currency: row.currency, state: row.state, reference: row.reference } };
+  }
+
+  private async revoke(ticket: TicketRow, row: RefundRow): Promise<number> {
+    const client = await this.ctx.providers.get(ticket.provider_id);
+    if (!client) throw notFound('unknown_provider', 'the venue of this ticket is no longer registered');
+    let revokedAt: number;
+    try {
+      // A customer's cancellation never takes back a ticket a gate has admitted: the venue
+      // refuses it in the same write that would revoke it, and the request is dropped.
+      revokedAt = (await client.revoke(ticket.provider_ticket_id, { unusedOnly: row.cause === 'customer_cancelled' })).revokedAt;
+    } catch (err) {
+      if (err instanceof ProviderRefusal && err.reason === 'ticket_used') {
+        await this.ctx.writes.run((trx) => trx.deleteFrom('refunds').where('ticket_id', '=', row.ticket_id).where('state', '=', 'requested').execute());
+        this.ctx.log.info({ ticketId: ticket.ticket_id }, 'cancellation refused: the ticket was used at a gate');
+        throw conflict('ticket_used', 'this ticket was already used at the gate');
+      }
+      throw providerError(err);
+    }
+    const now = this.ctx.now();
+    await this.ctx.writes.run(async (trx) => {
+      await trx.updateTable('tickets').set({ revoked_at: revokedAt, share_hash: null }).where('ticket_id', '=', ticket.ticket_id).where('revoked_at', 'is', null).execute();
+      await trx
+        .insertInto('station_events')
+        .values({ provider_id: ticket.provider_id, kind: 'revoked', code: ticket.code, at: revokedAt, gate: null, recorded_at: now, valid_until: ticket.valid_until })
+        .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
+        .execute();
+      await trx.updateTable('refunds').set({ state: 'revoked' }).where('ticket_id', '=', ticket.ticket_id).where('state', '=', 'requested').execute();
+    });
+    this.onSeatsChanged?.(ticket.provider_id, ticket.show_id);
+    this.ctx.log.info({ ticketId: ticket.ticket_id, providerId: ticket.provider_id }, 'ticket revoked for a refund');
+    return revokedAt;
+  }
+
+  private async refund(row: RefundRow, ticket: TicketRow): Promise<RefundRow> {
+    // One asker at a time (a retried request, the background pass, another process): the
+    // gateway is idempotent by refund ID, but a refund asked for twice is still a surprise.
+    const claimedAt = this.ctx.now();
+    const claim = await this.ctx.writes.run((trx) =>
+      trx
+        .updateTable('refunds')
+        .set({ claimed_until: claimedAt + REFUND_CLAIM_S })
+        .where('ticket_id', '=', row.ticket_id)
+        .where('state', '=', 'revoked')
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', claimedAt)]))
+        .executeTakeFirst(),
+    );
+    if (Number(claim.numUpdatedRows) !== 1) return (await this.refundOf(row.ticket_id)) ?? row;
+    const order = await this.ctx.db.selectFrom('orders').select(['payment_method', 'payment_reference']).where('order_id', '=', row.order_id).executeTakeFirstOrThrow();
+    const gateway = this.ctx.payments[order.payment_method];
+    let reference: string | null;
+    try {
+      if (!gateway) throw new Error(`payment method ${order.payment_method} is not configured`);
+      ({ reference } = await gateway.refund({
+        orderId: row.order_id,
+        refundId: `ticket:${row.ticket_id}`,
+        reference: order.payment_reference,
+        amountCents: row.amount_cents,
+        currency: row.currency,
+        reason: row.cause,
+      }));
+    } catch (err) {
+      const message = (err as Error).message;
+      await this.ctx.writes.run((trx) =>
+        trx.updateTable('refunds').set({ attempts: row.attempts + 1, last_error: message.slice(0, 500), claimed_until: null }).where('ticket_id', '=', row.ticket_id).execute(),
+      );
+      this.ctx.log.error({ ticketId: row.ticket_id, err: message }, 'refund failed; the ticket is revoked and the refund is tried again');
+      return { ...row, attempts: row.attempts + 1, last_error: message };
+    }
+    const now = this.ctx.now();
+    const language = (await this.ctx.db.selectFrom('reminder_prefs').select('language').where('user_id', '=', row.user_id).executeTakeFirst())?.language ?? 'en';
+    const text = cancellationText(ticket, row, language);
+    await this.ctx.writes.run(async (trx) => {
+      await trx.updateTable('refunds').set({ state: 'refunded', reference, refunded_at: now, last_error: null, claimed_until: null }).where('ticket_id', '=', row.ticket_id).execute();
+      // The owner learns it in the app, whoever took the ticket back.
+      await trx
+        .insertInto('messages')
+        .values({ message_id: `msg_${randomBytes(12).toString('base64url')}`, user_id: row.user_id, ticket_id: row.ticket_id, title: text.subject, body: text.body, created_at: now, read_at: null })
+        .execute();
+    });
+    this.ctx.log.info({ ticketId: row.ticket_id, amountCents: row.amount_cents, currency: row.currency, cause: row.cause }, 'ticket refunded');
+    return { ...row, state: 'refunded', reference, refunded_at: now, last_error: null, claimed_until: null };
+  }
+}
