@@ -80,7 +80,7 @@ describe.each(BACKENDS)('cancelling tickets on $backend', ({ backend, run }) => 
     alice = await signUp(api, 'alice@example.com');
     bob = await signUp(api, 'bob@example.com');
     station = await enrollStation(api, ADMIN, providerId, 'Main Door');
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await booking?.close();
     await provider?.stop();

@@ -85,7 +85,7 @@ export function TicketCard({ ticket, mode }: Props) {
             <p className="ticket__qr-status">{t('ticket.qrLoading')}</p>
           )}
         </div>
-        <p className="ticket__hint">{t('ticket.gateHint')}</p>
+        {!cancelled && <p className="ticket__hint">{t('ticket.gateHint')}</p>}
         <p className="ticket__ref">{t('ticket.ref', { id: ticket.ticketId })}</p>
       </div>
       <div className="ticket__actions">
