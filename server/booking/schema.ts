@@ -8,6 +8,7 @@ import type { OrderState } from '../../protocol/booking-api.js';
 import { reminderLeadMigration, reminderMigration, type ReminderDB } from './reminders/schema.js';
 import type { RateLimitDB } from '../common/shared-rate-limit.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
+import { outboxMigration, type OutboxDB } from './mail/schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -130,7 +131,7 @@ export interface StationEventsTable {
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
-export interface BookingDB extends ReminderDB, RateLimitDB, RefundDB {
+export interface BookingDB extends ReminderDB, RateLimitDB, RefundDB, OutboxDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -332,5 +333,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '013_refunds': refundsMigration,
+    '014_outbox': outboxMigration,
   };
 }

@@ -16,6 +16,7 @@ import { PlatformKeys } from './keys/keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering/orders.js';
 import { defaultGateways, type PaymentGateways } from './ordering/payments.js';
 import { TicketCancellations } from './ordering/cancellation.js';
+import { MailOutbox } from './mail/outbox.js';
 import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './providers/provider-client.js';
 import { DEFAULT_RATE_LIMIT, RejectionLimiter, type RateLimitOptions } from '../common/rate-limit.js';
 import { pruneRateLimits, SharedRejectionLimiter } from '../common/shared-rate-limit.js';
@@ -188,6 +189,10 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   orders.onSeatsChanged = (providerId, showId) => catalogue.dropSeats(providerId, showId);
   const cancellations = new TicketCancellations(ctx);
   cancellations.onSeatsChanged = orders.onSeatsChanged;
+  const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;
+  const outbox = new MailOutbox(db, now, ctx.log, email);
+  orders.mail = outbox;
+  cancellations.mail = outbox;
   // PostgreSQL: every booking process on the database counts towards one limit (shared-rate-limit.ts).
   const shared = database.dialect === 'postgres' ? (db as Kysely<unknown>) : undefined;
   const scanLimit = { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit };
@@ -211,7 +216,6 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
 
-  const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;
   const reminders = new ReminderService(db, now, ctx.log, { email, sms: opts.smsWebhookUrl ? new SmsWebhookChannel(opts.smsWebhookUrl) : undefined });
   const reminderPasses = new Counter({ name: 'gatepost_reminder_passes_total', help: 'passes of the reminder sender', registers: [app.metrics] });
   const remindersSent = new Counter({ name: 'gatepost_reminders_sent_total', help: 'reminders sent', registers: [app.metrics] });
@@ -220,11 +224,14 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     remindersSent.inc(sent);
   };
   const stopReminders = (opts.reminderIntervalMs ?? 15_000) > 0 ? reminders.start(opts.reminderIntervalMs ?? 15_000) : () => undefined;
+  // The same pace as reminders: a message owed is sent at once (kick) and retried at this interval.
+  const stopMail = outbox.start(opts.reminderIntervalMs || 15_000);
 
   const timers = backgroundWork(ctx, orders, cancellations, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS, shared);
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
     stopReminders();
+    await stopMail();
     email?.close();
     providers.close();
     await scans.flushAdmissions();

@@ -20,6 +20,7 @@ import { providerError, ProviderRefusal } from '../providers/provider-client.js'
 import type { TicketRow } from '../tickets/ticket-view.js';
 import type { RefundCause, RefundsTable } from './refunds-schema.js';
 import { cancellationText } from './cancellation-text.js';
+import type { MailQueue } from '../mail/outbox.js';
 
 export type RefundRow = Selectable<RefundsTable>;
 
@@ -48,6 +49,8 @@ type Context = Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers' | 'pay
 export class TicketCancellations {
   /** told when a ticket's seat went back on sale, so seat maps cached here are dropped */
   onSeatsChanged?: (providerId: string, showId: string) => void;
+  /** e-mails owed to customers (the refund notice), queued with the change that owes them */
+  mail?: MailQueue;
 
   constructor(private readonly ctx: Context) {}
 
@@ -222,7 +225,9 @@ export class TicketCancellations {
         .insertInto('messages')
         .values({ message_id: `msg_${randomBytes(12).toString('base64url')}`, user_id: row.user_id, ticket_id: row.ticket_id, title: text.subject, body: text.body, created_at: now, read_at: null })
         .execute();
+      await this.mail?.enqueue(trx, 'ticket_refunded', row.user_id, row.ticket_id);
     });
+    this.mail?.kick();
     this.ctx.log.info({ ticketId: row.ticket_id, amountCents: row.amount_cents, currency: row.currency, cause: row.cause }, 'ticket refunded');
     return { ...row, state: 'refunded', reference, refunded_at: now, last_error: null, claimed_until: null };
   }

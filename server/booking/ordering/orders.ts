@@ -11,6 +11,7 @@
 // never fails a paid order: it stays `paid` and is retried (by the customer's
 // retried request, and by the background issuer) until the provider answers;
 // only a definite refusal (seat taken, show ended, …) refunds it and fails it.
+import type { MailQueue } from '../mail/outbox.js';
 import type { Selectable } from 'kysely';
 import { encodeGp1 } from '../../../protocol/gp1.js';
 import type { CodesResponse } from '../../../protocol/provider-api.js';
@@ -62,6 +63,8 @@ export class OrderService {
   onState?: (state: OrderRow['state'], reason?: string) => void;
   /** a provider was asked to issue seats of a show (answered or not): its seat map may have changed */
   onSeatsChanged?: (providerId: string, showId: string) => void;
+  /** e-mails owed to customers (the order's tickets), queued with the change that owes them */
+  mail?: MailQueue;
 
   constructor(
     private readonly ctx: BookingContext,
@@ -224,9 +227,11 @@ export class OrderService {
       // Another process issued it first: its tickets (same codes) stand.
       if (Number(moved.numAffectedRows ?? 0n) !== 1) return false;
       await q.insertTickets(trx, tickets);
+      await this.mail?.enqueue(trx, 'order_confirmation', order.user_id, order.order_id);
       return true;
     });
     if (won) {
+      this.mail?.kick();
       for (const t of tickets) this.ctx.issued.remember(t.payload);
       this.onState?.('issued');
       this.ctx.log.info({ orderId: order.order_id, providerId: order.provider_id, tickets: tickets.length }, 'order issued');

@@ -20,6 +20,16 @@ export interface OutboundChannel {
   send(to: Recipient, text: ReminderText, id: string): Promise<void>;
 }
 
+/** An e-mail of any kind: a reminder, an order's tickets with their PNGs, a refund notice. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** the same ID for the same message, however often it is handed over */
+  messageId: string;
+}
+
 export class EmailChannel implements OutboundChannel {
   private readonly transport: Transporter;
 
@@ -31,15 +41,13 @@ export class EmailChannel implements OutboundChannel {
   }
 
   async send(to: Recipient, text: ReminderText, id: string): Promise<void> {
-    await this.transport.sendMail({
-      from: this.from,
-      to: to.email,
-      subject: text.subject,
-      text: text.body,
-      // One ID per reminder: should a crash make us hand it over twice, mail
-      // systems see the same message.
-      messageId: `<reminder-${id}@gatepost>`,
-    });
+    // One ID per reminder: should a crash make us hand it over twice, mail
+    // systems see the same message.
+    await this.sendMail({ to: to.email, subject: text.subject, text: text.body, messageId: `<reminder-${id}@gatepost>` });
+  }
+
+  async sendMail(mail: OutgoingMail): Promise<void> {
+    await this.transport.sendMail({ from: this.from, ...mail });
   }
 
   close(): void {

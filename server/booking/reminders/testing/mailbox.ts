@@ -13,6 +13,10 @@ export class TestMailbox extends EventEmitter {
   readonly mails: ReceivedMail[] = [];
   private readonly server: SMTPServer;
   url = '';
+  /** how many of the next messages to refuse with a temporary failure (451), as a busy mail server does */
+  refuseNext = 0;
+  /** messages refused so far */
+  refused = 0;
 
   constructor() {
     super();
@@ -24,6 +28,12 @@ export class TestMailbox extends EventEmitter {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
+          if (this.refuseNext > 0) {
+            this.refuseNext--;
+            this.refused++;
+            this.emit('refused');
+            return callback(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
+          }
           const raw = Buffer.concat(chunks).toString('utf8');
           const subject = /^Subject: (.*)$/im.exec(raw)?.[1] ?? '';
           this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
