@@ -79,5 +79,8 @@ export const ERROR_REASONS = [
   'payment_unavailable',
   'insecure_url',
   'unknown_key',
+  'forbidden_provider',
+  'admin_only',
+  'unknown_staff',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

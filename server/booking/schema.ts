@@ -7,6 +7,7 @@ import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
 import { reminderLeadMigration, reminderMigration, type ReminderDB } from './reminders/schema.js';
 import type { RateLimitDB } from '../common/shared-rate-limit.js';
+import { staffMigration, type StaffDB } from './staff/schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -127,7 +128,7 @@ export interface StationEventsTable {
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
-export interface BookingDB extends ReminderDB, RateLimitDB {
+export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -328,5 +329,7 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('providers').dropColumn('verify_urls').execute();
       },
     },
+    // Operator accounts, their sessions and the audit log (staff/schema.ts).
+    '009_staff': staffMigration(dialect),
   };
 }

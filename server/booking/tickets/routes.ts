@@ -10,6 +10,7 @@ import type { Auth } from '../auth.js';
 import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
+import type { AuditLog } from '../staff/audit.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './render.js';
 import { shareHash, sharedTicket, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
 
@@ -25,10 +26,11 @@ const PNG_CACHE_SIZE = 64;
 
 export interface TicketRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
   auth: Auth;
+  audit: AuditLog;
   links: TicketLinks;
 }
 
-export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links }) => {
+export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, audit, links }) => {
   const pngCache = new Map<string, Buffer>();
 
   /** The ticket, if the caller may see it: its owner's session, or a live share token for it. */
@@ -133,14 +135,15 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
   );
 
   // The operator takes a ticket back (refund, fraud): the provider revokes the code, and
-  // stations learn it from their next offline bundle.
+  // stations learn it from their next offline bundle. Venue staff, for their providers' tickets.
   app.post(
     '/api/v1/admin/tickets/:ticketId/revoke',
-    { schema: { tags: ['admin'], params: ticketParams, response: { 200: z.object({ ticketId: z.string(), revokedAt: z.number().int() }), 401: errorBody, 404: errorBody, 503: errorBody } } },
+    { schema: { tags: ['admin'], params: ticketParams, response: { 200: z.object({ ticketId: z.string(), revokedAt: z.number().int() }), 401: errorBody, 403: errorBody, 404: errorBody, 503: errorBody } } },
     async (req) => {
-      auth.admin(req);
+      const actor = await auth.operator(req);
       const row = await db.selectFrom('tickets').selectAll().where('ticket_id', '=', req.params.ticketId).executeTakeFirst();
       if (!row) throw notFound('unknown_ticket', `no ticket ${req.params.ticketId}`);
+      auth.requireProvider(actor, row.provider_id);
       const client = await providers.get(row.provider_id);
       let revokedAt: number;
       try {
@@ -157,6 +160,7 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
           .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
           .execute();
       });
+      await audit.record(actor, { action: 'ticket.revoke', providerId: row.provider_id, target: row.ticket_id, details: { revokedAt, showId: row.show_id, seat: row.seat_label } });
       req.log.info({ ticketId: row.ticket_id, providerId: row.provider_id }, 'ticket revoked');
       return { ticketId: row.ticket_id, revokedAt };
     },
