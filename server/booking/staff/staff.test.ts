@@ -120,6 +120,14 @@ describe.each(BACKENDS)('staff on $backend', { timeout: 240_000 }, ({ backend, r
     expect((await call<Me>('GET', '/api/v1/staff/me', { token: venue.token })).body).toEqual({ staffId: venue.staffId, email: venue.email, role: 'venue', providerIds: [idA] });
     expect((await call<Me>('GET', '/api/v1/staff/me', { token: ADMIN })).body).toEqual({ staffId: null, email: null, role: 'admin', providerIds: [] });
     expect((await call('GET', '/api/v1/staff/me')).status).toBe(401);
+    // Metrics take the admin token, never a staff session.
+    expect((await call('GET', '/metrics', { token: admin.token })).status).toBe(401);
+    expect((await call('GET', '/metrics', { token: ADMIN })).status).toBe(200);
+    // /docs lists the staff API under its own tag.
+    const docs = await call<{ paths: Record<string, Record<string, { tags?: string[] }>> }>('GET', '/docs/json');
+    for (const path of ['/api/v1/admin/staff', '/api/v1/admin/staff/{staffId}', '/api/v1/staff/sessions', '/api/v1/staff/me', '/api/v1/admin/audit']) {
+      expect(Object.values(docs.body.paths[path] ?? {}).map((op) => op.tags)).toContainEqual(['staff']);
+    }
 
     const refused = await createStaff(venue.token, { email: newEmail('x'), password: PASSWORD, role: 'venue', providerIds: [idA] });
     expect(refused).toMatchObject({ status: 403, body: { error: 'admin_only' } });
