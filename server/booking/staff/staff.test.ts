@@ -4,6 +4,7 @@
 // log, nothing of B's), sign-in limits, sign-out and deleted accounts, the
 // audit log, and that no password, hash, token or provider secret comes out
 // of a response or the log.
+import { randomBytes, scryptSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
@@ -263,6 +264,19 @@ describe.each(BACKENDS)('staff on $backend', { timeout: 240_000 }, ({ backend, r
     secrets.push('a new staff password');
     expect((await call('GET', '/api/v1/staff/me', { token: other.body.token })).status).toBe(401);
     expect((await signIn(admin.email, 'a new staff password')).status).toBe(200);
+  });
+
+  it.runIf(run)('signs staff in with a hash made at an older cost, and stores it again at today’s', async () => {
+    const email = newEmail('older');
+    const created = await createStaff(ADMIN, { email, password: PASSWORD, role: 'admin' });
+    const salt = randomBytes(16);
+    const older = ['scrypt', 1 << 14, 8, 1, salt.toString('base64url'), scryptSync(PASSWORD, salt, 32, { N: 1 << 14, r: 8, p: 1 }).toString('base64url')].join('$');
+    const { db } = booking.ctx;
+    await db.updateTable('staff').set({ password_hash: older }).where('staff_id', '=', created.body.staffId).execute();
+    expect((await signIn(email)).status).toBe(200);
+    const stored = await db.selectFrom('staff').select('password_hash').where('staff_id', '=', created.body.staffId).executeTakeFirstOrThrow();
+    expect(stored.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await signIn(email)).status).toBe(200);
   });
 
   it.runIf(run)('never shows a password, its hash, a token or a provider secret in an answer or the log', () => {
