@@ -1,6 +1,7 @@
 // `gatepost demo --headless` (what `npm start` runs, without a window): every
-// part comes up, demo.json says where, the saved tickets are real PNGs, and a
-// ticket scanned at the demo station's gate is admitted once. It runs under
+// part comes up, demo.json says where, the saved tickets are real PNGs, a
+// ticket scanned at the demo station's gate is admitted once, and the demo
+// admin and venue staff sign in to the console's API. It runs under
 // umask 000, in a folder left open (0755) with an old demo.json anyone could
 // read: every folder comes out 0700, every file with credentials, tickets or a
 // database (both servers' SQLite files with their WAL) 0600.
@@ -62,6 +63,21 @@ it('runs every part and admits a demo ticket once at the demo gate', { timeout: 
     }).then((r) => r.json());
   expect(await scan('demo-1')).toMatchObject({ result: 'admitted' });
   expect(await scan('demo-2')).toMatchObject({ result: 'rejected', reason: 'already_redeemed', redeemedGate: demo.station.gate });
+  // The console: its URL in the summary, and both staff accounts sign in with demo.json's passwords.
+  expect(output.join('\n')).toContain(`${demo.bookingUrl}/console`);
+  expect(demo.staff.map((s: { email: string; role: string }) => s.role)).toEqual(['admin', 'venue']);
+  const staffTokens: string[] = [];
+  for (const account of demo.staff as { email: string; password: string; role: string }[]) {
+    // 128 random bits, base64url.
+    expect(account.password).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const signedIn = await fetch(`${demo.bookingUrl}/api/v1/staff/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    }).then((r) => r.json());
+    expect(signedIn.staff).toMatchObject({ email: account.email, role: account.role, providerIds: account.role === 'venue' ? [demo.providerId] : [] });
+    staffTokens.push(signedIn.token);
+  }
   // Owner-only, whatever the umask: every folder, and each file but the station's own.
   const modes: Record<string, string> = {};
   const walk = (d: string) => {
@@ -92,5 +108,5 @@ it('runs every part and admits a demo ticket once at the demo gate', { timeout: 
   });
   // Nothing secret reaches the log.
   const log = output.join('\n');
-  for (const secret of [demo.adminToken, demo.providerSecret, demo.user.password, demo.station.token, bridgeSecret]) expect(log).not.toContain(secret);
+  for (const secret of [demo.adminToken, demo.providerSecret, demo.user.password, demo.station.token, bridgeSecret, ...demo.staff.map((s: { password: string }) => s.password), ...staffTokens]) expect(log).not.toContain(secret);
 });

@@ -1,7 +1,8 @@
 // gatepost demo (`npm start`): every part of Gatepost on one machine, on SQLite.
 // A Demo Cinema verification server, the booking server with the customer page,
-// a demo customer holding two tickets (their PNGs saved), and a gate station
-// enrolled for the cinema. It writes DIR/demo.json with every URL and credential
+// a demo customer holding two tickets (their PNGs saved), a gate station
+// enrolled for the cinema, and two console accounts: an admin and the
+// cinema's venue staff. It writes DIR/demo.json with every URL and credential
 // a tester needs. Run again on the same folder, it reuses the same accounts.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +28,19 @@ interface DemoFile {
   user: { email: string; password: string; token: string };
   station: { url: string; token: string; gate: string; pin: string };
   tickets: { ticketId: string; payload: string; image: string }[];
+  staff: DemoStaff[];
 }
+
+interface DemoStaff {
+  email: string;
+  password: string;
+  role: 'admin' | 'venue';
+}
+
+const STAFF: Omit<DemoStaff, 'password'>[] = [
+  { email: 'admin@gatepost.example', role: 'admin' },
+  { email: 'venue@gatepost.example', role: 'venue' },
+];
 
 const GATE = 'Gate 1';
 const PIN = '1234';
@@ -100,6 +113,9 @@ export async function run(argv: string[]): Promise<void> {
   };
   writePrivateFile(configFile, JSON.stringify(config, null, 2));
 
+  // The console's accounts: made once, their passwords kept in demo.json.
+  const staff = await demoStaff(api, adminToken, providerId!, previous?.staff ?? [], () => secret(16));
+
   const closers: (() => Promise<void>)[] = [];
   let stationUrl = '';
   /** what the console may show: the screen URL without its bridge secret */
@@ -127,6 +143,7 @@ export async function run(argv: string[]): Promise<void> {
     user,
     station: { url: stationUrl, token: enrolled.token, gate: GATE, pin: PIN },
     tickets,
+    staff,
   };
   writePrivateFile(demoFile, JSON.stringify(demo, null, 2) + '\n');
   console.log(
@@ -135,6 +152,7 @@ export async function run(argv: string[]): Promise<void> {
       `Gatepost demo is running (data in ${dir})`,
       `  customer page   ${booking.url}/   (sign in as ${user.email}; password in demo.json)`,
       `  gate station    ${stationShown}   (settings PIN ${PIN})`,
+      `  console         ${booking.url}/console   (staff: ${staff.map((s) => `${s.email} (${s.role})`).join(', ')}; passwords in demo.json)`,
       `  tickets         ${tickets.map((t) => t.image).join('\n                  ')}`,
       `  everything else ${demoFile}`,
       '',
@@ -147,6 +165,29 @@ export async function run(argv: string[]): Promise<void> {
     await booking.close();
     await provider.close();
   });
+}
+
+/**
+ * The demo admin and the demo cinema's venue staff. A password demo.json
+ * does not know (an account left by an earlier demo.json) is set anew, and
+ * the venue account follows the cinema if it was registered again.
+ */
+async function demoStaff(api: ReturnType<typeof client>, adminToken: string, providerId: string, previous: DemoStaff[], password: () => string): Promise<DemoStaff[]> {
+  const existing = (await api<{ staff: { staffId: string; email: string }[] }>('GET', '/api/v1/admin/staff', undefined, adminToken)).staff;
+  const out: DemoStaff[] = [];
+  for (const wanted of STAFF) {
+    const known = previous.find((p) => p.email === wanted.email && p.role === wanted.role);
+    const account = { ...wanted, password: known?.password ?? password() };
+    const found = existing.find((e) => e.email === wanted.email);
+    const providerIds = wanted.role === 'venue' ? [providerId] : undefined;
+    if (!found) {
+      await api('POST', '/api/v1/admin/staff', { ...account, providerIds }, adminToken);
+    } else {
+      await api('PATCH', `/api/v1/admin/staff/${found.staffId}`, { role: wanted.role, providerIds, ...(known ? {} : { password: account.password }) }, adminToken);
+    }
+    out.push(account);
+  }
+  return out;
 }
 
 /** `chromium --app=URL` when a browser and a display are there; a missing one is not an error. */

@@ -82,5 +82,8 @@ export const ERROR_REASONS = [
   'cancel_cutoff_passed',
   'ticket_used',
   'ticket_revoked',
+  'forbidden_provider',
+  'admin_only',
+  'unknown_staff',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

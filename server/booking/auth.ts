@@ -1,5 +1,6 @@
 // Who is calling: a customer (session token), a gate station (station token)
-// or the platform operator (admin token). Every token travels as
+// or an operator (the admin token, or a staff session: an admin, or venue
+// staff limited to their providers). Every token travels as
 // `Authorization: Bearer <token>` and is looked up by its sha256, so the
 // database never holds one that could be replayed.
 import type { FastifyRequest } from 'fastify';
@@ -9,8 +10,23 @@ import type { Kysely } from 'kysely';
 import { queries } from './queries.js';
 import type { BookingDB } from './schema.js';
 import { safeEqual, sha256 } from './secrets.js';
+import type { StaffRole } from './staff/schema.js';
 
 export const SESSION_TTL_S = 30 * 24 * 3600;
+/** A staff session lasts one working day from sign-in, fixed: a console left open overnight asks again. */
+export const STAFF_SESSION_TTL_S = 12 * 3600;
+
+/** Who is operating: the admin token, or a signed-in staff member. */
+export interface Operator {
+  /** null: the admin token */
+  staffId: string | null;
+  email: string | null;
+  role: StaffRole;
+  /** the providers a venue account may act on; [] for an admin, who may act on any */
+  providerIds: string[];
+}
+
+export const ADMIN_TOKEN: Operator = Object.freeze({ staffId: null, email: null, role: 'admin' as const, providerIds: [] });
 
 export function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
@@ -45,6 +61,8 @@ export class Auth {
   private readonly stationCache = new Map<string, { station: StationIdentity; until: number }>();
   /** The station a request was authenticated as (by the onRequest hook): looked up once per request. */
   private readonly stationOfRequest = new WeakMap<FastifyRequest, StationIdentity>();
+  /** The operator a request was authenticated as (by the onRequest hook on /api/v1/admin/*). */
+  private readonly operatorOfRequest = new WeakMap<FastifyRequest, Operator>();
 
   constructor(private readonly opts: AuthOptions) {}
 
@@ -64,11 +82,71 @@ export class Auth {
     return rows[0]?.user_id;
   }
 
-  admin(req: FastifyRequest): void {
+  /** The admin token and nothing else (/metrics). */
+  adminToken(req: FastifyRequest): void {
     const { adminTokenHash } = this.opts;
     if (!adminTokenHash) throw new HttpError(403, 'admin_disabled', 'this server was started without an admin token');
     const token = bearer(req);
     if (!token || !safeEqual(sha256(token), adminTokenHash)) throw unauthorized('unauthorized', 'the admin token is missing or wrong');
+  }
+
+  /** The operator behind the request: the admin token, or a live staff session (`ss_`); 401 otherwise. Looked up once per request. */
+  async operator(req: FastifyRequest): Promise<Operator> {
+    const known = this.operatorOfRequest.get(req);
+    if (known) return known;
+    const token = bearer(req);
+    let operator: Operator | undefined = ADMIN_TOKEN;
+    if (token?.startsWith('ss_')) {
+      operator = await this.staffForToken(token);
+      if (!operator) throw unauthorized('unauthorized', 'the staff session is unknown or expired: sign in again');
+    } else {
+      this.adminToken(req);
+    }
+    this.operatorOfRequest.set(req, operator);
+    return operator;
+  }
+
+  async staffForToken(token: string): Promise<Operator | undefined> {
+    const { db, now } = this.opts;
+    const row = await db
+      .selectFrom('staff_sessions')
+      .innerJoin('staff', 'staff.staff_id', 'staff_sessions.staff_id')
+      .select(['staff.staff_id', 'staff.email', 'staff.role', 'staff.provider_ids'])
+      .where('staff_sessions.token_hash', '=', sha256(token))
+      .where('staff_sessions.expires_at', '>', now())
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { staffId: row.staff_id, email: row.email, role: row.role, providerIds: row.role === 'admin' ? [] : (JSON.parse(row.provider_ids) as string[]) };
+  }
+
+  /**
+   * An admin, or 401/403: the admin token or an admin's staff session.
+   * Synchronous: on /api/v1/admin/* the onRequest hook has looked the
+   * session up already; elsewhere only the admin token is known here.
+   */
+  admin(req: FastifyRequest): Operator {
+    const operator = this.operatorOfRequest.get(req);
+    if (operator) {
+      this.requireAdmin(operator);
+      return operator;
+    }
+    this.adminToken(req);
+    return ADMIN_TOKEN;
+  }
+
+  requireAdmin(operator: Operator): void {
+    if (operator.role !== 'admin') throw new HttpError(403, 'admin_only', 'only an admin may do this; venue staff act on their own providers');
+  }
+
+  /** An admin may act on any provider; venue staff on theirs only. */
+  requireProvider(operator: Operator, providerId: string): void {
+    if (operator.role === 'admin' || operator.providerIds.includes(providerId)) return;
+    throw new HttpError(403, 'forbidden_provider', `this account may not act on provider ${providerId}`);
+  }
+
+  /** Whether a listing shows this provider's rows to this operator. */
+  sees(operator: Operator, providerId: string | null): boolean {
+    return operator.role === 'admin' || (providerId !== null && operator.providerIds.includes(providerId));
   }
 
   async station(req: FastifyRequest): Promise<StationIdentity> {
@@ -108,17 +186,23 @@ export class Auth {
 /**
  * The operator's routes (and /metrics, when it is on the main port) and the
  * stations' are checked in onRequest, before the body is read: a caller
- * without the token gets 401 and learns nothing of what the body should be.
- * The routes check again themselves (cheap: the station is remembered per request).
- * Added on the root instance before the route plugins are registered, so that
- * every one of them inherits it.
+ * without a valid credential gets 401 and learns nothing of what the body
+ * should be. /metrics takes the admin token only; /api/v1/admin/* the admin
+ * token or a staff session, whose role and providers each route checks.
+ * The routes check again themselves (cheap: the operator and the station are
+ * remembered per request). Added on the root instance before the route
+ * plugins are registered, so that every one of them inherits it.
  */
 export function authenticateRoutes(app: App, auth: Auth): void {
   app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url ?? '';
-    if (route.startsWith('/api/v1/admin/') || route === '/metrics') {
+    if (route.startsWith('/api/v1/admin/')) {
+      auth.operator(req).then(() => done(), done);
+      return;
+    }
+    if (route === '/metrics') {
       try {
-        auth.admin(req);
+        auth.adminToken(req);
       } catch (err) {
         return done(err as Error);
       }

@@ -9,6 +9,7 @@ import { reminderLeadMigration, reminderMigration, type ReminderDB } from './rem
 import type { RateLimitDB } from '../common/shared-rate-limit.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 import { outboxMigration, type OutboxDB } from './mail/schema.js';
+import { staffMigration, type StaffDB } from './staff/schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -131,7 +132,7 @@ export interface StationEventsTable {
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
-export interface BookingDB extends ReminderDB, RateLimitDB, RefundDB, OutboxDB {
+export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB, RefundDB, OutboxDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -332,6 +333,8 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('providers').dropColumn('verify_urls').execute();
       },
     },
+    // Operator accounts, their sessions and the audit log (staff/schema.ts).
+    '009_staff': staffMigration(dialect),
     '013_refunds': refundsMigration,
     '014_outbox': outboxMigration,
   };

@@ -38,6 +38,9 @@ import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning/relay.js';
 import { pruneStationEvents } from './scanning/station-events.js';
 import { webPage } from '../web/serve.js';
+import { AuditLog } from './staff/audit.js';
+import { staffRoutes } from './staff/routes.js';
+import { staffSessionRoutes } from './staff/session-routes.js';
 import { bookingMigrations, type BookingDB } from './schema.js';
 import { sealStoredSecrets } from './keys/secrets-at-rest.js';
 import { sha256 } from './secrets.js';
@@ -204,14 +207,19 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   // `links` is the context itself: its publicUrl is known only once the server listens.
   const auth = new Auth({ db, now, adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined });
   const links: TicketLinks = ctx;
+  const audit = new AuditLog(db, writes, now);
+  // Customers and staff sign in against the same limits per client address.
+  const signInLimits = signInLimiters(now, shared);
   authenticateRoutes(app, auth);
-  await app.register(keyRoutes, { keys, auth, retireKey: (keyId) => retireKey(ctx, keyId) });
-  await app.register(accountRoutes, { db, writes, now, auth, limits: signInLimiters(now, shared) });
-  await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth });
+  await app.register(keyRoutes, { keys, auth, audit, retireKey: (keyId) => retireKey(ctx, keyId) });
+  await app.register(accountRoutes, { db, writes, now, auth, limits: signInLimits });
+  await app.register(staffSessionRoutes, { db, writes, now, auth, audit, limits: signInLimits });
+  await app.register(staffRoutes, { db, writes, now, auth, audit });
+  await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth, audit });
   await app.register(catalogueRoutes, { providers, cache: catalogue });
   await app.register(orderRoutes, { db, now, auth, orders, cancellations, links });
-  await app.register(ticketRoutes, { db, writes, now, providers, auth, links, cancellations });
-  await app.register(stationAdminRoutes, { db, writes, now, providers, auth, links });
+  await app.register(ticketRoutes, { db, writes, now, providers, auth, audit, links, cancellations });
+  await app.register(stationAdminRoutes, { db, writes, now, providers, auth, audit, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);

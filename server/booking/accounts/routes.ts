@@ -3,65 +3,16 @@
 import { z } from 'zod';
 import { errorBody, meResponse, sessionRequest, sessionResponse, signupRequest, signupResponse } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
-import { conflict, HttpError, unauthorized } from '../../common/errors.js';
+import { conflict } from '../../common/errors.js';
 import { bearer, SESSION_TTL_S, type Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
-import type { Kysely } from 'kysely';
-import { addressKey, BackoffLimiter, RejectionLimiter } from '../../common/rate-limit.js';
-import { SharedBackoffLimiter, SharedRejectionLimiter, type FailureLimit } from '../../common/shared-rate-limit.js';
-import { dummyPasswordHash, hashPassword, needsRehash, newId, newToken, sha256, verifyPassword } from '../secrets.js';
+import { addressKey } from '../../common/rate-limit.js';
+import { hashPassword, newId, newToken, sha256 } from '../secrets.js';
+import { checkSignIn, normalizeEmail, rateLimited, signInLimiters, type SignInLimiters } from './sign-in.js';
 
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-/**
- * Against password guessing. Failed sign-ins are counted per account and
- * client address: after 5, each further try from that address at that account
- * waits twice as long as the last (2 s, 4 s, … 15 min), so a guesser elsewhere
- * never locks the owner out. Per address, more than 100 failures in 15 minutes
- * (guessing across accounts) close that address. While closed, every attempt
- * is refused before the password is checked, the right one too, or the answer
- * would still tell a guess that is right. Sign-ups cost the same scrypt: 20
- * from one address in 15 minutes, and no more. The address is the
- * client's as the trusted proxies (--trust-proxy) report it, an IPv6 /64 as one.
- */
-export const SIGN_IN_LIMITS = {
-  perAccountAddress: { free: 5, baseS: 2, maxS: 900, forgetS: 3600, maxKeys: 100_000 },
-  perAddress: { maxRejections: 100, windowS: 900 },
-  signUpsPerAddress: { maxRejections: 20, windowS: 900 },
-};
-
-export interface SignInLimiters {
-  failedByPair: FailureLimit;
-  failedByAddress: FailureLimit;
-  signUpsByAddress: FailureLimit;
-}
-
-/**
- * In this process's memory (SQLite: one process per database), or counted in
- * `shared`, the PostgreSQL database every booking process uses, so several
- * processes enforce one limit between them (shared-rate-limit.ts).
- */
-export function signInLimiters(clock: () => number, shared?: Kysely<unknown>): SignInLimiters {
-  if (shared) {
-    return {
-      failedByPair: new SharedBackoffLimiter(shared, 'sign_in_pair', SIGN_IN_LIMITS.perAccountAddress, clock),
-      failedByAddress: new SharedRejectionLimiter(shared, 'sign_in_address', SIGN_IN_LIMITS.perAddress, clock),
-      signUpsByAddress: new SharedRejectionLimiter(shared, 'sign_up_address', SIGN_IN_LIMITS.signUpsPerAddress, clock),
-    };
-  }
-  return {
-    failedByPair: new BackoffLimiter(SIGN_IN_LIMITS.perAccountAddress, clock),
-    failedByAddress: new RejectionLimiter(SIGN_IN_LIMITS.perAddress, clock),
-    signUpsByAddress: new RejectionLimiter(SIGN_IN_LIMITS.signUpsPerAddress, clock),
-  };
-}
+export { SIGN_IN_LIMITS, signInLimiters, type SignInLimiters } from './sign-in.js';
 
 const emailTaken = () => conflict('email_taken', 'an account with this e-mail address exists: sign in instead');
-
-function rateLimited(reply: { header(name: string, value: string): unknown }, waitS: number, what: string): HttpError {
-  reply.header('retry-after', String(waitS));
-  return new HttpError(429, 'rate_limited', `${what}: try again in ${waitS < 120 ? `${waitS} second(s)` : `${Math.ceil(waitS / 60)} minute(s)`}`);
-}
 
 export interface AccountRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now'> {
   auth: Auth;
@@ -70,7 +21,8 @@ export interface AccountRoutesOptions extends Pick<BookingContext, 'db' | 'write
 }
 
 export const accountRoutes: AppPlugin<AccountRoutesOptions> = async (app, { db, writes, now: clock, auth, limits }) => {
-  const { failedByPair, failedByAddress, signUpsByAddress } = limits ?? signInLimiters(clock);
+  const defaults = limits ?? signInLimiters(clock);
+  const { signUpsByAddress } = defaults;
 
   app.post(
     '/api/v1/users',
@@ -111,25 +63,17 @@ export const accountRoutes: AppPlugin<AccountRoutesOptions> = async (app, { db, 
     { schema: { tags: ['accounts'], body: sessionRequest, response: { 200: sessionResponse, 401: errorBody, 429: errorBody } } },
     async (req, reply) => {
       const email = normalizeEmail(req.body.email);
-      const address = addressKey(req.ip);
-      const pair = `${email}\u0000${address}`;
-      const wait = Math.max(...(await Promise.all([failedByPair.retryAfterS(pair), failedByAddress.retryAfterS(address)])));
-      if (wait > 0) throw rateLimited(reply, wait, 'too many failed sign-ins');
-      const user = await db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-      // An unknown address costs the same scrypt as a wrong password: no timing oracle for who has an account.
-      const ok = await verifyPassword(req.body.password, user?.password_hash ?? (await dummyPasswordHash()));
-      if (!user || !ok) {
-        await Promise.all([failedByPair.record(pair), failedByAddress.record(address)]);
-        throw unauthorized('bad_credentials', 'the e-mail address or the password is wrong');
-      }
-      await failedByPair.clear(pair);
-      if (needsRehash(user.password_hash)) {
-        // Only if unchanged meanwhile: a password changed elsewhere is not overwritten with this one.
-        const upgraded = await hashPassword(req.body.password);
-        await writes.run((trx) =>
-          trx.updateTable('users').set({ password_hash: upgraded }).where('user_id', '=', user.user_id).where('password_hash', '=', user.password_hash).execute(),
-        );
-      }
+      const user = await checkSignIn(
+        defaults,
+        reply,
+        req.ip,
+        { account: email, password: req.body.password },
+        () => db.selectFrom('users').select(['user_id', 'password_hash']).where('email', '=', email).executeTakeFirst(),
+        (found, upgraded) =>
+          writes.run((trx) =>
+            trx.updateTable('users').set({ password_hash: upgraded }).where('user_id', '=', found.user_id).where('password_hash', '=', found.password_hash).execute(),
+          ),
+      );
       const token = newToken('us');
       const now = clock();
       await writes.run((trx) =>

@@ -1,7 +1,8 @@
 // The provider registry over HTTP: the admin registers a verification server
 // (name, URL — or several instances' URLs — shared secret) and gets the provider ID this server assigned;
 // later changes its name, URL, secret or batching under the same ID, and lists
-// what is registered. The secret goes in and never comes out.
+// what is registered. The secret goes in and never comes out. Registering and
+// changing are an admin's; venue staff list their own providers.
 import { z } from 'zod';
 import {
   errorBody,
@@ -17,21 +18,28 @@ import { badRequest, notFound } from '../../common/errors.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
+import type { AuditLog } from '../staff/audit.js';
 
 export interface ProviderRoutesOptions extends Pick<BookingContext, 'providers' | 'allowInsecureHttp'> {
   auth: Auth;
+  audit: AuditLog;
 }
 
-export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { providers, allowInsecureHttp, auth }) => {
+export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { providers, allowInsecureHttp, auth, audit }) => {
   app.post(
     '/api/v1/admin/providers',
-    { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody } } },
+    { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody, 403: errorBody } } },
     async (req, reply) => {
-      auth.admin(req);
+      const actor = auth.admin(req);
       const { name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes } = req.body;
       const urls = verifyUrls ?? [verifyUrl!];
       for (const url of urls) checkBaseUrl(allowInsecureHttp, req.log, url);
       const provider = await providers.register(name, urls, secret, batchScans ?? true, cancelCutoffMinutes === undefined ? undefined : cancelCutoffMinutes * 60);
+      await audit.record(actor, {
+        action: 'provider.register',
+        providerId: provider.providerId,
+        details: { name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans },
+      });
       req.log.info({ providerId: provider.providerId, name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
     },
@@ -44,24 +52,26 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
         tags: ['admin'],
         params: providerParams,
         body: updateProviderRequest,
-        response: { 200: providerDetails, 400: errorBody, 401: errorBody, 404: errorBody },
+        response: { 200: providerDetails, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
       },
     },
     async (req) => {
-      auth.admin(req);
+      const actor = auth.admin(req);
       for (const url of req.body.verifyUrls ?? (req.body.verifyUrl !== undefined ? [req.body.verifyUrl] : [])) checkBaseUrl(allowInsecureHttp, req.log, url);
       const updated = await providers.update(req.params.providerId, req.body);
       if (!updated) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       // Which fields changed, and the new values of all but the secret.
       const { secret: _secret, ...shown } = req.body;
+      await audit.record(actor, { action: 'provider.update', providerId: updated.providerId, details: { changed: Object.keys(req.body), ...shown } });
       req.log.info({ providerId: updated.providerId, changed: Object.keys(req.body), ...shown }, 'provider updated');
       return updated;
     },
   );
 
+  // Venue staff see their own providers only.
   app.get('/api/v1/admin/providers', { schema: { tags: ['admin'], response: { 200: providerDetailsList, 401: errorBody } } }, async (req) => {
-    auth.admin(req);
-    return { providers: await providers.details() };
+    const actor = await auth.operator(req);
+    return { providers: (await providers.details()).filter((p) => auth.sees(actor, p.providerId)) };
   });
 
   app.get('/api/v1/providers', { schema: { tags: ['catalogue'], response: { 200: providersResponse } } }, async () => ({

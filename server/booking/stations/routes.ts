@@ -1,7 +1,8 @@
 // Gate stations: the admin creates one for a provider and a gate and gets a
 // one-time enrollment code (15 minutes), also as the `GPS1:` setup QR text;
 // the station exchanges the code for its bearer token, bound to that provider
-// and gate. Only sha256 of the code and of the token are stored.
+// and gate. Only sha256 of the code and of the token are stored. Venue staff
+// manage their own providers' stations, and list only those.
 import { z } from 'zod';
 import {
   createStationRequest,
@@ -18,6 +19,7 @@ import { HttpError, notFound, unauthorized } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import type { TicketLinks } from '../tickets/ticket-view.js';
+import type { AuditLog } from '../staff/audit.js';
 import { newEnrollmentCode, newId, newToken, sha256 } from '../secrets.js';
 
 export const ENROLLMENT_TTL_S = 15 * 60;
@@ -33,11 +35,12 @@ const stationSummary = z.object({
 
 export interface StationAdminRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
   auth: Auth;
+  audit: AuditLog;
   /** where stations reach this server (known once it listens): the setup QR carries it */
   links: Pick<TicketLinks, 'publicUrl'>;
 };
 
-export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links }) => {
+export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, audit, links }) => {
   /** A fresh enrollment code for a station: its hash stored, the code itself answered once. */
   async function enrollmentFor(stationId: string, providerId: string, gate: string, expiresAt: number) {
     const code = newEnrollmentCode();
@@ -56,10 +59,11 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
 
   app.post(
     '/api/v1/admin/stations',
-    { schema: { tags: ['admin'], body: createStationRequest, response: { 201: createStationResponse, 401: errorBody, 404: errorBody } } },
+    { schema: { tags: ['admin'], body: createStationRequest, response: { 201: createStationResponse, 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      auth.admin(req);
+      const actor = await auth.operator(req);
       const { providerId, gate } = req.body;
+      auth.requireProvider(actor, providerId);
       if (!(await providers.get(providerId))) throw notFound('unknown_provider', `no provider ${providerId}`);
       const now = clock();
       const stationId = newId('s');
@@ -70,6 +74,7 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
           .values({ station_id: stationId, provider_id: providerId, gate, enrollment_hash: hash, enrollment_expires_at: now + ENROLLMENT_TTL_S, enrolled_at: null, token_hash: null, created_at: now, revoked_at: null })
           .execute(),
       );
+      await audit.record(actor, { action: 'station.create', providerId, target: stationId, details: { gate } });
       req.log.info({ stationId, providerId, gate }, 'station created');
       return reply.code(201).send(answer);
     },
@@ -79,10 +84,10 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
     '/api/v1/admin/stations',
     { schema: { tags: ['admin'], response: { 200: z.object({ stations: z.array(stationSummary) }), 401: errorBody } } },
     async (req) => {
-      auth.admin(req);
+      const actor = await auth.operator(req);
       const rows = await db.selectFrom('stations').selectAll().orderBy('created_at').orderBy('station_id').execute();
       return {
-        stations: rows.map((r) => ({
+        stations: rows.filter((r) => auth.sees(actor, r.provider_id)).map((r) => ({
           stationId: r.station_id,
           providerId: r.provider_id,
           gate: r.gate,
@@ -99,16 +104,18 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
   // A replaced or wiped station: a new code; enrolling with it replaces the old token.
   app.post(
     '/api/v1/admin/stations/:stationId/enrollment',
-    { schema: { tags: ['admin'], params: stationParams, response: { 201: createStationResponse, 401: errorBody, 404: errorBody } } },
+    { schema: { tags: ['admin'], params: stationParams, response: { 201: createStationResponse, 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      auth.admin(req);
+      const actor = await auth.operator(req);
       const row = await db.selectFrom('stations').selectAll().where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst();
       if (!row) throw notFound('unknown_station', `no station ${req.params.stationId}`);
+      auth.requireProvider(actor, row.provider_id);
       const expiresAt = clock() + ENROLLMENT_TTL_S;
       const { hash, answer } = await enrollmentFor(row.station_id, row.provider_id, row.gate, expiresAt);
       await writes.run((trx) =>
         trx.updateTable('stations').set({ enrollment_hash: hash, enrollment_expires_at: expiresAt, enrolled_at: null }).where('station_id', '=', row.station_id).execute(),
       );
+      await audit.record(actor, { action: 'station.enrollment', providerId: row.provider_id, target: row.station_id, details: { gate: row.gate } });
       req.log.info({ stationId: row.station_id }, 'station enrollment renewed');
       return reply.code(201).send(answer);
     },
@@ -116,15 +123,19 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
 
   app.delete(
     '/api/v1/admin/stations/:stationId',
-    { schema: { tags: ['admin'], params: stationParams, response: { 204: z.null(), 401: errorBody, 404: errorBody } } },
+    { schema: { tags: ['admin'], params: stationParams, response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (req, reply) => {
-      auth.admin(req);
+      const actor = await auth.operator(req);
+      const station = await db.selectFrom('stations').select(['provider_id', 'gate']).where('station_id', '=', req.params.stationId).executeTakeFirst();
+      if (!station) throw notFound('unknown_station', `no station ${req.params.stationId}`);
+      auth.requireProvider(actor, station.provider_id);
       const now = clock();
       const res = await writes.run((trx) =>
         trx.updateTable('stations').set({ revoked_at: now, token_hash: null }).where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst(),
       );
       if (Number(res.numUpdatedRows) !== 1) throw notFound('unknown_station', `no station ${req.params.stationId}`);
       auth.forgetStations();
+      await audit.record(actor, { action: 'station.revoke', providerId: station.provider_id, target: req.params.stationId, details: { gate: station.gate } });
       req.log.info({ stationId: req.params.stationId }, 'station revoked');
       return reply.code(204).send(null);
     },

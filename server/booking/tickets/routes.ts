@@ -11,6 +11,7 @@ import type { Auth } from '../auth.js';
 import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
+import type { AuditLog } from '../staff/audit.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './render.js';
 import { shareHash, sharedTicket, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
 
@@ -31,11 +32,12 @@ const PNG_CACHE_SIZE = 64;
 
 export interface TicketRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
   auth: Auth;
+  audit: AuditLog;
   links: TicketLinks;
   cancellations: TicketCancellations;
 }
 
-export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, links, cancellations }) => {
+export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, writes, now: clock, providers, auth, audit, links, cancellations }) => {
   const pngCache = new Map<string, Buffer>();
 
   /** The ticket, if the caller may see it: its owner's session, or a live share token for it. */
@@ -140,7 +142,8 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
   );
 
   // The operator takes a ticket back (fraud, or with `refund: true` a refund): the provider
-  // revokes the code, and stations learn it from their next offline bundle.
+  // revokes the code, and stations learn it from their next offline bundle. Venue staff, for
+  // their providers' tickets.
   app.post(
     '/api/v1/admin/tickets/:ticketId/revoke',
     {
@@ -148,15 +151,17 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
         tags: ['admin'],
         params: ticketParams,
         body: z.object({ refund: z.boolean().optional() }).strict().optional(),
-        response: { 200: revokeResponse, 202: revokeResponse, 401: errorBody, 404: errorBody, 503: errorBody },
+        response: { 200: revokeResponse, 202: revokeResponse, 401: errorBody, 403: errorBody, 404: errorBody, 503: errorBody },
       },
     },
     async (req, reply) => {
-      auth.admin(req);
+      const actor = await auth.operator(req);
       const row = await db.selectFrom('tickets').selectAll().where('ticket_id', '=', req.params.ticketId).executeTakeFirst();
       if (!row) throw notFound('unknown_ticket', `no ticket ${req.params.ticketId}`);
+      auth.requireProvider(actor, row.provider_id);
       if (req.body?.refund) {
         const outcome = cancelView(await cancellations.revokeWithRefund(row, 'operator_revoked'));
+        await audit.record(actor, { action: 'ticket.revoke', providerId: row.provider_id, target: row.ticket_id, details: { refund: outcome.refund, showId: row.show_id, seat: row.seat_label } });
         req.log.info({ ticketId: row.ticket_id, providerId: row.provider_id, refund: outcome.refund.state }, 'ticket revoked with a refund');
         return reply.code(outcome.refund.state === 'refunded' ? 200 : 202).send({ ...outcome, revokedAt: outcome.revokedAt ?? clock() });
       }
@@ -176,6 +181,7 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
           .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing())
           .execute();
       });
+      await audit.record(actor, { action: 'ticket.revoke', providerId: row.provider_id, target: row.ticket_id, details: { revokedAt, showId: row.show_id, seat: row.seat_label } });
       req.log.info({ ticketId: row.ticket_id, providerId: row.provider_id }, 'ticket revoked');
       return { ticketId: row.ticket_id, revokedAt };
     },
