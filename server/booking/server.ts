@@ -35,6 +35,7 @@ import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning/relay.js';
 import { pruneStationEvents } from './scanning/station-events.js';
+import { consolePage } from '../console/serve.js';
 import { webPage } from '../web/serve.js';
 import { bookingMigrations, type BookingDB } from './schema.js';
 import { sealStoredSecrets } from './keys/secrets-at-rest.js';
@@ -207,6 +208,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(stationRoutes, { db, now, keys, auth, scans });
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
+  await consolePage(app);
 
   const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;
   const reminders = new ReminderService(db, now, ctx.log, { email, sms: opts.smsWebhookUrl ? new SmsWebhookChannel(opts.smsWebhookUrl) : undefined });
