@@ -33,7 +33,9 @@ function useQrImage(text: string): { src: string; cssPx: number } | null {
 
 /** Seconds left until the code expires, by the server's clock (this browser's may be off), ticking each second. */
 function useSecondsLeft(enrollment: Enrollment): number {
-  const deadline = enrollment.receivedAtMs + (enrollment.enrollmentExpiresAt * 1000 - enrollment.serverNowMs);
+  // The Date header counts whole seconds: only a clock off by more than that is corrected for.
+  const skew = enrollment.serverNowMs - enrollment.receivedAtMs;
+  const deadline = enrollment.enrollmentExpiresAt * 1000 - (Math.abs(skew) > 2000 ? skew : 0);
   const [left, setLeft] = useState(() => (deadline - Date.now()) / 1000);
   useEffect(() => {
     setLeft((deadline - Date.now()) / 1000);

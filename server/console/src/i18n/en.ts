@@ -106,7 +106,7 @@ export const en = {
   'stations.rename': 'Rename',
   'stations.newCode': 'New setup code',
   'stations.revoke': 'Revoke',
-  'stations.revokeConfirm': 'Revoke station “{gate}”? It stops admitting at once and must be set up again with a new station.',
+  'stations.revokeConfirm': 'Revoke station “{gate}”? It stops admitting at once; to use the device again, add it as a new station.',
   'stations.revokeYes': 'Revoke station',
   'stations.revokedDone': 'Station “{gate}” is revoked.',
   'stations.renameTitle': 'Rename station',

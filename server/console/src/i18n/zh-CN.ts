@@ -106,7 +106,7 @@ export const zhCN: Dictionary = {
   'stations.rename': '重命名',
   'stations.newCode': '新设置码',
   'stations.revoke': '吊销',
-  'stations.revokeConfirm': '确定吊销闸机“{gate}”吗？它将立即停止放行，之后须作为新闸机重新设置。',
+  'stations.revokeConfirm': '确定吊销闸机“{gate}”吗？它将立即停止放行；如需再次使用该设备，请将其作为新闸机添加。',
   'stations.revokeYes': '吊销闸机',
   'stations.revokedDone': '闸机“{gate}”已吊销。',
   'stations.renameTitle': '重命名闸机',

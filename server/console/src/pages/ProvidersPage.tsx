@@ -53,12 +53,14 @@ export function ProvidersPage() {
                   <td>{t(p.batchScans ? 'common.yes' : 'common.no')}</td>
                   <td className="nowrap">{dateTime(locale, p.createdAt)}</td>
                   <td className="table__actions">
-                    <Link className="btn btn--small" href={paths.provider(p.providerId)}>
-                      {t('providers.edit')}
-                    </Link>
-                    <Link className="btn btn--small" href={paths.stations(p.providerId)}>
-                      {t('providers.stations')}
-                    </Link>
+                    <div className="row-actions">
+                      <Link className="btn btn--small" href={paths.provider(p.providerId)}>
+                        {t('providers.edit')}
+                      </Link>
+                      <Link className="btn btn--small" href={paths.stations(p.providerId)}>
+                        {t('providers.stations')}
+                      </Link>
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -94,7 +94,7 @@ export function StationTable({ stations, actions }: { stations: Station[]; actio
               <td className="nowrap">{dateTime(locale, s.createdAt)}</td>
               <td className="table__actions">
                 {!s.revoked && renaming !== s.stationId && (
-                  <>
+                  <div className="row-actions">
                     <button type="button" className="btn btn--small" onClick={() => setRenaming(s.stationId)}>
                       {t('stations.rename')}
                     </button>
@@ -104,7 +104,7 @@ export function StationTable({ stations, actions }: { stations: Station[]; actio
                     <button type="button" className="btn btn--small btn--danger-outline" onClick={() => actions.onRevoke(s)}>
                       {t('stations.revoke')}
                     </button>
-                  </>
+                  </div>
                 )}
               </td>
             </tr>
