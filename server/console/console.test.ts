@@ -162,7 +162,9 @@ describe.skipIf(missing !== null)('operator console in Chromium', () => {
   it('adds a station: the setup QR as shown on the page decodes with zbarimg and enrolls a station', async () => {
     const page = await open('en-US', { signedIn: true });
     await page.goto(`${stack.url}/console/stations`);
-    await expect(page.locator('[data-testid="provider-picker"]').inputValue()).resolves.toBe(providerId);
+    // With no provider in the address, the first one is picked.
+    await expect.poll(() => page.locator('[data-testid="provider-picker"]').inputValue(), { timeout: 10_000 }).toBe(providerId);
+    expect(new URL(page.url()).searchParams.get('provider')).toBe(providerId);
     await page.locator('.empty', { hasText: 'No stations for this provider yet.' }).waitFor();
     const add = page.locator('[data-testid="add-station"]');
     await add.getByLabel('Gate').fill('Hall 1 north door');
@@ -199,6 +201,33 @@ describe.skipIf(missing !== null)('operator console in Chromium', () => {
     await page.reload();
     await expect(page.locator(`tr[data-station="${stationId}"] .badge`).textContent()).resolves.toBe('Enrolled');
     await shot(page, 'en-stations');
+  });
+
+  it('counts the code down, and after 15 minutes offers a new code that replaces the old one', async () => {
+    const page = await open('en-US', { signedIn: true });
+    await page.clock.install();
+    await page.goto(`${stack.url}/console/stations?provider=${providerId}`);
+    const add = page.locator('[data-testid="add-station"]');
+    await add.getByLabel('Gate').fill('Hall 2');
+    await add.locator('button[type="submit"]').click();
+    const code = page.locator('[data-testid="enrollment-code"]');
+    const first = (await code.textContent())!;
+    await page.clock.fastForward('05:00');
+    await expect(page.locator('[data-testid="expires"]').textContent()).resolves.toMatch(/^Valid for (9:\d\d|10:00)$/);
+    await page.clock.fastForward('10:01');
+    const panel = page.locator('[data-testid="setup-panel"]');
+    await panel.locator('[role="alert"]', { hasText: 'This code has expired.' }).waitFor();
+    expect(await page.locator('[data-testid="setup-qr"]').count()).toBe(0);
+    await shot(page, 'en-station-code-expired');
+
+    await panel.getByRole('button', { name: 'Make a new code' }).click();
+    await page.locator('[data-testid="setup-qr"]').waitFor();
+    const second = (await code.textContent())!;
+    expect(second).not.toBe(first);
+    const enroll = (enrollment: string) =>
+      fetch(`${stack.url}/api/v1/station/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollment }) });
+    expect((await enroll(first)).status).toBe(401);
+    expect((await enroll(second)).status).toBe(200);
   });
 
   it('renames a station (or says the server cannot yet) and revokes it after a confirmation', async () => {

@@ -67,7 +67,7 @@ export function SetupPanel({ enrollment, providerName, onRenew, onClose }: { enr
         <p className="muted">{t('setup.station', { stationId: enrollment.stationId, provider: providerName })}</p>
         <p>{t('setup.lead')}</p>
         <p className="field__label">{t('setup.code')}</p>
-        <p className="setup__code" data-testid="enrollment-code">
+        <p className={`setup__code${expired ? ' setup__code--expired' : ''}`} data-testid="enrollment-code">
           {enrollment.enrollment}
         </p>
         {expired ? (

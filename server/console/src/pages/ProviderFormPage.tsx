@@ -45,6 +45,7 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<'saved' | 'unchanged' | null>(null);
   const [registered, setRegistered] = useState<{ providerId: string; name: string } | null>(null);
+  const idRef = useRef<HTMLElement>(null);
   const set = <K extends keyof Fields>(key: K, value: Fields[K]) => setFields((f) => ({ ...f, [key]: value }));
 
   const submit = async (e: FormEvent) => {
@@ -89,7 +90,7 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
       <PageHeader title={saved ? t('provider.editTitle', { name: saved.name }) : t('provider.newTitle')} />
       {saved && (
         <p className="id-line">
-          {t('providers.id')}: <code>{saved.providerId}</code>
+          {t('providers.id')}: <code ref={idRef}>{saved.providerId}</code> <CopyButton value={saved.providerId} target={() => idRef.current} />
         </p>
       )}
       <form className="form form--panel" onSubmit={(e) => void submit(e)} data-testid="provider-form">
