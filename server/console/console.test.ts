@@ -28,7 +28,8 @@ interface StationRow {
   revoked: boolean;
 }
 
-describe.skipIf(missing !== null)('operator console in Chromium', () => {
+// Each test is a few page loads and a server round trip or two; on a loaded two-core machine that has taken half a minute.
+describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_000 }, () => {
   let stack: ConsoleStack;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -36,8 +37,8 @@ describe.skipIf(missing !== null)('operator console in Chromium', () => {
   let providerId = '';
   let stationId = '';
 
-  async function open(locale: string, opts: { signedIn?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' });
+  async function open(locale: string, opts: { signedIn?: boolean; clipboard?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai', permissions: opts.clipboard ? ['clipboard-read', 'clipboard-write'] : [] });
     contexts.push(context);
     if (opts.signedIn) await context.addInitScript((token) => sessionStorage.setItem('gatepost.console.token', token), stack.adminToken);
     const page = await context.newPage();
@@ -111,7 +112,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', () => {
   });
 
   it('signs in with the admin token and registers the verification server through the form: its provider ID is shown', async () => {
-    const page = await open('en-US');
+    const page = await open('en-US', { clipboard: true });
     await page.goto(`${stack.url}/console`);
     await page.locator('h1', { hasText: 'Sign in to the console' }).waitFor();
     await shot(page, 'en-sign-in');
@@ -134,6 +135,9 @@ describe.skipIf(missing !== null)('operator console in Chromium', () => {
     const { body } = await stack.admin<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers');
     expect(body.providers).toEqual([expect.objectContaining({ providerId, name: 'Riverside Cinema', verifyUrls: [stack.provider.url], batchScans: true })]);
     expect(await page.locator('[data-testid="provider-registered"]').textContent()).toContain('Riverside Cinema is registered');
+    await page.locator('[data-testid="provider-registered"]').getByRole('button', { name: 'Copy' }).click();
+    await page.locator('[data-testid="provider-registered"]').getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(providerId);
     await shot(page, 'en-provider-registered');
     // The booking server reaches it: the registered provider's programme is on sale.
     const shows = (await (await fetch(`${stack.url}/api/v1/shows`)).json()) as { shows: { providerId: string }[] };
