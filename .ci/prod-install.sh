@@ -2,8 +2,8 @@
 # CI job "production install": the way a server is installed (deploy/README.md).
 # A fresh clone of the commit CI runs on, `npm ci && npm run build && npm prune
 # --omit=dev`, the install made read-only, then `gatepost demo --headless` from
-# dist/ as an unprivileged user: the customer page and the station screen must
-# answer with their apps, `gatepost scanners decode` must read a ticket PNG the
+# dist/ as an unprivileged user: the customer page, the operator console and
+# the station screen must answer with their apps, `gatepost scanners decode` must read a ticket PNG the
 # demo saved, no devDependency may be left, and nothing may have been written
 # under the install.
 set -euo pipefail
@@ -80,6 +80,13 @@ asset="$(grep -o 'src="/assets/[^"]*\.js"' <<<"$page" | head -n1 | sed 's/^src="
 curl -fsS -o /dev/null "$booking$asset" || fail "customer page script $asset"
 curl -fsS "$booking/healthz" | grep -q '"ok"' || fail "booking /healthz"
 
+step "operator console at $booking/console"
+console_page="$(curl -fsS "$booking/console")" || fail "operator console did not answer 200"
+grep -q '<div id="root">' <<<"$console_page" || fail "operator console is not the app: $console_page"
+console_asset="$(grep -o 'src="/console/assets/[^"]*\.js"' <<<"$console_page" | head -n1 | sed 's/^src="//; s/"$//')"
+[ -n "$console_asset" ] || fail "operator console names no script"
+curl -fsS -o /dev/null "$booking$console_asset" || fail "operator console script $console_asset"
+
 step "station screen at $station"
 screen="$(curl -fsS "$station")" || fail "station screen did not answer 200"
 grep -q '<title>Gatepost Station</title>' <<<"$screen" || fail "station screen is not the app: $screen"
@@ -96,4 +103,4 @@ wait "$demo_pid" || true
 demo_pid=""
 written="$(find "$install" -newer "$work/marker" | head -n 20)"
 [ -z "$written" ] || fail "written under the install directory: $written"
-step "ok: built, pruned, read-only; demo, customer page, station screen and decode answered; nothing written under the install"
+step "ok: built, pruned, read-only; demo, customer page, operator console, station screen and decode answered; nothing written under the install"

@@ -1,6 +1,6 @@
-// The two browser bundles, built with Vite: the customer booking page
-// (server/web → server/web/dist) and the station screen (renderer →
-// renderer/dist). Dev and test tooling only: the servers and the station serve
+// The browser bundles, built with Vite: the customer booking page
+// (server/web → server/web/dist), the operator console (server/console →
+// server/console/dist) and the station screen (renderer → renderer/dist). Dev and test tooling only: the servers and the station serve
 // these folders as they find them and never build (a production install gets
 // them from `npm run build`, see build/build.ts).
 //
@@ -52,6 +52,21 @@ export function customerPage(root = join(REPO, 'server', 'web')): Bundle {
     vite: async (outDir) => {
       const { webViteConfig } = await import('../server/web/vite.config.js');
       return { ...webViteConfig(outDir, root), configFile: false };
+    },
+  };
+}
+
+/** The operator console, served by the booking server at /console. */
+export function consolePage(root = join(REPO, 'server', 'console')): Bundle {
+  return {
+    label: 'the operator console',
+    root,
+    dist: join(root, 'dist'),
+    inputs: ['index.html', 'vite.config.ts', 'src', 'public'].map((p) => join(root, p)),
+    tools: ['vite', '@vitejs/plugin-react', 'react', 'react-dom', 'qrcode'],
+    vite: async (outDir) => {
+      const { consoleViteConfig } = await import('../server/console/vite.config.js');
+      return { ...consoleViteConfig(outDir, root), configFile: false };
     },
   };
 }
@@ -215,7 +230,10 @@ function viteLogger(log: BuildLog) {
 
 /** What a command run from the sources needs built first (the `gatepost` launcher calls this). */
 export async function ensureForCommand(command: string | undefined, log: BuildLog): Promise<void> {
-  if (command === 'booking' || command === 'demo') await ensureBundle(customerPage(), log);
+  if (command === 'booking' || command === 'demo') {
+    await ensureBundle(customerPage(), log);
+    await ensureBundle(consolePage(), log);
+  }
   if (command === 'station' || command === 'demo') {
     await ensureBundle(stationScreen(), log);
     const { electronBinary } = await import('../main/electron/launch.js');

@@ -3,8 +3,9 @@
 //    transpiled to JavaScript one file for one file (esbuild), in the same
 //    tree as the sources, so a module finds what it reads beside it
 //    (dist/bin/main.js, dist/server/…, dist/main/…);
-//  - the customer page into dist/server/web/dist and the station screen into
-//    dist/renderer/dist (Vite), where the compiled servers look for them.
+//  - the customer page into dist/server/web/dist, the operator console into
+//    dist/server/console/dist and the station screen into dist/renderer/dist
+//    (Vite), where the compiled servers look for them.
 // After it, `npm prune --omit=dev` leaves an install that runs every command
 // from dist/ (`node dist/bin/gatepost.js`, or the package's `gatepost`)
 // without tsx, Vite or esbuild, and writes nothing under its own folder.
@@ -14,7 +15,7 @@ import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { customerPage, REPO, stationScreen, viteBuild } from './assets.js';
+import { consolePage, customerPage, REPO, stationScreen, viteBuild } from './assets.js';
 
 /** Where the command starts: every module it may load is found from here by following imports. */
 const ENTRY = 'bin/main.ts';
@@ -101,6 +102,8 @@ step(`${entries.length} modules compiled into dist/`);
 
 await viteBuild(customerPage(), join(OUT, 'server', 'web', 'dist'), log);
 step('customer page built into dist/server/web/dist');
+await viteBuild(consolePage(), join(OUT, 'server', 'console', 'dist'), log);
+step('operator console built into dist/server/console/dist');
 await viteBuild(stationScreen(), join(OUT, 'renderer', 'dist'), log);
 step('station screen built into dist/renderer/dist');
 console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s; run it with  node dist/bin/gatepost.js <command>`);

@@ -37,6 +37,7 @@ import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning/relay.js';
 import { pruneStationEvents } from './scanning/station-events.js';
+import { consolePage } from '../console/serve.js';
 import { webPage } from '../web/serve.js';
 import { AuditLog } from './staff/audit.js';
 import { staffRoutes } from './staff/routes.js';
@@ -223,6 +224,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(stationRoutes, { db, now, keys, auth, scans });
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
+  await consolePage(app);
 
   const reminders = new ReminderService(db, now, ctx.log, { email, sms: opts.smsWebhookUrl ? new SmsWebhookChannel(opts.smsWebhookUrl) : undefined });
   const reminderPasses = new Counter({ name: 'gatepost_reminder_passes_total', help: 'passes of the reminder sender', registers: [app.metrics] });

@@ -25,12 +25,13 @@ export interface WebPageOptions {
 }
 
 /** Any Fastify instance, whichever type provider its routes use. */
-type AnyFastify = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, FastifyTypeProvider>;
+export type AnyFastify = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, FastifyTypeProvider>;
 
 /** Paths that belong to the server, never to the page. */
 const RESERVED = ['/api', '/docs', '/metrics', '/healthz'];
 
-const PAGE_HEADERS: Record<string, string> = {
+/** Both browser pages' headers (the console's too: server/console/serve.ts). */
+export const PAGE_HEADERS: Record<string, string> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; " +
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",

@@ -1,0 +1,70 @@
+// The console: language and session around the frame, the sign-in page
+// until someone is signed in, then the route's page.
+import { useEffect } from 'react';
+import { Loading, PageHeader } from './components/Status.js';
+import { Shell } from './components/Shell.js';
+import type { MessageKey } from './i18n/en.js';
+import { I18nProvider, useI18n } from './i18n/i18n.js';
+import { ProviderFormPage } from './pages/ProviderFormPage.js';
+import { ProvidersPage } from './pages/ProvidersPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { StationsPage } from './pages/StationsPage.js';
+import { match, navigate, paths, useLocation, type Route } from './router.js';
+import { SessionProvider, useSession } from './session.js';
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <Console />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}
+
+const TITLES: Record<Route['name'], MessageKey> = {
+  home: 'app.console',
+  providers: 'providers.title',
+  newProvider: 'provider.newTitle',
+  provider: 'providers.title',
+  stations: 'stations.title',
+  notFound: 'notFound.title',
+};
+
+function Console() {
+  const { t } = useI18n();
+  const { token, staff } = useSession();
+  const { path } = useLocation();
+  const route = match(path);
+  const signedIn = token !== null;
+  useEffect(() => {
+    document.title = `${t(signedIn ? TITLES[route.name] : 'signIn.title')} · ${t('app.name')} ${t('app.console')}`;
+  }, [t, route.name, signedIn]);
+  // The console's front page: the admin starts with the providers, venue staff with their stations.
+  useEffect(() => {
+    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.stations(), { replace: true });
+  }, [staff, route.name]);
+
+  if (!token) return <SignInPage />;
+  return <Shell>{staff ? <RoutePage route={route} admin={staff.role === 'admin'} /> : <Loading />}</Shell>;
+}
+
+function RoutePage({ route, admin }: { route: Route; admin: boolean }) {
+  const { t } = useI18n();
+  const adminOnly = route.name === 'providers' || route.name === 'newProvider' || route.name === 'provider';
+  if (adminOnly && !admin) return <PageHeader title={t('forbidden.title')} lead={t('forbidden.lead')} />;
+  switch (route.name) {
+    case 'home':
+      return <Loading />;
+    case 'providers':
+      return <ProvidersPage />;
+    case 'newProvider':
+      return <ProviderFormPage />;
+    case 'provider':
+      return <ProviderFormPage providerId={route.providerId} />;
+    case 'stations':
+      return <StationsPage />;
+    case 'notFound':
+      return <PageHeader title={t('notFound.title')} lead={t('notFound.lead')} />;
+  }
+}

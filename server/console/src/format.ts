@@ -1,0 +1,18 @@
+// Dates and durations in the console's language.
+export function dateTime(locale: string, epochS: number): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(epochS * 1000);
+}
+
+/** A countdown: m:ss. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** A short duration: "45 s", "12 min", "3 h", "2 d" in the console's language. */
+export function duration(locale: string, seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const [value, unit] =
+    s < 90 ? [s, 'second'] : s < 90 * 60 ? [Math.round(s / 60), 'minute'] : s < 36 * 3600 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86400), 'day'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
