@@ -83,6 +83,14 @@ select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as v(scan
 on conflict (scan_id) do nothing
 returning scan_id`;
 
+/**
+ * Why the winners' statement may fail as a whole, to be decided item by item
+ * instead: a winner's scan ID stored by another process after the statement's
+ * snapshot (unique_violation), or two batches locking the same tickets in
+ * opposite orders (deadlock_detected).
+ */
+const RETRY_ALONE = new Set(['23505', '40P01']);
+
 type Won = TicketRow & { ord: number };
 type Read = { ord: number; prior_code: string | null; prior_verdict: string | null } & { [K in keyof TicketRow]: TicketRow[K] | null };
 
@@ -98,10 +106,11 @@ export class BatchAdmission {
     let won: Map<number, TicketRow>;
     try {
       won = await this.win(items);
-    } catch {
-      // A winner's verdict collided with another process's, or two batches deadlocked.
+    } catch (err) {
+      if (!RETRY_ALONE.has((err as { code?: string }).code ?? '')) throw err;
       return this.oneByOne(items);
     }
+    // Each loser's verdict is set below.
     const out: Outcome[] = items.map((_, i) => (won.has(i) ? { ...ADMITTED, ticket: verdictTicket(won.get(i)!) } : ADMITTED));
     const losers = items.flatMap((_, i) => (won.has(i) ? [] : [i]));
     if (losers.length === 0) return out;
