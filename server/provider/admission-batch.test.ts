@@ -201,6 +201,17 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
   });
 });
 
+/** Resolves once `n` statements on the client's database wait for a lock (PostgreSQL has no event for it: polled). */
+async function waitForLockWaiters(client: pg.Client, n: number): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+    );
+    if (rows[0]!.n >= n) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe.runIf(run)('two provider processes on one PostgreSQL database', { timeout: 120_000 }, () => {
   const SECRET = 'admission-batch-secret-0123456789';
   let db: TestDatabase;
@@ -237,9 +248,22 @@ describe.runIf(run)('two provider processes on one PostgreSQL database', { timeo
     const order = await a!.post<CodesResponse>('/v1/codes', { orderRef: 'race', showId: 'demo-1', seats: ['J11'], payment: { reference: 'p', amountCents: 4500, currency: 'CNY' } });
     expect(order.status).toBe(201);
     const code = order.body.tickets[0]!.code;
-    const results = await Promise.all(
-      Array.from({ length: 64 }, (_, i) => (i % 2 ? b! : a!).post<Verdict>('/v1/verify', { code, gate: `Gate ${i}`, scanId: `race-${i}` })),
-    );
+    // The ticket's row held locked until statements of both processes wait on it: they then
+    // overlap for certain, each having read the ticket unredeemed before the other's redemption.
+    const race = () => Promise.all(Array.from({ length: 64 }, (_, i) => (i % 2 ? b! : a!).post<Verdict>('/v1/verify', { code, gate: `Gate ${i}`, scanId: `race-${i}` })));
+    let results: Awaited<ReturnType<typeof race>>;
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from tickets where code = $1 for update', [code]);
+      const pending = race();
+      await waitForLockWaiters(holder, 2);
+      await holder.query('commit');
+      results = await pending;
+    } finally {
+      await holder.end();
+    }
     expect(results.every((r) => r.status === 200)).toBe(true);
     const admitted = results.filter((r) => r.body.result === 'admitted');
     expect(admitted).toHaveLength(1);
