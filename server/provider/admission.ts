@@ -21,7 +21,7 @@ export interface Redemption {
   at: number;
 }
 
-const TICKET_COLUMNS = [
+export const TICKET_COLUMNS = [
   'ticket_id',
   'show_id',
   'seat_id',
@@ -36,7 +36,7 @@ const TICKET_COLUMNS = [
   'redeemed_at',
   'redeemed_gate',
 ] as const;
-type TicketRow = Pick<TicketsTable, (typeof TICKET_COLUMNS)[number]>;
+export type TicketRow = Pick<TicketsTable, (typeof TICKET_COLUMNS)[number]>;
 
 /** The queries of one verify, built once per database (see prepared.ts). */
 export function admissionQueries(db: Kysely<ProviderDB>) {
@@ -80,11 +80,8 @@ export async function redeem(q: AdmissionQueries, ex: Executor, r: Redemption): 
     verdict = rejection(row, r.at);
   }
 
-  // Stored without the ticket details (they never change, and are read back on a
-  // retry): a small row keeps the write-ahead log, and so each commit, small.
-  const { ticket: _ticket, ...compact } = verdict;
   // Counted, not RETURNING: SQLite buffers RETURNING rows in a temporary table.
-  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: JSON.stringify(compact), at: r.at })).numAffectedRows;
+  const stored = (await q.storeVerdict(ex, { scanId: r.scanId, code: r.code, verdict: storedVerdict(verdict), at: r.at })).numAffectedRows;
   if (stored !== 1n) {
     // Another process stored this scan ID between our read and our insert.
     const first = (await q.priorScan(ex, r)).rows[0]!;
@@ -93,8 +90,18 @@ export async function redeem(q: AdmissionQueries, ex: Executor, r: Redemption): 
   return verdict;
 }
 
+/**
+ * A verdict as stored under its scan ID: without the ticket details (they
+ * never change, and are read back on a retry), so a small row keeps the
+ * write-ahead log, and so each commit, small.
+ */
+export function storedVerdict(verdict: Verdict): string {
+  const { ticket: _ticket, ...compact } = verdict;
+  return JSON.stringify(compact);
+}
+
 /** Why a ticket that the conditional write did not redeem is turned away. */
-function rejection(row: TicketRow | undefined, at: number): Verdict {
+export function rejection(row: TicketRow | undefined, at: number): Verdict {
   if (!row) return reject('unknown_code');
   const ticket = verdictTicket(row);
   if (row.revoked_at !== null) return reject('revoked', ticket);
@@ -111,15 +118,30 @@ function reject(reason: RejectionReason, ticket?: VerdictTicket): Verdict {
   return ticket ? { result: 'rejected', reason, ticket } : { result: 'rejected', reason };
 }
 
-async function priorVerdict(q: AdmissionQueries, ex: Executor, prior: { code: string; verdict: string }, r: Redemption): Promise<Verdict> {
-  if (prior.code !== r.code) throw conflict('scan_id_conflict', 'this scan ID was already used for another code');
-  const verdict = JSON.parse(prior.verdict) as Verdict;
+export interface PriorScan {
+  code: string;
+  verdict: string;
+}
+
+async function priorVerdict(q: AdmissionQueries, ex: Executor, prior: PriorScan, r: Redemption): Promise<Verdict> {
+  const verdict = retriedVerdict(prior, r);
   if (verdict.reason === 'unknown_code') return verdict;
-  const row = (await q.ticket(ex, r)).rows[0];
+  return withTicket(verdict, (await q.ticket(ex, r)).rows[0]);
+}
+
+/** A retried scan gets the verdict first stored under its scan ID — unless that was for another code. */
+export function retriedVerdict(prior: PriorScan, r: Pick<Redemption, 'code'>): Verdict {
+  if (prior.code !== r.code) throw conflict('scan_id_conflict', 'this scan ID was already used for another code');
+  return JSON.parse(prior.verdict) as Verdict;
+}
+
+/** A stored verdict with its ticket's details read back (an unknown code has none). */
+export function withTicket(verdict: Verdict, row: TicketRow | undefined): Verdict {
+  if (verdict.reason === 'unknown_code') return verdict;
   return row ? { ...verdict, ticket: verdictTicket(row) } : verdict;
 }
 
-function verdictTicket(row: TicketRow): VerdictTicket {
+export function verdictTicket(row: TicketRow): VerdictTicket {
   return {
     ticketId: row.ticket_id,
     showId: row.show_id,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { GroupCommit } from '../common/group-commit.js';
+import type { BatchAdmission, VerifyBatches } from './admission-batch.js';
 import type { SqliteExecutor } from '../common/prepared.js';
 import type { ProviderDB } from './schema.js';
 
@@ -9,6 +10,8 @@ export interface ProviderContext {
   writes: GroupCommit<ProviderDB>;
   /** SQLite only: the connection of `writes`' transactions, for the hot path's prepared statements (see prepared.ts) */
   sync?: SqliteExecutor;
+  /** PostgreSQL only: redemptions decided a batch per statement (admission-batch.ts); SQLite redeems through `writes` */
+  admission?: { batch: BatchAdmission; verifies: VerifyBatches };
   /** epoch seconds; injectable so tests can move the clock */
   now: () => number;
 }

@@ -4,6 +4,7 @@ import { Gauge, Histogram } from 'prom-client';
 import { createApp, logReady, type App } from '../common/app.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
+import { BatchAdmission, VerifyBatches } from './admission-batch.js';
 import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
 import { codeRoutes } from './routes/codes.js';
@@ -92,6 +93,18 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   });
   const stopPruning = database.dialect === 'postgres' ? await shareNonces(app, authenticate, db, now) : () => undefined;
   const ctx: ProviderContext = { db, writes, sync: database.sync, now };
+  if (database.dialect === 'postgres') {
+    const batch = new BatchAdmission(db);
+    const verifies = new VerifyBatches(batch);
+    const admissionBatch = new Histogram({
+      name: 'gatepost_provider_admission_batch_size',
+      help: 'verifies decided together in one admission statement (PostgreSQL)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [app.metrics],
+    });
+    verifies.onBatch = (n) => admissionBatch.observe(n);
+    ctx.admission = { batch, verifies };
+  }
   await showRoutes(app, ctx);
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);

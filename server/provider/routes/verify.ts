@@ -1,6 +1,7 @@
 // Verification: one scan online, and redemptions in bulk — the offline journal
 // a station uploads once it can reach the server again, or the online scans a
-// busy booking server sends together. All go through `redeem` (admission.ts).
+// busy booking server sends together. All go through `redeem` (admission.ts),
+// or on PostgreSQL a batch at a time through BatchAdmission (admission-batch.ts).
 import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { redemptionsRequest, redemptionsResponse, revokeResponse, verifyRequest } from '../../../protocol/provider-api.js';
@@ -8,6 +9,7 @@ import { verdictSchema, type BatchVerdict, type Verdict } from '../../../protoco
 import type { App } from '../../common/app.js';
 import { conflict, HttpError, notFound } from '../../common/errors.js';
 import { admissionQueries, redeem } from '../admission.js';
+import { outcomeOf, type Outcome } from '../admission-batch.js';
 import { inTransaction } from '../../common/prepared.js';
 import type { ProviderContext } from '../context.js';
 
@@ -23,7 +25,10 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
   const count = (v: Verdict | BatchVerdict) => verdictCount(v.result, v.reason ?? '');
 
   app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
-    const verdict = await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), { ...req.body, at: ctx.now() }));
+    const r = { ...req.body, at: ctx.now() };
+    const verdict = ctx.admission
+      ? await ctx.admission.verifies.redeem(r)
+      : await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), r));
     count(verdict);
     return verdict;
   });
@@ -33,21 +38,16 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
     { schema: { tags: ['verify'], body: redemptionsRequest, response: { 200: redemptionsResponse } } },
     async (req) => {
       const now = ctx.now();
-      const results = await ctx.writes.run(async (trx) => {
-        const out: BatchVerdict[] = [];
-        for (const item of req.body.redemptions) {
-          // A station's clock may run ahead; a redemption never counts as later than now.
-          const at = Math.min(item.at, now);
-          try {
-            out.push({ scanId: item.scanId, ...(await redeem(queries, inTransaction(ctx.sync, trx), { ...item, at })) });
-          } catch (err) {
-            // The 409 /v1/verify answers, as this item's verdict: the others still count.
-            if (!(err instanceof HttpError) || err.reason !== 'scan_id_conflict') throw err;
-            out.push({ scanId: item.scanId, result: 'rejected', reason: 'scan_id_conflict' });
-          }
-        }
-        return out;
-      });
+      // A station's clock may run ahead; a redemption never counts as later than now.
+      const items = req.body.redemptions.map((item) => ({ ...item, at: Math.min(item.at, now) }));
+      const outcomes = ctx.admission
+        ? await ctx.admission.batch.redeem(items)
+        : await ctx.writes.run(async (trx) => {
+            const out: Outcome[] = [];
+            for (const item of items) out.push(await outcomeOf(redeem(queries, inTransaction(ctx.sync, trx), item)));
+            return out;
+          });
+      const results = batchVerdicts(items, outcomes);
       results.forEach(count);
       // Debug, not info: this route also carries the online scans a busy booking server sends
       // together, and the booking server logs every station's journal upload itself.
@@ -101,4 +101,14 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
       return { ticketId, revokedAt };
     },
   );
+}
+
+/** A batch's outcomes as the route answers them: `scan_id_conflict`, /v1/verify's 409, as that item's verdict (the others still count). */
+function batchVerdicts(items: { scanId: string }[], outcomes: Outcome[]): BatchVerdict[] {
+  return items.map((item, i) => {
+    const o = outcomes[i]!;
+    if (!(o instanceof HttpError)) return { scanId: item.scanId, ...o };
+    if (o.reason !== 'scan_id_conflict') throw o;
+    return { scanId: item.scanId, result: 'rejected', reason: 'scan_id_conflict' };
+  });
 }

@@ -1,0 +1,247 @@
+// PostgreSQL: the redemptions of one batch — the verifies of one event-loop
+// turn, or the items of one POST /v1/redemptions — decided as admission.ts
+// decides them one by one, in order, in a few statements instead of two round
+// trips per item. SQLite keeps admission.ts's path: there a statement is an
+// in-process call, not a round trip.
+//
+// 1. One statement redeems the winners and stores their verdicts. A winner is
+//    the first item of its code (in batch order) whose scan ID is new — not
+//    used by an earlier item, no verdict stored — and whose ticket passes every
+//    admission condition at its time. The UPDATE repeats every condition, so a
+//    ticket another process redeemed meanwhile is not redeemed twice: it is
+//    re-checked on the row's latest version. The statement is atomic; if a
+//    winner's verdict insert collides with another process's (the scan ID was
+//    stored after this statement's snapshot), it fails as a whole and the batch
+//    goes item by item through `redeem()`.
+// 2. Only when some item did not win: one read of the stored verdicts and the
+//    tickets of all the others, and the rejections named by `rejection()`
+//    exactly as `redeem()` names them, walking the batch in order — an item
+//    sees the redemptions and verdicts of the items before it, not after.
+// 3. One insert of those rejection verdicts (ON CONFLICT DO NOTHING). A scan ID
+//    another process stored between 2 and 3 goes through `redeem()` again.
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Verdict } from '../../protocol/verdict.js';
+import { HttpError } from '../common/errors.js';
+import { TurnBatches } from '../common/turn-batches.js';
+import {
+  TICKET_COLUMNS,
+  admissionQueries,
+  redeem,
+  rejection,
+  retriedVerdict,
+  storedVerdict,
+  verdictTicket,
+  withTicket,
+  type AdmissionQueries,
+  type PriorScan,
+  type Redemption,
+  type TicketRow,
+} from './admission.js';
+import type { ProviderDB } from './schema.js';
+
+/** An item's verdict, or the 409 `/v1/verify` answers (`scan_id_conflict`), which a batch reports per item. */
+export type Outcome = Verdict | HttpError;
+
+const ADMITTED: Verdict = { result: 'admitted' };
+const columns = (table: string) => TICKET_COLUMNS.map((c) => `${table}.${c}`).join(', ');
+
+const WIN = `
+with input as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) with ordinality as i(code, gate, scan_id, at, ord)
+),
+candidate as (
+  select distinct on (i.code) i.ord, i.code, i.gate, i.scan_id, i.at
+  from input i join tickets t on t.code = i.code
+  where t.redeemed_at is null and t.revoked_at is null and t.valid_from <= i.at and t.valid_until >= i.at
+    and not exists (select 1 from input e where e.scan_id = i.scan_id and e.ord < i.ord)
+    and not exists (select 1 from scans s where s.scan_id = i.scan_id)
+  order by i.code, i.ord
+),
+won as (
+  update tickets t set redeemed_at = c.at, redeemed_gate = c.gate, redeemed_scan_id = c.scan_id
+  from candidate c
+  where t.code = c.code and t.redeemed_at is null and t.revoked_at is null and t.valid_from <= c.at and t.valid_until >= c.at
+    and not exists (select 1 from scans s where s.scan_id = c.scan_id)
+  returning c.ord, c.scan_id, c.code, c.at, ${columns('t')}
+),
+stored as (
+  insert into scans (scan_id, code, verdict, at)
+  select scan_id, code, $5, at from won order by scan_id
+)
+select * from won`;
+
+const READ = `
+select i.ord, s.code as prior_code, s.verdict as prior_verdict, ${columns('t')}
+from unnest($1::text[], $2::text[]) with ordinality as i(code, scan_id, ord)
+left join scans s on s.scan_id = i.scan_id
+left join tickets t on t.code = i.code`;
+
+// In scan ID order, as the winners' insert: two batches then wait on each other in one order only.
+const STORE = `
+insert into scans (scan_id, code, verdict, at)
+select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as v(scan_id, code, verdict, at) order by scan_id
+on conflict (scan_id) do nothing
+returning scan_id`;
+
+/**
+ * Why the winners' statement may fail as a whole, to be decided item by item
+ * instead: a winner's scan ID stored by another process after the statement's
+ * snapshot (unique_violation), or two batches locking the same tickets in
+ * opposite orders (deadlock_detected).
+ */
+const RETRY_ALONE = new Set(['23505', '40P01']);
+
+type Won = TicketRow & { ord: number };
+type Read = { ord: number; prior_code: string | null; prior_verdict: string | null } & { [K in keyof TicketRow]: TicketRow[K] | null };
+
+export class BatchAdmission {
+  private readonly queries: AdmissionQueries;
+
+  constructor(private readonly db: Kysely<ProviderDB>) {
+    this.queries = admissionQueries(db);
+  }
+
+  /** Decides `items` in order, as `redeem()` would one after the other; one outcome per item. */
+  async redeem(items: Redemption[]): Promise<Outcome[]> {
+    let won: Map<number, TicketRow>;
+    try {
+      won = await this.win(items);
+    } catch (err) {
+      if (!RETRY_ALONE.has((err as { code?: string }).code ?? '')) throw err;
+      return this.oneByOne(items);
+    }
+    // Each loser's verdict is set below.
+    const out: Outcome[] = items.map((_, i) => (won.has(i) ? { ...ADMITTED, ticket: verdictTicket(won.get(i)!) } : ADMITTED));
+    const losers = items.flatMap((_, i) => (won.has(i) ? [] : [i]));
+    if (losers.length === 0) return out;
+
+    const read = await this.read(losers.map((i) => items[i]!));
+    const winnerOf = new Map<string, number>();
+    for (const i of won.keys()) winnerOf.set(items[i]!.code, i);
+    // The first verdict of each scan ID as the walk goes: stored before the batch, or given to an earlier item.
+    const first = new Map<string, PriorScan>();
+    const store: number[] = [];
+    const readOf = new Map(losers.map((i, k) => [i, read[k]!]));
+    items.forEach((r, i) => {
+      const seen = readOf.get(i);
+      if (!seen) {
+        first.set(r.scanId, { code: r.code, verdict: storedVerdict(ADMITTED) });
+        return;
+      }
+      let row: TicketRow | undefined = seen.ticket_id === null ? undefined : (seen as TicketRow);
+      // A later item's redemption had not happened yet when this one was decided.
+      const winner = winnerOf.get(r.code);
+      if (row && winner !== undefined && winner > i) row = { ...row, redeemed_at: null, redeemed_gate: null };
+      const prior = first.get(r.scanId) ?? (seen.prior_code === null ? undefined : { code: seen.prior_code, verdict: seen.prior_verdict! });
+      if (prior) {
+        try {
+          out[i] = withTicket(retriedVerdict(prior, r), row);
+        } catch (err) {
+          out[i] = asOutcome(err);
+        }
+        return;
+      }
+      const verdict = rejection(row, r.at);
+      out[i] = verdict;
+      first.set(r.scanId, { code: r.code, verdict: storedVerdict(verdict) });
+      store.push(i);
+    });
+    if (store.length === 0) return out;
+
+    const stored = await this.store(store.map((i) => ({ r: items[i]!, verdict: storedVerdict(out[i] as Verdict) })));
+    const lost = new Set(store.filter((i) => !stored.has(items[i]!.scanId)).map((i) => items[i]!.scanId));
+    if (lost.size > 0) {
+      // Another process stored one of these scan IDs first: its verdict is the one to give.
+      for (const i of losers) if (lost.has(items[i]!.scanId)) out[i] = await this.alone(items[i]!);
+    }
+    return out;
+  }
+
+  private async win(items: Redemption[]): Promise<Map<number, TicketRow>> {
+    const { rows } = await this.db.executeQuery<Won>(
+      CompiledQuery.raw(WIN, [items.map((r) => r.code), items.map((r) => r.gate), items.map((r) => r.scanId), items.map((r) => r.at), storedVerdict(ADMITTED)]),
+    );
+    return new Map(rows.map((row) => [Number(row.ord) - 1, row]));
+  }
+
+  /** Per item in `items`' order: its scan ID's stored verdict, and its code's ticket. */
+  private async read(items: Redemption[]): Promise<Read[]> {
+    const { rows } = await this.db.executeQuery<Read>(CompiledQuery.raw(READ, [items.map((r) => r.code), items.map((r) => r.scanId)]));
+    const byOrd: Read[] = [];
+    for (const row of rows) byOrd[Number(row.ord) - 1] = row;
+    return byOrd;
+  }
+
+  /** Inserts the verdicts; returns the scan IDs stored (a missing one was stored by another process first). */
+  private async store(verdicts: { r: Redemption; verdict: string }[]): Promise<Set<string>> {
+    const { rows } = await this.db.executeQuery<{ scan_id: string }>(
+      CompiledQuery.raw(STORE, [verdicts.map((v) => v.r.scanId), verdicts.map((v) => v.r.code), verdicts.map((v) => v.verdict), verdicts.map((v) => v.r.at)]),
+    );
+    return new Set(rows.map((row) => row.scan_id));
+  }
+
+  private async oneByOne(items: Redemption[]): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    for (const r of items) out.push(await this.alone(r));
+    return out;
+  }
+
+  /** admission.ts's path for one item, in a transaction of its own. */
+  private alone(r: Redemption): Promise<Outcome> {
+    return outcomeOf(this.db.transaction().execute((trx) => redeem(this.queries, trx, r)));
+  }
+}
+
+/** `redeem()`'s verdict, or its `scan_id_conflict` as a value; any other error still rejects. */
+export function outcomeOf(verdict: Promise<Verdict>): Promise<Outcome> {
+  return verdict.catch(asOutcome);
+}
+
+function asOutcome(err: unknown): Outcome {
+  if (err instanceof HttpError && err.reason === 'scan_id_conflict') return err;
+  throw err;
+}
+
+interface Waiter {
+  r: Redemption;
+  resolve(v: Verdict): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * `/v1/verify` on PostgreSQL: the verifies of one event-loop turn, decided
+ * together by one BatchAdmission; a few batches in flight at once, each on
+ * its own pool connection, as the group commit runs its transactions.
+ */
+export class VerifyBatches {
+  private readonly batches: TurnBatches<Waiter>;
+  /** sizes of the batches decided, for metrics */
+  onBatch?: (size: number) => void;
+
+  constructor(
+    private readonly admission: BatchAdmission,
+    concurrency = 8,
+    maxBatch = 256,
+  ) {
+    this.batches = new TurnBatches((batch) => this.decide(batch), concurrency, maxBatch);
+  }
+
+  /** The verdict of one scan; rejects with the 409 `scan_id_conflict` as `redeem()` throws it. */
+  redeem(r: Redemption): Promise<Verdict> {
+    return new Promise<Verdict>((resolve, reject) => this.batches.add({ r, resolve, reject }));
+  }
+
+  private async decide(batch: Waiter[]): Promise<void> {
+    this.onBatch?.(batch.length);
+    try {
+      const outcomes = await this.admission.redeem(batch.map((w) => w.r));
+      batch.forEach((w, i) => {
+        const o = outcomes[i]!;
+        if (o instanceof HttpError) w.reject(o);
+        else w.resolve(o);
+      });
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+}
