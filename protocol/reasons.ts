@@ -79,5 +79,9 @@ export const ERROR_REASONS = [
   'payment_unavailable',
   'insecure_url',
   'unknown_key',
+  // annulments (an admission undone: the turnstile did not turn)
+  'not_annullable',
+  'not_your_scan',
+  'annul_window_passed',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

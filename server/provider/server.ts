@@ -6,6 +6,7 @@ import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
+import { annulmentRoutes } from './routes/annulments.js';
 import { codeRoutes } from './routes/codes.js';
 import { showRoutes } from './routes/shows.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -95,6 +96,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   await showRoutes(app, ctx);
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);
+  await annulmentRoutes(app, ctx);
   app.addHook('onClose', () => {
     stopPruning();
     return database.close();
