@@ -87,19 +87,19 @@ describe.runIf(run)('gate station: annulling an admission', () => {
     expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
     expect(await page.getByTestId('verdict').getAttribute('data-offline')).toBe('yes');
     await backToReady(page);
-    expect(await page.locator('main').getAttribute('data-journal')).toBe('1');
+    await expect.poll(() => page.locator('main').getAttribute('data-journal'), POLL).toBe('1');
     const control = page.getByTestId('annul');
     expect(await control.textContent()).toContain('Annul last admission');
     await screenshot(page, 'annul-ready');
     await annulTwice();
-    expect(await page.locator('main').getAttribute('data-journal')).toBe('0');
+    await expect.poll(() => page.locator('main').getAttribute('data-journal'), POLL).toBe('0');
     await expect.poll(() => control.count(), POLL).toBe(0);
 
     // Forgotten here too: still offline, the signed ticket admits again (and is journaled again).
     await wedgeScan(page, ticket.payload);
     expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
     await backToReady(page);
-    expect(await page.locator('main').getAttribute('data-journal')).toBe('1');
+    await expect.poll(() => page.locator('main').getAttribute('data-journal'), POLL).toBe('1');
     await stack.startProvider();
     await expect.poll(() => page.locator('main').getAttribute('data-journal'), SLOW).toBe('0');
     // The provider got the one admission that stood, and no annulment: it never knew of the other.
