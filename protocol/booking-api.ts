@@ -216,12 +216,25 @@ export const offlineBundleResponse = z.object({
   keys: z.array(publicKeySchema),
   revoked: z.array(codeSchema),
   redeemed: z.array(z.object({ code: codeSchema, at: epochSeconds, gate: z.string() })),
+  /**
+   * Admissions undone since the cursor (the turnstile did not turn): the code
+   * counts as unredeemed again. A code is in `redeemed` or `annulled` of one page,
+   * never both. Absent from servers that predate annulments.
+   */
+  annulled: z.array(z.object({ code: codeSchema, at: epochSeconds })).optional(),
   /** pass as `since` next time; events near the cursor may come again: apply them idempotently */
   cursor: z.string(),
   /** true when this page was full: ask again with the new cursor */
   more: z.boolean(),
 });
 export type OfflineBundle = z.infer<typeof offlineBundleResponse>;
+
+/** `POST /api/v1/station/annul`: the station's own scan, as it named it in its scan request. */
+export const stationAnnulRequest = z.object({ scanId: z.string().min(1).max(80) });
+/** `POST /api/v1/admin/scans/:scanId/annul`: the scan as `<stationId>/<the station's scan ID>`. */
+export const adminAnnulParams = z.object({ scanId: z.string().min(3).max(200).regex(/^[^/]+\/.+$/, 'a scan is named <stationId>/<scanId>') });
+export const annulmentResponse = z.object({ scanId: z.string(), annulledAt: epochSeconds });
+export type AnnulmentResponse = z.infer<typeof annulmentResponse>;
 
 export const journalRequest = z.object({
   redemptions: z

@@ -78,3 +78,20 @@ export const redemptionsResponse = z.object({
 });
 
 export const revokeResponse = z.object({ ticketId: z.string(), revokedAt: epochSeconds });
+
+/**
+ * Undoing an admission that did not result in a passage (the turnstile did not
+ * turn): `by` names who annulled it (a station or a staff member), for the record.
+ */
+export const annulRequest = z.object({
+  scanId: z.string().min(1).max(100),
+  by: z.string().min(1).max(200),
+  reason: z.string().max(500).optional(),
+});
+export type AnnulRequest = z.infer<typeof annulRequest>;
+export const annulResponse = z.object({ scanId: z.string(), ticketId: z.string(), annulledAt: epochSeconds });
+export type AnnulResponse = z.infer<typeof annulResponse>;
+/** Why an annulment is refused (409 `not_annullable`, with `why`). */
+export const NOT_ANNULLABLE_WHY = ['unknown_scan', 'rejected_scan', 'redeemed_by_another_scan'] as const;
+export type NotAnnullableWhy = (typeof NOT_ANNULLABLE_WHY)[number];
+export const notAnnullableBody = z.object({ error: z.literal('not_annullable'), message: z.string(), why: z.enum(NOT_ANNULLABLE_WHY) });

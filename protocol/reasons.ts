@@ -85,5 +85,9 @@ export const ERROR_REASONS = [
   'forbidden_provider',
   'admin_only',
   'unknown_staff',
+  // annulments (an admission undone: the turnstile did not turn)
+  'not_annullable',
+  'not_your_scan',
+  'annul_window_passed',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

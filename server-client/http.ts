@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import {
+  annulmentResponse,
   enrollResponse,
   journalResponse,
   offlineBundleResponse,
@@ -27,6 +28,9 @@ export type ScanOutcome =
 export type EnrollOutcome =
   | { ok: true; token: string; stationId: string; providerId: string; gate: string }
   | { ok: false; error: string; message: string };
+
+/** An annulment's outcome: `error` is the server's reason (`not_your_scan`, `annul_window_passed`, `not_annullable`, `provider_unavailable`…) or `unreachable`. */
+export type AnnulOutcome = { ok: true; annulledAt: number } | { ok: false; error: string; message: string };
 
 export class ServerUnavailable extends Error {}
 export class ServerRefused extends Error {
@@ -50,6 +54,8 @@ export interface BookingClientOptions {
 }
 
 const RETRY_BACKOFF_MS = [0, 50, 150];
+/** An attendant waits on an annulment: the server's relay gives up on the provider well before this. */
+const ANNUL_TIMEOUT_MS = 5000;
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 export class BookingClient {
@@ -171,6 +177,20 @@ export class BookingClient {
     const parsed = journalResponse.safeParse(res.data);
     if (!parsed.success || parsed.data.results.length !== redemptions.length) throw new ServerUnavailable('the journal answer is not in the expected form');
     return parsed.data.results;
+  }
+
+  /** Undoes one of this station's admissions (the holder did not pass). */
+  async annul(scanId: string): Promise<AnnulOutcome> {
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.background((client) => client.post('/api/v1/station/annul', { scanId }, { timeout: ANNUL_TIMEOUT_MS }));
+    } catch (err) {
+      if (err instanceof ServerRefused) return { ok: false, error: err.error, message: err.message };
+      return { ok: false, error: 'unreachable', message: (err as Error).message };
+    }
+    const parsed = annulmentResponse.safeParse(res.data);
+    if (!parsed.success) return { ok: false, error: 'bad_answer', message: 'the server did not answer like a Gatepost booking server' };
+    return { ok: true, annulledAt: parsed.data.annulledAt };
   }
 
   private async background(call: (client: AxiosInstance) => Promise<AxiosResponse<unknown>>): Promise<AxiosResponse<unknown>> {

@@ -1,5 +1,5 @@
 // The station's client of the booking server: what the station core imports.
-export { BookingClient, ServerRefused, ServerUnavailable, type ScanOutcome, type EnrollOutcome, type BookingClientOptions } from './http.js';
+export { BookingClient, ServerRefused, ServerUnavailable, type ScanOutcome, type AnnulOutcome, type EnrollOutcome, type BookingClientOptions } from './http.js';
 export { ScanVerifier, type LogLike, type VerifierOptions, type VerifierSettings } from './verifier.js';
 export { Journal, type JournalEntry } from './journal.js';
 export { OfflineCache } from './offline-cache.js';

@@ -30,8 +30,10 @@ export interface JournalEntry {
    * `conflict`: the server's verdict was a refusal (used elsewhere, revoked…).
    * `refused`: the server refused the upload itself for good (e.g. a body it
    * will never accept); it is never sent again.
+   * `annulled`: the attendant undid it before it was uploaded (the holder did
+   * not pass); it is never sent.
    */
-  state: 'pending' | 'uploaded' | 'conflict' | 'refused';
+  state: 'pending' | 'uploaded' | 'conflict' | 'refused' | 'annulled';
   /**
    * The server and provider it was admitted for (`serverUrl|providerId`): it is
    * uploaded there only, so re-pointing a station elsewhere never sends another
@@ -52,7 +54,7 @@ export interface JournalEntry {
 const KEEP_UPLOADED = 500;
 /** The append file is folded into the snapshot once it holds this much. */
 const COMPACT_BYTES = 4 * 1024 * 1024;
-const STATES = ['pending', 'uploaded', 'conflict', 'refused'];
+const STATES = ['pending', 'uploaded', 'conflict', 'refused', 'annulled'];
 
 /** A line of the append file that changes an entry already written. */
 interface Change {
@@ -158,7 +160,16 @@ export class Journal {
     return out;
   }
 
-  /** The attendant has seen a conflict or refusal: it leaves the screen but stays in the file. */
+  /** An admission not yet uploaded, undone at the gate: dropped from the upload, kept in the file. True when it was pending. */
+  async annul(scanId: string): Promise<boolean> {
+    const entry = this.byScanId.get(scanId);
+    if (!entry || entry.state !== 'pending') return false;
+    this.setState(entry, 'annulled');
+    await this.record([entry]);
+    return true;
+  }
+
+    /** The attendant has seen a conflict or refusal: it leaves the screen but stays in the file. */
   async acknowledge(scanId: string | null): Promise<void> {
     const changed: JournalEntry[] = [];
     for (const e of this.entries) {
@@ -194,7 +205,7 @@ export class Journal {
   }
 
   private trim(): void {
-    const uploaded = this.entries.filter((e) => e.state === 'uploaded');
+    const uploaded = this.entries.filter((e) => e.state === 'uploaded' || e.state === 'annulled');
     if (uploaded.length <= KEEP_UPLOADED) return;
     const drop = new Set(uploaded.slice(0, uploaded.length - KEEP_UPLOADED));
     this.entries = this.entries.filter((e) => !drop.has(e));

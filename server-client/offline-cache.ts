@@ -1,5 +1,6 @@
 // What the station needs to decide a scan on its own: the platform keys, the
-// revoked codes and the codes redeemed anywhere (from the offline bundle), and
+// revoked codes and the codes redeemed anywhere (from the offline bundle, less
+// the admissions annulled since), and
 // the codes this station admitted itself. Persisted, so a station that restarts
 // without network still has yesterday's bundle.
 import type { KeyObject } from 'node:crypto';
@@ -81,6 +82,13 @@ export class OfflineCache {
     this.data.keys = bundle.keys;
     for (const code of bundle.revoked) this.revokedSet.add(code);
     this.data.revoked = [...this.revokedSet];
+    // An admission undone (the holder did not pass): the code counts as unredeemed again,
+    // also here if this station's own admission of it is the one undone (not a later one).
+    for (const a of bundle.annulled ?? []) {
+      delete this.data.redeemed[a.code];
+      const local = this.data.local[a.code];
+      if (local && local.at <= a.at) delete this.data.local[a.code];
+    }
     for (const r of bundle.redeemed) this.data.redeemed[r.code] ??= { at: r.at, gate: r.gate };
     this.data.cursor = bundle.cursor;
     if (complete) this.data.refreshedAt = nowS;
@@ -91,6 +99,13 @@ export class OfflineCache {
 
   markAdmitted(code: string, scanId: string, atS: number): void {
     this.data.local[code] ??= { at: atS, scanId };
+    this.save();
+  }
+
+  /** This station annulled its admission of the code: it may be admitted again. */
+  forget(code: string): void {
+    delete this.data.local[code];
+    delete this.data.redeemed[code];
     this.save();
   }
 

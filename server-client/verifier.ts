@@ -7,7 +7,7 @@ import type { Gp1Body, ScanText } from '../protocol/gp1.js';
 import type { Connectivity, ScanVerdict, StationTicket } from '../protocol/verdict.js';
 import type { Decision } from './decision.js';
 import { BATCH_BODY_BYTES, batchByBytes } from '../protocol/limits.js';
-import { BookingClient, ServerRefused } from './http.js';
+import { BookingClient, ServerRefused, type AnnulOutcome } from './http.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { decideOffline } from './offline-check.js';
 import { OfflineCache } from './offline-cache.js';
@@ -178,6 +178,30 @@ export class ScanVerifier {
     this.options.onJournal?.(this.journal.pendingCount);
     this.options.log.info({ scanId, source }, 'admitted offline and journaled');
     return { ...base, result: 'admitted', offline: true, detail: `offline (${why}): signed ticket checked locally` };
+  }
+
+  /**
+   * Undoes an admission of this station (the holder did not pass). Admitted
+   * offline and not yet uploaded: dropped from the journal, the server never
+   * knew. Otherwise the server undoes it at the provider. Either way this
+   * station then forgets the code, so the ticket admits again.
+   */
+  async annul(scanId: string, code: string | undefined): Promise<AnnulOutcome & { offline?: true }> {
+    if (await this.journal.annul(scanId)) {
+      if (code) this.cache?.forget(code);
+      this.options.onJournal?.(this.journal.pendingCount);
+      this.options.log.info({ scanId }, 'offline admission annulled: dropped from the journal');
+      return { ok: true, annulledAt: Math.floor(Date.now() / 1000), offline: true };
+    }
+    if (!this.client) return { ok: false, error: 'not_enrolled', message: 'the station is not enrolled' };
+    const outcome = await this.client.annul(scanId);
+    if (outcome.ok) {
+      if (code) this.cache?.forget(code);
+      this.options.log.info({ scanId }, 'admission annulled');
+    } else {
+      this.options.log.warn({ scanId, error: outcome.error, message: outcome.message }, 'annulment refused or not answered');
+    }
+    return outcome;
   }
 
   /** Fetches the bundle since the cursor, page by page. Resolves true when it is complete. */

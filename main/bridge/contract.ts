@@ -177,9 +177,20 @@ export interface DeviceLists {
 export interface Notice {
   level: 'info' | 'warn' | 'error';
   /** a message key the renderer translates, with its parameters */
-  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'settings_saved';
+  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'settings_saved' | 'annulled' | 'annul_failed';
   params?: Record<string, string | number>;
 }
+
+/** How long after an admission the station may annul it (the server allows a station the same). */
+export const ANNUL_WINDOW_MS = 30_000;
+
+/**
+ * Undoing an admission whose holder did not pass. `error`: the server's reason
+ * (`annul_window_passed`, `not_your_scan`, `not_annullable`, `provider_unavailable`…),
+ * or the station's own `unknown_scan` (not an admission of this station in the last
+ * 30 s), `kiosk` (unattended: no one to annul), `unreachable`.
+ */
+export type AnnulResult = { ok: true; offline: boolean } | { ok: false; error: string; message: string };
 
 /** Commands: channel → (argument) => result. Every command takes at most one argument. */
 export type BridgeCommands = {
@@ -200,6 +211,8 @@ export type BridgeCommands = {
   /** a pending setup QR: the PIN to choose (none set yet) or the settings PIN; then the enrollment is used */
   'setup:confirm': (arg: { pin: string }) => SetupResult;
   'setup:cancel': () => void;
+  /** annuls the admission shown as verdict `id` (VerdictView.id), within 30 s of it */
+  'scan:annul': (arg: { id: string }) => AnnulResult;
 };
 
 /** Events the core pushes: channel → (payload) => void. */
@@ -234,6 +247,7 @@ const commandChannels = {
   'devices:list': true,
   'setup:confirm': true,
   'setup:cancel': true,
+  'scan:annul': true,
 } as const satisfies Record<CommandChannel, true>;
 const eventChannels = { state: true, scan: true, verdict: true, notice: true } as const satisfies Record<EventChannel, true>;
 

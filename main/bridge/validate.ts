@@ -50,4 +50,5 @@ export const commandArgs: Record<CommandChannel, z.ZodType> = {
   'devices:list': none,
   'setup:confirm': z.object({ pin: z.string().max(64) }).strict(),
   'setup:cancel': none,
+  'scan:annul': z.object({ id: z.string().min(1).max(100) }).strict(),
 };

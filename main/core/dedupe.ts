@@ -22,6 +22,11 @@ export class Deduper {
     return true;
   }
 
+  /** The key may be handled again at once (its admission was annulled). */
+  forget(key: string): void {
+    this.seen.delete(key);
+  }
+
   clear(): void {
     this.seen.clear();
   }

@@ -6,6 +6,7 @@
 // session, so the PIN gate exists in one place.
 import {
   isCommandChannel,
+  type AnnulResult,
   type CommandChannel,
   type DeviceLists,
   type EventChannel,
@@ -44,6 +45,7 @@ export interface SessionCore {
   confirmSetup(pin: string): Promise<SetupResult>;
   cancelSetup(): void;
   notice(n: Notice): void;
+  annul(id: string): Promise<AnnulResult>;
 }
 
 export interface SessionSink {
@@ -140,6 +142,8 @@ export class BridgeSession {
       case 'setup:cancel':
         core.cancelSetup();
         return undefined;
+      case 'scan:annul':
+        return core.annul((arg as { id: string }).id);
     }
   }
 

@@ -13,11 +13,12 @@ import type { Connectivity } from '../../protocol/verdict.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
-import type { ConflictView, EventChannel, EventPayload, JournalRefusedView, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
+import type { AnnulResult, ConflictView, EventChannel, EventPayload, JournalRefusedView, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
 import { checkPin, hashPin, PIN_RULE, PinGuard, validPin } from '../config/pin.js';
 import { insecureServerUrl, transportIssue, type StationConfig } from '../config/schema.js';
 import { ConfigStore } from '../config/store.js';
 import { createLogger, type Logger } from '../log.js';
+import { Annulments } from './annul.js';
 import { dedupeKey, Deduper } from './dedupe.js';
 import { enroll } from './enroll.js';
 import { Hardware, type HardwareFactories } from './hardware.js';
@@ -52,6 +53,7 @@ export class StationCore {
   private readonly deduper = new Deduper();
   private readonly sessions = new Set<BridgeSession>();
   private readonly screenSources = new Map<string, { session: BridgeSession; status: SourceStatusView }>();
+  private readonly annulments: Annulments;
   private conflicts: ConflictView[] = [];
   private applying: Promise<void> = Promise.resolve();
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -84,6 +86,14 @@ export class StationCore {
       this.log,
       options.hardware,
     );
+    this.annulments = new Annulments({
+      verifier: this.verifier,
+      deduper: this.deduper,
+      log: this.log,
+      kiosk: () => this.config.current.kiosk,
+      notice: (n) => this.notice(n),
+      changed: () => this.stateChanged(),
+    });
     this.config.onChange((next) => this.apply(next));
   }
 
@@ -122,7 +132,10 @@ export class StationCore {
       this.log.error({ err: (err as Error).message }, 'scan check failed');
       decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id };
     }
-    if (decision.result === 'admitted') this.hardware.pulse();
+    if (decision.result === 'admitted') {
+      this.hardware.pulse();
+      this.annulments.admitted(id, { scanId: decision.scanId, code: decision.code, key: dedupeKey(read), seat: decision.ticket?.seat });
+    }
     // The screen gets the verdict as it is; the code, the scanId and the log's detail stay here.
     const { code: _code, scanId, detail, ...verdict } = decision;
     const view: VerdictView = { ...verdict, id, source: scan.source, enteredAt, holdMs: config.holdMs };
@@ -194,6 +207,11 @@ export class StationCore {
     this.conflicts = scanId === null ? [] : this.conflicts.filter((c) => c.scanId !== scanId);
     await this.verifier.journal.acknowledge(scanId);
     this.stateChanged();
+  }
+
+  /** Undoes the admission shown as verdict `id`: the holder did not pass (annul.ts). */
+  annul(id: string): Promise<AnnulResult> {
+    return this.annulments.annul(id);
   }
 
   resetCounters(): void {

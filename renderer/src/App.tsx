@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ScreenBridge } from './bridge-client.js';
 import { Conflicts, Notices, RefusedUploads } from './components/Alerts.js';
+import { AnnulControl } from './components/AnnulControl.js';
 import { BottomStrip } from './components/BottomStrip.js';
 import { ReadyScreen } from './components/ReadyScreen.js';
 import { OfflineBadge, TopBar } from './components/TopBar.js';
@@ -15,13 +16,17 @@ import { SetupPrompt } from './settings/SetupPrompt.js';
 import { unlockAudio } from './sound.js';
 import { useCamera } from './sources/camera.js';
 import { useWedge } from './sources/wedge.js';
+import { useAnnul } from './use-annul.js';
 import { useStation } from './use-station.js';
 
 export function App({ bridge }: { bridge: ScreenBridge }) {
   const model = useStation(bridge);
+  const annul = useAnnul(bridge);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const video = useRef<HTMLVideoElement | null>(null);
-  const { state, verdict } = model;
+  const { state } = model;
+  // An annulled admission leaves the screen at once: its ADMIT no longer holds.
+  const verdict = model.verdict && !annul.annulled.has(model.verdict.id) ? model.verdict : null;
   const lang = resolveLanguage(state?.language ?? 'system');
   const t = useMemo(() => translator(lang), [lang]);
 
@@ -60,6 +65,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       {/* keyed by scan: each verdict is a new element, so two ADMITs in a row still visibly flash */}
       {verdict && !settingsOpen && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}
       {verdict && !settingsOpen && <OfflineBadge state={state} t={t} floating />}
+      {!settingsOpen && <AnnulControl state={state} verdict={verdict} model={annul} t={t} />}
       {!model.connected && <div className="disconnected">{t('disconnected')}</div>}
       <Notices notices={model.notices} t={t} />
       {settingsOpen && <Settings bridge={bridge} state={state} lang={lang} onClose={() => setSettingsOpen(false)} />}

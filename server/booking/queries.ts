@@ -64,10 +64,10 @@ function build(db: Kysely<BookingDB>) {
       db.selectFrom('stations').select(['station_id', 'provider_id', 'gate']).where('token_hash', '=', p.hash).where('revoked_at', 'is', null),
     ),
     /** An admission, for the stations' offline bundles (admission-log.ts). */
-    recordRedeemed: prepare(db, (p: { providerId: string; code: string; at: number; gate: string; recordedAt: number; validUntil: number | null }) =>
+    recordRedeemed: prepare(db, (p: { providerId: string; code: string; at: number; gate: string; recordedAt: number; validUntil: number | null; scanId: string; stationId: string }) =>
       db
         .insertInto('station_events')
-        .values({ provider_id: p.providerId, kind: 'redeemed', code: p.code, at: p.at, gate: p.gate, recorded_at: p.recordedAt, valid_until: p.validUntil })
+        .values({ provider_id: p.providerId, kind: 'redeemed', code: p.code, at: p.at, gate: p.gate, recorded_at: p.recordedAt, valid_until: p.validUntil, scan_id: p.scanId, station_id: p.stationId })
         .onConflict((oc) => oc.columns(['provider_id', 'kind', 'code']).doNothing()),
     ),
     userForSession: prepare(db, (p: { hash: string; now: number }) =>

@@ -122,13 +122,29 @@ export interface StationsTable {
 export interface StationEventsTable {
   seq: Generated<number>;
   provider_id: string;
-  kind: 'redeemed' | 'revoked';
+  /** `annulled`: a redemption undone, so the code counts as unredeemed again (annulments/annulments.ts) */
+  kind: 'redeemed' | 'revoked' | 'annulled';
   code: string;
   at: number;
   gate: string | null;
   recorded_at: number;
   /** the ticket's validity end: the event is pruned a day after it (station-events.ts); null for events recorded before it was kept */
   valid_until: number | null;
+  /** redeemed: the scan that admitted it, as its station named it, and that station (null before 011, and for revocations) */
+  scan_id: string | null;
+  station_id: string | null;
+}
+
+/** Admissions undone at a station or by staff: the provider's answer, kept so a repeat gets it again. */
+export interface AnnulmentsTable {
+  /** the scan as the provider knows it: `<stationId>/<the station's scan ID>` */
+  provider_scan_id: string;
+  provider_id: string;
+  station_id: string;
+  code: string;
+  /** `station <stationId>` or `staff` */
+  annulled_by: string;
+  annulled_at: number;
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
@@ -142,6 +158,7 @@ export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB, RefundDB, O
   tickets: TicketsTable;
   stations: StationsTable;
   station_events: StationEventsTable;
+  annulments: AnnulmentsTable;
 }
 
 export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
@@ -335,6 +352,29 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     },
     // Operator accounts, their sessions and the audit log (staff/schema.ts).
     '009_staff': staffMigration(dialect),
+    // Annulments (annulments/annulments.ts): an admission is found by its scan ID, and undone ones are kept.
+    '011_annulments': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('station_events').addColumn('scan_id', 'text').execute();
+        await db.schema.alterTable('station_events').addColumn('station_id', 'text').execute();
+        await db.schema.createIndex('station_events_scan').on('station_events').columns(['provider_id', 'scan_id']).execute();
+        await db.schema
+          .createTable('annulments')
+          .addColumn('provider_scan_id', 'text', (c) => c.primaryKey())
+          .addColumn('provider_id', 'text', (c) => c.notNull())
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('annulled_by', 'text', (c) => c.notNull())
+          .addColumn('annulled_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('annulments').execute();
+        await db.schema.dropIndex('station_events_scan').execute();
+        await db.schema.alterTable('station_events').dropColumn('station_id').execute();
+        await db.schema.alterTable('station_events').dropColumn('scan_id').execute();
+      },
+    },
     '013_refunds': refundsMigration,
     '014_outbox': outboxMigration,
   };

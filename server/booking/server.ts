@@ -31,6 +31,8 @@ import { orderRoutes } from './ordering/routes.js';
 import { providerRoutes } from './providers/routes.js';
 import { stationAdminRoutes } from './stations/routes.js';
 import { stationRoutes } from './scanning/routes.js';
+import { AnnulService } from './annulments/annulments.js';
+import { annulRoutes } from './annulments/routes.js';
 import { ticketRoutes } from './tickets/routes.js';
 import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
 import { ReminderService } from './reminders/reminder-service.js';
@@ -222,6 +224,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(ticketRoutes, { db, writes, now, providers, auth, audit, links, cancellations });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, audit, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
+  await app.register(annulRoutes, { auth, annulments: new AnnulService(ctx, () => scans.flushAdmissions()) });
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
   await consolePage(app);

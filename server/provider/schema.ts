@@ -59,6 +59,17 @@ export interface ScansTable {
   at: number;
 }
 
+/** Admissions undone (annulment.ts): one row per annulled scan, the answer a repeat gets. */
+export interface AnnulmentsTable {
+  scan_id: string;
+  ticket_id: string;
+  code: string;
+  /** who annulled it: a station or a staff member, as the booking server names them */
+  annulled_by: string;
+  reason: string | null;
+  annulled_at: number;
+}
+
 /** PostgreSQL only: the nonces of signed requests, shared by every provider process (shared-nonces.ts) */
 export interface NoncesTable {
   /** the nonce's 16 bytes */
@@ -74,6 +85,7 @@ export interface ProviderDB {
   orders: OrdersTable;
   tickets: TicketsTable;
   scans: ScansTable;
+  annulments: AnnulmentsTable;
 }
 
 export const migrations: Record<string, Migration> = {
@@ -154,6 +166,23 @@ export const migrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('nonces').execute();
+    },
+  },
+  '004_annulments': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('annulments')
+        .addColumn('scan_id', 'text', (c) => c.primaryKey())
+        .addColumn('ticket_id', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('annulled_by', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('annulled_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('annulments_ticket').on('annulments').column('ticket_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('annulments').execute();
     },
   },
 };

@@ -7,6 +7,7 @@ import { GroupCommit } from '../common/group-commit.js';
 import { BatchAdmission, VerifyBatches } from './admission-batch.js';
 import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
+import { annulmentRoutes } from './routes/annulments.js';
 import { codeRoutes } from './routes/codes.js';
 import { showRoutes } from './routes/shows.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -108,6 +109,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   await showRoutes(app, ctx);
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);
+  await annulmentRoutes(app, ctx);
   app.addHook('onClose', () => {
     stopPruning();
     return database.close();

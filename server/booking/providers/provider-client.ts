@@ -12,11 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import {
+  annulResponse,
   codesResponse,
   redemptionsResponse,
   revokeResponse,
   seatsResponse,
   showsResponse,
+  type AnnulRequest,
   type CodesRequest,
   type RedemptionsRequest,
   type VerifyRequest,
@@ -90,6 +92,7 @@ const RETRIED = new Set([
   'redemptions',
   'codes', // by orderRef: the same order gets the same codes (ordering/orders.ts)
   'revoke', // revoking a revoked ticket answers its revocation
+  'annul', // by scanId: a repeated annulment gets the first one's answer
 ]);
 
 /** One instance of a provider's verification server: its pool and its health. */
@@ -206,6 +209,11 @@ export class ProviderClient {
   revoke(providerTicketId: string, { unusedOnly = false } = {}) {
     const path = `/v1/tickets/${encodeURIComponent(providerTicketId)}/revoke${unusedOnly ? '?unused=true' : ''}`;
     return this.call('revoke', 'POST', path, undefined, revokeResponse, this.timeouts.issue);
+  }
+
+  /** Undoes an admission (the holder did not pass); a refusal comes back as ProviderRefusal 409 `not_annullable`. */
+  annul(req: AnnulRequest) {
+    return this.call('annul', 'POST', '/v1/annulments', req, annulResponse, this.timeouts.verify);
   }
 
   close(): void {

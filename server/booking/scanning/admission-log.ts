@@ -26,6 +26,9 @@ export interface Admission {
   at: number;
   /** the ticket's validity end, as the provider answered it: the record is pruned after it (station-events.ts) */
   validUntil: number | null;
+  /** the scan that admitted it, as its station named it, and that station: an annulment finds it by them */
+  scanId: string;
+  stationId: string;
 }
 
 /** Rows kept while the database refuses them; beyond that the oldest go (and are logged). */
@@ -48,8 +51,8 @@ export class AdmissionLog {
   ) {}
 
   /** One admission: the relay's, on every first scan (one object made for it, no array or copy). */
-  add(providerId: string, gate: string, code: string, at: number, validUntil: number | null): void {
-    this.pending.push({ providerId, gate, code, at, validUntil, recordedAt: this.now() });
+  add(providerId: string, gate: string, code: string, at: number, validUntil: number | null, stationId: string, scanId: string): void {
+    this.pending.push({ providerId, gate, code, at, validUntil, stationId, scanId, recordedAt: this.now() });
     this.scheduleFlush();
   }
 

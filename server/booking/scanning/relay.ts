@@ -65,7 +65,9 @@ export class ScanService {
       } catch (err) {
         verdict = this.relayFailure(err);
       }
-      if (verdict.result === 'admitted') this.admissions.add(station.providerId, station.gate, checked.code, this.ctx.now(), verdict.ticket?.validUntil ?? null);
+      if (verdict.result === 'admitted') {
+        this.admissions.add(station.providerId, station.gate, checked.code, this.ctx.now(), verdict.ticket?.validUntil ?? null, station.stationId, req.scanId);
+      }
     }
     if (verdict.result === 'rejected' && GUESSES.has(verdict.reason!)) {
       // Only a counted rejection may wait on the database (PostgreSQL); an admitted scan never does.
@@ -97,7 +99,15 @@ export class ScanService {
         const v = verdicts[i];
         results[f.index] = { scanId: f.scanId, ...journalVerdict(v) };
         if (v?.result === 'admitted') {
-          admitted.push({ providerId: station.providerId, gate: station.gate, code: f.code, at: Math.min(f.at, now), validUntil: v.ticket?.validUntil ?? null });
+          admitted.push({
+            providerId: station.providerId,
+            gate: station.gate,
+            code: f.code,
+            at: Math.min(f.at, now),
+            validUntil: v.ticket?.validUntil ?? null,
+            stationId: station.stationId,
+            scanId: f.scanId,
+          });
         }
       });
       this.admissions.addAll(admitted);
@@ -223,7 +233,7 @@ export class ScanService {
 }
 
 /** Scan IDs are per station: prefixed, two stations' IDs never collide at the provider. */
-function providerScanId(station: StationIdentity, scanId: string): string {
+export function providerScanId(station: Pick<StationIdentity, 'stationId'>, scanId: string): string {
   return `${station.stationId}/${scanId}`;
 }
 

@@ -1,5 +1,5 @@
-// What offline stations learn from the booking server: the codes redeemed or
-// revoked, in order (the table station_events), served in pages behind a
+// What offline stations learn from the booking server: the codes redeemed,
+// annulled or revoked, in order (the table station_events), served in pages behind a
 // cursor (the offline bundle), and forgotten once they cannot matter.
 //
 // An event matters while its ticket could still be shown at a gate: a station
@@ -8,7 +8,7 @@
 // new station's first sync and the disk. Events are kept with the ticket's
 // validUntil and pruned by it; without this a season's admissions made a new
 // station page through every code ever redeemed.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { OfflineBundle } from '../../../protocol/booking-api.js';
 import type { BookingContext } from '../context.js';
 import type { BookingDB } from '../schema.js';
@@ -26,7 +26,7 @@ export const LEGACY_KEEP_S = 45 * 24 * 3600;
 const BUNDLE_PAGE = 5000;
 const PRUNE_BATCH = 2000;
 
-type BundleEvents = Pick<OfflineBundle, 'revoked' | 'redeemed' | 'cursor' | 'more'>;
+type BundleEvents = Pick<OfflineBundle, 'revoked' | 'redeemed' | 'annulled' | 'cursor' | 'more'>;
 
 /** One page of a provider's events after `since`, without those of tickets long expired. */
 export async function bundlePage(db: Kysely<BookingDB>, providerId: string, since: number, now: number): Promise<BundleEvents> {
@@ -46,12 +46,43 @@ export async function bundlePage(db: Kysely<BookingDB>, providerId: string, sinc
     if (Number(r.recorded_at) > horizon) break;
     cursor = Number(r.seq);
   }
+  // A code redeemed, annulled and redeemed again: only its latest of the two counts (an
+  // annulment deletes the redemption it undid, so a later redemption is a new one).
+  const latest = new Map<string, number>();
+  rows.forEach((r, i) => r.kind !== 'revoked' && latest.set(r.code, i));
+  const current = (r: (typeof rows)[number], i: number) => latest.get(r.code) === i;
   return {
     revoked: rows.filter((r) => r.kind === 'revoked').map((r) => r.code),
-    redeemed: rows.filter((r) => r.kind === 'redeemed').map((r) => ({ code: r.code, at: Number(r.at), gate: r.gate ?? '' })),
+    redeemed: rows.filter((r, i) => r.kind === 'redeemed' && current(r, i)).map((r) => ({ code: r.code, at: Number(r.at), gate: r.gate ?? '' })),
+    annulled: rows.filter((r, i) => r.kind === 'annulled' && current(r, i)).map((r) => ({ code: r.code, at: Number(r.at) })),
     cursor: String(cursor),
     more: rows.length === BUNDLE_PAGE && cursor > since,
   };
+}
+
+/**
+ * An admission undone: its redemption leaves the events (a new redemption of the
+ * code is then recorded afresh, under a new sequence number) and an `annulled`
+ * event tells the stations that synced it. Inside the caller's transaction.
+ */
+export async function recordAnnulled(
+  trx: Transaction<BookingDB>,
+  a: { providerId: string; code: string; stationId: string; scanId: string; at: number; gate: string; validUntil: number | null; recordedAt: number },
+): Promise<void> {
+  await trx
+    .deleteFrom('station_events')
+    .where('provider_id', '=', a.providerId)
+    .where('kind', '=', 'redeemed')
+    .where('code', '=', a.code)
+    .where('scan_id', '=', a.scanId)
+    .where('station_id', '=', a.stationId)
+    .execute();
+  // One annulled event per code, the latest: a new sequence number, so every station's cursor reaches it.
+  await trx.deleteFrom('station_events').where('provider_id', '=', a.providerId).where('kind', '=', 'annulled').where('code', '=', a.code).execute();
+  await trx
+    .insertInto('station_events')
+    .values({ provider_id: a.providerId, kind: 'annulled', code: a.code, at: a.at, gate: a.gate, recorded_at: a.recordedAt, valid_until: a.validUntil, scan_id: a.scanId, station_id: a.stationId })
+    .execute();
 }
 
 /**
