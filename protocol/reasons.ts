@@ -79,5 +79,7 @@ export const ERROR_REASONS = [
   'payment_unavailable',
   'insecure_url',
   'unknown_key',
+  // a revoked station's token: told apart from an unknown one, so the gate can say so
+  'station_revoked',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

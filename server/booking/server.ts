@@ -28,6 +28,8 @@ import { keyRoutes } from './keys/routes.js';
 import { orderRoutes } from './ordering/routes.js';
 import { providerRoutes } from './providers/routes.js';
 import { stationAdminRoutes } from './stations/routes.js';
+import { heartbeatRoutes } from './stations/heartbeat.js';
+import { LastSeen } from './stations/status.js';
 import { stationRoutes } from './scanning/routes.js';
 import { ticketRoutes } from './tickets/routes.js';
 import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
@@ -194,7 +196,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   // Each capability's routes are a plugin of their own, handed only the services they use.
   // The order is the OpenAPI document's; the auth hook is added first so every plugin inherits it.
   // `links` is the context itself: its publicUrl is known only once the server listens.
-  const auth = new Auth({ db, now, adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined });
+  const lastSeen = new LastSeen(ctx);
+  const auth = new Auth({ db, now, adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined, onStationSeen: (stationId) => lastSeen.seen(stationId) });
   const links: TicketLinks = ctx;
   authenticateRoutes(app, auth);
   await app.register(keyRoutes, { keys, auth, retireKey: (keyId) => retireKey(ctx, keyId) });
@@ -205,6 +208,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(ticketRoutes, { db, writes, now, providers, auth, links });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
+  await app.register(heartbeatRoutes, { relaxedTransaction: ctx.relaxedTransaction, now, auth });
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
 
