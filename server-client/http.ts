@@ -9,8 +9,11 @@ import https from 'node:https';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import {
   enrollResponse,
+  heartbeatResponse,
   journalResponse,
   offlineBundleResponse,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
   type JournalRequest,
   type OfflineBundle,
   type ScanRequest,
@@ -171,6 +174,14 @@ export class BookingClient {
     const parsed = journalResponse.safeParse(res.data);
     if (!parsed.success || parsed.data.results.length !== redemptions.length) throw new ServerUnavailable('the journal answer is not in the expected form');
     return parsed.data.results;
+  }
+
+  /** The station's report of itself; the answer names the gate the server has for it. Throws ServerUnavailable or ServerRefused. */
+  async heartbeat(report: HeartbeatRequest): Promise<HeartbeatResponse> {
+    const res = await this.background((client) => client.post('/api/v1/station/heartbeat', report, { timeout: this.backgroundTimeoutMs }));
+    const parsed = heartbeatResponse.safeParse(res.data);
+    if (!parsed.success) throw new ServerUnavailable('the heartbeat answer is not in the expected form');
+    return parsed.data;
   }
 
   private async background(call: (client: AxiosInstance) => Promise<AxiosResponse<unknown>>): Promise<AxiosResponse<unknown>> {

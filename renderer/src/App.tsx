@@ -6,6 +6,7 @@ import type { ScreenBridge } from './bridge-client.js';
 import { Conflicts, Notices, RefusedUploads } from './components/Alerts.js';
 import { BottomStrip } from './components/BottomStrip.js';
 import { ReadyScreen } from './components/ReadyScreen.js';
+import { RevokedScreen } from './components/RevokedScreen.js';
 import { OfflineBadge, TopBar } from './components/TopBar.js';
 import { VerdictScreen } from './components/VerdictScreen.js';
 import { resolveLanguage, translator, verdictKey } from './i18n.js';
@@ -41,7 +42,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       </main>
     );
   }
-  const screen = verdict ? verdictKey(verdict.result) : model.checking ? 'checking' : 'ready';
+  const screen = state.revoked ? 'revoked' : verdict ? verdictKey(verdict.result) : model.checking ? 'checking' : 'ready';
   return (
     <main
       className="screen"
@@ -58,8 +59,9 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       <RefusedUploads refused={state.journalRefused} t={t} onDismiss={() => void bridge.invoke('conflicts:dismiss', { scanId: null }).catch(() => undefined)} />
       <BottomStrip state={state} t={t} lang={lang} />
       {/* keyed by scan: each verdict is a new element, so two ADMITs in a row still visibly flash */}
-      {verdict && !settingsOpen && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}
-      {verdict && !settingsOpen && <OfflineBadge state={state} t={t} floating />}
+      {verdict && !settingsOpen && !state.revoked && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}
+      {verdict && !settingsOpen && !state.revoked && <OfflineBadge state={state} t={t} floating />}
+      {state.revoked && !settingsOpen && <RevokedScreen state={state} t={t} onSettings={() => setSettingsOpen(true)} />}
       {!model.connected && <div className="disconnected">{t('disconnected')}</div>}
       <Notices notices={model.notices} t={t} />
       {settingsOpen && <Settings bridge={bridge} state={state} lang={lang} onClose={() => setSettingsOpen(false)} />}
