@@ -328,7 +328,8 @@ export class StationCore {
     this.serverRefused = refused;
     this.verifier.configure({
       serverUrl: refused ? '' : next.serverUrl,
-      token: refused ? null : (next.enrollment?.token ?? null),
+      // A revoked station's token opens nothing: no scans, bundle fetches or uploads through it.
+      token: refused || this.revocation.active ? null : (next.enrollment?.token ?? null),
       providerId: next.providerId,
       gate: next.gate,
       policy: next.offlinePolicy,
