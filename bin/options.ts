@@ -69,7 +69,10 @@ export const COMMON_ENVIRONMENT: Record<string, string> = {
 
 /** Variables read by one command only, besides its flags' own. */
 const COMMAND_ENVIRONMENT: Record<string, Record<string, string>> = {
-  station: { GATEPOST_STATION_DIR: 'the station\'s data folder (config, journal, offline bundle) [default: the user data folder]' },
+  station: {
+    GATEPOST_STATION_DIR: 'the station\'s data folder (config, journal, offline bundle) [default: the user data folder]',
+    GATEPOST_STATION_HEARTBEAT_MS: 'how often the station reports its state to the booking server, in ms [default: 30000]',
+  },
 };
 
 /** Columns: a label, at least two spaces, then its text; a label too long for the column puts its text on the next line. */

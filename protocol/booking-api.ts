@@ -254,6 +254,58 @@ export const journalRequest = z.object({
 export type JournalRequest = z.infer<typeof journalRequest>;
 export const journalResponse = z.object({ results: z.array(scanVerdictSchema.extend({ scanId: z.string() })) });
 
+// ---- station status: the heartbeat a station sends, and what the operator sees of it
+
+export const STATION_SOURCE_KINDS = ['wedge', 'serial', 'hid', 'camera'] as const;
+export const STATION_PART_STATES = ['ok', 'error', 'off'] as const;
+const partState = z.enum(STATION_PART_STATES);
+/** what a failing part says, cut short: the heartbeat is small and the console shows one line */
+const partError = z.string().max(300).optional();
+export const stationSourceStatus = z.object({ kind: z.enum(STATION_SOURCE_KINDS), name: z.string().min(1).max(200), state: partState, error: partError });
+export const stationRelayStatus = z.object({ kind: z.string().min(1).max(40), state: partState, error: partError });
+export const heartbeatRequest = z.object({
+  /** the station software's version */
+  version: z.string().min(1).max(50),
+  sources: z.array(stationSourceStatus).max(32),
+  relay: stationRelayStatus,
+  offlinePolicy: z.enum(['deny', 'signed']),
+  /** seconds since the last complete offline bundle; null when the station has none */
+  bundleAgeS: z.number().int().min(0).max(10 * 365 * 24 * 3600).nullable(),
+  /** offline admissions not yet uploaded */
+  journalBacklog: z.number().int().min(0).max(10_000_000),
+});
+export type HeartbeatRequest = z.infer<typeof heartbeatRequest>;
+/** the gate the server has for the station: a rename reaches it this way */
+export const heartbeatResponse = z.object({ gate: z.string() });
+export type HeartbeatResponse = z.infer<typeof heartbeatResponse>;
+
+export const stationsQuery = z.object({ providerId: id.optional() });
+export const renameStationRequest = z.object({ gate: z.string().trim().min(1).max(100) });
+export const stationDetails = z.object({
+  stationId: z.string(),
+  providerId: z.string(),
+  gate: z.string(),
+  enrolled: z.boolean(),
+  revoked: z.boolean(),
+  createdAt: epochSeconds,
+  /** a heartbeat or a scan within the last STATION_ONLINE_S seconds */
+  online: z.boolean(),
+  lastSeenAt: epochSeconds.nullable(),
+  /** what its last heartbeat said; null until it sends one */
+  version: z.string().nullable(),
+  sources: z.array(stationSourceStatus),
+  relay: stationRelayStatus.nullable(),
+  offlinePolicy: z.enum(['deny', 'signed']).nullable(),
+  bundleAgeS: z.number().int().nullable(),
+  journalBacklog: z.number().int().nullable(),
+});
+export type StationDetails = z.infer<typeof stationDetails>;
+export const stationsResponse = z.object({ stations: z.array(stationDetails) });
+/** A station is online while its last heartbeat or scan is this recent: two 30 s heartbeats and some slack. */
+export const STATION_ONLINE_S = 70;
+/** How often a station sends its heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+
 // ---- enrollment codes: Crockford base32, typeable, read back case-insensitively
 
 /** Crockford's base32: no I, L, O, U, so nothing reads as something else. */

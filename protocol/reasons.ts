@@ -89,5 +89,7 @@ export const ERROR_REASONS = [
   'not_annullable',
   'not_your_scan',
   'annul_window_passed',
+  // a revoked station's token: told apart from an unknown one, so the gate can say so
+  'station_revoked',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -10,8 +10,11 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import {
   annulmentResponse,
   enrollResponse,
+  heartbeatResponse,
   journalResponse,
   offlineBundleResponse,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
   type JournalRequest,
   type OfflineBundle,
   type ScanRequest,
@@ -191,6 +194,14 @@ export class BookingClient {
     const parsed = annulmentResponse.safeParse(res.data);
     if (!parsed.success) return { ok: false, error: 'bad_answer', message: 'the server did not answer like a Gatepost booking server' };
     return { ok: true, annulledAt: parsed.data.annulledAt };
+  }
+
+  /** The station's report of itself; the answer names the gate the server has for it. Throws ServerUnavailable or ServerRefused. */
+  async heartbeat(report: HeartbeatRequest): Promise<HeartbeatResponse> {
+    const res = await this.background((client) => client.post('/api/v1/station/heartbeat', report, { timeout: this.backgroundTimeoutMs }));
+    const parsed = heartbeatResponse.safeParse(res.data);
+    if (!parsed.success) throw new ServerUnavailable('the heartbeat answer is not in the expected form');
+    return parsed.data;
   }
 
   private async background(call: (client: AxiosInstance) => Promise<AxiosResponse<unknown>>): Promise<AxiosResponse<unknown>> {

@@ -63,6 +63,8 @@ export interface ConflictView {
 /** What the screen knows at any time. Never carries the station token or the PIN: only "enrolled". */
 export interface StationState {
   enrolled: boolean;
+  /** the server revoked this station: the screen says so and it admits no one until enrolled again */
+  revoked: boolean;
   gate: string;
   providerId: string;
   serverUrl: string;

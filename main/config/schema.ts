@@ -68,7 +68,14 @@ export const configSchema = z.object({
   providerId: z.string().trim().max(100),
   gate: z.string().trim().max(100),
   /** the station token from enrollment: bound to serverUrl, never shown or logged */
-  enrollment: z.object({ stationId: z.string().min(1).max(100), token: z.string().min(1).max(500) }).nullable(),
+  enrollment: z
+    .object({
+      stationId: z.string().min(1).max(100),
+      token: z.string().min(1).max(500),
+      /** the server said this station was revoked: it admits no one until enrolled again (kept across restarts) */
+      revoked: z.boolean().optional(),
+    })
+    .nullable(),
   sources: z.object({
     wedge: wedgeSchema,
     serial: z

@@ -22,7 +22,9 @@ import { Annulments } from './annul.js';
 import { dedupeKey, Deduper } from './dedupe.js';
 import { enroll } from './enroll.js';
 import { Hardware, type HardwareFactories } from './hardware.js';
+import { heartbeatInterval, heartbeatReport, StationHeartbeat, stationVersion } from './heartbeat.js';
 import { History } from './history.js';
+import { renameGate, Revocation } from './revocation.js';
 import { BridgeSession, type SessionSink } from './session.js';
 import { PendingSetupHolder, setupDecision } from './setup.js';
 
@@ -33,6 +35,8 @@ export interface StationCoreOptions {
   log?: Logger;
   verifier?: Partial<Pick<VerifierOptions, 'bundleRefreshMs' | 'journalRetryMs' | 'maxBundleAgeS'>>;
   hardware?: Partial<HardwareFactories>;
+  /** how often the heartbeat goes to the server (ms); default GATEPOST_STATION_HEARTBEAT_MS, else 30 s */
+  heartbeatMs?: number;
 }
 
 /** How long state changes are gathered before one push to the screens. */
@@ -50,6 +54,8 @@ export class StationCore {
   private readonly pendingSetup: PendingSetupHolder;
   private readonly hardware: Hardware;
   private readonly history: History;
+  private readonly heartbeat: StationHeartbeat;
+  private readonly revocation: Revocation;
   private readonly deduper = new Deduper();
   private readonly sessions = new Set<BridgeSession>();
   private readonly screenSources = new Map<string, { session: BridgeSession; status: SourceStatusView }>();
@@ -77,7 +83,7 @@ export class StationCore {
       onBundle: () => this.stateChanged(),
       onConflicts: (entries) => this.addConflicts(entries),
       onRefused: () => this.stateChanged(),
-      onProblem: (p) => this.notice({ level: 'error', key: 'enroll_failed', params: { message: p.message } }),
+      onProblem: (p) => (p.error === 'station_revoked' ? this.revoked() : this.notice({ level: 'error', key: 'enroll_failed', params: { message: p.message } })),
     });
     this.conflicts = this.verifier.journal.conflicts().map(conflictView);
     this.hardware = new Hardware(
@@ -94,6 +100,19 @@ export class StationCore {
       notice: (n) => this.notice(n),
       changed: () => this.stateChanged(),
     });
+    this.revocation = new Revocation(this.config, this.log);
+    const version = stationVersion();
+    this.heartbeat = new StationHeartbeat({
+      intervalMs: options.heartbeatMs ?? heartbeatInterval(),
+      log: this.log,
+      target: () => {
+        const c = this.config.current;
+        return c.enrollment && !this.revocation.active && !this.serverRefused ? { serverUrl: c.serverUrl, token: c.enrollment.token } : null;
+      },
+      report: () => heartbeatReport(version, this.config.current, this.state(), Math.floor(Date.now() / 1000)),
+      onGate: (gate) => renameGate(this.config, this.log, gate),
+      onRevoked: () => this.revoked(),
+    });
     this.config.onChange((next) => this.apply(next));
   }
 
@@ -101,6 +120,7 @@ export class StationCore {
   async start(): Promise<void> {
     this.apply(this.config.current);
     await this.applying;
+    this.heartbeat.start();
     const c = this.config.current;
     this.log.info({ enrolled: c.enrollment !== null, serverUrl: c.serverUrl, providerId: c.providerId, gate: c.gate }, 'station core started');
   }
@@ -126,7 +146,9 @@ export class StationCore {
     this.broadcast('scan', { id, source: scan.source, enteredAt });
     let decision: Decision;
     try {
-      decision = await this.verifier.verify(read, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
+      // A revoked station asks no one and admits no one, online or offline, until it is enrolled again.
+      if (this.revocation.active) decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id, detail: 'station revoked' };
+      else decision = await this.verifier.verify(read, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
     } catch (err) {
       // A bug or a full disk must still leave the attendant with an answer: refuse.
       this.log.error({ err: (err as Error).message }, 'scan check failed');
@@ -154,6 +176,7 @@ export class StationCore {
     const { counters, recent } = this.history.snapshot;
     return {
       enrolled: c.enrollment !== null,
+      revoked: this.revocation.active,
       gate: c.gate,
       providerId: c.providerId,
       serverUrl: c.serverUrl,
@@ -294,7 +317,7 @@ export class StationCore {
     clearTimeout(this.stateTimer);
     this.pendingSetup.clear();
     await this.applying;
-    await Promise.allSettled([this.hardware.close(), this.verifier.close(), this.history.flush()]);
+    await Promise.allSettled([this.hardware.close(), this.verifier.close(), this.history.flush(), this.heartbeat.close()]);
   }
 
   private broadcast<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
@@ -323,12 +346,14 @@ export class StationCore {
     this.serverRefused = refused;
     this.verifier.configure({
       serverUrl: refused ? '' : next.serverUrl,
-      token: refused ? null : (next.enrollment?.token ?? null),
+      // A revoked station's token opens nothing: no scans, bundle fetches or uploads through it.
+      token: refused || this.revocation.active ? null : (next.enrollment?.token ?? null),
       providerId: next.providerId,
       gate: next.gate,
       policy: next.offlinePolicy,
       timeoutMs: next.scanTimeoutMs,
     });
+    this.heartbeat.configure();
     // Hardware changes are serialised: a second save waits for the first to settle.
     this.applying = this.applying.then(() => this.hardware.apply(next)).catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'applying sources failed'));
     this.stateChanged();
@@ -372,6 +397,15 @@ export class StationCore {
       out.push(status);
     }
     return out;
+  }
+
+  /** The screens are told at once, before the verdict of the scan that found it out. */
+  private revoked(): void {
+    if (this.closed || !this.revocation.mark()) return;
+    this.heartbeat.configure();
+    clearTimeout(this.stateTimer);
+    this.stateTimer = undefined;
+    if (this.sessions.size > 0) this.broadcast('state', this.state());
   }
 
   private addConflicts(entries: JournalEntry[]): void {

@@ -27,8 +27,8 @@ export function screenUrlIn(line: string): string | null {
 }
 
 /** `gatepost station --web` on a config file the caller wrote; `url` is the screen URL with the launch secret. */
-export async function launchStation(configFile: string): Promise<Running & { origin: string }> {
-  const running = await startGatepost(['station', '--web', '--port', '0', '--config', configFile], {}, 60_000);
+export async function launchStation(configFile: string, env: Record<string, string> = {}): Promise<Running & { origin: string }> {
+  const running = await startGatepost(['station', '--web', '--port', '0', '--config', configFile], env, 60_000);
   const url = await new Promise<string>((resolve, reject) => {
     const look = () => {
       const found = running.output.map(screenUrlIn).find(Boolean);
@@ -44,19 +44,20 @@ export async function launchStation(configFile: string): Promise<Running & { ori
   return { ...running, origin: running.url, url };
 }
 
-export async function startStation(config: Record<string, unknown> = {}, options: { pin?: string | null } = {}): Promise<StationProcess> {
+/** `env`: more environment for the process, e.g. GATEPOST_STATION_HEARTBEAT_MS. */
+export async function startStation(config: Record<string, unknown> = {}, launch: { pin?: string | null; env?: Record<string, string> } = {}): Promise<StationProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-station-'));
   const configFile = join(dir, 'config.json');
-  const pin = options.pin === undefined ? TEST_PIN : options.pin;
+  const pin = launch.pin === undefined ? TEST_PIN : launch.pin;
   writeFileSync(configFile, JSON.stringify({ pinHash: pin ? await hashPin(pin) : null, ...config }, null, 2));
-  let running = await launchStation(configFile);
+  let running = await launchStation(configFile, launch.env);
   const station: StationProcess = {
     ...running,
     dir,
     configFile,
     async restart(options = {}) {
       await (options.kill9 ? running.kill9() : running.stop());
-      running = await launchStation(configFile);
+      running = await launchStation(configFile, launch.env);
       Object.assign(station, { url: running.url, origin: running.origin, child: running.child, output: running.output, stop: running.stop, kill9: running.kill9 });
     },
     async close() {

@@ -7,6 +7,7 @@ import { Conflicts, Notices, RefusedUploads } from './components/Alerts.js';
 import { AnnulControl } from './components/AnnulControl.js';
 import { BottomStrip } from './components/BottomStrip.js';
 import { ReadyScreen } from './components/ReadyScreen.js';
+import { RevokedScreen } from './components/RevokedScreen.js';
 import { OfflineBadge, TopBar } from './components/TopBar.js';
 import { VerdictScreen } from './components/VerdictScreen.js';
 import { resolveLanguage, translator, verdictKey } from './i18n.js';
@@ -46,7 +47,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       </main>
     );
   }
-  const screen = verdict ? verdictKey(verdict.result) : model.checking ? 'checking' : 'ready';
+  const screen = state.revoked ? 'revoked' : verdict ? verdictKey(verdict.result) : model.checking ? 'checking' : 'ready';
   return (
     <main
       className="screen"
@@ -63,9 +64,10 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       <RefusedUploads refused={state.journalRefused} t={t} onDismiss={() => void bridge.invoke('conflicts:dismiss', { scanId: null }).catch(() => undefined)} />
       <BottomStrip state={state} t={t} lang={lang} />
       {/* keyed by scan: each verdict is a new element, so two ADMITs in a row still visibly flash */}
-      {verdict && !settingsOpen && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}
-      {verdict && !settingsOpen && <OfflineBadge state={state} t={t} floating />}
-      {!settingsOpen && <AnnulControl state={state} verdict={verdict} model={annul} t={t} />}
+      {verdict && !settingsOpen && !state.revoked && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}
+      {verdict && !settingsOpen && !state.revoked && <OfflineBadge state={state} t={t} floating />}
+      {state.revoked && !settingsOpen && <RevokedScreen state={state} t={t} onSettings={() => setSettingsOpen(true)} />}
+      {!settingsOpen && !state.revoked && <AnnulControl state={state} verdict={verdict} model={annul} t={t} />}
       {!model.connected && <div className="disconnected">{t('disconnected')}</div>}
       <Notices notices={model.notices} t={t} />
       {settingsOpen && <Settings bridge={bridge} state={state} lang={lang} onClose={() => setSettingsOpen(false)} />}

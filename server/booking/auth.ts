@@ -42,6 +42,8 @@ export interface AuthOptions {
   now: () => number;
   /** sha256 of the admin token; undefined: the admin API is off */
   adminTokenHash?: string;
+  /** told of every request a station makes with its token (a scan counts as seen: last-seen.ts) */
+  onStationSeen?: (stationId: string) => void;
 }
 
 export interface StationIdentity {
@@ -154,6 +156,7 @@ export class Auth {
     if (known) return known;
     const station = await this.lookUpStation(req);
     this.stationOfRequest.set(req, station);
+    this.opts.onStationSeen?.(station.stationId);
     return station;
   }
 
@@ -169,7 +172,12 @@ export class Auth {
     const row = (await queries(db).stationByToken(db, { hash })).rows[0];
     if (!row) {
       cache.delete(hash);
-      throw unauthorized('unauthorized', 'the station token is unknown or revoked: enroll the station again');
+      throw unauthorized('unauthorized', 'the station token is unknown: enroll the station again');
+    }
+    // A revoked station keeps its token hash so that it can be told, and show it, rather than guess.
+    if (row.revoked_at !== null) {
+      cache.delete(hash);
+      throw unauthorized('station_revoked', 'this station was revoked: ask venue IT to enroll this gate again');
     }
     const station = { stationId: row.station_id, providerId: row.provider_id, gate: row.gate };
     if (cache.size > 10_000) cache.clear();
@@ -177,7 +185,7 @@ export class Auth {
     return station;
   }
 
-  /** Forgets cached station tokens (after a revocation in this process). */
+  /** Forgets cached station tokens (after a revocation or a rename in this process). */
   forgetStations(): void {
     this.stationCache.clear();
   }

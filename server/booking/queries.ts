@@ -60,8 +60,9 @@ function pick<T, K extends keyof T>(p: T, columns: readonly K[]): Pick<T, K> {
 
 function build(db: Kysely<BookingDB>) {
   return {
+    /** Revoked stations too: they are told so (auth.ts). */
     stationByToken: prepare(db, (p: { hash: string }) =>
-      db.selectFrom('stations').select(['station_id', 'provider_id', 'gate']).where('token_hash', '=', p.hash).where('revoked_at', 'is', null),
+      db.selectFrom('stations').select(['station_id', 'provider_id', 'gate', 'revoked_at']).where('token_hash', '=', p.hash),
     ),
     /** An admission, for the stations' offline bundles (admission-log.ts). */
     recordRedeemed: prepare(db, (p: { providerId: string; code: string; at: number; gate: string; recordedAt: number; validUntil: number | null; scanId: string; stationId: string }) =>

@@ -116,6 +116,10 @@ export interface StationsTable {
   token_hash: string | null;
   created_at: number;
   revoked_at: number | null;
+  /** epoch s of the last heartbeat or scan (stations/last-seen.ts) */
+  last_seen_at: number | null;
+  /** the last heartbeat's body as JSON (HeartbeatRequest); null until the first */
+  status: string | null;
 }
 
 /** What stations need for offline admission: codes redeemed or revoked, in order. */
@@ -352,6 +356,18 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     },
     // Operator accounts, their sessions and the audit log (staff/schema.ts).
     '009_staff': staffMigration(dialect),
+    // What each gate station last said of itself (stations/heartbeat.ts). A revoked station keeps
+    // its token hash, so that its next call is told it was revoked rather than that it is unknown.
+    '010_station_status': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('stations').addColumn('last_seen_at', 'bigint').execute();
+        await db.schema.alterTable('stations').addColumn('status', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('stations').dropColumn('status').execute();
+        await db.schema.alterTable('stations').dropColumn('last_seen_at').execute();
+      },
+    },
     // Annulments (annulments/annulments.ts): an admission is found by its scan ID, and undone ones are kept.
     '011_annulments': {
       async up(db: Kysely<unknown>) {

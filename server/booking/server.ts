@@ -30,6 +30,8 @@ import { keyRoutes } from './keys/routes.js';
 import { orderRoutes } from './ordering/routes.js';
 import { providerRoutes } from './providers/routes.js';
 import { stationAdminRoutes } from './stations/routes.js';
+import { heartbeatRoutes } from './stations/heartbeat.js';
+import { LastSeen } from './stations/status.js';
 import { stationRoutes } from './scanning/routes.js';
 import { AnnulService } from './annulments/annulments.js';
 import { annulRoutes } from './annulments/routes.js';
@@ -208,7 +210,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   // Each capability's routes are a plugin of their own, handed only the services they use.
   // The order is the OpenAPI document's; the auth hook is added first so every plugin inherits it.
   // `links` is the context itself: its publicUrl is known only once the server listens.
-  const auth = new Auth({ db, now, adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined });
+  const lastSeen = new LastSeen(ctx);
+  const auth = new Auth({ db, now, adminTokenHash: opts.adminToken ? sha256(opts.adminToken) : undefined, onStationSeen: (stationId) => lastSeen.seen(stationId) });
   const links: TicketLinks = ctx;
   const audit = new AuditLog(db, writes, now);
   // Customers and staff sign in against the same limits per client address.
@@ -224,7 +227,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(ticketRoutes, { db, writes, now, providers, auth, audit, links, cancellations });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, audit, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
-  await app.register(annulRoutes, { auth, annulments: new AnnulService(ctx, () => scans.flushAdmissions()) });
+  await app.register(annulRoutes, { auth, audit, annulments: new AnnulService(ctx, () => scans.flushAdmissions()) });
+  await app.register(heartbeatRoutes, { relaxedTransaction: ctx.relaxedTransaction, now, auth });
   await app.register(reminderRoutes, { db, now, auth });
   await webPage(app);
   await consolePage(app);

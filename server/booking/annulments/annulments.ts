@@ -48,19 +48,21 @@ export class AnnulService {
   }
 
   /** Staff undo any station's admission; `fullId` is `<stationId>/<scanId>`. */
-  async byStaff(fullId: string): Promise<AnnulmentResponse> {
+  /** `allowed` refuses (throws) a provider the staff member may not act on; `by` names them to the provider. */
+  async byStaff(fullId: string, allowed: (providerId: string) => void = () => undefined, by = 'staff'): Promise<AnnulmentResponse & { providerId: string }> {
     const slash = fullId.indexOf('/');
     const stationId = fullId.slice(0, slash);
     const scanId = fullId.slice(slash + 1);
     const station = await this.ctx.db.selectFrom('stations').select(['provider_id']).where('station_id', '=', stationId).executeTakeFirst();
     if (!station) throw notFound('unknown_station', `no station ${stationId}`);
+    allowed(station.provider_id);
     const target = { providerId: station.provider_id, stationId, scanId };
     const prior = await this.prior(target);
-    if (prior) return { ...prior, scanId: fullId };
+    if (prior) return { ...prior, scanId: fullId, providerId: station.provider_id };
     await this.flushAdmissions();
     const own = (await this.admissions(station.provider_id, scanId)).find((r) => r.station_id === stationId);
     if (!own) throw conflict('not_annullable', `no admission ${fullId} (not admitted, or already undone)`);
-    return { ...(await this.annul(target, own, STAFF_WINDOW_S, 'staff')), scanId: fullId };
+    return { ...(await this.annul(target, own, STAFF_WINDOW_S, by)), scanId: fullId, providerId: station.provider_id };
   }
 
   private async annul(target: Target, admission: Admission, windowS: number, by: string): Promise<AnnulmentResponse> {

@@ -20,6 +20,7 @@ export type AuditAction =
   | 'station.enrollment'
   | 'station.revoke'
   | 'ticket.revoke'
+  | 'admission.annul'
   | 'key.rotate'
   | 'key.retire';
 

@@ -13,6 +13,10 @@ import {
   errorBody,
   formatEnrollment,
   normalizeEnrollment,
+  renameStationRequest,
+  stationDetails as stationDetailsSchema,
+  stationsQuery,
+  stationsResponse,
 } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
 import { HttpError, notFound, unauthorized } from '../../common/errors.js';
@@ -21,17 +25,9 @@ import type { BookingContext } from '../context.js';
 import type { TicketLinks } from '../tickets/ticket-view.js';
 import type { AuditLog } from '../staff/audit.js';
 import { newEnrollmentCode, newId, newToken, sha256 } from '../secrets.js';
+import { stationDetails } from './status.js';
 
 export const ENROLLMENT_TTL_S = 15 * 60;
-
-const stationSummary = z.object({
-  stationId: z.string(),
-  providerId: z.string(),
-  gate: z.string(),
-  enrolled: z.boolean(),
-  revoked: z.boolean(),
-  createdAt: z.number().int(),
-});
 
 export interface StationAdminRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers'> {
   auth: Auth;
@@ -80,22 +76,18 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
     },
   );
 
+  // Each station as the operator's console shows it; `providerId` narrows the list to one provider's gates.
   app.get(
     '/api/v1/admin/stations',
-    { schema: { tags: ['admin'], response: { 200: z.object({ stations: z.array(stationSummary) }), 401: errorBody } } },
+    { schema: { tags: ['admin'], querystring: stationsQuery, response: { 200: stationsResponse, 400: errorBody, 401: errorBody } } },
     async (req) => {
       const actor = await auth.operator(req);
-      const rows = await db.selectFrom('stations').selectAll().orderBy('created_at').orderBy('station_id').execute();
-      return {
-        stations: rows.filter((r) => auth.sees(actor, r.provider_id)).map((r) => ({
-          stationId: r.station_id,
-          providerId: r.provider_id,
-          gate: r.gate,
-          enrolled: r.enrolled_at !== null,
-          revoked: r.revoked_at !== null,
-          createdAt: Number(r.created_at),
-        })),
-      };
+      if (req.query.providerId !== undefined) auth.requireProvider(actor, req.query.providerId);
+      let query = db.selectFrom('stations').selectAll();
+      if (req.query.providerId !== undefined) query = query.where('provider_id', '=', req.query.providerId);
+      const rows = await query.orderBy('created_at').orderBy('station_id').execute();
+      const now = clock();
+      return { stations: rows.filter((r) => auth.sees(actor, r.provider_id)).map((r) => stationDetails(r, now)) };
     },
   );
 
@@ -121,6 +113,31 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
     },
   );
 
+  // A rename: the station learns its new gate name from its next heartbeat's answer.
+  app.patch(
+    '/api/v1/admin/stations/:stationId',
+    { schema: { tags: ['admin'], params: stationParams, body: renameStationRequest, response: { 200: stationDetailsSchema, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody } } },
+    async (req) => {
+      const actor = await auth.operator(req);
+      const { stationId } = req.params;
+      const station = await db.selectFrom('stations').select(['provider_id', 'gate']).where('station_id', '=', stationId).executeTakeFirst();
+      if (station) auth.requireProvider(actor, station.provider_id);
+      const row = await writes.run(async (trx) => {
+        const res = await trx.updateTable('stations').set({ gate: req.body.gate }).where('station_id', '=', stationId).where('revoked_at', 'is', null).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) return undefined;
+        return trx.selectFrom('stations').selectAll().where('station_id', '=', stationId).executeTakeFirstOrThrow();
+      });
+      if (!row) throw notFound('unknown_station', `no station ${stationId} (or it was revoked)`);
+      // Scans record the gate they came through: this process's cache must not keep the old name.
+      auth.forgetStations();
+      await audit.record(actor, { action: 'station.rename', providerId: row.provider_id, target: stationId, details: { from: station?.gate, gate: row.gate } });
+      req.log.info({ stationId, gate: row.gate }, 'station renamed');
+      return stationDetails(row, clock());
+    },
+  );
+
+  // Revoking keeps the row and the token's hash: the station's next call is told it was
+  // revoked (401 station_revoked), and the console still lists it.
   app.delete(
     '/api/v1/admin/stations/:stationId',
     { schema: { tags: ['admin'], params: stationParams, response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
@@ -131,7 +148,7 @@ export const stationAdminRoutes: AppPlugin<StationAdminRoutesOptions> = async (a
       auth.requireProvider(actor, station.provider_id);
       const now = clock();
       const res = await writes.run((trx) =>
-        trx.updateTable('stations').set({ revoked_at: now, token_hash: null }).where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst(),
+        trx.updateTable('stations').set({ revoked_at: now }).where('station_id', '=', req.params.stationId).where('revoked_at', 'is', null).executeTakeFirst(),
       );
       if (Number(res.numUpdatedRows) !== 1) throw notFound('unknown_station', `no station ${req.params.stationId}`);
       auth.forgetStations();
