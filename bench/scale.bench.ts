@@ -148,7 +148,7 @@ async function runEngine(engine: 'sqlite' | 'postgres'): Promise<{ steps: Step[]
       await booking.stop();
       booking = undefined;
       steps.push({ engine, size, fillProviderS, fillBookingS, verify, admitted, startupMs: started.ms, ...bundle });
-      log(`${engine} ${size}: verify ${verify.rps.toFixed(0)} req/s p99 ${verify.p99} ms; booking start-up ${started.ms.toFixed(0)} ms; bundle ${bundle.bundleBytes} B in ${bundle.bundleMs.toFixed(0)} ms`);
+      log(`${engine} ${size}: filled in ${fillProviderS.toFixed(1)} + ${fillBookingS.toFixed(1)} s; verify ${verify.rps.toFixed(0)} req/s p50 ${verify.p50} ms p99 ${verify.p99} ms; booking start-up ${started.ms.toFixed(0)} ms; bundle ${bundle.bundleBytes} B in ${bundle.bundleMs.toFixed(0)} ms`);
     }
     return { steps, emptyStartupMs };
   } finally {

@@ -68,8 +68,10 @@ export class IssuedPayloads {
         const rows = await db
           .selectFrom('tickets')
           .select(['payload', 'valid_until', 'ticket_id'])
-          .where('valid_until', '>', nowS)
-          .$if(from !== undefined, (q) => q.where((eb) => eb(eb.refTuple('valid_until', 'ticket_id'), '>', eb.tuple(from!.validUntil, from!.ticketId))))
+          // After the first page the row value alone: it is the index's seek (with both, SQLite seeks on valid_until only).
+          .where((eb) =>
+            from ? eb(eb.refTuple('valid_until', 'ticket_id'), '>', eb.tuple(from.validUntil, from.ticketId)) : eb('valid_until', '>', nowS),
+          )
           .orderBy('valid_until')
           .orderBy('ticket_id')
           .limit(Math.min(pageSize, wanted - loaded))
