@@ -15,6 +15,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
+  /** stop after this many requests instead (autocannon ignores `seconds` then) */
+  amount?: number;
   method?: 'GET' | 'POST';
   path: string;
   /** body and headers for one request */
@@ -26,6 +28,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     url: opts.url,
     connections: opts.connections,
     duration: opts.seconds,
+    amount: opts.amount,
     requests: [
       {
         method: opts.method ?? 'POST',

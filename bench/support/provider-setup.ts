@@ -74,13 +74,14 @@ export async function startBenchProvider(env: Record<string, string>, args: stri
 /** Scan IDs are unique across every round: a repeated one would be a retry, answered from the first verdict. */
 let scanSeq = 0;
 
-/** POST /v1/verify at `connections`, each request signed afresh (a new nonce) as the booking server signs it. */
-export function verifyLoad(url: string, codes: string[], connections: number, seconds: number): Promise<LoadResult> {
+/** POST /v1/verify at `connections`, each request signed afresh (a new nonce) as the booking server signs it; `amount` requests instead of `seconds` when given. */
+export function verifyLoad(url: string, codes: string[], connections: number, seconds: number, amount?: number): Promise<LoadResult> {
   let i = 0;
   return load({
     url,
     connections,
     seconds,
+    amount,
     path: '/v1/verify',
     next: () => {
       const body = JSON.stringify({ code: codes[i++ % codes.length], gate: 'Bench Gate', scanId: `bench-${process.pid}-${scanSeq++}` });

@@ -358,7 +358,7 @@ describe.each(BACKENDS)('booking on $backend', ({ backend, run }) => {
     const bundle = await api.get<{ keys: unknown[]; redeemed: { code: string; gate: string }[]; revoked: string[]; cursor: string }>('/api/v1/station/offline-bundle', {
       token: gate.token,
     });
-    expect(bundle.status).toBe(200);
+    expect(bundle.status, bundle.text).toBe(200);
     expect(bundle.body.keys).toHaveLength(1);
     const c1 = (decodeGp1(t1!.payload) as { body: { code: string } }).body.code;
     expect(bundle.body.redeemed).toContainEqual(expect.objectContaining({ code: c1, gate: 'Offline Gate' }));

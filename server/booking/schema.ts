@@ -391,6 +391,16 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('station_events').dropColumn('scan_id').execute();
       },
     },
+    // The start-up reads the still-valid tickets soonest-ending first, a page at a time
+    // after the last (valid_until, ticket_id) read (issued-payloads.ts): an index range, not a sort.
+    '012_scale_indexes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('tickets_validity_page').on('tickets').columns(['valid_until', 'ticket_id']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('tickets_validity_page').execute();
+      },
+    },
     '013_refunds': refundsMigration,
     '014_outbox': outboxMigration,
   };

@@ -149,8 +149,8 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   const metrics = bookingMetrics(app);
   if (sealedNow > 0) app.log.info({ values: sealedNow }, 'stored secrets sealed with the secrets key');
   const keys = await PlatformKeys.open(db, now, { rotate: opts.rotateKey, sealer });
+  // Filled once the server listens (issued-payloads.ts): its start does not wait on a season's tickets.
   const issued = new IssuedPayloads();
-  await issued.load(db, now());
   const providerCall = app.metricsBuffer.histogram(metrics.providerCalls);
   const providers = new ProviderRegistry(
     db,
@@ -262,6 +262,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   if (!opts.adminToken) app.log.warn('no admin token given: the admin API (/api/v1/admin/*) is off');
   if (Object.keys(ctx.payments).length === 0) app.log.warn('no payment method is configured: orders are refused (--demo turns on the demo method)');
   logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId, metricsUrl });
+  void issued.load(db, now()).catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not load the digests of the issued tickets'));
   // Tickets of a retired key left by a retirement at start, or by a process that stopped mid-way.
   if (keys.retiredKeyIds().length > 0) {
     void reissueRetired(ctx).catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not sign again the tickets of a retired key'));

@@ -159,6 +159,7 @@ describe.each(BACKENDS)('signing key retirement on $backend', ({ backend, run })
     // B starts after the ticket was issued: it holds the payload among those it knows were issued.
     b = await start();
     const viaB = bookingClient(b.url);
+    await b.ctx.issued.loaded;
     expect(b.ctx.issued.has(t.payload)).toBe(true);
     expect((await scan(t.payload, viaB)).result).toBe('admitted');
 

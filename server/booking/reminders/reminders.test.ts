@@ -13,7 +13,7 @@ import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../
 import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
 import { startBooking, type RunningBooking } from '../server.js';
 import { bookingClient } from '../testing/http.js';
-import { TestMailbox } from './testing/mailbox.js';
+import { isReminder, TestMailbox } from './testing/mailbox.js';
 
 const ADMIN = 'admin-token-for-reminders-0123';
 const SECRET = 'reminder-provider-secret-012345';
@@ -67,7 +67,7 @@ describe('reminders at the lead time, with a controllable clock', () => {
   afterAll(() => booking?.close());
 
   it('sends one e-mail and one inbox message per ticket at the lead time, after a restart, and never again', async () => {
-    const before = mailbox.mails.length;
+    const before = mailbox.reminders.length;
     const { token, tickets } = await customerWithTickets(booking.url, 'lead@example.com', ['D1', 'D2']);
     const due = tickets[0]!.validUntil - 120 * 60; // the default lead: two hours before validity ends
     // (a restarted server listens on a new port: ask the one running now)
@@ -83,8 +83,8 @@ describe('reminders at the lead time, with a controllable clock', () => {
     clock = due;
     await start();
     expect(await booking.reminders.runDue()).toBe(4); // 2 tickets × (e-mail + inbox)
-    await mailbox.waitFor(before + 2);
-    const mails = mailbox.mails.slice(before);
+    await mailbox.waitFor(before + 2, undefined, isReminder);
+    const mails = mailbox.reminders.slice(before);
     expect(mails.map((m) => m.to)).toEqual([['lead@example.com'], ['lead@example.com']]);
     expect(mails[0]!.subject).toContain('The Last Lighthouse');
     const messages = await inbox();
@@ -96,12 +96,12 @@ describe('reminders at the lead time, with a controllable clock', () => {
     await booking.close();
     await start();
     expect(await booking.reminders.runDue()).toBe(0);
-    expect(mailbox.mails.length).toBe(before + 2);
+    expect(mailbox.reminders.length).toBe(before + 2);
     expect(await inbox()).toHaveLength(2);
   });
 
   it('follows each customer’s channels, lead time and language', async () => {
-    const before = mailbox.mails.length;
+    const before = mailbox.reminders.length;
     const { api, token, tickets } = await customerWithTickets(booking.url, 'zh@example.com', ['E1'], { channels: ['inapp'], leadMinutes: 30, language: 'zh-CN' });
     clock = tickets[0]!.validUntil - 31 * 60;
     expect(await booking.reminders.runDue()).toBe(0);
@@ -111,7 +111,7 @@ describe('reminders at the lead time, with a controllable clock', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]!.title).toContain('观影提醒');
     expect(messages[0]!.body).toContain('有效期至');
-    expect(mailbox.mails.length).toBe(before); // no e-mail: not chosen
+    expect(mailbox.reminders.length).toBe(before); // no e-mail: not chosen
     const bad = await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['pigeon'], leadMinutes: 1 }, token });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: 'bad_request' });
@@ -180,16 +180,16 @@ describe.runIf(pgUp)('two booking processes on one PostgreSQL', () => {
   };
 
   it('sends each reminder once', async () => {
-    const before = mailbox.mails.length;
+    const before = mailbox.reminders.length;
     // A lead of a week: the reminders are due the moment the tickets exist, and both senders race for them.
     const { api, token } = await customerWithTickets(processes[0]!.url, 'race@example.com', ['F1', 'F2', 'F3'], { channels: ['inapp', 'email'], leadMinutes: 7 * 24 * 60 });
-    await mailbox.waitFor(before + 3);
+    await mailbox.waitFor(before + 3, undefined, isReminder);
     // Let both senders make several more passes after the last e-mail before counting.
     const passes = await Promise.all(processes.map((p) => metric(p.url, 'gatepost_reminder_passes_total')));
     for (const [i, p] of processes.entries()) {
       await expect.poll(() => metric(p.url, 'gatepost_reminder_passes_total'), { timeout: 10_000, interval: 50 }).toBeGreaterThan(passes[i]! + 5);
     }
-    expect(mailbox.mails.length - before).toBe(3);
+    expect(mailbox.reminders.length - before).toBe(3);
     const inbox = await api.get<{ messages: unknown[] }>('/api/v1/me/messages', { token });
     expect(inbox.body.messages).toHaveLength(3);
     const sent = await Promise.all(processes.map((p) => metric(p.url, 'gatepost_reminders_sent_total')));

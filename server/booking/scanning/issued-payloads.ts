@@ -11,6 +11,8 @@ import type { BookingDB } from '../schema.js';
 
 /** Digests held before the older half is dropped: ~125 bytes each (measured), so ~50 MB at the cap. */
 const DEFAULT_CAPACITY = 400_000;
+/** Tickets read in one statement at start: a few milliseconds of the event loop each. */
+const LOAD_PAGE = 5000;
 
 /**
  * 128 bits of SHA-256 as text: finding another text with the same digest
@@ -46,18 +48,42 @@ export class IssuedPayloads {
     return this.current.size + this.previous.size;
   }
 
+  /** Settles once the start-up load (`load`) is done; resolved until one starts. */
+  loaded: Promise<void> = Promise.resolve();
+
   /**
    * Remembers the stored tickets still valid, up to half the capacity: those
-   * whose validity ends soonest, the ones about to be scanned. Run once at start.
+   * whose validity ends soonest, the ones about to be scanned. Run once at
+   * start, after the server listens: a season's tickets take seconds to read
+   * and digest, and until they are in, a scan only takes the slower check.
+   * Read a page at a time, with the event loop free between pages (a SQLite
+   * read holds it), in the order of the (valid_until, ticket_id) index.
    */
-  async load(db: Kysely<BookingDB>, nowS: number): Promise<void> {
-    const rows = await db
-      .selectFrom('tickets')
-      .select('payload')
-      .where('valid_until', '>', nowS)
-      .orderBy('valid_until')
-      .limit(Math.floor(this.capacity / 2))
-      .execute();
-    for (const r of rows) this.remember(r.payload);
+  load(db: Kysely<BookingDB>, nowS: number, pageSize = LOAD_PAGE): Promise<void> {
+    this.loaded = (async () => {
+      const wanted = Math.floor(this.capacity / 2);
+      let after: { validUntil: number; ticketId: string } | undefined;
+      for (let loaded = 0; loaded < wanted; ) {
+        const from = after;
+        const rows = await db
+          .selectFrom('tickets')
+          .select(['payload', 'valid_until', 'ticket_id'])
+          // After the first page the row value alone: it is the index's seek (with both, SQLite seeks on valid_until only).
+          .where((eb) =>
+            from ? eb(eb.refTuple('valid_until', 'ticket_id'), '>', eb.tuple(from.validUntil, from.ticketId)) : eb('valid_until', '>', nowS),
+          )
+          .orderBy('valid_until')
+          .orderBy('ticket_id')
+          .limit(Math.min(pageSize, wanted - loaded))
+          .execute();
+        for (const r of rows) this.remember(r.payload);
+        loaded += rows.length;
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < pageSize) break;
+        after = { validUntil: Number(last.valid_until), ticketId: last.ticket_id };
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    return this.loaded;
   }
 }

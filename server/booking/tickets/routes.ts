@@ -150,7 +150,7 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
       schema: {
         tags: ['admin'],
         params: ticketParams,
-        body: z.object({ refund: z.boolean().optional() }).strict().optional(),
+        body: z.object({ refund: z.boolean().optional() }).strict().nullish(),
         response: { 200: revokeResponse, 202: revokeResponse, 401: errorBody, 403: errorBody, 404: errorBody, 503: errorBody },
       },
     },

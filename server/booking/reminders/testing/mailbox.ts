@@ -7,7 +7,12 @@ export interface ReceivedMail {
   to: string[];
   raw: string;
   subject: string;
+  /** e.g. `<reminder-…@gatepost>`, `<order_confirmation-…@gatepost>` */
+  messageId: string;
 }
+
+/** The reminders among what arrived (the server also sends order and refund e-mails). */
+export const isReminder = (m: ReceivedMail) => m.messageId.startsWith('<reminder-');
 
 export class TestMailbox extends EventEmitter {
   readonly mails: ReceivedMail[] = [];
@@ -36,7 +41,8 @@ export class TestMailbox extends EventEmitter {
           }
           const raw = Buffer.concat(chunks).toString('utf8');
           const subject = /^Subject: (.*)$/im.exec(raw)?.[1] ?? '';
-          this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
+          const messageId = /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '';
+          this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject, messageId });
           this.emit('mail');
           callback();
         });
@@ -50,10 +56,15 @@ export class TestMailbox extends EventEmitter {
     this.url = `smtp://127.0.0.1:${addr.port}`;
   }
 
-  /** Resolves once `count` mails have arrived in all. */
-  async waitFor(count: number, timeoutMs = 20_000): Promise<void> {
+  /** Resolves once `count` mails (of those `which` picks) have arrived in all. */
+  async waitFor(count: number, timeoutMs = 20_000, which: (m: ReceivedMail) => boolean = () => true): Promise<void> {
     const deadline = AbortSignal.timeout(timeoutMs);
-    while (this.mails.length < count) await once(this, 'mail', { signal: deadline });
+    while (this.mails.filter(which).length < count) await once(this, 'mail', { signal: deadline });
+  }
+
+  /** The reminders that arrived so far. */
+  get reminders(): ReceivedMail[] {
+    return this.mails.filter(isReminder);
   }
 
   async stop(): Promise<void> {
