@@ -203,7 +203,8 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     expect(await page.locator('[data-testid="setup-panel"]').textContent()).toContain(stationId);
 
     await page.reload();
-    await expect(page.locator(`tr[data-station="${stationId}"] .badge`).textContent()).resolves.toBe('Enrolled');
+    // Enrolled, but nothing has run at the gate yet to report in.
+    await expect(page.locator(`tr[data-station="${stationId}"] .badge`).textContent()).resolves.toBe('Offline');
     await shot(page, 'en-stations');
   });
 
@@ -286,27 +287,38 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await page.locator('h1', { hasText: 'Stations' }).waitFor();
   });
 
-  it('shows the heartbeat columns a server reports, and a dash where a station has none', async () => {
-    expect((await stack.admin('POST', '/api/v1/admin/stations', { providerId, gate: 'Hall 3' })).status).toBe(201);
-    const page = await open('en-US', { signedIn: true });
-    await page.route('**/api/v1/admin/stations', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as { stations: Record<string, unknown>[] };
-      const [first, ...rest] = body.stations.filter((s) => !s.revoked);
-      const now = Math.floor(Date.now() / 1000);
-      await route.fulfill({ response: res, json: { stations: [{ ...first, enrolled: true, online: true, lastSeenAt: now - 20, version: '0.4.1', journalBacklog: 3 }, ...rest] } });
+  it('shows what a station reports in its heartbeat, and a dash where a station has not reported', async () => {
+    const created = await stack.admin('POST', '/api/v1/admin/stations', { providerId, gate: 'Hall 3' });
+    expect(created.status).toBe(201);
+    const { enrollment, stationId } = created.body as { enrollment: string; stationId: string };
+    const enrolled = await fetch(`${stack.url}/api/v1/station/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollment }) });
+    const { token } = (await enrolled.json()) as { token: string };
+    const beat = await fetch(`${stack.url}/api/v1/station/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        version: '0.4.1',
+        sources: [{ kind: 'wedge', name: 'keyboard', state: 'ok' }],
+        relay: { kind: 'lcus', state: 'ok' },
+        offlinePolicy: 'signed',
+        bundleAgeS: 40,
+        journalBacklog: 3,
+      }),
     });
+    expect(beat.status).toBe(200);
+    const page = await open('en-US', { signedIn: true });
     await page.goto(`${stack.url}/console/stations?provider=${providerId}`);
     const table = page.locator('[data-testid="stations"]');
     await table.waitFor();
     const headers = await table.locator('th').allTextContents();
     expect(headers).toEqual(expect.arrayContaining(['Last seen', 'Version', 'Journal backlog']));
-    expect(headers).not.toContain('Relay');
-    const rows = table.locator('tbody tr');
-    await expect(rows.first().locator('.badge').textContent()).resolves.toBe('Online');
+    const reporting = table.locator(`tr[data-station="${stationId}"]`);
+    await expect(reporting.locator('.badge').textContent()).resolves.toBe('Online');
     const versionColumn = headers.indexOf('Version');
-    await expect(rows.first().locator('td').nth(versionColumn).textContent()).resolves.toBe('0.4.1');
-    await expect(rows.last().locator('td').nth(versionColumn).textContent()).resolves.toBe('—');
+    await expect(reporting.locator('td').nth(versionColumn).textContent()).resolves.toBe('0.4.1');
+    await expect(reporting.locator('td').nth(headers.indexOf('Journal backlog')).textContent()).resolves.toBe('3');
+    // The stations added earlier in this file never ran at a gate: nothing reported.
+    await expect(table.locator('tbody tr').first().locator('td').nth(versionColumn).textContent()).resolves.toBe('—');
     await shot(page, 'en-stations-heartbeat');
     expect(pageErrors).toEqual([]);
   });

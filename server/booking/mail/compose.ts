@@ -1,14 +1,16 @@
 // The words and attachments of each e-mail the outbox sends, in the customer's
 // language: an order's tickets (one PNG each, as the page downloads them) and
 // a refund notice (the same words as the in-app message).
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { BookingDB } from '../schema.js';
 import type { OutgoingMail } from '../reminders/channels.js';
 import type { ReminderLanguage } from '../reminders/schema.js';
 import { cancellationText } from '../ordering/cancellation-text.js';
 import { ticketPng } from '../tickets/render.js';
 import type { TicketRow } from '../tickets/ticket-view.js';
-import type { OutboxRow } from './outbox.js';
+import type { OutboxTable } from './schema.js';
+
+type OutboxRow = Selectable<OutboxTable>;
 
 /** The mail for an outbox row; undefined when what it reports is gone (nothing to send). */
 export async function composeMail(db: Kysely<BookingDB>, row: OutboxRow): Promise<Omit<OutgoingMail, 'messageId'> | undefined> {

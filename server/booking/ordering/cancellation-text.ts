@@ -2,9 +2,9 @@
 import type { ReminderLanguage } from '../reminders/schema.js';
 import type { ReminderText } from '../reminders/channels.js';
 import type { TicketRow } from '../tickets/ticket-view.js';
-import type { RefundRow } from './cancellation.js';
+import type { RefundsTable } from './refunds-schema.js';
 
-export function cancellationText(ticket: Pick<TicketRow, 'title' | 'venue' | 'hall' | 'seat_label'>, refund: Pick<RefundRow, 'amount_cents' | 'currency' | 'cause'>, language: ReminderLanguage): ReminderText {
+export function cancellationText(ticket: Pick<TicketRow, 'title' | 'venue' | 'hall' | 'seat_label'>, refund: Pick<RefundsTable, 'amount_cents' | 'currency' | 'cause'>, language: ReminderLanguage): ReminderText {
   const amount = new Intl.NumberFormat(language, { style: 'currency', currency: refund.currency }).format(refund.amount_cents / 100);
   const where = `${ticket.venue} · ${ticket.hall}`;
   if (language === 'zh-CN') {
