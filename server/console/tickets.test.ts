@@ -99,7 +99,7 @@ describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { 
     expect(await kinds(page)).toEqual(['issued', 'admitted', 'annulled', 'admitted']);
     const timeline = page.locator('[data-testid="timeline"]');
     await expect(timeline.textContent()).resolves.toContain('Admitted at Gate X (later annulled)');
-    await expect(timeline.textContent()).resolves.toContain('Admission annulled at Gate X');
+    await expect(timeline.textContent()).resolves.toContain('Admission annulled by the station at Gate X');
     await expect(page.locator('[data-testid="time-zone"]').textContent()).resolves.toMatch(/^Times in Asia\/Shanghai \(GMT\+8\)$/);
     await expect(page.locator('[data-testid="ticket-state"]').textContent()).resolves.toBe('Used');
     await shot(page, 'en-ticket-story');

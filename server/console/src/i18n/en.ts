@@ -180,6 +180,7 @@ export const en = {
   'event.admitted': 'Admitted at {gate}',
   'event.admittedUndone': 'Admitted at {gate} (later annulled)',
   'event.annulled': 'Admission annulled at {gate} by {by}',
+  'event.annulledByStation': 'Admission annulled by the station at {gate}',
   'event.revoked': 'Revoked by the venue',
   'event.refund': 'Refund of {amount}',
   'event.refundState.requested': 'requested, not yet made',

@@ -180,6 +180,7 @@ export const zhCN: Dictionary = {
   'event.admitted': '在 {gate} 入场',
   'event.admittedUndone': '在 {gate} 入场（后被撤销）',
   'event.annulled': '{gate} 的入场被撤销，操作者：{by}',
+  'event.annulledByStation': '{gate} 闸机撤销了此次入场',
   'event.revoked': '场馆作废此票',
   'event.refund': '退款 {amount}',
   'event.refundState.requested': '已申请，尚未完成',

@@ -147,7 +147,8 @@ function describe(t: Translate, locale: string, e: StoryEvent): string {
     case 'admitted':
       return t(e.annulled ? 'event.admittedUndone' : 'event.admitted', { gate: e.gate });
     case 'annulled':
-      return t('event.annulled', { gate: e.gate, by: e.by });
+      // `station <stationId>` when the gate undid its own admission; staff are named by their e-mail.
+      return e.by.startsWith('station ') ? t('event.annulledByStation', { gate: e.gate }) : t('event.annulled', { gate: e.gate, by: e.by });
     case 'revoked':
       return t('event.revoked');
     case 'refund':
