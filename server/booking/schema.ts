@@ -10,6 +10,7 @@ import type { RateLimitDB } from '../common/shared-rate-limit.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 import { outboxMigration, type OutboxDB } from './mail/schema.js';
 import { staffMigration, type StaffDB } from './staff/schema.js';
+import { ticketSearchMigration } from './ticket-search/schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -149,6 +150,9 @@ export interface AnnulmentsTable {
   /** `station <stationId>` or `staff` */
   annulled_by: string;
   annulled_at: number;
+  /** the admission undone: when and at which gate (null for annulments before 016) */
+  admitted_at: number | null;
+  gate: string | null;
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
@@ -403,5 +407,7 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     },
     '013_refunds': refundsMigration,
     '014_outbox': outboxMigration,
+    // The console's ticket search and a ticket's story (ticket-search/).
+    '016_ticket_search': ticketSearchMigration,
   };
 }

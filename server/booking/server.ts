@@ -36,6 +36,7 @@ import { stationRoutes } from './scanning/routes.js';
 import { AnnulService } from './annulments/annulments.js';
 import { annulRoutes } from './annulments/routes.js';
 import { ticketRoutes } from './tickets/routes.js';
+import { ticketSearchRoutes } from './ticket-search/routes.js';
 import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
 import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
@@ -225,6 +226,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(catalogueRoutes, { providers, cache: catalogue });
   await app.register(orderRoutes, { db, now, auth, orders, cancellations, links });
   await app.register(ticketRoutes, { db, writes, now, providers, auth, audit, links, cancellations });
+  await app.register(ticketSearchRoutes, { db, auth, flushAdmissions: () => scans.flushAdmissions() });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, audit, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
   await app.register(annulRoutes, { auth, audit, annulments: new AnnulService(ctx, () => scans.flushAdmissions()) });

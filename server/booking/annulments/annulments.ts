@@ -95,7 +95,7 @@ export class AnnulService {
       });
       await trx
         .insertInto('annulments')
-        .values({ provider_scan_id: providerScan, provider_id: target.providerId, station_id: target.stationId, code: admission.code, annulled_by: by, annulled_at: annulledAt })
+        .values({ provider_scan_id: providerScan, provider_id: target.providerId, station_id: target.stationId, code: admission.code, annulled_by: by, annulled_at: annulledAt, admitted_at: Number(admission.at), gate: admission.gate })
         .onConflict((oc) => oc.column('provider_scan_id').doNothing())
         .execute();
     });

@@ -9,6 +9,8 @@ import { ProviderFormPage } from './pages/ProviderFormPage.js';
 import { ProvidersPage } from './pages/ProvidersPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { StationsPage } from './pages/StationsPage.js';
+import { TicketPage } from './pages/TicketPage.js';
+import { TicketsPage } from './pages/TicketsPage.js';
 import { match, navigate, paths, useLocation, type Route } from './router.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -28,6 +30,8 @@ const TITLES: Record<Route['name'], MessageKey> = {
   newProvider: 'provider.newTitle',
   provider: 'providers.title',
   stations: 'stations.title',
+  tickets: 'tickets.title',
+  ticket: 'tickets.title',
   notFound: 'notFound.title',
 };
 
@@ -64,6 +68,10 @@ function RoutePage({ route, admin }: { route: Route; admin: boolean }) {
       return <ProviderFormPage providerId={route.providerId} />;
     case 'stations':
       return <StationsPage />;
+    case 'tickets':
+      return <TicketsPage />;
+    case 'ticket':
+      return <TicketPage ticketId={route.ticketId} />;
     case 'notFound':
       return <PageHeader title={t('notFound.title')} lead={t('notFound.lead')} />;
   }

@@ -70,6 +70,34 @@ export interface NewProvider {
   batchScans: boolean;
 }
 
+export type TicketState = 'valid' | 'used' | 'revoked' | 'refunded';
+
+/** A ticket as GET /api/v1/admin/tickets finds it. */
+export interface TicketHit {
+  ticketId: string;
+  orderId: string;
+  providerId: string;
+  showId: string;
+  title: string;
+  seat: string;
+  startsAt: number;
+  email: string;
+  state: TicketState;
+}
+
+export type StoryEvent =
+  | { kind: 'issued'; at: number; orderId: string }
+  | { kind: 'admitted'; at: number | null; gate: string; stationId: string | null; scanId: string | null; annulled: boolean }
+  | { kind: 'annulled'; at: number; gate: string; by: string }
+  | { kind: 'revoked'; at: number }
+  | { kind: 'refund'; at: number; amountCents: number; currency: string; state: 'requested' | 'revoked' | 'refunded'; reference: string | null };
+
+export interface TicketStory {
+  ticket: TicketHit & { venue: string; hall: string; validFrom: number; validUntil: number };
+  share: { active: boolean; linksTakenBack: number };
+  events: StoryEvent[];
+}
+
 async function call(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -118,6 +146,12 @@ export const api = {
   newEnrollment: (token: string, stationId: string) => enrollment(call('POST', `/api/v1/admin/stations/${enc(stationId)}/enrollment`, token)),
   renameStation: (token: string, stationId: string, gate: string) => json<unknown>('PATCH', `/api/v1/admin/stations/${enc(stationId)}`, token, { gate }),
   revokeStation: (token: string, stationId: string) => json<void>('DELETE', `/api/v1/admin/stations/${enc(stationId)}`, token),
+
+  searchTickets: (token: string, q: string, showId?: string) =>
+    json<{ tickets: TicketHit[] }>('GET', `/api/v1/admin/tickets?${new URLSearchParams(showId ? { q, showId } : { q }).toString()}`, token),
+  ticketStory: (token: string, ticketId: string) => json<TicketStory>('GET', `/api/v1/admin/tickets/${enc(ticketId)}/story`, token),
+  revokeTicket: (token: string, ticketId: string) =>
+    json<{ ticketId: string; revokedAt: number; refund?: { state: string } }>('POST', `/api/v1/admin/tickets/${enc(ticketId)}/revoke`, token, { refund: true }),
 };
 
 async function enrollment(response: Promise<Response>): Promise<Enrollment> {

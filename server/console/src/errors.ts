@@ -15,6 +15,9 @@ const KNOWN: readonly string[] = [
   'bad_request',
   'unknown_provider',
   'unknown_station',
+  'unknown_ticket',
+  'forbidden_provider',
+  'ticket_revoked',
   'internal',
 ];
 

@@ -38,6 +38,8 @@ export type Route =
   | { name: 'newProvider' }
   | { name: 'provider'; providerId: string }
   | { name: 'stations' }
+  | { name: 'tickets' }
+  | { name: 'ticket'; ticketId: string }
   | { name: 'notFound' };
 
 const dec = (s: string) => {
@@ -56,6 +58,8 @@ export function match(path: string): Route {
   if (p === '/providers/new') return { name: 'newProvider' };
   if ((m = /^\/providers\/([^/]+)$/.exec(p))) return { name: 'provider', providerId: dec(m[1]!) };
   if (p === '/stations') return { name: 'stations' };
+  if (p === '/tickets') return { name: 'tickets' };
+  if ((m = /^\/tickets\/([^/]+)$/.exec(p))) return { name: 'ticket', ticketId: dec(m[1]!) };
   return { name: 'notFound' };
 }
 
@@ -66,6 +70,9 @@ export const paths = {
   providers: () => `${BASE}/providers`,
   newProvider: () => `${BASE}/providers/new`,
   provider: (providerId: string) => `${BASE}/providers/${enc(providerId)}`,
+  tickets: (q?: string, showId?: string) => `${BASE}/tickets${q ? `?${new URLSearchParams(showId ? { q, showId } : { q }).toString()}` : ''}`,
+  /** the search it came from rides along, so "back" returns to it */
+  ticket: (ticketId: string, from?: string) => `${BASE}/tickets/${enc(ticketId)}${from ? `?${from}` : ''}`,
   stations: (providerId?: string) => `${BASE}/stations${providerId ? `?provider=${enc(providerId)}` : ''}`,
 };
 
