@@ -3,8 +3,16 @@
 // `network` when the server could not be reached); the console picks its
 // sentence by that reason and shows the server's message only as detail.
 import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 
-export type { ProviderDetails, UpdateProviderRequest };
+export type { ManagedShow, ProviderDetails, UpdateProviderRequest };
+export type ShowInput = Omit<ShowCreateRequest, 'showId' | 'venue'>;
+export interface ShowCancelled {
+  showId: string;
+  cancelled: number;
+  refunded: number;
+  pending: number;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -118,6 +126,12 @@ export const api = {
   newEnrollment: (token: string, stationId: string) => enrollment(call('POST', `/api/v1/admin/stations/${enc(stationId)}/enrollment`, token)),
   renameStation: (token: string, stationId: string, gate: string) => json<unknown>('PATCH', `/api/v1/admin/stations/${enc(stationId)}`, token, { gate }),
   revokeStation: (token: string, stationId: string) => json<void>('DELETE', `/api/v1/admin/stations/${enc(stationId)}`, token),
+
+  shows: (token: string, providerId: string) => json<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${enc(providerId)}/shows`, token),
+  createShow: (token: string, providerId: string, body: ShowInput) => json<ManagedShow>('POST', `/api/v1/admin/providers/${enc(providerId)}/shows`, token, body),
+  updateShow: (token: string, providerId: string, showId: string, body: Partial<ShowInput>) =>
+    json<ManagedShow>('PATCH', `/api/v1/admin/providers/${enc(providerId)}/shows/${enc(showId)}`, token, body),
+  cancelShow: (token: string, providerId: string, showId: string) => json<ShowCancelled>('POST', `/api/v1/admin/providers/${enc(providerId)}/shows/${enc(showId)}/cancel`, token),
 };
 
 async function enrollment(response: Promise<Response>): Promise<Enrollment> {

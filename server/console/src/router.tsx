@@ -38,6 +38,7 @@ export type Route =
   | { name: 'newProvider' }
   | { name: 'provider'; providerId: string }
   | { name: 'stations' }
+  | { name: 'shows' }
   | { name: 'notFound' };
 
 const dec = (s: string) => {
@@ -56,6 +57,7 @@ export function match(path: string): Route {
   if (p === '/providers/new') return { name: 'newProvider' };
   if ((m = /^\/providers\/([^/]+)$/.exec(p))) return { name: 'provider', providerId: dec(m[1]!) };
   if (p === '/stations') return { name: 'stations' };
+  if (p === '/shows') return { name: 'shows' };
   return { name: 'notFound' };
 }
 
@@ -67,6 +69,7 @@ export const paths = {
   newProvider: () => `${BASE}/providers/new`,
   provider: (providerId: string) => `${BASE}/providers/${enc(providerId)}`,
   stations: (providerId?: string) => `${BASE}/stations${providerId ? `?provider=${enc(providerId)}` : ''}`,
+  shows: (providerId?: string) => `${BASE}/shows${providerId ? `?provider=${enc(providerId)}` : ''}`,
 };
 
 /** An <a> that navigates without reloading the page (and still opens a new tab on ctrl/cmd-click). */

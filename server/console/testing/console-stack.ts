@@ -26,7 +26,8 @@ export interface ConsoleStack {
   stop(): Promise<void>;
 }
 
-export async function startConsoleStack(): Promise<ConsoleStack> {
+/** `demoPayments`: the booking server takes the `demo` payment method, so tests can sell tickets. */
+export async function startConsoleStack(opts: { demoPayments?: boolean } = {}): Promise<ConsoleStack> {
   const dir = await mkdtemp(join(tmpdir(), 'gatepost-console-'));
   const providerSecret = randomBytes(24).toString('hex');
   const adminToken = randomBytes(24).toString('hex');
@@ -38,7 +39,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   try {
     const [provider, booking] = await Promise.all([
       startGatepost(['provider', '--port', '0', '--data', join(dir, 'provider'), '--booking-secret', providerSecret, '--demo'], { DATABASE_URL: '' }),
-      startGatepost(['booking', '--port', '0', '--data', join(dir, 'booking'), '--admin-token', adminToken], { DATABASE_URL: '' }, 90_000),
+      startGatepost(['booking', '--port', '0', '--data', join(dir, 'booking'), '--admin-token', adminToken, ...(opts.demoPayments ? ['--demo'] : [])], { DATABASE_URL: '' }, 90_000),
     ]);
     started.push(provider, booking);
     const admin = async <T>(method: string, path: string, body?: unknown) => {
