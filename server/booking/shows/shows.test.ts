@@ -147,5 +147,8 @@ describe.each(BACKENDS)('managing shows on $backend', ({ backend, run }) => {
       expect(res).toMatchObject({ status: 403, body: { error: 'forbidden_provider' } });
     }
     expect((await api.get(showsPath())).status).toBe(401);
+    // /docs lists the programme routes.
+    const docs = await api.get<{ paths: Record<string, unknown> }>('/docs/json');
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/admin/providers/{providerId}/shows', '/api/v1/admin/providers/{providerId}/shows/{showId}', '/api/v1/admin/providers/{providerId}/shows/{showId}/cancel']));
   });
 });

@@ -16,6 +16,12 @@ const KNOWN: readonly string[] = [
   'unknown_provider',
   'unknown_station',
   'internal',
+  // the Shows page
+  'unknown_show',
+  'show_conflict',
+  'seats_sold',
+  'show_cancelled',
+  'provider_unavailable',
 ];
 
 export const reasonOf = (err: unknown): string => (err instanceof ApiError ? err.reason : 'generic');

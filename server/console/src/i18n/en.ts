@@ -142,6 +142,11 @@ export const en = {
   'error.unknown_station': 'This station is no longer there.',
   'error.internal': 'The server ran into a problem. Try again in a minute.',
   'error.generic': 'Something went wrong. Try again.',
+  'error.unknown_show': 'This show is no longer in the provider’s programme.',
+  'error.show_conflict': 'A show with this ID already exists with other details.',
+  'error.seats_sold': 'Seats of this show are sold: its seat map can no longer change.',
+  'error.show_cancelled': 'This show was cancelled: it can no longer be changed.',
+  'error.provider_unavailable': 'The provider’s verification server is not answering. Try again shortly.',
 
   'nav.shows': 'Shows',
   'shows.title': 'Shows',

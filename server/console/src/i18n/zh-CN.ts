@@ -142,6 +142,11 @@ export const zhCN: Dictionary = {
   'error.unknown_station': '此闸机已不存在。',
   'error.internal': '服务器出现问题。请稍后重试。',
   'error.generic': '出错了，请重试。',
+  'error.unknown_show': '此场次已不在票务方的节目单中。',
+  'error.show_conflict': '已有相同 ID 但内容不同的场次。',
+  'error.seats_sold': '此场次已有座位售出，座位图不能再修改。',
+  'error.show_cancelled': '此场次已取消，不能再修改。',
+  'error.provider_unavailable': '票务方的验票服务器没有响应，请稍后重试。',
 
   'nav.shows': '场次',
   'shows.title': '场次',
