@@ -95,3 +95,53 @@ export type AnnulResponse = z.infer<typeof annulResponse>;
 export const NOT_ANNULLABLE_WHY = ['unknown_scan', 'rejected_scan', 'redeemed_by_another_scan'] as const;
 export type NotAnnullableWhy = (typeof NOT_ANNULLABLE_WHY)[number];
 export const notAnnullableBody = z.object({ error: z.literal('not_annullable'), message: z.string(), why: z.enum(NOT_ANNULLABLE_WHY) });
+
+/**
+ * The programme as venue staff manage it from the console. A show is created
+ * with its seat map (rows A…, numbered seats); `showId` makes a retry safe: the
+ * same ID with the same body answers 200, with another body 409 `show_conflict`.
+ */
+export const showCreateRequest = z
+  .object({
+    showId: id.regex(/^[A-Za-z0-9._-]+$/, 'a show ID is letters, digits, dot, dash and underscore').optional(),
+    title: z.string().trim().min(1).max(200),
+    /** defaults to the venue of the shows already here */
+    venue: z.string().trim().min(1).max(200).optional(),
+    hall: z.string().trim().min(1).max(100),
+    startsAt: epochSeconds,
+    endsAt: epochSeconds,
+    priceCents: z.number().int().nonnegative().max(10_000_000),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    rows: z.number().int().min(1).max(26),
+    seatsPerRow: z.number().int().min(1).max(99),
+  })
+  .refine((s) => s.endsAt > s.startsAt, { message: 'a show ends after it starts', path: ['endsAt'] });
+export type ShowCreateRequest = z.infer<typeof showCreateRequest>;
+
+/** Changes to a show; its seat map stays as it was made once a seat is sold. */
+export const showUpdateRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    hall: z.string().trim().min(1).max(100).optional(),
+    startsAt: epochSeconds.optional(),
+    endsAt: epochSeconds.optional(),
+    priceCents: z.number().int().nonnegative().max(10_000_000).optional(),
+    rows: z.number().int().min(1).max(26).optional(),
+    seatsPerRow: z.number().int().min(1).max(99).optional(),
+  })
+  .refine((s) => Object.keys(s).length > 0, { message: 'nothing to change' });
+export type ShowUpdateRequest = z.infer<typeof showUpdateRequest>;
+
+/** One show as staff see it: cancelled ones too, with the seats sold. */
+export const managedShowSchema = showSchema.extend({
+  seatsSold: z.number().int(),
+  rows: z.number().int(),
+  seatsPerRow: z.number().int(),
+  cancelledAt: epochSeconds.nullable(),
+});
+export type ManagedShow = z.infer<typeof managedShowSchema>;
+export const programmeResponse = z.object({ shows: z.array(managedShowSchema) });
+
+/** A cancelled show's tickets (every one sold, revoked since or not): the same list each time it is asked. */
+export const showCancelResponse = z.object({ showId: z.string(), cancelledAt: epochSeconds, tickets: z.array(z.object({ ticketId: z.string() })) });
+export type ShowCancelResponse = z.infer<typeof showCancelResponse>;

@@ -91,5 +91,9 @@ export const ERROR_REASONS = [
   'annul_window_passed',
   // a revoked station's token: told apart from an unknown one, so the gate can say so
   'station_revoked',
+  // the programme managed from the console (show creation, changes, cancellation)
+  'show_cancelled',
+  'show_conflict',
+  'seats_sold',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -30,6 +30,8 @@ import { keyRoutes } from './keys/routes.js';
 import { orderRoutes } from './ordering/routes.js';
 import { providerRoutes } from './providers/routes.js';
 import { stationAdminRoutes } from './stations/routes.js';
+import { showAdminRoutes } from './shows/routes.js';
+import { ShowCancellations } from './shows/show-cancellation.js';
 import { heartbeatRoutes } from './stations/heartbeat.js';
 import { LastSeen } from './stations/status.js';
 import { stationRoutes } from './scanning/routes.js';
@@ -224,6 +226,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(staffRoutes, { db, writes, now, auth, audit });
   await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth, audit });
   await app.register(catalogueRoutes, { providers, cache: catalogue });
+  await app.register(showAdminRoutes, { providers, auth, audit, cache: catalogue, shows: new ShowCancellations(ctx, cancellations, catalogue) });
   await app.register(orderRoutes, { db, now, auth, orders, cancellations, links });
   await app.register(ticketRoutes, { db, writes, now, providers, auth, audit, links, cancellations });
   await app.register(ticketSearchRoutes, { db, auth, flushAdmissions: () => scans.flushAdmissions() });

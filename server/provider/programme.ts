@@ -71,18 +71,24 @@ export async function loadProgramme(db: Kysely<ProviderDB>, programme: Programme
           ends_at: show.endsAt,
           price_cents: show.priceCents,
           currency: show.currency,
+          cancelled_at: null,
         })
         .execute();
-      const seats = [];
-      for (let r = 0; r < show.rows; r++) {
-        const row = String.fromCharCode(65 + r);
-        for (let n = 1; n <= show.seatsPerRow; n++) {
-          seats.push({ show_id: show.showId, seat_id: `${row}${n}`, row_label: row, number: n, status: 'free' as const, order_ref: null });
-        }
-      }
-      await trx.insertInto('seats').values(seats).execute();
+      await trx.insertInto('seats').values(seatMap(show.showId, show.rows, show.seatsPerRow)).execute();
       added++;
     }
   });
   return added;
+}
+
+/** A show's seats, all free: rows A, B, … of seats numbered from 1. */
+export function seatMap(showId: string, rows: number, seatsPerRow: number) {
+  const seats = [];
+  for (let r = 0; r < rows; r++) {
+    const row = String.fromCharCode(65 + r);
+    for (let n = 1; n <= seatsPerRow; n++) {
+      seats.push({ show_id: showId, seat_id: `${row}${n}`, row_label: row, number: n, status: 'free' as const, order_ref: null });
+    }
+  }
+  return seats;
 }

@@ -11,6 +11,8 @@ export interface ShowsTable {
   ends_at: number;
   price_cents: number;
   currency: string;
+  /** set once the venue cancelled the show: nothing more is sold for it */
+  cancelled_at: number | null;
 }
 
 export interface SeatsTable {
@@ -183,6 +185,14 @@ export const migrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('annulments').execute();
+    },
+  },
+  '005_show_cancellation': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('shows').addColumn('cancelled_at', 'bigint').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('shows').dropColumn('cancelled_at').execute();
     },
   },
 };

@@ -9,6 +9,7 @@ import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
 import { annulmentRoutes } from './routes/annulments.js';
 import { codeRoutes } from './routes/codes.js';
+import { programmeAdminRoutes } from './routes/programme-admin.js';
 import { showRoutes } from './routes/shows.js';
 import { verifyRoutes } from './routes/verify.js';
 import { migrations, type ProviderDB } from './schema.js';
@@ -107,6 +108,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     ctx.admission = { batch, verifies };
   }
   await showRoutes(app, ctx);
+  await programmeAdminRoutes(app, ctx);
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);
   await annulmentRoutes(app, ctx);

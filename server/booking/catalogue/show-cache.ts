@@ -129,6 +129,12 @@ export class CatalogueCache {
     this.seatEntries.delete(seatKey(providerId, showId));
   }
 
+  /** A provider's programme changed (a show created, changed or cancelled): everything of it is asked for again. */
+  dropProvider(providerId: string): void {
+    this.showEntries.delete(providerId);
+    for (const key of [...this.seatEntries.keys()]) if (key.startsWith(`${providerId}\0`)) this.seatEntries.delete(key);
+  }
+
   /** Forgets the shows of providers no longer registered. */
   keepOnly(providerIds: readonly string[]): void {
     if (this.showEntries.size <= providerIds.length) return;

@@ -80,6 +80,52 @@ export class TicketCancellations {
     return this.advance(row, ticket);
   }
 
+  /**
+   * Records the intent for many tickets in one transaction (a cancelled show): once it is
+   * committed, every one of them is finished by whoever comes next — the caller, or the
+   * background pass if this process dies on the way. Tickets already on their way keep their row.
+   */
+  async requestMany(tickets: TicketRow[], cause: Exclude<RefundCause, 'customer_cancelled'>): Promise<void> {
+    if (tickets.length === 0) return;
+    const orders = await this.ctx.db
+      .selectFrom('orders')
+      .select(['order_id', 'amount_cents', 'currency', 'seats'])
+      .where('order_id', 'in', [...new Set(tickets.map((t) => t.order_id))])
+      .execute();
+    const byId = new Map(orders.map((o) => [o.order_id, o]));
+    const now = this.ctx.now();
+    const rows = tickets.map((ticket) => {
+      const order = byId.get(ticket.order_id)!;
+      return {
+        ticket_id: ticket.ticket_id,
+        order_id: ticket.order_id,
+        user_id: ticket.user_id,
+        provider_id: ticket.provider_id,
+        amount_cents: Math.floor(order.amount_cents / (JSON.parse(order.seats) as string[]).length),
+        currency: order.currency,
+        cause,
+        state: 'requested' as const,
+        reference: null,
+        attempts: 0,
+        last_error: null,
+        claimed_until: null,
+        requested_at: now,
+        refunded_at: null,
+      };
+    });
+    await this.ctx.writes.run(async (trx) => {
+      // In slices: a large hall's tickets stay under the databases' bound-parameter limits.
+      for (let i = 0; i < rows.length; i += 200) {
+        await trx
+          .insertInto('refunds')
+          .values(rows.slice(i, i + 200))
+          .onConflict((oc) => oc.column('ticket_id').doNothing())
+          .execute();
+      }
+    });
+    this.ctx.log.info({ tickets: tickets.length, cause }, 'ticket cancellations requested');
+  }
+
   /** Carries every unfinished cancellation one step further (the background pass); returns how many finished. */
   async resume(limit = 100): Promise<number> {
     const open = await this.ctx.db.selectFrom('refunds').selectAll().where('state', '!=', 'refunded').orderBy('requested_at').limit(limit).execute();

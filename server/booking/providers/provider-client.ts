@@ -14,12 +14,17 @@ import type { z } from 'zod';
 import {
   annulResponse,
   codesResponse,
+  managedShowSchema,
+  programmeResponse,
+  showCancelResponse,
   redemptionsResponse,
   revokeResponse,
   seatsResponse,
   showsResponse,
   type AnnulRequest,
   type CodesRequest,
+  type ShowCreateRequest,
+  type ShowUpdateRequest,
   type RedemptionsRequest,
   type VerifyRequest,
 } from '../../../protocol/provider-api.js';
@@ -216,6 +221,25 @@ export class ProviderClient {
     return this.call('annul', 'POST', '/v1/annulments', req, annulResponse, this.timeouts.verify);
   }
 
+  /** The programme as staff manage it: cancelled shows too, with seats sold. */
+  programme() {
+    return this.call('programme', 'GET', '/v1/programme', undefined, programmeResponse, this.timeouts.catalogue);
+  }
+
+  /** Creates a show and its seats; the same showId and body again answers the same show. */
+  createShow(req: ShowCreateRequest) {
+    return this.call('show_create', 'POST', '/v1/shows', req, managedShowSchema, this.timeouts.issue);
+  }
+
+  updateShow(showId: string, req: ShowUpdateRequest) {
+    return this.call('show_update', 'PATCH', `/v1/shows/${encodeURIComponent(showId)}`, req, managedShowSchema, this.timeouts.issue);
+  }
+
+  /** Stops the show's sales; answers its tickets (the same list when asked again). */
+  cancelShow(showId: string) {
+    return this.call('show_cancel', 'POST', `/v1/shows/${encodeURIComponent(showId)}/cancel`, undefined, showCancelResponse, this.timeouts.issue);
+  }
+
   close(): void {
     for (const i of this.instances) void i.pool.destroy().catch(() => undefined);
   }
@@ -278,7 +302,7 @@ export class ProviderClient {
    */
   private async call<S extends z.ZodType>(
     op: string,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body: unknown,
     schema: S,
@@ -308,7 +332,7 @@ export class ProviderClient {
   private async attempt<S extends z.ZodType>(
     instance: Instance,
     op: string,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     text: string,
     schema: S,

@@ -22,7 +22,10 @@ export type AuditAction =
   | 'ticket.revoke'
   | 'admission.annul'
   | 'key.rotate'
-  | 'key.retire';
+  | 'key.retire'
+  | 'show.create'
+  | 'show.update'
+  | 'show.cancel';
 
 export interface AuditRecord {
   action: AuditAction;

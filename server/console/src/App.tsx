@@ -8,6 +8,7 @@ import { I18nProvider, useI18n } from './i18n/i18n.js';
 import { ProviderFormPage } from './pages/ProviderFormPage.js';
 import { ProvidersPage } from './pages/ProvidersPage.js';
 import { SignInPage } from './pages/SignInPage.js';
+import { ShowsPage } from './pages/ShowsPage.js';
 import { StationsPage } from './pages/StationsPage.js';
 import { TicketPage } from './pages/TicketPage.js';
 import { TicketsPage } from './pages/TicketsPage.js';
@@ -30,6 +31,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
   newProvider: 'provider.newTitle',
   provider: 'providers.title',
   stations: 'stations.title',
+  shows: 'shows.title',
   tickets: 'tickets.title',
   ticket: 'tickets.title',
   notFound: 'notFound.title',
@@ -68,6 +70,8 @@ function RoutePage({ route, admin }: { route: Route; admin: boolean }) {
       return <ProviderFormPage providerId={route.providerId} />;
     case 'stations':
       return <StationsPage />;
+    case 'shows':
+      return <ShowsPage />;
     case 'tickets':
       return <TicketsPage />;
     case 'ticket':

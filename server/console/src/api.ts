@@ -3,8 +3,16 @@
 // `network` when the server could not be reached); the console picks its
 // sentence by that reason and shows the server's message only as detail.
 import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 
-export type { ProviderDetails, UpdateProviderRequest };
+export type { ManagedShow, ProviderDetails, UpdateProviderRequest };
+export type ShowInput = Omit<ShowCreateRequest, 'showId' | 'venue'>;
+export interface ShowCancelled {
+  showId: string;
+  cancelled: number;
+  refunded: number;
+  pending: number;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -147,6 +155,11 @@ export const api = {
   renameStation: (token: string, stationId: string, gate: string) => json<unknown>('PATCH', `/api/v1/admin/stations/${enc(stationId)}`, token, { gate }),
   revokeStation: (token: string, stationId: string) => json<void>('DELETE', `/api/v1/admin/stations/${enc(stationId)}`, token),
 
+  shows: (token: string, providerId: string) => json<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${enc(providerId)}/shows`, token),
+  createShow: (token: string, providerId: string, body: ShowInput) => json<ManagedShow>('POST', `/api/v1/admin/providers/${enc(providerId)}/shows`, token, body),
+  updateShow: (token: string, providerId: string, showId: string, body: Partial<ShowInput>) =>
+    json<ManagedShow>('PATCH', `/api/v1/admin/providers/${enc(providerId)}/shows/${enc(showId)}`, token, body),
+  cancelShow: (token: string, providerId: string, showId: string) => json<ShowCancelled>('POST', `/api/v1/admin/providers/${enc(providerId)}/shows/${enc(showId)}/cancel`, token),
   searchTickets: (token: string, q: string, showId?: string) =>
     json<{ tickets: TicketHit[] }>('GET', `/api/v1/admin/tickets?${new URLSearchParams(showId ? { q, showId } : { q }).toString()}`, token),
   ticketStory: (token: string, ticketId: string) => json<TicketStory>('GET', `/api/v1/admin/tickets/${enc(ticketId)}/story`, token),

@@ -19,6 +19,12 @@ const KNOWN: readonly string[] = [
   'forbidden_provider',
   'ticket_revoked',
   'internal',
+  // the Shows page
+  'unknown_show',
+  'show_conflict',
+  'seats_sold',
+  'show_cancelled',
+  'provider_unavailable',
 ];
 
 export const reasonOf = (err: unknown): string => (err instanceof ApiError ? err.reason : 'generic');

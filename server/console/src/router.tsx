@@ -38,6 +38,7 @@ export type Route =
   | { name: 'newProvider' }
   | { name: 'provider'; providerId: string }
   | { name: 'stations' }
+  | { name: 'shows' }
   | { name: 'tickets' }
   | { name: 'ticket'; ticketId: string }
   | { name: 'notFound' };
@@ -58,6 +59,7 @@ export function match(path: string): Route {
   if (p === '/providers/new') return { name: 'newProvider' };
   if ((m = /^\/providers\/([^/]+)$/.exec(p))) return { name: 'provider', providerId: dec(m[1]!) };
   if (p === '/stations') return { name: 'stations' };
+  if (p === '/shows') return { name: 'shows' };
   if (p === '/tickets') return { name: 'tickets' };
   if ((m = /^\/tickets\/([^/]+)$/.exec(p))) return { name: 'ticket', ticketId: dec(m[1]!) };
   return { name: 'notFound' };
@@ -74,6 +76,7 @@ export const paths = {
   /** the search it came from rides along, so "back" returns to it */
   ticket: (ticketId: string, from?: string) => `${BASE}/tickets/${enc(ticketId)}${from ? `?${from}` : ''}`,
   stations: (providerId?: string) => `${BASE}/stations${providerId ? `?provider=${enc(providerId)}` : ''}`,
+  shows: (providerId?: string) => `${BASE}/shows${providerId ? `?provider=${enc(providerId)}` : ''}`,
 };
 
 /** An <a> that navigates without reloading the page (and still opens a new tab on ctrl/cmd-click). */

@@ -39,6 +39,7 @@ async function issueCodes(trx: Transaction<ProviderDB>, order: CodesRequest, now
 
   const show = await trx.selectFrom('shows').selectAll().where('show_id', '=', order.showId).executeTakeFirst();
   if (!show) return notFound('unknown_show', `no show ${order.showId}`);
+  if (show.cancelled_at !== null) return conflict('show_cancelled', 'this show was cancelled by the venue');
   if (Number(show.ends_at) <= now) return conflict('show_ended', 'this show has ended');
   if (new Set(order.seats).size !== order.seats.length) return badRequest('a seat is listed twice');
   const expected = show.price_cents * order.seats.length;

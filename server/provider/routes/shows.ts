@@ -14,6 +14,8 @@ export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> 
       .select(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'])
       .select((eb) => eb.fn.count<number>('seats.seat_id').as('seats_free'))
       .where('shows.ends_at', '>', ctx.now())
+      // A cancelled show is off sale: customers no longer see it (staff do, in /v1/programme).
+      .where('shows.cancelled_at', 'is', null)
       .groupBy(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'])
       .orderBy('starts_at')
       .execute();

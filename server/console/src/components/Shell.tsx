@@ -56,6 +56,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <ul className="nav">
             {staff?.role === 'admin' && item(paths.providers(), t('nav.providers'), path.startsWith('/providers'))}
             {item(paths.stations(), t('nav.stations'), path.startsWith('/stations'))}
+            {item(paths.shows(), t('nav.shows'), path.startsWith('/shows'))}
             {item(paths.tickets(), t('nav.tickets'), path.startsWith('/tickets'))}
           </ul>
         </nav>

@@ -14,7 +14,7 @@ import { useSession } from '../session.js';
 import { StationTable, type StationActions } from './StationTable.js';
 
 /** The providers this account may pick: all of them for an admin, its own for venue staff. */
-async function providersFor(token: string, staff: Staff | null): Promise<{ providerId: string; name: string }[]> {
+export async function providersFor(token: string, staff: Staff | null): Promise<{ providerId: string; name: string }[]> {
   if (staff?.role === 'admin') return (await api.providers(token)).providers;
   const mine = new Set(staff?.providerIds ?? []);
   return (await api.providerNames()).providers.filter((p) => mine.has(p.providerId));

@@ -1,0 +1,154 @@
+// Venue staff manage the programme through the booking server: a show created
+// from the API goes on sale; cancelling it takes back every ticket with its
+// money, tells each owner, and stops its sales. A real verification server
+// process, and a booking server in this process with a payment gateway that
+// records every refund, on SQLite and on the local PostgreSQL.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogueShow, Order } from '../../../protocol/booking-api.js';
+import type { ManagedShow } from '../../../protocol/provider-api.js';
+import type { ScanVerdict } from '../../../protocol/verdict.js';
+import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
+import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
+import type { PaymentGateways, RefundRequest } from '../ordering/payments.js';
+import type { RunningBooking } from '../server.js';
+import { bookingClient, type BookingClient } from '../testing/http.js';
+import { enrollStation, registerProvider, signUp, startTestBooking } from '../testing/setup.js';
+
+const ADMIN = 'shows-admin-token-0123456789abcdef';
+const SECRET = 'shows-provider-secret-0123456789abc';
+const POLL = { timeout: 10_000, interval: 50 };
+const HOUR = 3600;
+
+describe.each(BACKENDS)('managing shows on $backend', ({ backend, run }) => {
+  let store: TestStorage | undefined;
+  let provider: RunningCommand;
+  let booking: RunningBooking;
+  let api: BookingClient;
+  let providerId: string;
+  let alice: string;
+  let bob: string;
+  let station: string;
+  const refunds: RefundRequest[] = [];
+  let gatewayDown = 0;
+  const payments: PaymentGateways = {
+    demo: {
+      charge: async (req) => ({ ok: true, reference: `charge_${req.orderId}` }),
+      refund: async (req) => {
+        if (gatewayDown > 0) {
+          gatewayDown--;
+          throw new Error('gateway unreachable');
+        }
+        refunds.push(req);
+        return { reference: `refund_${req.refundId}` };
+      },
+    },
+  };
+  const start = Math.floor(Date.now() / 1000) + 3 * 24 * HOUR;
+  const newShow = (showId: string) => ({ showId, title: 'Harbour Lights Gala', hall: 'Hall 2', startsAt: start, endsAt: start + 2 * HOUR, priceCents: 6000, currency: 'CNY', rows: 3, seatsPerRow: 6 });
+  const showsPath = () => `/api/v1/admin/providers/${providerId}/shows`;
+  const order = (token: string, showId: string, seats: string[]) => api.post<Order & { error?: string }>('/api/v1/orders', { providerId, showId, seats, payment: { method: 'demo' } }, { token });
+  const scan = async (payload: string, scanId: string) =>
+    (await api.post<ScanVerdict>('/api/v1/station/scan', { payload, providerId, scanId, source: 'test' }, { token: station })).body;
+  const messages = async (token: string) => (await api.get<{ messages: { ticketId: string | null; title: string }[] }>('/api/v1/me/messages', { token })).body.messages;
+  const catalogue = async () => (await api.get<{ shows: CatalogueShow[] }>('/api/v1/shows')).body.shows;
+
+  beforeAll(async () => {
+    if (!run) return;
+    store = await testStorage(backend, 'shows');
+    provider = await startGatepost(['provider', '--port', '0', '--data', join(store.dir, 'provider'), '--booking-secret', SECRET, '--demo'], { DATABASE_URL: '' });
+    booking = await startTestBooking({ dataDir: join(store.dir, 'booking'), databaseUrl: store.databaseUrl, adminToken: ADMIN, payments, retryIntervalMs: 50 });
+    api = bookingClient(booking.url);
+    providerId = await registerProvider(api, ADMIN, { name: 'Harbour Hall', verifyUrl: provider.url, secret: SECRET });
+    alice = await signUp(api, 'alice@example.com');
+    bob = await signUp(api, 'bob@example.com');
+    station = await enrollStation(api, ADMIN, providerId, 'Main Door');
+  }, 180_000);
+  afterAll(async () => {
+    await booking?.close();
+    await provider?.stop();
+    await store?.remove();
+  });
+
+  it.runIf(run)('a show created from the API sells; cancelling it revokes and refunds every ticket once and tells each owner', async () => {
+    const created = await api.post<ManagedShow>(showsPath(), newShow('gala'), { token: ADMIN });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ showId: 'gala', seatsFree: 18, seatsSold: 0, cancelledAt: null });
+    // Customers see it at once: the catalogue cache of this provider was dropped.
+    expect((await catalogue()).find((s) => s.showId === 'gala')).toMatchObject({ providerId, title: 'Harbour Lights Gala', priceCents: 6000 });
+
+    const a = await order(alice, 'gala', ['A1', 'A2']);
+    const b = await order(bob, 'gala', ['B3']);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const tickets = [...a.body.tickets, ...b.body.tickets];
+    expect((await scan(tickets[0]!.payload, 'before')).result).toBe('rejected'); // not yet valid: the show is in three days
+    const listed = await api.get<{ shows: ManagedShow[] }>(showsPath(), { token: ADMIN });
+    expect(listed.body.shows.find((s) => s.showId === 'gala')).toMatchObject({ seatsSold: 3, seatsFree: 15 });
+
+    const cancelled = await api.post(`${showsPath()}/gala/cancel`, undefined, { token: ADMIN });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body).toEqual({ showId: 'gala', cancelled: 3, refunded: 3, pending: 0 });
+
+    tickets.forEach((t, i) => expect(refunds.filter((r) => r.refundId === `ticket:${t.ticketId}`), `ticket ${i}`).toEqual([expect.objectContaining({ amountCents: 6000, currency: 'CNY', reason: 'show_cancelled' })]));
+    for (const [i, t] of tickets.entries()) expect(await scan(t.payload, `after-${i}`)).toMatchObject({ result: 'rejected', reason: 'revoked' });
+    expect((await messages(alice)).filter((m) => m.ticketId !== null).map((m) => m.ticketId).sort()).toEqual(a.body.tickets.map((t) => t.ticketId).sort());
+    expect((await messages(bob)).map((m) => m.ticketId)).toEqual([b.body.tickets[0]!.ticketId]);
+
+    // No more sales, and customers no longer see it.
+    expect(await order(bob, 'gala', ['C1'])).toMatchObject({ status: 409, body: { error: 'show_cancelled' } });
+    expect((await catalogue()).map((s) => s.showId)).not.toContain('gala');
+    // Asking again refunds nothing twice.
+    const again = await api.post(`${showsPath()}/gala/cancel`, undefined, { token: ADMIN });
+    expect(again.body).toEqual({ showId: 'gala', cancelled: 3, refunded: 3, pending: 0 });
+    expect(refunds.filter((r) => tickets.some((t) => r.refundId === `ticket:${t.ticketId}`))).toHaveLength(3);
+
+    const audit = await api.get<{ entries: { action: string; target: string | null; details: Record<string, unknown> }[] }>(`/api/v1/admin/audit?providerId=${providerId}`, { token: ADMIN });
+    expect(audit.body.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['show.create', 'show.cancel']));
+    expect(audit.body.entries.find((e) => e.action === 'show.cancel')).toMatchObject({ target: 'gala', details: { cancelled: 3, refunded: 3 } });
+  });
+
+  it.runIf(run)('refunds the gateway could not take at once are finished by the background pass', async () => {
+    await api.post(showsPath(), newShow('late'), { token: ADMIN });
+    const placed = await order(alice, 'late', ['A1', 'A2']);
+    expect(placed.status, placed.text).toBe(201);
+    // The gateway is down while the show is cancelled, and back afterwards.
+    gatewayDown = Number.MAX_SAFE_INTEGER;
+    const cancelled = await api.post(`${showsPath()}/late/cancel`, undefined, { token: ADMIN });
+    gatewayDown = 0;
+    expect(cancelled.body).toEqual({ showId: 'late', cancelled: 2, refunded: 0, pending: 2 });
+    for (const [i, t] of placed.body.tickets.entries()) expect((await scan(t.payload, `late-${i}`)).reason).toBe('revoked');
+    for (const t of placed.body.tickets) {
+      await expect.poll(() => refunds.filter((r) => r.refundId === `ticket:${t.ticketId}`).length, POLL).toBe(1);
+      await expect.poll(async () => (await messages(alice)).some((m) => m.ticketId === t.ticketId), POLL).toBe(true);
+    }
+  });
+
+  it.runIf(run)('changes a show; refuses what the venue refuses with its reason, and other venues’ staff with 403', async () => {
+    await api.post(showsPath(), newShow('change'), { token: ADMIN });
+    const changed = await api.call<ManagedShow>('PATCH', `${showsPath()}/change`, { token: ADMIN, body: { title: 'Harbour Lights Gala (matinee)', priceCents: 5000 } });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.body).toMatchObject({ title: 'Harbour Lights Gala (matinee)', priceCents: 5000 });
+    expect((await catalogue()).find((s) => s.showId === 'change')).toMatchObject({ priceCents: 5000 });
+    expect(await order(alice, 'change', ['A1'])).toMatchObject({ status: 201 });
+    expect(await api.call('PATCH', `${showsPath()}/change`, { token: ADMIN, body: { rows: 1 } })).toMatchObject({ status: 409, body: { error: 'seats_sold' } });
+    expect(await api.post(showsPath(), { ...newShow('change'), hall: 'Hall 9' }, { token: ADMIN })).toMatchObject({ status: 409, body: { error: 'show_conflict' } });
+    expect(await api.post(showsPath(), { ...newShow('x'), endsAt: start - 1 }, { token: ADMIN })).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(await api.post(`${showsPath()}/nope/cancel`, undefined, { token: ADMIN })).toMatchObject({ status: 404, body: { error: 'unknown_show' } });
+
+    const elsewhere = await registerProvider(api, ADMIN, { name: 'Elsewhere', verifyUrl: provider.url, secret: SECRET });
+    const other = await api.post('/api/v1/admin/staff', { email: 'other@venue.example', password: 'password123', role: 'venue', providerIds: [elsewhere] }, { token: ADMIN });
+    expect(other.status, other.text).toBe(201);
+    const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email: 'other@venue.example', password: 'password123' });
+    for (const res of [
+      await api.get(showsPath(), { token: session.body.token }),
+      await api.post(showsPath(), newShow('sneaky'), { token: session.body.token }),
+      await api.post(`${showsPath()}/change/cancel`, undefined, { token: session.body.token }),
+    ]) {
+      expect(res).toMatchObject({ status: 403, body: { error: 'forbidden_provider' } });
+    }
+    expect((await api.get(showsPath())).status).toBe(401);
+    // /docs lists the programme routes.
+    const docs = await api.get<{ paths: Record<string, unknown> }>('/docs/json');
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/admin/providers/{providerId}/shows', '/api/v1/admin/providers/{providerId}/shows/{showId}', '/api/v1/admin/providers/{providerId}/shows/{showId}/cancel']));
+  });
+});

@@ -1,0 +1,132 @@
+// The console's Shows page in headless Chromium against real processes (a
+// booking server and a verification server): venue staff create a show through
+// the form, two tickets are sold to a customer, and cancelling the show through
+// the confirmation dialog — which says how many tickets will be refunded — ends
+// with the refunded count on the page. Screenshots, en and zh-CN, go to
+// artifacts/console/.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManagedShow } from '../../protocol/provider-api.js';
+import { REPO_ROOT } from '../../testing/processes.js';
+import { consolePage, ensureBundle } from '../../build/assets.js';
+import { chromiumMissing, launchChromium } from '../web/testing/browser.js';
+import { startConsoleStack, type ConsoleStack } from './testing/console-stack.js';
+
+const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'console');
+const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+const POLL = { timeout: 15_000, interval: 100 };
+const missing = chromiumMissing();
+if (missing) console.warn(`skipping the Shows page tests: ${missing}`);
+
+describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { timeout: 90_000 }, () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let providerId = '';
+
+  async function open(locale: string): Promise<Page> {
+    const context = await browser.newContext({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' });
+    contexts.push(context);
+    await context.addInitScript((token) => sessionStorage.setItem('gatepost.console.token', token), stack.adminToken);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${stack.url}/console/shows?provider=${providerId}`);
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    await ensureBundle(consolePage(), { info: () => undefined, warn: (m) => console.warn(m) });
+    await mkdir(ARTIFACTS, { recursive: true });
+    [stack, browser] = await Promise.all([startConsoleStack({ demoPayments: true }), launchChromium()]);
+    const registered = await stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: stack.provider.url, secret: stack.providerSecret });
+    expect(registered.status).toBe(201);
+    providerId = registered.body.providerId;
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.stop();
+  }, 30_000);
+
+  it('creates a show through the form and cancels it through the dialog, refunding its tickets', async () => {
+    const page = await open('en');
+    const table = page.getByTestId('shows');
+    await expect.poll(() => table.locator('tr[data-show="demo-1"]').count(), POLL).toBe(1);
+    // Times in the browser's zone, and the zone named.
+    await expect.poll(() => table.locator('tr[data-show="demo-1"]').innerText(), POLL).toContain('Asia/Shanghai');
+
+    await page.getByRole('button', { name: 'New show' }).click();
+    const form = page.getByTestId('show-form');
+    await expect.poll(() => form.innerText(), POLL).toContain('Times are in your time zone, Asia/Shanghai.');
+    await form.locator('input[name="title"]').fill('Harbour Lights Gala');
+    await form.locator('input[name="hall"]').fill('Hall 2');
+    await form.locator('input[name="startsAt"]').fill('2030-05-01T19:30');
+    await form.locator('input[name="endsAt"]').fill('2030-05-01T21:30');
+    await form.locator('input[name="price"]').fill('60');
+    await form.locator('input[name="rows"]').fill('2');
+    await form.locator('input[name="seatsPerRow"]').fill('5');
+    await shot(page, 'shows-new-en');
+    await form.getByRole('button', { name: 'Create show' }).click();
+    await expect.poll(() => page.locator('.notice').innerText(), POLL).toContain('“Harbour Lights Gala” is on sale.');
+
+    const shows = (await stack.admin<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${providerId}/shows`)).body.shows;
+    const gala = shows.find((s) => s.title === 'Harbour Lights Gala')!;
+    // 19:30 in Shanghai (UTC+8) is 11:30 UTC.
+    expect(gala).toMatchObject({ hall: 'Hall 2', startsAt: Date.UTC(2030, 4, 1, 11, 30) / 1000, priceCents: 6000, currency: 'CNY', rows: 2, seatsPerRow: 5 });
+    const row = table.locator(`tr[data-show="${gala.showId}"]`);
+    await expect.poll(() => row.innerText(), POLL).toMatch(/May 1, 2030, 7:30 PM[\s\S]*Asia\/Shanghai[\s\S]*CN¥60\.00[\s\S]*10 \/ 0/);
+
+    // A customer buys two tickets.
+    const user = await fetch(`${stack.url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guest@example.com', password: 'password123' }) });
+    expect(user.status, await user.clone().text()).toBe(201);
+    const { token } = (await user.json()) as { token: string };
+    const ordered = await fetch(`${stack.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ providerId, showId: gala.showId, seats: ['A1', 'A2'], payment: { method: 'demo' } }),
+    });
+    expect(ordered.status, await ordered.clone().text()).toBe(201);
+    await page.reload();
+    await expect.poll(() => row.getByTestId('seats').innerText(), POLL).toBe('8 / 2');
+    await shot(page, 'shows-en');
+
+    await row.getByRole('button', { name: 'Cancel show' }).click();
+    const dialog = page.getByTestId('confirm');
+    await expect.poll(() => dialog.innerText(), POLL).toContain('2 tickets will be revoked and refunded');
+    await shot(page, 'shows-cancel-dialog-en');
+    await dialog.getByRole('button', { name: 'Cancel show and refund' }).click();
+    await expect.poll(() => page.locator('.notice').innerText(), POLL).toContain('“Harbour Lights Gala” is cancelled: 2 tickets refunded.');
+    await expect.poll(() => row.innerText(), POLL).toContain('Cancelled');
+    expect(await row.getByRole('button', { name: 'Cancel show' }).count()).toBe(0);
+    await shot(page, 'shows-cancelled-en');
+
+    // The customer's tickets are revoked and refunded.
+    const mine = await fetch(`${stack.url}/api/v1/orders`, { headers: { authorization: `Bearer ${token}` } });
+    const tickets = ((await mine.json()) as { orders: { tickets: { revokedAt: number | null; refund: { state: string } | null }[] }[] }).orders.flatMap((o) => o.tickets);
+    expect(tickets).toHaveLength(2);
+    for (const t of tickets) expect(t).toMatchObject({ revokedAt: expect.any(Number), refund: { state: 'refunded' } });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reads in Chinese', async () => {
+    const page = await open('zh-CN');
+    const table = page.getByTestId('shows');
+    await expect.poll(() => table.innerText(), POLL).toContain('已取消');
+    expect(await page.locator('h1').innerText()).toBe('场次');
+    await shot(page, 'shows-zh-CN');
+    await page.getByRole('button', { name: '新建场次' }).click();
+    await expect.poll(() => page.getByTestId('show-form').innerText(), POLL).toContain('时间按您的时区（Asia/Shanghai）显示。');
+    await shot(page, 'shows-new-zh-CN');
+    await table.locator('tr[data-show="demo-2"]').getByRole('button', { name: '取消场次' }).click();
+    await expect.poll(() => page.getByTestId('confirm').innerText(), POLL).toContain('0 张票将被作废并退款');
+    await shot(page, 'shows-cancel-dialog-zh-CN');
+    await page.getByTestId('confirm').getByRole('button', { name: '取消' , exact: true }).click();
+    expect(pageErrors).toEqual([]);
+  });
+});

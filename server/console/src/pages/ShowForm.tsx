@@ -1,0 +1,106 @@
+// Creating or changing a show. Times are entered and shown in the browser's
+// time zone (named beside them); the seat map is fixed once a seat is sold.
+import { useState, type FormEvent } from 'react';
+import type { ManagedShow, ShowInput } from '../api.js';
+import { useI18n } from '../i18n/i18n.js';
+
+/** epoch seconds → the value of a datetime-local input, in this browser's zone */
+function localInput(epochS: number): string {
+  const d = new Date(epochS * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+const epochOf = (value: string) => Math.floor(new Date(value).getTime() / 1000);
+
+export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function ShowForm({ show, onSubmit, onClose }: { show?: ManagedShow; onSubmit: (input: ShowInput) => Promise<boolean>; onClose: () => void }) {
+  const { t } = useI18n();
+  const inAWeek = Math.ceil((Date.now() / 1000 + 7 * 86400) / 3600) * 3600;
+  const [title, setTitle] = useState(show?.title ?? '');
+  const [hall, setHall] = useState(show?.hall ?? '');
+  const [startsAt, setStartsAt] = useState(localInput(show?.startsAt ?? inAWeek));
+  const [endsAt, setEndsAt] = useState(localInput(show?.endsAt ?? inAWeek + 2 * 3600));
+  const [price, setPrice] = useState(show ? (show.priceCents / 100).toFixed(2) : '');
+  const [currency, setCurrency] = useState(show?.currency ?? 'CNY');
+  const [rows, setRows] = useState(String(show?.rows ?? 10));
+  const [seatsPerRow, setSeatsPerRow] = useState(String(show?.seatsPerRow ?? 12));
+  const [saving, setSaving] = useState(false);
+  const [invalid, setInvalid] = useState(false);
+  const mapFixed = (show?.seatsSold ?? 0) > 0;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const input: ShowInput = {
+      title: title.trim(),
+      hall: hall.trim(),
+      startsAt: epochOf(startsAt),
+      endsAt: epochOf(endsAt),
+      priceCents: Math.round(Number(price) * 100),
+      currency,
+      rows: Number(rows),
+      seatsPerRow: Number(seatsPerRow),
+    };
+    if (!(input.endsAt > input.startsAt)) return setInvalid(true);
+    setInvalid(false);
+    setSaving(true);
+    const done = await onSubmit(input);
+    setSaving(false);
+    if (done) onClose();
+  };
+
+  return (
+    <form className="form form--panel" onSubmit={(e) => void submit(e)} data-testid="show-form">
+      <h2>{show ? t('shows.editTitle', { title: show.title }) : t('shows.newTitle')}</h2>
+      <label className="field">
+        <span className="field__label">{t('shows.showTitle')}</span>
+        <input name="title" required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
+      </label>
+      <label className="field">
+        <span className="field__label">{t('shows.hall')}</span>
+        <input name="hall" required maxLength={100} value={hall} onChange={(e) => setHall(e.target.value)} />
+      </label>
+      <div className="form__row">
+        <label className="field">
+          <span className="field__label">{t('shows.startsAt')}</span>
+          <input name="startsAt" type="datetime-local" required value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('shows.endsAt')}</span>
+          <input name="endsAt" type="datetime-local" required value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
+        </label>
+      </div>
+      <p className="muted">{t('shows.zoneNote', { zone: browserZone() })}</p>
+      {invalid && <p className="notice notice--error">{t('shows.endsBeforeStart')}</p>}
+      <div className="form__row">
+        <label className="field">
+          <span className="field__label">{t('shows.price')}</span>
+          <input name="price" type="number" required min="0" step="0.01" value={price} onChange={(e) => setPrice(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('shows.currency')}</span>
+          <input name="currency" required pattern="[A-Z]{3}" maxLength={3} disabled={!!show} value={currency} onChange={(e) => setCurrency(e.target.value.toUpperCase())} />
+        </label>
+      </div>
+      <div className="form__row">
+        <label className="field">
+          <span className="field__label">{t('shows.rows')}</span>
+          <input name="rows" type="number" required min="1" max="26" disabled={mapFixed} value={rows} onChange={(e) => setRows(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('shows.seatsPerRow')}</span>
+          <input name="seatsPerRow" type="number" required min="1" max="99" disabled={mapFixed} value={seatsPerRow} onChange={(e) => setSeatsPerRow(e.target.value)} />
+        </label>
+      </div>
+      {mapFixed && <p className="muted">{t('shows.mapFixed')}</p>}
+      <div className="form__actions">
+        <button type="submit" className="btn btn--primary" disabled={saving}>
+          {saving ? t('common.saving') : show ? t('common.save') : t('shows.create')}
+        </button>
+        <button type="button" className="btn" onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
