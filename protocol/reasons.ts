@@ -91,5 +91,7 @@ export const ERROR_REASONS = [
   'annul_window_passed',
   // a revoked station's token: told apart from an unknown one, so the gate can say so
   'station_revoked',
+  // the console's Live page: a journal conflict that is not there (or not this account's)
+  'unknown_conflict',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

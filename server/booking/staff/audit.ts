@@ -22,7 +22,8 @@ export type AuditAction =
   | 'ticket.revoke'
   | 'admission.annul'
   | 'key.rotate'
-  | 'key.retire';
+  | 'key.retire'
+  | 'conflict.acknowledge';
 
 export interface AuditRecord {
   action: AuditAction;
