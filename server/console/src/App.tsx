@@ -9,6 +9,7 @@ import { ProviderFormPage } from './pages/ProviderFormPage.js';
 import { ProvidersPage } from './pages/ProvidersPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { StationsPage } from './pages/StationsPage.js';
+import { LivePage } from './pages/LivePage.js';
 import { match, navigate, paths, useLocation, type Route } from './router.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -28,6 +29,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
   newProvider: 'provider.newTitle',
   provider: 'providers.title',
   stations: 'stations.title',
+  live: 'live.title',
   notFound: 'notFound.title',
 };
 
@@ -64,6 +66,8 @@ function RoutePage({ route, admin }: { route: Route; admin: boolean }) {
       return <ProviderFormPage providerId={route.providerId} />;
     case 'stations':
       return <StationsPage />;
+    case 'live':
+      return <LivePage />;
     case 'notFound':
       return <PageHeader title={t('notFound.title')} lead={t('notFound.lead')} />;
   }

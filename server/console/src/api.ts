@@ -118,6 +118,9 @@ export const api = {
   newEnrollment: (token: string, stationId: string) => enrollment(call('POST', `/api/v1/admin/stations/${enc(stationId)}/enrollment`, token)),
   renameStation: (token: string, stationId: string, gate: string) => json<unknown>('PATCH', `/api/v1/admin/stations/${enc(stationId)}`, token, { gate }),
   revokeStation: (token: string, stationId: string) => json<void>('DELETE', `/api/v1/admin/stations/${enc(stationId)}`, token),
+
+  shows: () => json<{ shows: { providerId: string; showId: string; title: string; hall: string; startsAt: number; endsAt: number }[] }>('GET', '/api/v1/shows', null),
+  ackConflict: (token: string, conflictId: string) => json<unknown>('POST', `/api/v1/console/conflicts/${enc(conflictId)}/ack`, token, {}),
 };
 
 async function enrollment(response: Promise<Response>): Promise<Enrollment> {

@@ -7,6 +7,7 @@ import './styles/frame.css';
 import './styles/tables.css';
 import './styles/forms.css';
 import './styles/setup.css';
+import './styles/live.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -38,6 +38,7 @@ export type Route =
   | { name: 'newProvider' }
   | { name: 'provider'; providerId: string }
   | { name: 'stations' }
+  | { name: 'live' }
   | { name: 'notFound' };
 
 const dec = (s: string) => {
@@ -56,6 +57,7 @@ export function match(path: string): Route {
   if (p === '/providers/new') return { name: 'newProvider' };
   if ((m = /^\/providers\/([^/]+)$/.exec(p))) return { name: 'provider', providerId: dec(m[1]!) };
   if (p === '/stations') return { name: 'stations' };
+  if (p === '/live') return { name: 'live' };
   return { name: 'notFound' };
 }
 
@@ -67,6 +69,8 @@ export const paths = {
   newProvider: () => `${BASE}/providers/new`,
   provider: (providerId: string) => `${BASE}/providers/${enc(providerId)}`,
   stations: (providerId?: string) => `${BASE}/stations${providerId ? `?provider=${enc(providerId)}` : ''}`,
+  live: (providerId?: string, showId?: string) =>
+    `${BASE}/live${providerId ? `?provider=${enc(providerId)}${showId ? `&show=${enc(showId)}` : ''}` : ''}`,
 };
 
 /** An <a> that navigates without reloading the page (and still opens a new tab on ctrl/cmd-click). */
