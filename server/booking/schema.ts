@@ -10,7 +10,7 @@ import type { RateLimitDB } from '../common/shared-rate-limit.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 import { outboxMigration, type OutboxDB } from './mail/schema.js';
 import { staffMigration, type StaffDB } from './staff/schema.js';
-import { scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes.js';
+import { scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
