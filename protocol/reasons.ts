@@ -95,5 +95,7 @@ export const ERROR_REASONS = [
   'show_cancelled',
   'show_conflict',
   'seats_sold',
+  // the console's Live page: a journal conflict that is not there (or not this account's)
+  'unknown_conflict',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -23,6 +23,8 @@ export interface Stack {
   providerUrl: string;
   providerId: string;
   userToken: string;
+  /** the booking server's process, for its CPU time (benchmarks) */
+  bookingPid: number | undefined;
   api<T>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   createStation(gate: string): Promise<{ stationId: string; enrollment: string; setupPayload: string }>;
   /** A station config as an enrolled station has it (created and enrolled through the API). */
@@ -82,6 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     providerUrl,
     providerId,
     userToken,
+    bookingPid: booking.child.pid,
     api,
     createStation,
     async enrolledConfig(gate) {

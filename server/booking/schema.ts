@@ -10,6 +10,7 @@ import type { RateLimitDB } from '../common/shared-rate-limit.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 import { outboxMigration, type OutboxDB } from './mail/schema.js';
 import { staffMigration, type StaffDB } from './staff/schema.js';
+import { scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
 import { ticketSearchMigration } from './ticket-search/schema.js';
 
 export interface SigningKeysTable {
@@ -156,7 +157,7 @@ export interface AnnulmentsTable {
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
-export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB, RefundDB, OutboxDB {
+export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB, RefundDB, OutboxDB, ScanOutcomesDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -407,6 +408,8 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     },
     '013_refunds': refundsMigration,
     '014_outbox': outboxMigration,
+    // What each gate saw and the journal conflicts, for the console's Live page (scanning/scan-outcomes.ts).
+    '015_scan_outcomes': scanOutcomesMigration,
     // The console's ticket search and a ticket's story (ticket-search/).
     '016_ticket_search': ticketSearchMigration,
   };

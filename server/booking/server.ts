@@ -44,6 +44,10 @@ import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning/relay.js';
 import { pruneStationEvents } from './scanning/station-events.js';
+import { pruneScanOutcomes } from './scanning/scan-outcomes.js';
+import { liveRoutes } from './scanning/live-routes.js';
+import { LiveStreams } from './scanning/live-stream.js';
+import { liveSummary } from './scanning/live.js';
 import { consolePage } from '../console/serve.js';
 import { webPage } from '../web/serve.js';
 import { AuditLog } from './staff/audit.js';
@@ -235,6 +239,15 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(annulRoutes, { auth, audit, annulments: new AnnulService(ctx, () => scans.flushAdmissions()) });
   await app.register(heartbeatRoutes, { relaxedTransaction: ctx.relaxedTransaction, now, auth });
   await app.register(reminderRoutes, { db, now, auth });
+  // The Live page: capacity is the show's seat count from the provider (the catalogue cache), unknown while it is unreachable.
+  const capacity = async (providerId: string, showId: string) => {
+    const client = await providers.get(providerId);
+    return client ? catalogue.seats(client, showId).then((seats) => seats.length, () => null) : null;
+  };
+  const summary = async (providerId: string, showId: string) => liveSummary(db, providerId, showId, now(), await capacity(providerId, showId));
+  const streams = new LiveStreams(summary, (err) => ctx.log.warn({ err: (err as Error).message }, 'could not read the live summary'));
+  scans.outcomes.onCommitted = (providerIds) => streams.changed(providerIds);
+  await app.register(liveRoutes, { db, writes, now, auth, audit, summary, streams });
   await webPage(app);
   await consolePage(app);
 
@@ -256,7 +269,9 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     await stopMail();
     email?.close();
     providers.close();
+    streams.close();
     await scans.flushAdmissions();
+    await scans.outcomes.flush();
     await database.close();
   });
 
@@ -384,7 +399,7 @@ function backgroundWork(
   // delete is harmless twice.
   if (pruneIntervalMs > 0) {
     const prune = () =>
-      pruneStationEvents(ctx, ctx.now()).then(
+      Promise.all([pruneStationEvents(ctx, ctx.now()), pruneScanOutcomes(ctx.writes, ctx.now())]).then(([n]) => n).then(
         (n) => n > 0 && ctx.log.info({ removed: n }, 'offline-bundle events of expired tickets removed'),
         (err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not prune offline-bundle events'),
       );

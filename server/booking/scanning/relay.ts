@@ -21,6 +21,7 @@ import { AdmissionLog, type Admission } from './admission-log.js';
 import { queries } from '../queries.js';
 import type { GuessLimit } from '../../common/shared-rate-limit.js';
 import { VerifyCoalescer } from './verify-coalescer.js';
+import { ScanOutcomeLog } from './scan-outcomes.js';
 
 /**
  * Rejections that count towards the guessing limit: things that are not tickets.
@@ -34,6 +35,8 @@ type Checked = { code: string } | ScanVerdict;
 
 export class ScanService {
   private readonly admissions: AdmissionLog;
+  /** every verdict and journal conflict, for the console's Live page (scan-outcomes.ts) */
+  readonly outcomes: ScanOutcomeLog;
   private readonly coalescers = new WeakMap<ProviderClient, VerifyCoalescer>();
 
   constructor(
@@ -44,15 +47,28 @@ export class ScanService {
     private readonly counted?: (result: string, reason: string) => void,
   ) {
     this.admissions = new AdmissionLog(ctx.db, ctx.relaxedTransaction, ctx.now, ctx.log, ctx.sync);
+    this.outcomes = new ScanOutcomeLog(ctx.relaxedTransaction, ctx.now, ctx.log);
   }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
-    const verdict = await this.decide(station, req);
+    const shown: { ticket?: Verdict['ticket'] } = {};
+    const verdict = await this.decide(station, req, shown);
     this.counted?.(verdict.result, verdict.reason ?? '');
+    this.outcomes.add({
+      provider_id: station.providerId,
+      show_id: shown.ticket?.showId ?? null,
+      gate: station.gate,
+      station_id: station.stationId,
+      at: this.ctx.now(),
+      result: verdict.result,
+      reason: verdict.reason ?? null,
+      seat: shown.ticket?.seat ?? null,
+    });
     return verdict;
   }
 
-  private async decide(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
+  /** `shown.ticket`: the provider's record of the ticket, when it named one (its show, for the Live page). */
+  private async decide(station: StationIdentity, req: ScanRequest, shown: { ticket?: Verdict['ticket'] }): Promise<ScanVerdict> {
     if (this.limiter.blocked(station.stationId)) return reject('rate_limited');
     const checked = await this.check(station, req.payload);
     let verdict: ScanVerdict;
@@ -61,7 +77,9 @@ export class ScanService {
     } else {
       const client = await this.client(station);
       try {
-        verdict = forStation(await this.coalescer(client).verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) }));
+        const answer = await this.coalescer(client).verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) });
+        shown.ticket = answer.ticket;
+        verdict = forStation(answer);
       } catch (err) {
         verdict = this.relayFailure(err);
       }
@@ -98,6 +116,7 @@ export class ScanService {
       forward.forEach((f, i) => {
         const v = verdicts[i];
         results[f.index] = { scanId: f.scanId, ...journalVerdict(v) };
+        this.recordJournalItem(station, f, v);
         if (v?.result === 'admitted') {
           admitted.push({
             providerId: station.providerId,
@@ -229,6 +248,27 @@ export class ScanService {
   /** Admissions this process answered, in the database: the offline bundle reads them. */
   flushAdmissions(): Promise<void> {
     return this.admissions.flush();
+  }
+
+  /** An uploaded offline admission for the Live page: counted when the provider took it, a conflict when the ticket had been used already. */
+  private recordJournalItem(station: StationIdentity, item: { scanId: string; at: number }, v: BatchVerdict | undefined): void {
+    const at = Math.min(item.at, this.ctx.now());
+    if (v?.result === 'admitted') {
+      this.outcomes.add({ provider_id: station.providerId, show_id: v.ticket?.showId ?? null, gate: station.gate, station_id: station.stationId, at, result: 'admitted', reason: null, seat: v.ticket?.seat ?? null });
+    } else if (v?.reason === 'already_redeemed') {
+      this.outcomes.addConflict({
+        provider_id: station.providerId,
+        show_id: v.ticket?.showId ?? null,
+        ticket_id: v.ticket?.ticketId ?? null,
+        seat: v.ticket?.seat ?? null,
+        gate: station.gate,
+        at,
+        first_gate: v.redeemedGate ?? null,
+        first_at: v.redeemedAt ?? null,
+        stationId: station.stationId,
+        scanId: item.scanId,
+      });
+    }
   }
 }
 

@@ -25,7 +25,8 @@ export type AuditAction =
   | 'key.retire'
   | 'show.create'
   | 'show.update'
-  | 'show.cancel';
+  | 'show.cancel'
+  | 'conflict.acknowledge';
 
 export interface AuditRecord {
   action: AuditAction;

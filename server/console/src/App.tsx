@@ -12,6 +12,7 @@ import { ShowsPage } from './pages/ShowsPage.js';
 import { StationsPage } from './pages/StationsPage.js';
 import { TicketPage } from './pages/TicketPage.js';
 import { TicketsPage } from './pages/TicketsPage.js';
+import { LivePage } from './pages/LivePage.js';
 import { match, navigate, paths, useLocation, type Route } from './router.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -34,6 +35,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
   shows: 'shows.title',
   tickets: 'tickets.title',
   ticket: 'tickets.title',
+  live: 'live.title',
   notFound: 'notFound.title',
 };
 
@@ -76,6 +78,8 @@ function RoutePage({ route, admin }: { route: Route; admin: boolean }) {
       return <TicketsPage />;
     case 'ticket':
       return <TicketPage ticketId={route.ticketId} />;
+    case 'live':
+      return <LivePage />;
     case 'notFound':
       return <PageHeader title={t('notFound.title')} lead={t('notFound.lead')} />;
   }

@@ -8,6 +8,7 @@ import './styles/tables.css';
 import './styles/forms.css';
 import './styles/setup.css';
 import './styles/tickets.css';
+import './styles/live.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

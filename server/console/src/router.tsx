@@ -41,6 +41,7 @@ export type Route =
   | { name: 'shows' }
   | { name: 'tickets' }
   | { name: 'ticket'; ticketId: string }
+  | { name: 'live' }
   | { name: 'notFound' };
 
 const dec = (s: string) => {
@@ -62,6 +63,7 @@ export function match(path: string): Route {
   if (p === '/shows') return { name: 'shows' };
   if (p === '/tickets') return { name: 'tickets' };
   if ((m = /^\/tickets\/([^/]+)$/.exec(p))) return { name: 'ticket', ticketId: dec(m[1]!) };
+  if (p === '/live') return { name: 'live' };
   return { name: 'notFound' };
 }
 
@@ -77,6 +79,8 @@ export const paths = {
   ticket: (ticketId: string, from?: string) => `${BASE}/tickets/${enc(ticketId)}${from ? `?${from}` : ''}`,
   stations: (providerId?: string) => `${BASE}/stations${providerId ? `?provider=${enc(providerId)}` : ''}`,
   shows: (providerId?: string) => `${BASE}/shows${providerId ? `?provider=${enc(providerId)}` : ''}`,
+  live: (providerId?: string, showId?: string) =>
+    `${BASE}/live${providerId ? `?provider=${enc(providerId)}${showId ? `&show=${enc(showId)}` : ''}` : ''}`,
 };
 
 /** An <a> that navigates without reloading the page (and still opens a new tab on ctrl/cmd-click). */

@@ -55,6 +55,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <nav aria-label={t('nav.main')}>
           <ul className="nav">
             {staff?.role === 'admin' && item(paths.providers(), t('nav.providers'), path.startsWith('/providers'))}
+            {item(paths.live(), t('nav.live'), path.startsWith('/live'))}
             {item(paths.stations(), t('nav.stations'), path.startsWith('/stations'))}
             {item(paths.shows(), t('nav.shows'), path.startsWith('/shows'))}
             {item(paths.tickets(), t('nav.tickets'), path.startsWith('/tickets'))}
