@@ -51,34 +51,34 @@ export class ScanService {
   }
 
   async scan(station: StationIdentity, req: ScanRequest): Promise<ScanVerdict> {
-    const shown: { ticket?: Verdict['ticket'] } = {};
-    const verdict = await this.decide(station, req, shown);
+    const { verdict, ticket } = await this.decide(station, req);
     this.counted?.(verdict.result, verdict.reason ?? '');
     this.outcomes.add({
       provider_id: station.providerId,
-      show_id: shown.ticket?.showId ?? null,
+      show_id: ticket?.showId ?? null,
       gate: station.gate,
       station_id: station.stationId,
       at: this.ctx.now(),
       result: verdict.result,
       reason: verdict.reason ?? null,
-      seat: shown.ticket?.seat ?? null,
+      seat: ticket?.seat ?? null,
     });
     return verdict;
   }
 
-  /** `shown.ticket`: the provider's record of the ticket, when it named one (its show, for the Live page). */
-  private async decide(station: StationIdentity, req: ScanRequest, shown: { ticket?: Verdict['ticket'] }): Promise<ScanVerdict> {
-    if (this.limiter.blocked(station.stationId)) return reject('rate_limited');
+  /** The station's verdict, and the provider's record of the ticket when it named one (its show, for the Live page). */
+  private async decide(station: StationIdentity, req: ScanRequest): Promise<{ verdict: ScanVerdict; ticket?: Verdict['ticket'] }> {
+    if (this.limiter.blocked(station.stationId)) return { verdict: reject('rate_limited') };
     const checked = await this.check(station, req.payload);
     let verdict: ScanVerdict;
+    let ticket: Verdict['ticket'];
     if ('result' in checked) {
       verdict = checked;
     } else {
       const client = await this.client(station);
       try {
         const answer = await this.coalescer(client).verify({ code: checked.code, gate: station.gate, scanId: providerScanId(station, req.scanId) });
-        shown.ticket = answer.ticket;
+        ticket = answer.ticket;
         verdict = forStation(answer);
       } catch (err) {
         verdict = this.relayFailure(err);
@@ -95,7 +95,7 @@ export class ScanService {
         this.ctx.log.warn({ err: (err as Error).message }, 'could not count a rejected scan towards the station’s limit');
       }
     }
-    return verdict;
+    return { verdict, ticket };
   }
 
   /** Offline redemptions a station uploads: checked like scans, then sent to the provider in as few calls as its body limit allows. */
