@@ -1,6 +1,7 @@
 // The verification server's tables. Tickets carry a copy of their show's
 // title, venue, hall and start so a verify touches one table only.
-import { type Kysely, type Migration, sql } from 'kysely';
+import type { Migration } from 'kysely';
+import { schemaMigration } from '../common/table-definitions.js';
 
 export interface ShowsTable {
   show_id: string;
@@ -90,109 +91,88 @@ export interface ProviderDB {
   annulments: AnnulmentsTable;
 }
 
+/** Every migration, in the order they run. A migration is known by its name: never rename one. */
 export const migrations: Record<string, Migration> = {
-  '001_initial': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('shows')
-        .addColumn('show_id', 'text', (c) => c.primaryKey())
-        .addColumn('title', 'text', (c) => c.notNull())
-        .addColumn('venue', 'text', (c) => c.notNull())
-        .addColumn('hall', 'text', (c) => c.notNull())
-        .addColumn('starts_at', 'bigint', (c) => c.notNull())
-        .addColumn('ends_at', 'bigint', (c) => c.notNull())
-        .addColumn('price_cents', 'integer', (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('seats')
-        .addColumn('show_id', 'text', (c) => c.notNull().references('shows.show_id'))
-        .addColumn('seat_id', 'text', (c) => c.notNull())
-        .addColumn('row_label', 'text', (c) => c.notNull())
-        .addColumn('number', 'integer', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull().defaultTo('free'))
-        .addColumn('order_ref', 'text')
-        .addPrimaryKeyConstraint('seats_pk', ['show_id', 'seat_id'])
-        .execute();
-      await db.schema
-        .createTable('orders')
-        .addColumn('order_ref', 'text', (c) => c.primaryKey())
-        .addColumn('show_id', 'text', (c) => c.notNull())
-        .addColumn('seats', 'text', (c) => c.notNull())
-        .addColumn('payment_reference', 'text', (c) => c.notNull())
-        .addColumn('amount_cents', 'integer', (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('tickets')
-        .addColumn('ticket_id', 'text', (c) => c.primaryKey())
-        .addColumn('order_ref', 'text', (c) => c.notNull().references('orders.order_ref'))
-        .addColumn('show_id', 'text', (c) => c.notNull())
-        .addColumn('seat_id', 'text', (c) => c.notNull())
-        .addColumn('seat_label', 'text', (c) => c.notNull())
-        .addColumn('title', 'text', (c) => c.notNull())
-        .addColumn('venue', 'text', (c) => c.notNull())
-        .addColumn('hall', 'text', (c) => c.notNull())
-        .addColumn('starts_at', 'bigint', (c) => c.notNull())
-        .addColumn('code', 'text', (c) => c.notNull().unique())
-        .addColumn('valid_from', 'bigint', (c) => c.notNull())
-        .addColumn('valid_until', 'bigint', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('revoked_at', 'bigint')
-        .addColumn('redeemed_at', 'bigint')
-        .addColumn('redeemed_gate', 'text')
-        .addColumn('redeemed_scan_id', 'text')
-        .execute();
-      await db.schema.createIndex('tickets_order').on('tickets').column('order_ref').execute();
-      await db.schema
-        .createTable('scans')
-        .addColumn('scan_id', 'text', (c) => c.primaryKey())
-        .addColumn('code', 'text', (c) => c.notNull())
-        .addColumn('verdict', 'text', (c) => c.notNull())
-        .addColumn('at', 'bigint', (c) => c.notNull())
-        .execute();
-      await sql`select 1`.execute(db);
+  '001_initial': schemaMigration({
+    tables: {
+      shows: {
+        columns: {
+          show_id: 'text primary key',
+          title: 'text not null',
+          venue: 'text not null',
+          hall: 'text not null',
+          starts_at: 'bigint not null',
+          ends_at: 'bigint not null',
+          price_cents: 'integer not null',
+          currency: 'text not null',
+        },
+      },
+      seats: {
+        columns: {
+          show_id: 'text not null references shows(show_id)',
+          seat_id: 'text not null',
+          row_label: 'text not null',
+          number: 'integer not null',
+          status: "text not null default 'free'",
+          order_ref: 'text',
+        },
+        primaryKey: { name: 'seats_pk', columns: ['show_id', 'seat_id'] },
+      },
+      orders: {
+        columns: {
+          order_ref: 'text primary key',
+          show_id: 'text not null',
+          seats: 'text not null',
+          payment_reference: 'text not null',
+          amount_cents: 'integer not null',
+          currency: 'text not null',
+          created_at: 'bigint not null',
+        },
+      },
+      tickets: {
+        columns: {
+          ticket_id: 'text primary key',
+          order_ref: 'text not null references orders(order_ref)',
+          show_id: 'text not null',
+          seat_id: 'text not null',
+          seat_label: 'text not null',
+          title: 'text not null',
+          venue: 'text not null',
+          hall: 'text not null',
+          starts_at: 'bigint not null',
+          code: 'text not null unique',
+          valid_from: 'bigint not null',
+          valid_until: 'bigint not null',
+          created_at: 'bigint not null',
+          revoked_at: 'bigint',
+          redeemed_at: 'bigint',
+          redeemed_gate: 'text',
+          redeemed_scan_id: 'text',
+        },
+        indexes: { tickets_order: ['order_ref'] },
+      },
+      scans: { columns: { scan_id: 'text primary key', code: 'text not null', verdict: 'text not null', at: 'bigint not null' } },
     },
-  },
+  }),
   // The shared nonce window (shared-nonces.ts). Made on SQLite too, where it stays empty:
   // one process owns a SQLite file, and its in-memory window is the whole truth there.
-  '002_nonces': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('nonces')
-        .addColumn('nonce', 'bytea', (c) => c.primaryKey())
-        .addColumn('bucket', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('nonces_bucket').on('nonces').column('bucket').execute();
+  '002_nonces': schemaMigration({
+    tables: { nonces: { columns: { nonce: 'bytea primary key', bucket: 'bigint not null' }, indexes: { nonces_bucket: ['bucket'] } } },
+  }),
+  '004_annulments': schemaMigration({
+    tables: {
+      annulments: {
+        columns: {
+          scan_id: 'text primary key',
+          ticket_id: 'text not null',
+          code: 'text not null',
+          annulled_by: 'text not null',
+          reason: 'text',
+          annulled_at: 'bigint not null',
+        },
+        indexes: { annulments_ticket: ['ticket_id'] },
+      },
     },
-    async down(db: Kysely<unknown>) {
-      await db.schema.dropTable('nonces').execute();
-    },
-  },
-  '004_annulments': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('annulments')
-        .addColumn('scan_id', 'text', (c) => c.primaryKey())
-        .addColumn('ticket_id', 'text', (c) => c.notNull())
-        .addColumn('code', 'text', (c) => c.notNull())
-        .addColumn('annulled_by', 'text', (c) => c.notNull())
-        .addColumn('reason', 'text')
-        .addColumn('annulled_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('annulments_ticket').on('annulments').column('ticket_id').execute();
-    },
-    async down(db: Kysely<unknown>) {
-      await db.schema.dropTable('annulments').execute();
-    },
-  },
-  '005_show_cancellation': {
-    async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('shows').addColumn('cancelled_at', 'bigint').execute();
-    },
-    async down(db: Kysely<unknown>) {
-      await db.schema.alterTable('shows').dropColumn('cancelled_at').execute();
-    },
-  },
+  }),
+  '005_show_cancellation': schemaMigration({ addColumns: { shows: { cancelled_at: 'bigint' } } }),
 };

@@ -1,7 +1,7 @@
 // The e-mail outbox: one row per message the booking server owes a customer
 // (an order's tickets, a refund), written in the same transaction as the
 // change it reports, so it is sent however the process stops after (outbox.ts).
-import type { Kysely, Migration } from 'kysely';
+import { schemaMigration } from '../../common/table-definitions.js';
 
 export type MailKind = 'order_confirmation' | 'ticket_refunded';
 /** due: to send (now or after a failure) · sending: claimed by a process · sent · failed: given up */
@@ -27,25 +27,23 @@ export interface OutboxDB {
   outbox: OutboxTable;
 }
 
-export const outboxMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('outbox')
-      .addColumn('mail_id', 'text', (c) => c.primaryKey())
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('ref', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('attempts', 'integer', (c) => c.notNull())
-      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
-      .addColumn('claimed_until', 'bigint')
-      .addColumn('last_error', 'text')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('sent_at', 'bigint')
-      .execute();
-    await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute();
+export const outboxMigration = schemaMigration({
+  tables: {
+    outbox: {
+      columns: {
+        mail_id: 'text primary key',
+        kind: 'text not null',
+        user_id: 'text not null',
+        ref: 'text not null',
+        state: 'text not null',
+        attempts: 'integer not null',
+        next_attempt_at: 'bigint not null',
+        claimed_until: 'bigint',
+        last_error: 'text',
+        created_at: 'bigint not null',
+        sent_at: 'bigint',
+      },
+      indexes: { outbox_due: ['state', 'next_attempt_at'] },
+    },
   },
-  async down(db: Kysely<unknown>) {
-    await db.schema.dropTable('outbox').execute();
-  },
-};
+});

@@ -2,7 +2,7 @@
 // cancellation cutoff each venue sets. A refund row is written before anything
 // else happens, so a crash or an unreachable venue leaves a record that the
 // background pass carries to the end (cancellation.ts).
-import type { Kysely, Migration } from 'kysely';
+import { schemaMigration } from '../../common/table-definitions.js';
 
 /** requested: nothing done yet · revoked: the venue took the ticket back, the money is still to go back · refunded: done */
 export type RefundState = 'requested' | 'revoked' | 'refunded';
@@ -34,31 +34,27 @@ export interface RefundDB {
 /** A ticket can be cancelled by its owner until this long before its show starts, unless the venue says otherwise. */
 export const DEFAULT_CANCEL_CUTOFF_S = 2 * 3600;
 
-export const refundsMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('refunds')
-      .addColumn('ticket_id', 'text', (c) => c.primaryKey())
-      .addColumn('order_id', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('provider_id', 'text', (c) => c.notNull())
-      .addColumn('amount_cents', 'integer', (c) => c.notNull())
-      .addColumn('currency', 'text', (c) => c.notNull())
-      .addColumn('cause', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('reference', 'text')
-      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('last_error', 'text')
-      .addColumn('claimed_until', 'bigint')
-      .addColumn('requested_at', 'bigint', (c) => c.notNull())
-      .addColumn('refunded_at', 'bigint')
-      .execute();
-    await db.schema.createIndex('refunds_open').on('refunds').columns(['state', 'requested_at']).execute();
-    await db.schema.createIndex('refunds_order').on('refunds').column('order_id').execute();
-    await db.schema.alterTable('providers').addColumn('cancel_cutoff_s', 'integer', (c) => c.notNull().defaultTo(DEFAULT_CANCEL_CUTOFF_S)).execute();
+export const refundsMigration = schemaMigration({
+  addColumns: { providers: { cancel_cutoff_s: `integer not null default ${DEFAULT_CANCEL_CUTOFF_S}` } },
+  tables: {
+    refunds: {
+      columns: {
+        ticket_id: 'text primary key',
+        order_id: 'text not null',
+        user_id: 'text not null',
+        provider_id: 'text not null',
+        amount_cents: 'integer not null',
+        currency: 'text not null',
+        cause: 'text not null',
+        state: 'text not null',
+        reference: 'text',
+        attempts: 'integer not null default 0',
+        last_error: 'text',
+        claimed_until: 'bigint',
+        requested_at: 'bigint not null',
+        refunded_at: 'bigint',
+      },
+      indexes: { refunds_open: ['state', 'requested_at'], refunds_order: ['order_id'] },
+    },
   },
-  async down(db: Kysely<unknown>) {
-    await db.schema.alterTable('providers').dropColumn('cancel_cutoff_s').execute();
-    await db.schema.dropTable('refunds').execute();
-  },
-};
+});

@@ -1,7 +1,7 @@
 // Reminder tables. A reminder row exists once per ticket and channel: the
 // INSERT that creates it is the claim, so two booking processes on one
 // database can never both send the same reminder.
-import type { Kysely, Migration } from 'kysely';
+import { schemaMigration } from '../../common/table-definitions.js';
 
 export const REMINDER_CHANNELS = ['inapp', 'email', 'sms'] as const;
 export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
@@ -47,50 +47,43 @@ export interface ReminderDB {
   messages: MessagesTable;
 }
 
-export const reminderMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('reminder_prefs')
-      .addColumn('user_id', 'text', (c) => c.primaryKey())
-      .addColumn('channels', 'text', (c) => c.notNull())
-      .addColumn('lead_minutes', 'integer', (c) => c.notNull())
-      .addColumn('language', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('reminders')
-      .addColumn('ticket_id', 'text', (c) => c.notNull())
-      .addColumn('channel', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('claimed_by', 'text', (c) => c.notNull())
-      .addColumn('claimed_until', 'bigint', (c) => c.notNull())
-      .addColumn('attempts', 'integer', (c) => c.notNull())
-      .addColumn('next_attempt_at', 'bigint')
-      .addColumn('last_error', 'text')
-      .addColumn('sent_at', 'bigint')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('reminders_pk', ['ticket_id', 'channel'])
-      .execute();
-    await db.schema.createIndex('reminders_status').on('reminders').columns(['status', 'claimed_until']).execute();
-    await db.schema
-      .createTable('messages')
-      .addColumn('message_id', 'text', (c) => c.primaryKey())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('ticket_id', 'text')
-      .addColumn('title', 'text', (c) => c.notNull())
-      .addColumn('body', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('read_at', 'bigint')
-      .execute();
-    await db.schema.createIndex('messages_user').on('messages').columns(['user_id', 'created_at']).execute();
-    await db.schema.createIndex('tickets_valid_until').on('tickets').column('valid_until').execute();
+export const reminderMigration = schemaMigration({
+  indexes: { tickets: { tickets_valid_until: ['valid_until'] } },
+  tables: {
+    reminder_prefs: {
+      columns: { user_id: 'text primary key', channels: 'text not null', lead_minutes: 'integer not null', language: 'text not null', updated_at: 'bigint not null' },
+    },
+    reminders: {
+      columns: {
+        ticket_id: 'text not null',
+        channel: 'text not null',
+        user_id: 'text not null',
+        status: 'text not null',
+        claimed_by: 'text not null',
+        claimed_until: 'bigint not null',
+        attempts: 'integer not null',
+        next_attempt_at: 'bigint',
+        last_error: 'text',
+        sent_at: 'bigint',
+        created_at: 'bigint not null',
+      },
+      primaryKey: { name: 'reminders_pk', columns: ['ticket_id', 'channel'] },
+      indexes: { reminders_status: ['status', 'claimed_until'] },
+    },
+    messages: {
+      columns: {
+        message_id: 'text primary key',
+        user_id: 'text not null',
+        ticket_id: 'text',
+        title: 'text not null',
+        body: 'text not null',
+        created_at: 'bigint not null',
+        read_at: 'bigint',
+      },
+      indexes: { messages_user: ['user_id', 'created_at'] },
+    },
   },
-};
+});
 
 /** The reminder sender asks for the longest lead anyone chose on every pass (reminder-service.ts). */
-export const reminderLeadMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema.createIndex('reminder_prefs_lead').on('reminder_prefs').column('lead_minutes').execute();
-  },
-};
+export const reminderLeadMigration = schemaMigration({ indexes: { reminder_prefs: { reminder_prefs_lead: ['lead_minutes'] } } });

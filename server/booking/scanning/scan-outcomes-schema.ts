@@ -1,7 +1,7 @@
 // The Live page's tables (scan-outcomes.ts writes them, live.ts reads them) and
 // their migration, 015_scan_outcomes. Typed here alone, not with BookingDB:
 // schema.ts imports this file.
-import type { Kysely, Migration } from 'kysely';
+import { schemaMigration } from '../../common/table-definitions.js';
 
 export interface ScanOutcomesTable {
   provider_id: string;
@@ -39,40 +39,37 @@ export interface ScanOutcomesDB {
   journal_conflicts: JournalConflictsTable;
 }
 
-export const scanOutcomesMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('scan_outcomes')
-      .addColumn('provider_id', 'text', (c) => c.notNull())
-      .addColumn('show_id', 'text')
-      .addColumn('gate', 'text', (c) => c.notNull())
-      .addColumn('station_id', 'text', (c) => c.notNull())
-      .addColumn('at', 'bigint', (c) => c.notNull())
-      .addColumn('result', 'text', (c) => c.notNull())
-      .addColumn('reason', 'text')
-      .addColumn('seat', 'text')
-      .execute();
-    await db.schema.createIndex('scan_outcomes_show').on('scan_outcomes').columns(['provider_id', 'show_id', 'at']).execute();
-    await db.schema.createIndex('scan_outcomes_at').on('scan_outcomes').columns(['at']).execute();
-    await db.schema
-      .createTable('journal_conflicts')
-      .addColumn('conflict_id', 'text', (c) => c.primaryKey())
-      .addColumn('provider_id', 'text', (c) => c.notNull())
-      .addColumn('show_id', 'text')
-      .addColumn('ticket_id', 'text')
-      .addColumn('seat', 'text')
-      .addColumn('gate', 'text', (c) => c.notNull())
-      .addColumn('at', 'bigint', (c) => c.notNull())
-      .addColumn('first_gate', 'text')
-      .addColumn('first_at', 'bigint')
-      .addColumn('recorded_at', 'bigint', (c) => c.notNull())
-      .addColumn('acknowledged_at', 'bigint')
-      .addColumn('acknowledged_by', 'text')
-      .execute();
-    await db.schema.createIndex('journal_conflicts_provider').on('journal_conflicts').columns(['provider_id', 'recorded_at']).execute();
+export const scanOutcomesMigration = schemaMigration({
+  tables: {
+    scan_outcomes: {
+      columns: {
+        provider_id: 'text not null',
+        show_id: 'text',
+        gate: 'text not null',
+        station_id: 'text not null',
+        at: 'bigint not null',
+        result: 'text not null',
+        reason: 'text',
+        seat: 'text',
+      },
+      indexes: { scan_outcomes_show: ['provider_id', 'show_id', 'at'], scan_outcomes_at: ['at'] },
+    },
+    journal_conflicts: {
+      columns: {
+        conflict_id: 'text primary key',
+        provider_id: 'text not null',
+        show_id: 'text',
+        ticket_id: 'text',
+        seat: 'text',
+        gate: 'text not null',
+        at: 'bigint not null',
+        first_gate: 'text',
+        first_at: 'bigint',
+        recorded_at: 'bigint not null',
+        acknowledged_at: 'bigint',
+        acknowledged_by: 'text',
+      },
+      indexes: { journal_conflicts_provider: ['provider_id', 'recorded_at'] },
+    },
   },
-  async down(db: Kysely<unknown>) {
-    await db.schema.dropTable('journal_conflicts').execute();
-    await db.schema.dropTable('scan_outcomes').execute();
-  },
-};
+});

@@ -2,8 +2,9 @@
 // providers), their sessions (stored as the token's sha256, like customers'),
 // and the audit log of what operators changed. The log keeps the actor's
 // e-mail as text, so an entry outlives the account that made it.
-import type { Generated, Kysely, Migration } from 'kysely';
+import type { Generated, Migration } from 'kysely';
 import type { Dialect } from '../../common/db.js';
+import { schemaMigration, serialPrimaryKey } from '../../common/table-definitions.js';
 
 export const STAFF_ROLES = ['admin', 'venue'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -48,44 +49,42 @@ export interface StaffDB {
 }
 
 export function staffMigration(dialect: Dialect): Migration {
-  return {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('staff')
-        .addColumn('staff_id', 'text', (c) => c.primaryKey())
-        .addColumn('email', 'text', (c) => c.notNull().unique())
-        .addColumn('password_hash', 'text', (c) => c.notNull())
-        .addColumn('role', 'text', (c) => c.notNull())
-        .addColumn('provider_ids', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('staff_sessions')
-        .addColumn('token_hash', 'text', (c) => c.primaryKey())
-        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.staff_id'))
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('staff_sessions_staff').on('staff_sessions').column('staff_id').execute();
-      await db.schema
-        .createTable('audit_log')
-        .addColumn('audit_id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
-        .addColumn('at', 'bigint', (c) => c.notNull())
-        .addColumn('actor', 'text', (c) => c.notNull())
-        .addColumn('actor_staff_id', 'text')
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('provider_id', 'text')
-        .addColumn('target', 'text')
-        .addColumn('details', 'text', (c) => c.notNull())
-        .execute();
-      // A venue's page of the log, newest first.
-      await db.schema.createIndex('audit_log_provider').on('audit_log').columns(['provider_id', 'audit_id']).execute();
+  return schemaMigration({
+    tables: {
+      staff: {
+        columns: {
+          staff_id: 'text primary key',
+          email: 'text not null unique',
+          password_hash: 'text not null',
+          role: 'text not null',
+          provider_ids: 'text not null',
+          created_at: 'bigint not null',
+          updated_at: 'bigint not null',
+        },
+      },
+      staff_sessions: {
+        columns: {
+          token_hash: 'text primary key',
+          staff_id: 'text not null references staff(staff_id)',
+          created_at: 'bigint not null',
+          expires_at: 'bigint not null',
+        },
+        indexes: { staff_sessions_staff: ['staff_id'] },
+      },
+      audit_log: {
+        columns: {
+          audit_id: serialPrimaryKey(dialect),
+          at: 'bigint not null',
+          actor: 'text not null',
+          actor_staff_id: 'text',
+          action: 'text not null',
+          provider_id: 'text',
+          target: 'text',
+          details: 'text not null',
+        },
+        // A venue's page of the log, newest first.
+        indexes: { audit_log_provider: ['provider_id', 'audit_id'] },
+      },
     },
-    async down(db: Kysely<unknown>) {
-      await db.schema.dropTable('audit_log').execute();
-      await db.schema.dropTable('staff_sessions').execute();
-      await db.schema.dropTable('staff').execute();
-    },
-  };
+  });
 }
