@@ -3,6 +3,7 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../common/db.js';
 import { schemaMigration, serialPrimaryKey } from '../common/table-definitions.js';
+import { TICKET_SHOW_COPY_COLUMNS } from '../common/ticket-show-copy.js';
 
 export function initialMigration(dialect: Dialect): Migration {
   return schemaMigration({
@@ -70,13 +71,7 @@ export function initialMigration(dialect: Dialect): Migration {
           user_id: 'text not null',
           provider_id: 'text not null',
           provider_ticket_id: 'text not null',
-          show_id: 'text not null',
-          seat_id: 'text not null',
-          seat_label: 'text not null',
-          title: 'text not null',
-          venue: 'text not null',
-          hall: 'text not null',
-          starts_at: 'bigint not null',
+          ...TICKET_SHOW_COPY_COLUMNS,
           valid_from: 'bigint not null',
           valid_until: 'bigint not null',
           code: 'text not null',

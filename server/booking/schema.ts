@@ -11,6 +11,7 @@ import { stationEventValidityMigration, validityPageMigration } from './scanning
 import { providerBatchScansMigration, providerVerifyUrlsMigration } from './providers/schema.js';
 import { signingKeyRetirementMigration } from './keys/schema.js';
 import type { RateLimitDB } from '../common/shared-rate-limit.js';
+import type { TicketShowCopy } from '../common/ticket-show-copy.js';
 import { rateLimitsMigration } from '../common/shared-rate-limit-schema.js';
 import { stationStatusMigration } from './stations/schema.js';
 import { annulmentsMigration } from './annulments/schema.js';
@@ -89,19 +90,13 @@ export interface OrdersTable {
   updated_at: number;
 }
 
-export interface TicketsTable {
+/** Keeps a copy of its show and seat (TicketShowCopy), as issued. */
+export interface TicketsTable extends TicketShowCopy {
   ticket_id: string;
   order_id: string;
   user_id: string;
   provider_id: string;
   provider_ticket_id: string;
-  show_id: string;
-  seat_id: string;
-  seat_label: string;
-  title: string;
-  venue: string;
-  hall: string;
-  starts_at: number;
   valid_from: number;
   valid_until: number;
   code: string;

@@ -2,6 +2,7 @@
 // title, venue, hall and start so a verify touches one table only.
 import type { Migration } from 'kysely';
 import { schemaMigration } from '../common/table-definitions.js';
+import { TICKET_SHOW_COPY_COLUMNS, type TicketShowCopy } from '../common/ticket-show-copy.js';
 
 export interface ShowsTable {
   show_id: string;
@@ -35,16 +36,9 @@ export interface OrdersTable {
   created_at: number;
 }
 
-export interface TicketsTable {
+export interface TicketsTable extends TicketShowCopy {
   ticket_id: string;
   order_ref: string;
-  show_id: string;
-  seat_id: string;
-  seat_label: string;
-  title: string;
-  venue: string;
-  hall: string;
-  starts_at: number;
   code: string;
   valid_from: number;
   valid_until: number;
@@ -133,13 +127,7 @@ export const migrations: Record<string, Migration> = {
         columns: {
           ticket_id: 'text primary key',
           order_ref: 'text not null references orders(order_ref)',
-          show_id: 'text not null',
-          seat_id: 'text not null',
-          seat_label: 'text not null',
-          title: 'text not null',
-          venue: 'text not null',
-          hall: 'text not null',
-          starts_at: 'bigint not null',
+          ...TICKET_SHOW_COPY_COLUMNS,
           code: 'text not null unique',
           valid_from: 'bigint not null',
           valid_until: 'bigint not null',
