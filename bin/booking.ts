@@ -1,17 +1,14 @@
 // gatepost booking: the booking server (accounts, orders, tickets, the station relay).
 import { startBooking } from '../server/booking/server.js';
 import { StartError } from '../server/common/start-error.js';
-import { parseFlags, portFlag, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
+import { parseFlags, portFlag, serverFlags, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
 export async function run(argv: string[]): Promise<void> {
   const exposed: string[] = [];
   const flags = parseFlags('booking', argv, {
-    port: { type: 'string', env: 'GATEPOST_PORT', default: '7700', help: 'port to listen on' },
-    host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
-    data: { type: 'string', env: 'GATEPOST_DATA', default: '.gatepost/booking', help: 'data folder (SQLite file)' },
+    ...serverFlags('7700', '.gatepost/booking'),
     'admin-token': { type: 'string', env: 'GATEPOST_ADMIN_TOKEN', secret: true, help: 'bearer token of the admin API (16+ characters); the admin API is off without it' },
-    'database-url': { type: 'string', env: 'DATABASE_URL', secret: true, help: 'PostgreSQL URL; SQLite under --data when unset' },
     'smtp-url': { type: 'string', env: 'SMTP_URL', secret: true, help: 'SMTP server for e-mail reminders (smtp://user:pass@host:port)' },
     'sms-webhook': { type: 'string', env: 'GATEPOST_SMS_WEBHOOK', help: 'URL the SMS adapter POSTs reminders to as JSON {to, text, id}' },
     'reminder-interval-ms': { type: 'string', env: 'GATEPOST_REMINDER_INTERVAL_MS', default: '15000', help: 'how often due reminders are looked for; 0 turns the sender off' },
@@ -20,7 +17,6 @@ export async function run(argv: string[]): Promise<void> {
     'scan-reject-limit': { type: 'string', env: 'GATEPOST_SCAN_REJECT_LIMIT', default: '20', help: 'rejected scans a station may have per window before it is rate limited' },
     'scan-reject-window': { type: 'string', env: 'GATEPOST_SCAN_REJECT_WINDOW', default: '60', help: 'rate limit window, seconds' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'demo mode: turns on payment method "demo" (orders paid without money)' },
-    'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
     'metrics-port': { type: 'string', env: 'GATEPOST_METRICS_PORT', help: 'serve /metrics on 127.0.0.1:PORT without auth (else on the main port, with the admin token)' },
     'allow-insecure-http': { type: 'boolean', env: 'GATEPOST_ALLOW_INSECURE_HTTP', help: 'accept provider URLs over plain http off this host (logged as a warning)' },
     // Secrets at rest and leaked signing keys (server/booking/keys/).

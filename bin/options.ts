@@ -56,6 +56,17 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
   return out as never;
 }
 
+/** The flags every server takes: where it listens, where it keeps its SQLite file, and the database to use instead. */
+export function serverFlags(port: string, data: string) {
+  return {
+    port: { type: 'string', env: 'GATEPOST_PORT', default: port, help: 'port to listen on' },
+    host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
+    data: { type: 'string', env: 'GATEPOST_DATA', default: data, help: 'data folder (SQLite file)' },
+    'database-url': { type: 'string', env: 'DATABASE_URL', secret: true, help: 'PostgreSQL URL; SQLite under --data when unset' },
+    'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
+  } as const satisfies Record<string, FlagSpec>;
+}
+
 export function portFlag(value: string | undefined, name = 'port'): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0–65535, got "${value}"`);

@@ -2,15 +2,13 @@
 import { startProvider } from '../server/provider/server.js';
 import { readProgramme } from '../server/provider/programme.js';
 import { DEFAULT_REPLAY_CAP } from '../server/provider/replay-window.js';
-import { parseFlags, portFlag, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
+import { parseFlags, portFlag, serverFlags, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
 export async function run(argv: string[]): Promise<void> {
   const exposed: string[] = [];
   const flags = parseFlags('provider', argv, {
-    port: { type: 'string', env: 'GATEPOST_PORT', default: '7701', help: 'port to listen on' },
-    host: { type: 'string', env: 'GATEPOST_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for all)' },
-    data: { type: 'string', env: 'GATEPOST_DATA', default: '.gatepost/provider', help: 'data folder (SQLite file)' },
+    ...serverFlags('7701', '.gatepost/provider'),
     'booking-secret': { type: 'string', env: 'GATEPOST_BOOKING_SECRET', secret: true, help: 'shared secret the booking server signs with' },
     'previous-booking-secret': {
       type: 'string',
@@ -18,10 +16,8 @@ export async function run(argv: string[]): Promise<void> {
       secret: true,
       help: 'while changing secrets: the old one, still accepted until the booking server has the new one',
     },
-    'database-url': { type: 'string', env: 'DATABASE_URL', secret: true, help: 'PostgreSQL URL; SQLite under --data when unset' },
     programme: { type: 'string', env: 'GATEPOST_PROGRAMME', help: 'JSON file of shows to load at start' },
     demo: { type: 'boolean', env: 'GATEPOST_DEMO', help: 'seed the Demo Cinema programme' },
-    'trust-proxy': { type: 'string', env: 'GATEPOST_TRUST_PROXY', help: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client' },
     'replay-cap': {
       type: 'string',
       env: 'GATEPOST_REPLAY_CAP',

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeSetupPayload } from '../../protocol/booking-api.js';
 import { parseScanText } from '../../protocol/gp1.js';
 import { GP1_PREFIX, SETUP_PREFIX } from '../../protocol/scan-text.js';
 import type { Connectivity } from '../../protocol/verdict.js';
@@ -14,8 +13,7 @@ import type { ScanEvent } from '../../scanner-drivers/types.js';
 import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
 import type { AnnulResult, ConflictView, EventChannel, EventPayload, JournalRefusedView, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
-import { checkPin, hashPin, PIN_RULE, PinGuard, validPin } from '../config/pin.js';
-import { insecureServerUrl, transportIssue, type StationConfig } from '../config/schema.js';
+import { transportIssue, type StationConfig } from '../config/schema.js';
 import { ConfigStore } from '../config/store.js';
 import { createLogger, type Logger } from '../log.js';
 import { Annulments } from './annul.js';
@@ -26,7 +24,7 @@ import { heartbeatInterval, heartbeatReport, StationHeartbeat, stationVersion } 
 import { History } from './history.js';
 import { renameGate, Revocation } from './revocation.js';
 import { BridgeSession, type SessionSink } from './session.js';
-import { PendingSetupHolder, setupDecision } from './setup.js';
+import { SetupFlow, type EnrollResult, type PinChange, type PinCheck } from './setup-flow.js';
 
 export interface StationCoreOptions {
   configFile: string;
@@ -50,8 +48,7 @@ export class StationCore {
   readonly config: ConfigStore;
   readonly verifier: ScanVerifier;
   /** wrong-PIN back-off, shared by every screen and kept on disk beside the config */
-  readonly pinGuard: PinGuard;
-  private readonly pendingSetup: PendingSetupHolder;
+  private readonly setup: SetupFlow;
   private readonly hardware: Hardware;
   private readonly history: History;
   private readonly heartbeat: StationHeartbeat;
@@ -71,8 +68,15 @@ export class StationCore {
     const dataDir = options.dataDir ?? dirname(options.configFile);
     ensurePrivateDirSync(dataDir);
     this.config = new ConfigStore(options.configFile, this.log);
-    this.pinGuard = new PinGuard(join(dirname(options.configFile), 'pin-guard.json'), (err) => this.log.error({ err: err.message }, 'the PIN back-off file could not be read or written'));
-    this.pendingSetup = new PendingSetupHolder(() => this.stateChanged(), this.log);
+    this.setup = new SetupFlow({
+      config: this.config,
+      log: this.log,
+      pinGuardFile: join(dirname(options.configFile), 'pin-guard.json'),
+      enroll: (code, url) => this.enroll(code, url),
+      notice: (n) => this.notice(n),
+      settingsOpenWithPin: () => this.settingsOpenWithPin,
+      changed: () => this.stateChanged(),
+    });
     this.history = new History(dataDir, (err) => this.log.warn({ err: err.message }, 'history write failed'));
     this.verifier = new ScanVerifier({
       dataDir,
@@ -136,7 +140,7 @@ export class StationCore {
     if (setupAt >= 0) {
       const setup = text.slice(setupAt);
       // A camera keeps seeing the QR it is shown: one notice, one log line, one try.
-      if (this.deduper.accept(setup.toUpperCase(), Date.now(), config.holdMs)) await this.setupScanned(setup);
+      if (this.deduper.accept(setup.toUpperCase(), Date.now(), config.holdMs)) await this.setup.scanned(setup);
       return null;
     }
     // Read once: the deduper, the server client and the offline check all take it as it is.
@@ -196,7 +200,7 @@ export class StationCore {
       journalPending: this.verifier.journal.pendingCount,
       journalRefused: refusedViews(this.verifier.journal.refused()),
       offlineBundleAt: this.verifier.offlineCache?.refreshedAt ?? null,
-      setupPending: this.pendingSetup.current ? { serverUrl: this.pendingSetup.current.serverUrl } : null,
+      setupPending: this.setup.pending.current ? { serverUrl: this.setup.pending.current.serverUrl } : null,
       serverRefused: this.serverRefused ? 'insecure_http' : null,
     };
   }
@@ -215,7 +219,7 @@ export class StationCore {
   }
 
   /** Enrolls with a typed or scanned code; on success the config holds the token and the station's provider and gate. */
-  async enroll(code: string, serverUrl: string): Promise<{ ok: true } | { ok: false; field: string; message: string }> {
+  async enroll(code: string, serverUrl: string): Promise<EnrollResult> {
     const result = await enroll(this.config, this.log, code, serverUrl);
     if (result.ok) this.notice({ level: 'info', key: 'enrolled', params: { gate: this.config.current.gate } });
     return result;
@@ -249,62 +253,20 @@ export class StationCore {
     return false;
   }
 
-  /** Checks the settings PIN against the back-off; every screen's tries count together. */
-  async checkSettingsPin(pin: string): Promise<{ ok: true } | { ok: false; message: string; retryAfterMs?: number }> {
-    const pinHash = this.config.current.pinHash;
-    if (pinHash === null) return { ok: true };
-    const wait = await this.pinGuard.begin();
-    if (wait > 0) return { ok: false, message: 'too many wrong PINs', retryAfterMs: wait };
-    if (!(await checkPin(pin, pinHash))) {
-      this.log.warn({}, 'wrong settings PIN entered');
-      const after = this.pinGuard.retryAfter();
-      return after > 0 ? { ok: false, message: 'wrong PIN', retryAfterMs: after } : { ok: false, message: 'wrong PIN' };
-    }
-    await this.pinGuard.succeeded();
-    return { ok: true };
+  checkSettingsPin(pin: string): Promise<PinCheck> {
+    return this.setup.checkSettingsPin(pin);
   }
 
-  /** Saves a first or new settings PIN. */
-  async setPin(pin: string): Promise<{ ok: true; pinHash: string } | { ok: false; errors: { field: string; message: string }[] }> {
-    if (!validPin(pin)) return { ok: false, errors: [{ field: 'pin', message: PIN_RULE }] };
-    const result = this.config.replace({ ...this.config.current, pinHash: await hashPin(pin) });
-    if (!result.ok) return { ok: false, errors: result.errors };
-    this.log.info({}, 'settings PIN changed');
-    return { ok: true, pinHash: result.config.pinHash! };
+  setPin(pin: string): Promise<PinChange> {
+    return this.setup.setPin(pin);
   }
 
-  /**
-   * The PIN for a held setup QR, entered (or chosen, when none is set) on a
-   * screen: only then is the one-time code spent.
-   */
-  async confirmSetup(pin: string): Promise<SetupResult> {
-    const held = this.pendingSetup.current;
-    if (!held) return { ok: false, field: 'code', message: 'no setup code is waiting: scan it again' };
-    if (this.config.current.enrollment !== null) {
-      this.pendingSetup.clear();
-      return { ok: false, field: 'code', message: 'this station is already enrolled: open settings with the PIN to re-enroll it' };
-    }
-    if (this.config.current.pinHash === null) {
-      const set = await this.setPin(pin);
-      if (!set.ok) return { ok: false, field: 'pin', message: set.errors[0]?.message ?? PIN_RULE };
-    } else {
-      const checked = await this.checkSettingsPin(pin);
-      if (!checked.ok) return { ok: false, field: 'pin', message: checked.message, ...(checked.retryAfterMs ? { retryAfterMs: checked.retryAfterMs } : {}) };
-    }
-    // The code is spent by this try whatever the answer: hold it no longer.
-    const setup = this.pendingSetup.take();
-    if (!setup) return { ok: false, field: 'code', message: 'no setup code is waiting: scan it again' };
-    const result = await this.enroll(setup.enrollment, setup.serverUrl);
-    if (!result.ok) {
-      this.notice({ level: 'error', key: 'enroll_failed', params: { message: result.message } });
-      return { ok: false, field: result.field === 'serverUrl' ? 'serverUrl' : 'code', message: result.message };
-    }
-    return { ok: true };
+  confirmSetup(pin: string): Promise<SetupResult> {
+    return this.setup.confirmSetup(pin);
   }
 
   cancelSetup(): void {
-    if (this.pendingSetup.current) this.log.info({}, 'a scanned setup QR was cancelled on the screen');
-    this.pendingSetup.clear();
+    this.setup.cancelSetup();
   }
 
   notice(n: Notice): void {
@@ -315,7 +277,7 @@ export class StationCore {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.stateTimer);
-    this.pendingSetup.clear();
+    this.setup.pending.clear();
     await this.applying;
     await Promise.allSettled([this.hardware.close(), this.verifier.close(), this.history.flush(), this.heartbeat.close()]);
   }
@@ -357,36 +319,6 @@ export class StationCore {
     // Hardware changes are serialised: a second save waits for the first to settle.
     this.applying = this.applying.then(() => this.hardware.apply(next)).catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'applying sources failed'));
     this.stateChanged();
-  }
-
-  /** A `GPS1:` setup QR, from any source: see setup.ts for what it may do. It is never a ticket and never opens the gate. */
-  private async setupScanned(text: string): Promise<void> {
-    const setup = decodeSetupPayload(text);
-    if (!setup) {
-      this.log.warn({}, 'a setup QR that is not valid was scanned');
-      this.notice({ level: 'error', key: 'enroll_failed', params: { message: 'not a valid setup code' } });
-      return;
-    }
-    const c = this.config.current;
-    const decision = setupDecision({ enrolled: c.enrollment !== null, pinSet: c.pinHash !== null, settingsOpen: this.settingsOpenWithPin });
-    if (decision === 'ignore') {
-      this.log.warn({ pinSet: c.pinHash !== null }, 'a setup QR was scanned on an enrolled station without settings open with the PIN: ignored');
-      this.notice({ level: 'warn', key: 'setup_ignored' });
-      return;
-    }
-    if (!c.allowInsecureHttp && insecureServerUrl(setup.serverUrl)) {
-      this.log.warn({ serverUrl: setup.serverUrl }, 'a setup QR names a plain-http server on another machine: refused (set allowInsecureHttp to allow)');
-      this.notice({ level: 'error', key: 'setup_insecure', params: { url: setup.serverUrl } });
-      return;
-    }
-    if (decision === 'ask_pin') {
-      this.log.info({ serverUrl: setup.serverUrl, pinSet: c.pinHash !== null }, 'a setup QR was scanned: waiting for the PIN on the screen');
-      this.pendingSetup.hold(setup);
-      return;
-    }
-    this.pendingSetup.clear();
-    const result = await this.enroll(setup.enrollment, setup.serverUrl);
-    if (!result.ok) this.notice({ level: 'error', key: 'enroll_failed', params: { message: result.message } });
   }
 
   private screenStatuses(c: StationConfig): SourceStatusView[] {

@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createApp, listenUrl, logReady, type App } from '../common/app.js';
-import { serveMetrics } from '../common/metrics.js';
+import { batchSizeHistogram, serveMetrics } from '../common/metrics.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
+import { KEY_REFRESH_MS, startBackgroundWork } from './background-work.js';
 import { Auth, authenticateRoutes } from './auth.js';
 import { StartError } from '../common/start-error.js';
 import type { BookingContext } from './context.js';
@@ -19,7 +20,7 @@ import { TicketCancellations } from './ordering/cancellation.js';
 import { MailOutbox } from './mail/outbox.js';
 import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './providers/provider-client.js';
 import { DEFAULT_RATE_LIMIT, RejectionLimiter, type RateLimitOptions } from '../common/rate-limit.js';
-import { pruneRateLimits, SharedRejectionLimiter } from '../common/shared-rate-limit.js';
+import { SharedRejectionLimiter } from '../common/shared-rate-limit.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { warmRenderer } from './tickets/render.js';
 import type { TicketLinks } from './tickets/ticket-view.js';
@@ -43,8 +44,6 @@ import { EmailChannel, SmsWebhookChannel } from './reminders/channels.js';
 import { ReminderService } from './reminders/reminder-service.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { ScanService } from './scanning/relay.js';
-import { pruneStationEvents } from './scanning/station-events.js';
-import { pruneScanOutcomes } from './scanning/scan-outcomes.js';
 import { liveRoutes } from './scanning/live-routes.js';
 import { LiveStreams } from './scanning/live-stream.js';
 import { liveSummary } from './scanning/live.js';
@@ -262,7 +261,15 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   // The same pace as reminders: a message owed is sent at once (kick) and retried at this interval.
   const stopMail = outbox.start(opts.reminderIntervalMs || 15_000);
 
-  const timers = backgroundWork(ctx, orders, cancellations, opts.retryIntervalMs ?? 5000, opts.pruneIntervalMs ?? 3600_000, opts.keyRefreshMs ?? KEY_REFRESH_MS, shared);
+  const timers = startBackgroundWork({
+    ctx,
+    orders,
+    cancellations,
+    retryIntervalMs: opts.retryIntervalMs ?? 5000,
+    pruneIntervalMs: opts.pruneIntervalMs ?? 3600_000,
+    keyRefreshMs: opts.keyRefreshMs ?? KEY_REFRESH_MS,
+    shared,
+  });
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
     stopReminders();
@@ -301,7 +308,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
 function bookingMetrics(app: App) {
   const registers = [app.metrics];
   return {
-    batchSize: new Histogram({ name: 'gatepost_group_commit_batch_size', help: 'writes committed together in one transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers }),
+    batchSize: batchSizeHistogram(app.metrics, 'gatepost_group_commit_batch_size', 'writes committed together in one transaction'),
     providerCalls: new Histogram({
       name: 'gatepost_booking_provider_call_seconds',
       help: 'calls to verification servers by operation and outcome',
@@ -342,80 +349,6 @@ function throttledWarn(app: App) {
     last.set(key, t);
     app.log.warn({ providerId, op, detail }, 'provider call failed');
   };
-}
-
-/**
- * How often every process re-reads the signing keys: a key retired through
- * another process stops passing here within this time (plus one refresh's
- * duration). The read is of a handful of rows; the re-signing it may start
- * finds nothing through an index once a retirement is done.
- */
-export const KEY_REFRESH_MS = 5_000;
-
-/** The background issuer (paid orders a provider has not issued yet), the key refresher (rotations and retirements by other processes) and the event pruner. */
-function backgroundWork(
-  ctx: BookingContext,
-  orders: OrderService,
-  cancellations: TicketCancellations,
-  retryIntervalMs: number,
-  pruneIntervalMs: number,
-  keyRefreshMs: number,
-  /** PostgreSQL: the database the rate limits are counted in */
-  shared: Kysely<unknown> | undefined,
-): NodeJS.Timeout[] {
-  const timers: NodeJS.Timeout[] = [];
-  if (retryIntervalMs > 0) {
-    let running = false;
-    timers.push(
-      setInterval(() => {
-        if (running) return;
-        running = true;
-        // Paid orders still to issue, then cancellations still to finish (a venue or gateway that was down).
-        orders
-          .retryDue()
-          .then(() => cancellations.resume())
-          .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'background issuer failed'))
-          .finally(() => (running = false));
-      }, retryIntervalMs),
-    );
-  }
-  if (keyRefreshMs > 0) {
-    let refreshing = false;
-    timers.push(
-      setInterval(() => {
-        if (refreshing) return;
-        refreshing = true;
-        // Tickets a retired key signed are signed again by whichever process gets there (key-retirement.ts).
-        ctx.keys
-          .reload()
-          .then(() => (ctx.keys.retiredKeyIds().length > 0 ? reissueRetired(ctx, { ifIdle: true }) : 0))
-          .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'signing key refresh failed'))
-          .finally(() => (refreshing = false));
-      }, keyRefreshMs),
-    );
-  }
-  // Offline-bundle events of tickets long expired: once soon after start (a server that
-  // was down catches up) and then every interval. Two processes may both do it; a
-  // delete is harmless twice.
-  if (pruneIntervalMs > 0) {
-    const prune = () =>
-      Promise.all([pruneStationEvents(ctx, ctx.now()), pruneScanOutcomes(ctx.writes, ctx.now())]).then(([n]) => n).then(
-        (n) => n > 0 && ctx.log.info({ removed: n }, 'offline-bundle events of expired tickets removed'),
-        (err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not prune offline-bundle events'),
-      );
-    timers.push(setTimeout(() => void prune(), 1000), setInterval(() => void prune(), pruneIntervalMs));
-  }
-  // PostgreSQL: the rate limit counts and waits no limiter needs any more, on the same schedule.
-  if (pruneIntervalMs > 0 && shared) {
-    const prune = () =>
-      pruneRateLimits(shared, ctx.now()).then(
-        (n) => n > 0 && ctx.log.info({ removed: n }, 'expired rate limit counts removed'),
-        (err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not prune rate limit counts'),
-      );
-    timers.push(setTimeout(() => void prune(), 1000), setInterval(() => void prune(), pruneIntervalMs));
-  }
-  timers.forEach((t) => t.unref());
-  return timers;
 }
 
 /** The HMAC key of share links: made once, sealed like the other secrets. */

@@ -154,3 +154,8 @@ function labelled<C>(metric: { labels(...values: string[]): C }): (values: strin
     return c;
   };
 }
+
+/** A histogram of how many things went together in one batch (group commits, admission statements, nonce claims). */
+export function batchSizeHistogram(registry: Registry, name: string, help: string): Histogram {
+  return new Histogram({ name, help, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] });
+}

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Verdict, VerdictTicket } from '../../protocol/verdict.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict } from '../common/errors.js';
+import { ticketInfo } from '../common/ticket-info.js';
 import { prepare, type Executor } from '../common/prepared.js';
 import type { ProviderDB, TicketsTable } from './schema.js';
 
@@ -146,12 +147,6 @@ export function verdictTicket(row: TicketRow): VerdictTicket {
     ticketId: row.ticket_id,
     showId: row.show_id,
     seatId: row.seat_id,
-    title: row.title,
-    venue: row.venue,
-    hall: row.hall,
-    seat: row.seat_label,
-    startsAt: Number(row.starts_at),
-    validFrom: Number(row.valid_from),
-    validUntil: Number(row.valid_until),
+    ...ticketInfo(row),
   };
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { ProviderDB } from './schema.js';
+import type { ProviderDB, ShowsTable } from './schema.js';
 
 export const programmeSchema = z.object({
   venue: z.string().min(1).max(200),
@@ -25,6 +25,25 @@ export const programmeSchema = z.object({
     .min(1),
 });
 export type Programme = z.infer<typeof programmeSchema>;
+
+/** A show's own columns, as the public list and the staff programme both read them. */
+export const SHOW_COLUMNS = ['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'] as const;
+
+type ShowRow = Pick<ShowsTable, 'show_id' | 'title' | 'venue' | 'hall' | 'starts_at' | 'ends_at' | 'price_cents' | 'currency'>;
+
+/** A show row as the wire names it; bigint columns may come back as strings from PostgreSQL. */
+export function showSummary(r: ShowRow) {
+  return {
+    showId: r.show_id,
+    title: r.title,
+    venue: r.venue,
+    hall: r.hall,
+    startsAt: Number(r.starts_at),
+    endsAt: Number(r.ends_at),
+    priceCents: r.price_cents,
+    currency: r.currency,
+  };
+}
 
 export function readProgramme(file: string): Programme {
   let raw: unknown;

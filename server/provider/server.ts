@@ -1,9 +1,10 @@
 // Starts one verification server: database, migrations, routes, listen.
 import { sql, type Kysely } from 'kysely';
-import { Gauge, Histogram } from 'prom-client';
+import { Gauge } from 'prom-client';
 import { createApp, logReady, type App } from '../common/app.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
+import { batchSizeHistogram } from '../common/metrics.js';
 import { BatchAdmission, VerifyBatches } from './admission-batch.js';
 import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
@@ -78,12 +79,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   });
   log = app.log;
   const writes = new GroupCommit(db, database.dialect === 'postgres' ? 8 : 1);
-  const batchSize = new Histogram({
-    name: 'gatepost_group_commit_batch_size',
-    help: 'writes committed together in one transaction',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    registers: [app.metrics],
-  });
+  const batchSize = batchSizeHistogram(app.metrics, 'gatepost_group_commit_batch_size', 'writes committed together in one transaction');
   writes.onBatch = (n) => batchSize.observe(n);
   new Gauge({
     name: 'gatepost_provider_replay_window_nonces',
@@ -98,12 +94,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   if (database.dialect === 'postgres') {
     const batch = new BatchAdmission(db);
     const verifies = new VerifyBatches(batch);
-    const admissionBatch = new Histogram({
-      name: 'gatepost_provider_admission_batch_size',
-      help: 'verifies decided together in one admission statement (PostgreSQL)',
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-      registers: [app.metrics],
-    });
+    const admissionBatch = batchSizeHistogram(app.metrics, 'gatepost_provider_admission_batch_size', 'verifies decided together in one admission statement (PostgreSQL)');
     verifies.onBatch = (n) => admissionBatch.observe(n);
     ctx.admission = { batch, verifies };
   }
@@ -129,12 +120,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
  */
 async function shareNonces(app: App, authenticate: ReturnType<typeof signatureAuth>, db: Kysely<ProviderDB>, now: () => number): Promise<() => void> {
   const store = new SharedNonces(db as Kysely<unknown>);
-  const batchSize = new Histogram({
-    name: 'gatepost_provider_nonce_batch_size',
-    help: 'nonces claimed together in one statement in the shared window (PostgreSQL)',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    registers: [app.metrics],
-  });
+  const batchSize = batchSizeHistogram(app.metrics, 'gatepost_provider_nonce_batch_size', 'nonces claimed together in one statement in the shared window (PostgreSQL)');
   store.onBatch = (n) => batchSize.observe(n);
   authenticate.share(store);
   let pruning = false;

@@ -4,22 +4,12 @@
 // enroll the station again.
 import type { StationState } from '../../../main/bridge/contract.js';
 import type { Translate } from '../i18n.js';
+import { SettingsButton } from './SettingsButton.js';
 
 export function RevokedScreen({ state, t, onSettings }: { state: StationState; t: Translate; onSettings: () => void }) {
   return (
     <section className="revoked" data-testid="revoked" role="alert">
-      <button
-        type="button"
-        className="settings-button revoked-settings"
-        data-testid="revoked-settings"
-        aria-label={t('settings')}
-        onClick={(e) => {
-          e.currentTarget.blur();
-          onSettings();
-        }}
-      >
-        ⚙
-      </button>
+      <SettingsButton t={t} onSettings={onSettings} className="revoked-settings" testId="revoked-settings" />
       <svg className="revoked-icon" viewBox="0 0 100 100" aria-hidden="true">
         <circle cx="50" cy="50" r="42" fill="none" stroke="currentColor" strokeWidth="12" />
         <path d="M22 50 H78" stroke="currentColor" strokeWidth="14" strokeLinecap="round" />

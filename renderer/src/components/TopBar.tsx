@@ -2,6 +2,7 @@
 // amber OFFLINE badge), how the scanners and relay are, and the settings button.
 import type { SourceStatusView, StationState } from '../../../main/bridge/contract.js';
 import type { Translate } from '../i18n.js';
+import { SettingsButton } from './SettingsButton.js';
 
 export function TopBar({ state, t, onSettings }: { state: StationState; t: Translate; onSettings: () => void }) {
   return (
@@ -21,18 +22,7 @@ export function TopBar({ state, t, onSettings }: { state: StationState; t: Trans
         )}
         {state.journalPending > 0 && <span className="chip chip-warn">{t('journalPending', { n: state.journalPending })}</span>}
       </div>
-      <button
-        type="button"
-        className="settings-button"
-        data-testid="open-settings"
-        aria-label={t('settings')}
-        onClick={(e) => {
-          e.currentTarget.blur();
-          onSettings();
-        }}
-      >
-        ⚙
-      </button>
+      <SettingsButton t={t} onSettings={onSettings} testId="open-settings" />
     </header>
   );
 }

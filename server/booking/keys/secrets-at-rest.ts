@@ -12,7 +12,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../common/db.js';
 import type { BookingDB } from '../schema.js';
-import { isSealed, SEALED, SEALED_SETTINGS, type Sealer } from './sealed.js';
+import { isSealed, SEALED, SEALED_SETTINGS, type SealedPlace, type Sealer } from './sealed.js';
 
 /** Returns how many values were sealed now. */
 export async function sealStoredSecrets(db: Kysely<BookingDB>, sealer: Sealer, dialect: Dialect): Promise<number> {
@@ -27,46 +27,40 @@ export async function sealStoredSecrets(db: Kysely<BookingDB>, sealer: Sealer, d
   }
 }
 
+/** One stored secret: its value, where it is (the sealing's associated data), and how to replace it if unchanged. */
+interface StoredSecret {
+  value: string;
+  place: SealedPlace;
+  replace(sealed: string): Promise<{ numUpdatedRows: bigint }>;
+}
+
 async function sealPass(db: Kysely<BookingDB>, sealer: Sealer): Promise<number> {
-  let sealed = 0;
   const keys = await db.selectFrom('signing_keys').select(['key_id', 'private_key']).where('retired_at', 'is', null).execute();
-  for (const k of keys) {
-    const place = SEALED.signingKey(k.key_id);
-    const plain = sealer.open(k.private_key, place);
-    if (!sealer.sealing || isSealed(k.private_key)) continue;
-    const res = await db
-      .updateTable('signing_keys')
-      .set({ private_key: sealer.seal(plain, place) })
-      .where('key_id', '=', k.key_id)
-      .where('private_key', '=', k.private_key)
-      .executeTakeFirst();
-    sealed += Number(res.numUpdatedRows);
-  }
   const providers = await db.selectFrom('providers').select(['provider_id', 'secret']).execute();
-  for (const p of providers) {
-    const place = SEALED.providerSecret(p.provider_id);
-    const plain = sealer.open(p.secret, place);
-    if (!sealer.sealing || isSealed(p.secret)) continue;
-    const res = await db
-      .updateTable('providers')
-      .set({ secret: sealer.seal(plain, place) })
-      .where('provider_id', '=', p.provider_id)
-      .where('secret', '=', p.secret)
-      .executeTakeFirst();
-    sealed += Number(res.numUpdatedRows);
-  }
   const settings = await db.selectFrom('settings').select(['name', 'value']).where('name', 'in', SEALED_SETTINGS).execute();
-  for (const s of settings) {
-    const place = SEALED.setting(s.name);
-    const plain = sealer.open(s.value, place);
-    if (!sealer.sealing || isSealed(s.value)) continue;
-    const res = await db
-      .updateTable('settings')
-      .set({ value: sealer.seal(plain, place) })
-      .where('name', '=', s.name)
-      .where('value', '=', s.value)
-      .executeTakeFirst();
-    sealed += Number(res.numUpdatedRows);
+  const stored: StoredSecret[] = [
+    ...keys.map((k) => ({
+      value: k.private_key,
+      place: SEALED.signingKey(k.key_id),
+      replace: (v: string) => db.updateTable('signing_keys').set({ private_key: v }).where('key_id', '=', k.key_id).where('private_key', '=', k.private_key).executeTakeFirst(),
+    })),
+    ...providers.map((p) => ({
+      value: p.secret,
+      place: SEALED.providerSecret(p.provider_id),
+      replace: (v: string) => db.updateTable('providers').set({ secret: v }).where('provider_id', '=', p.provider_id).where('secret', '=', p.secret).executeTakeFirst(),
+    })),
+    ...settings.map((st) => ({
+      value: st.value,
+      place: SEALED.setting(st.name),
+      replace: (v: string) => db.updateTable('settings').set({ value: v }).where('name', '=', st.name).where('value', '=', st.value).executeTakeFirst(),
+    })),
+  ];
+  let sealed = 0;
+  for (const secret of stored) {
+    // Opened first, sealed or not: a value sealed under another key stops the start here.
+    const plain = sealer.open(secret.value, secret.place);
+    if (!sealer.sealing || isSealed(secret.value)) continue;
+    sealed += Number((await secret.replace(sealer.seal(plain, secret.place))).numUpdatedRows);
   }
   return sealed;
 }

@@ -87,42 +87,7 @@ export class TicketCancellations {
    */
   async requestMany(tickets: TicketRow[], cause: Exclude<RefundCause, 'customer_cancelled'>): Promise<void> {
     if (tickets.length === 0) return;
-    const orders = await this.ctx.db
-      .selectFrom('orders')
-      .select(['order_id', 'amount_cents', 'currency', 'seats'])
-      .where('order_id', 'in', [...new Set(tickets.map((t) => t.order_id))])
-      .execute();
-    const byId = new Map(orders.map((o) => [o.order_id, o]));
-    const now = this.ctx.now();
-    const rows = tickets.map((ticket) => {
-      const order = byId.get(ticket.order_id)!;
-      return {
-        ticket_id: ticket.ticket_id,
-        order_id: ticket.order_id,
-        user_id: ticket.user_id,
-        provider_id: ticket.provider_id,
-        amount_cents: Math.floor(order.amount_cents / (JSON.parse(order.seats) as string[]).length),
-        currency: order.currency,
-        cause,
-        state: 'requested' as const,
-        reference: null,
-        attempts: 0,
-        last_error: null,
-        claimed_until: null,
-        requested_at: now,
-        refunded_at: null,
-      };
-    });
-    await this.ctx.writes.run(async (trx) => {
-      // In slices: a large hall's tickets stay under the databases' bound-parameter limits.
-      for (let i = 0; i < rows.length; i += 200) {
-        await trx
-          .insertInto('refunds')
-          .values(rows.slice(i, i + 200))
-          .onConflict((oc) => oc.column('ticket_id').doNothing())
-          .execute();
-      }
-    });
+    await this.insertRequests(tickets, cause);
     this.ctx.log.info({ tickets: tickets.length, cause }, 'ticket cancellations requested');
   }
 
@@ -149,38 +114,54 @@ export class TicketCancellations {
     return new Map(rows.map((r) => [r.ticket_id, r]));
   }
 
+  /** One refund row per ticket, for the ticket's share of its order, in one transaction; rows already there stay. */
+  private async insertRequests(tickets: TicketRow[], cause: RefundCause): Promise<void> {
+    const orders = await this.ctx.db
+      .selectFrom('orders')
+      .select(['order_id', 'amount_cents', 'currency', 'seats'])
+      .where('order_id', 'in', [...new Set(tickets.map((t) => t.order_id))])
+      .execute();
+    const byId = new Map(orders.map((o) => [o.order_id, o]));
+    const now = this.ctx.now();
+    const rows = tickets.map((ticket) => {
+      const order = byId.get(ticket.order_id)!;
+      return {
+        ticket_id: ticket.ticket_id,
+        order_id: ticket.order_id,
+        user_id: ticket.user_id,
+        provider_id: ticket.provider_id,
+        // Every seat of an order has the show's one price: the order's amount is price × seats.
+        amount_cents: Math.floor(order.amount_cents / (JSON.parse(order.seats) as string[]).length),
+        currency: order.currency,
+        cause,
+        state: 'requested' as const,
+        reference: null,
+        attempts: 0,
+        last_error: null,
+        claimed_until: null,
+        requested_at: now,
+        refunded_at: null,
+      };
+    });
+    await this.ctx.writes.run(async (trx) => {
+      // In slices: a large hall's tickets stay under the databases' bound-parameter limits.
+      for (let i = 0; i < rows.length; i += 200) {
+        await trx
+          .insertInto('refunds')
+          .values(rows.slice(i, i + 200))
+          .onConflict((oc) => oc.column('ticket_id').doNothing())
+          .execute();
+      }
+    });
+  }
+
   private async refundOf(ticketId: string): Promise<RefundRow | undefined> {
     return this.ctx.db.selectFrom('refunds').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
   }
 
-  /** Records the intent (the ticket's share of its order); a concurrent request finds the same row. */
+  /** Records the intent; a concurrent request finds the same row. */
   private async request(ticket: TicketRow, cause: RefundCause): Promise<RefundRow> {
-    const order = await this.ctx.db.selectFrom('orders').select(['amount_cents', 'currency', 'seats']).where('order_id', '=', ticket.order_id).executeTakeFirstOrThrow();
-    const seats = (JSON.parse(order.seats) as string[]).length;
-    const now = this.ctx.now();
-    await this.ctx.writes.run((trx) =>
-      trx
-        .insertInto('refunds')
-        .values({
-          ticket_id: ticket.ticket_id,
-          order_id: ticket.order_id,
-          user_id: ticket.user_id,
-          provider_id: ticket.provider_id,
-          // Every seat of an order has the show's one price: the order's amount is price × seats.
-          amount_cents: Math.floor(order.amount_cents / seats),
-          currency: order.currency,
-          cause,
-          state: 'requested',
-          reference: null,
-          attempts: 0,
-          last_error: null,
-          claimed_until: null,
-          requested_at: now,
-          refunded_at: null,
-        })
-        .onConflict((oc) => oc.column('ticket_id').doNothing())
-        .execute(),
-    );
+    await this.insertRequests([ticket], cause);
     this.ctx.log.info({ ticketId: ticket.ticket_id, cause }, 'ticket cancellation requested');
     return (await this.refundOf(ticket.ticket_id))!;
   }

@@ -15,6 +15,7 @@
 import type { Logger } from 'pino';
 import type { Kysely, Transaction } from 'kysely';
 import { inTransaction, type SqliteExecutor } from '../../common/prepared.js';
+import { WriteBehind } from '../../common/write-behind.js';
 import { queries } from '../queries.js';
 import type { BookingDB } from '../schema.js';
 
@@ -31,67 +32,44 @@ export interface Admission {
   stationId: string;
 }
 
-/** Rows kept while the database refuses them; beyond that the oldest go (and are logged). */
-const MAX_HELD = 50_000;
+type Row = Admission & { recordedAt: number };
 
 export class AdmissionLog {
-  private pending: (Admission & { recordedAt: number })[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly rows: WriteBehind<Row>;
 
   constructor(
-    private readonly db: Kysely<BookingDB>,
-    private readonly commit: (work: (trx: Transaction<BookingDB>) => Promise<void>) => Promise<void>,
+    db: Kysely<BookingDB>,
+    commit: (work: (trx: Transaction<BookingDB>) => Promise<void>) => Promise<void>,
     private readonly now: () => number,
-    private readonly log: Logger,
+    log: Logger,
     /** SQLite: the connection the transaction is open on, to run the inserts on directly (prepared.ts) */
-    private readonly sync?: SqliteExecutor,
-    private readonly delayMs = 200,
-    private readonly maxBatch = 1000,
-  ) {}
+    sync?: SqliteExecutor,
+  ) {
+    this.rows = new WriteBehind<Row>({
+      what: 'admission records for offline bundles',
+      log,
+      // One prepared statement run per row, in one transaction: no SQL built per batch.
+      write: (rows) =>
+        commit(async (trx) => {
+          const record = queries(db).recordRedeemed;
+          const on = inTransaction(sync, trx);
+          for (const r of rows) await record(on, r);
+        }),
+    });
+  }
 
   /** One admission: the relay's, on every first scan (one object made for it, no array or copy). */
   add(providerId: string, gate: string, code: string, at: number, validUntil: number | null, stationId: string, scanId: string): void {
-    this.pending.push({ providerId, gate, code, at, validUntil, stationId, scanId, recordedAt: this.now() });
-    this.scheduleFlush();
+    this.rows.push({ providerId, gate, code, at, validUntil, stationId, scanId, recordedAt: this.now() });
   }
 
   addAll(items: Admission[]): void {
-    if (items.length === 0) return;
     const recordedAt = this.now();
-    for (const item of items) this.pending.push({ ...item, recordedAt });
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.pending.length >= this.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    for (const item of items) this.rows.push({ ...item, recordedAt });
   }
 
   /** Resolves once every admission added so far is committed (or has failed and is held for the next try). */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const rows = this.pending.splice(0);
-    if (rows.length > 0) this.chain = this.chain.then(() => this.write(rows));
-    return this.chain;
-  }
-
-  private async write(rows: (Admission & { recordedAt: number })[]): Promise<void> {
-    try {
-      // One prepared statement run per row, in one transaction: no SQL built per batch.
-      const record = queries(this.db).recordRedeemed;
-      await this.commit(async (trx) => {
-        const on = inTransaction(this.sync, trx);
-        for (const r of rows) await record(on, r);
-      });
-    } catch (err) {
-      // Held for the next flush, never dropped silently.
-      this.pending.unshift(...rows);
-      const over = this.pending.length - MAX_HELD;
-      if (over > 0) this.log.error({ dropped: this.pending.splice(0, over).length }, 'admission records dropped: the database has refused them for too long');
-      this.log.error({ err, held: this.pending.length }, 'could not record admissions for offline bundles; retrying');
-      this.timer ??= setTimeout(() => void this.flush(), 1000);
-    }
+    return this.rows.flush();
   }
 }

@@ -9,12 +9,12 @@
 // for a show and the morning after, not a history.
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { WriteBehind } from '../../common/write-behind.js';
 import { sha256 } from '../secrets.js';
 import type { BookingDB } from '../schema.js';
 import type { JournalConflictsTable, ScanOutcomesTable } from './scan-outcomes-schema.js';
 
 export const KEEP_OUTCOMES_S = 2 * 24 * 3600;
-const MAX_HELD = 50_000;
 
 export type ScanOutcome = ScanOutcomesTable;
 export type JournalConflict = Omit<JournalConflictsTable, 'conflict_id' | 'recorded_at' | 'acknowledged_at' | 'acknowledged_by'> & {
@@ -26,63 +26,49 @@ export function conflictId(stationId: string, scanId: string): string {
   return `cf_${sha256(`${stationId}/${scanId}`).slice(0, 24)}`;
 }
 
+type Row = { outcome: ScanOutcome } | { conflict: JournalConflictsTable };
+
 export class ScanOutcomeLog {
-  private outcomes: ScanOutcome[] = [];
-  private conflicts: JournalConflictsTable[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly rows: WriteBehind<Row>;
   /** told the providers whose outcomes were just committed: the live streams of this process answer at once */
   onCommitted?: (providerIds: Set<string>) => void;
 
   constructor(
-    private readonly commit: (work: (trx: Transaction<BookingDB>) => Promise<void>) => Promise<void>,
+    commit: (work: (trx: Transaction<BookingDB>) => Promise<void>) => Promise<void>,
     private readonly now: () => number,
-    private readonly log: Logger,
-    private readonly delayMs = 200,
-    private readonly maxBatch = 1000,
-  ) {}
+    log: Logger,
+  ) {
+    this.rows = new WriteBehind<Row>({
+      what: 'scan outcomes for the live page',
+      log,
+      write: async (rows) => {
+        const outcomes: ScanOutcome[] = [];
+        const conflicts: JournalConflictsTable[] = [];
+        for (const r of rows) {
+          if ('outcome' in r) outcomes.push(r.outcome);
+          else conflicts.push(r.conflict);
+        }
+        await commit(async (trx) => {
+          // Multi-row inserts of at most 500 rows keep within both databases' parameter limits.
+          for (let i = 0; i < outcomes.length; i += 500) await trx.insertInto('scan_outcomes').values(outcomes.slice(i, i + 500)).execute();
+          for (const c of conflicts) await trx.insertInto('journal_conflicts').values(c).onConflict((oc) => oc.column('conflict_id').doNothing()).execute();
+        });
+        this.onCommitted?.(new Set([...outcomes.map((o) => o.provider_id), ...conflicts.map((c) => c.provider_id)]));
+      },
+    });
+  }
 
   add(outcome: ScanOutcome): void {
-    this.outcomes.push(outcome);
-    this.schedule();
+    this.rows.push({ outcome });
   }
 
   addConflict(c: JournalConflict): void {
     const { stationId, scanId, ...rest } = c;
-    this.conflicts.push({ ...rest, conflict_id: conflictId(stationId, scanId), recorded_at: this.now(), acknowledged_at: null, acknowledged_by: null });
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.outcomes.length >= this.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    this.rows.push({ conflict: { ...rest, conflict_id: conflictId(stationId, scanId), recorded_at: this.now(), acknowledged_at: null, acknowledged_by: null } });
   }
 
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const outcomes = this.outcomes.splice(0);
-    const conflicts = this.conflicts.splice(0);
-    if (outcomes.length + conflicts.length > 0) this.chain = this.chain.then(() => this.write(outcomes, conflicts));
-    return this.chain;
-  }
-
-  private async write(outcomes: ScanOutcome[], conflicts: JournalConflictsTable[]): Promise<void> {
-    try {
-      await this.commit(async (trx) => {
-        // Multi-row inserts of at most 500 rows keep within both databases' parameter limits.
-        for (let i = 0; i < outcomes.length; i += 500) await trx.insertInto('scan_outcomes').values(outcomes.slice(i, i + 500)).execute();
-        for (const c of conflicts) await trx.insertInto('journal_conflicts').values(c).onConflict((oc) => oc.column('conflict_id').doNothing()).execute();
-      });
-      this.onCommitted?.(new Set([...outcomes.map((o) => o.provider_id), ...conflicts.map((c) => c.provider_id)]));
-    } catch (err) {
-      this.outcomes.unshift(...outcomes);
-      this.conflicts.unshift(...conflicts);
-      const over = this.outcomes.length - MAX_HELD;
-      if (over > 0) this.log.error({ dropped: this.outcomes.splice(0, over).length }, 'scan outcomes dropped: the database has refused them for too long');
-      this.log.error({ err, held: this.outcomes.length }, 'could not record scan outcomes for the live page; retrying');
-      this.timer ??= setTimeout(() => void this.flush(), 1000);
-    }
+    return this.rows.flush();
   }
 }
 

@@ -3,14 +3,15 @@
 // one with every ticket refunded. The venue holds the programme; this server
 // passes each change on, signed, records it in the audit log, and drops its
 // catalogue cache of that provider so customers see the change at once.
+import type { FastifyRequest } from 'fastify';
 import type { AppPlugin } from '../../common/app.js';
 import { HttpError, notFound } from '../../common/errors.js';
 import { errorBody } from '../../../protocol/booking-api.js';
 import type { ErrorReason } from '../../../protocol/reasons.js';
-import type { Auth } from '../auth.js';
+import type { Auth, Operator } from '../auth.js';
 import type { CatalogueCache } from '../catalogue/show-cache.js';
 import type { BookingContext } from '../context.js';
-import { providerError, ProviderRefusal } from '../providers/provider-client.js';
+import { providerError, ProviderRefusal, type ProviderClient } from '../providers/provider-client.js';
 import type { AuditLog } from '../staff/audit.js';
 import { managedShowSchema, programmeResponse, providerParams, showCancelResult, showCreateRequest, showParams, showUpdateRequest } from './schemas.js';
 import type { ShowCancellations } from './show-cancellation.js';
@@ -34,40 +35,34 @@ function venueError(err: unknown): unknown {
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 503: errorBody };
 
 export const showAdminRoutes: AppPlugin<ShowAdminRoutesOptions> = async (app, { providers, auth, audit, cache, shows }) => {
-  const clientFor = async (providerId: string) => {
+  /**
+   * Who asks (refused unless they may see this provider) and the provider's answer
+   * to `call`, with the venue's refusals passed on by name.
+   */
+  const atVenue = async <T>(req: FastifyRequest, providerId: string, call: (client: ProviderClient) => Promise<T>): Promise<{ actor: Operator; result: T }> => {
+    const actor = await auth.operator(req);
+    auth.requireProvider(actor, providerId);
     const client = await providers.get(providerId);
     if (!client) throw notFound('unknown_provider', `no provider ${providerId}`);
-    return client;
+    try {
+      return { actor, result: await call(client) };
+    } catch (err) {
+      throw venueError(err);
+    }
   };
 
   app.get(
     '/api/v1/admin/providers/:providerId/shows',
     { schema: { tags: ['admin'], params: providerParams, response: { 200: programmeResponse, ...errors } } },
-    async (req) => {
-      auth.requireProvider(await auth.operator(req), req.params.providerId);
-      const client = await clientFor(req.params.providerId);
-      try {
-        return await client.programme();
-      } catch (err) {
-        throw venueError(err);
-      }
-    },
+    async (req) => (await atVenue(req, req.params.providerId, (client) => client.programme())).result,
   );
 
   app.post(
     '/api/v1/admin/providers/:providerId/shows',
     { schema: { tags: ['admin'], params: providerParams, body: showCreateRequest, response: { 201: managedShowSchema, ...errors } } },
     async (req, reply) => {
-      const actor = await auth.operator(req);
       const { providerId } = req.params;
-      auth.requireProvider(actor, providerId);
-      const client = await clientFor(providerId);
-      let show;
-      try {
-        show = await client.createShow(req.body);
-      } catch (err) {
-        throw venueError(err);
-      }
+      const { actor, result: show } = await atVenue(req, providerId, (client) => client.createShow(req.body));
       cache.dropProvider(providerId);
       const { title, hall, startsAt, endsAt, priceCents, currency, rows, seatsPerRow } = req.body;
       await audit.record(actor, { action: 'show.create', providerId, target: show.showId, details: { title, hall, startsAt, endsAt, priceCents, currency, rows, seatsPerRow } });
@@ -80,16 +75,8 @@ export const showAdminRoutes: AppPlugin<ShowAdminRoutesOptions> = async (app, { 
     '/api/v1/admin/providers/:providerId/shows/:showId',
     { schema: { tags: ['admin'], params: showParams, body: showUpdateRequest, response: { 200: managedShowSchema, ...errors } } },
     async (req) => {
-      const actor = await auth.operator(req);
       const { providerId, showId } = req.params;
-      auth.requireProvider(actor, providerId);
-      const client = await clientFor(providerId);
-      let show;
-      try {
-        show = await client.updateShow(showId, req.body);
-      } catch (err) {
-        throw venueError(err);
-      }
+      const { actor, result: show } = await atVenue(req, providerId, (client) => client.updateShow(showId, req.body));
       cache.dropProvider(providerId);
       await audit.record(actor, { action: 'show.update', providerId, target: showId, details: { ...req.body } });
       req.log.info({ providerId, showId, changed: Object.keys(req.body) }, 'show changed');
@@ -101,16 +88,8 @@ export const showAdminRoutes: AppPlugin<ShowAdminRoutesOptions> = async (app, { 
     '/api/v1/admin/providers/:providerId/shows/:showId/cancel',
     { schema: { tags: ['admin'], params: showParams, response: { 200: showCancelResult, ...errors } } },
     async (req) => {
-      const actor = await auth.operator(req);
       const { providerId, showId } = req.params;
-      auth.requireProvider(actor, providerId);
-      const client = await clientFor(providerId);
-      let result;
-      try {
-        result = await shows.cancel(client, showId);
-      } catch (err) {
-        throw venueError(err);
-      }
+      const { actor, result } = await atVenue(req, providerId, (client) => shows.cancel(client, showId));
       const { cancelled, refunded, pending } = result;
       await audit.record(actor, { action: 'show.cancel', providerId, target: showId, details: { cancelled, refunded, pending } });
       return result;

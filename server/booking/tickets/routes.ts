@@ -7,6 +7,7 @@ import { cancelTicketResponse, errorBody, sharedTicketResponse, shareResponse } 
 import { cancelView, type TicketCancellations } from '../ordering/cancellation.js';
 import type { AppPlugin } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
+import { ticketInfo } from '../../common/ticket-info.js';
 import type { Auth } from '../auth.js';
 import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
@@ -68,17 +69,7 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
       let png = pngCache.get(key);
       if (!png) {
         png = await ticketPng(
-          {
-            payload: row.payload,
-            title: row.title,
-            venue: row.venue,
-            hall: row.hall,
-            seat: row.seat_label,
-            startsAt: Number(row.starts_at),
-            validFrom: Number(row.valid_from),
-            validUntil: Number(row.valid_until),
-            ticketId: row.ticket_id,
-          },
+          { payload: row.payload, ticketId: row.ticket_id, ...ticketInfo(row) },
           locale,
           tz,
         );

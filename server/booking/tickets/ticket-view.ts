@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { BookingTicket, TicketRefund } from '../../../protocol/booking-api.js';
 import type { TicketsTable } from '../schema.js';
+import { ticketInfo } from '../../common/ticket-info.js';
 import { sha256 } from '../secrets.js';
 
 export type TicketRow = Selectable<TicketsTable>;
@@ -42,13 +43,7 @@ export function ownerTicket(links: TicketLinks, row: TicketRow, extras: OwnerExt
     ticketId: row.ticket_id,
     providerId: row.provider_id,
     showId: row.show_id,
-    seat: row.seat_label,
-    title: row.title,
-    venue: row.venue,
-    hall: row.hall,
-    startsAt: Number(row.starts_at),
-    validFrom: Number(row.valid_from),
-    validUntil: Number(row.valid_until),
+    ...ticketInfo(row),
     payload: row.payload,
     imageUrl: `${base}/image.png`,
     qrUrl: `${base}/qr.svg`,

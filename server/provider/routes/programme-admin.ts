@@ -19,7 +19,7 @@ import type { App } from '../../common/app.js';
 import { badRequest, conflict, HttpError, notFound } from '../../common/errors.js';
 import type { ProviderContext } from '../context.js';
 import { DOORS_OPEN_S } from './codes.js';
-import { seatMap } from '../programme.js';
+import { SHOW_COLUMNS, seatMap, showSummary } from '../programme.js';
 import type { ProviderDB } from '../schema.js';
 
 const params = z.object({ showId: z.string().min(1).max(100) });
@@ -63,27 +63,20 @@ export async function managedShows(db: Kysely<ProviderDB>, showId?: string): Pro
   let query = db
     .selectFrom('shows')
     .leftJoin('seats', 'seats.show_id', 'shows.show_id')
-    .select(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency', 'cancelled_at'])
+    .select([...SHOW_COLUMNS, 'cancelled_at'])
     .select([
       sql<number>`sum(case when seats.status = 'free' then 1 else 0 end)`.as('seats_free'),
       sql<number>`sum(case when seats.status = 'sold' then 1 else 0 end)`.as('seats_sold'),
       sql<number>`count(distinct seats.row_label)`.as('rows'),
       sql<number>`max(seats.number)`.as('seats_per_row'),
     ])
-    .groupBy(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency', 'cancelled_at'])
+    .groupBy([...SHOW_COLUMNS, 'cancelled_at'])
     .orderBy('starts_at')
     .orderBy('shows.show_id');
   if (showId !== undefined) query = query.where('shows.show_id', '=', showId);
   const rows = await query.execute();
   return rows.map((r) => ({
-    showId: r.show_id,
-    title: r.title,
-    venue: r.venue,
-    hall: r.hall,
-    startsAt: Number(r.starts_at),
-    endsAt: Number(r.ends_at),
-    priceCents: r.price_cents,
-    currency: r.currency,
+    ...showSummary(r),
     seatsFree: Number(r.seats_free ?? 0),
     seatsSold: Number(r.seats_sold ?? 0),
     rows: Number(r.rows ?? 0),

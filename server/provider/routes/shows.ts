@@ -4,6 +4,7 @@ import { seatsResponse, showsResponse } from '../../../protocol/provider-api.js'
 import type { App } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
 import type { ProviderContext } from '../context.js';
+import { SHOW_COLUMNS, showSummary } from '../programme.js';
 
 export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> {
   const { db } = ctx;
@@ -11,26 +12,16 @@ export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> 
     const rows = await db
       .selectFrom('shows')
       .leftJoin('seats', (j) => j.onRef('seats.show_id', '=', 'shows.show_id').on('seats.status', '=', 'free'))
-      .select(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'])
+      .select(SHOW_COLUMNS)
       .select((eb) => eb.fn.count<number>('seats.seat_id').as('seats_free'))
       .where('shows.ends_at', '>', ctx.now())
       // A cancelled show is off sale: customers no longer see it (staff do, in /v1/programme).
       .where('shows.cancelled_at', 'is', null)
-      .groupBy(['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'])
+      .groupBy([...SHOW_COLUMNS])
       .orderBy('starts_at')
       .execute();
     return {
-      shows: rows.map((r) => ({
-        showId: r.show_id,
-        title: r.title,
-        venue: r.venue,
-        hall: r.hall,
-        startsAt: Number(r.starts_at),
-        endsAt: Number(r.ends_at),
-        priceCents: r.price_cents,
-        currency: r.currency,
-        seatsFree: Number(r.seats_free),
-      })),
+      shows: rows.map((r) => ({ ...showSummary(r), seatsFree: Number(r.seats_free) })),
     };
   });
 

@@ -96,14 +96,4 @@ describe('qrSvg', () => {
     // scaled by a factor that is not a whole number of pixels per module, as a browser might
     expect(zbarDecodePng(rasterize(svg, 613).png)).toBe(payload);
   });
-
-  it('is fast: well under a millisecond per GP1 ticket', () => {
-    const payloads = Array.from({ length: 200 }, () => f.ticket({ title: '流浪地球 3', venue: '星光影城', hall: '7号厅', seat: '6排12座' }).payload);
-    for (const p of payloads.slice(0, 20)) qrSvg(p);
-    const start = performance.now();
-    for (const p of payloads) qrSvg(p);
-    const perSvg = (performance.now() - start) / payloads.length;
-    // ~0.3 ms on one core; generous for a loaded CI machine
-    expect(perSvg).toBeLessThan(3);
-  });
 });

@@ -45,7 +45,7 @@ export function qrPathData(m: QrMatrix, ox = 0, oy = 0, scale = 1): string {
   if (![ox, oy, scale].every((v) => Number.isInteger(v) && v >= 0 && v < 1e6)) return qrPathDataAny(m, ox, oy, scale);
   // Integer geometry (every use here): ASCII written straight into a buffer, much
   // faster than string building for the many runs of a GP1 symbol.
-  const { size, dark } = m;
+  const { size } = m;
   const out = pathBuffer(19 * size * size + 64); // ≤ size²/2 runs of ≤ 36 bytes
   let o = 0;
   const putInt = (v: number): void => {
@@ -64,31 +64,20 @@ export function qrPathData(m: QrMatrix, ox = 0, oy = 0, scale = 1): string {
     }
     out[o++] = 48 + (v % 10);
   };
-  for (let y = 0; y < size; y++) {
-    const row = y * size;
-    const py = oy + y * scale;
-    let x = 0;
-    while (x < size) {
-      if (!dark[row + x]) {
-        x++;
-        continue;
-      }
-      const start = x;
-      while (x < size && dark[row + x]) x++;
-      const px = ox + start * scale;
-      out[o++] = 77; // M
-      putInt(px);
-      out[o++] = 32;
-      putInt(py);
-      out[o++] = 104; // h
-      putInt((x - start) * scale);
-      out[o++] = 118; // v
-      putInt(scale);
-      out[o++] = 72; // H
-      putInt(px);
-      out[o++] = 122; // z
-    }
-  }
+  forEachRun(m, (x, y, length) => {
+    const px = ox + x * scale;
+    out[o++] = 77; // M
+    putInt(px);
+    out[o++] = 32;
+    putInt(oy + y * scale);
+    out[o++] = 104; // h
+    putInt(length * scale);
+    out[o++] = 118; // v
+    putInt(scale);
+    out[o++] = 72; // H
+    putInt(px);
+    out[o++] = 122; // z
+  });
   return out.toString('latin1', 0, o);
 }
 
@@ -99,8 +88,17 @@ function pathBuffer(bytes: number): Buffer {
 }
 
 function qrPathDataAny(m: QrMatrix, ox: number, oy: number, scale: number): string {
-  const { size, dark } = m;
   let d = '';
+  forEachRun(m, (x, y, length) => {
+    const px = ox + x * scale;
+    d += `M${px} ${oy + y * scale}h${length * scale}v${scale}H${px}z`;
+  });
+  return d;
+}
+
+/** Calls `visit` for every horizontal run of dark modules, row by row. */
+function forEachRun(m: QrMatrix, visit: (x: number, y: number, length: number) => void): void {
+  const { size, dark } = m;
   for (let y = 0; y < size; y++) {
     const row = y * size;
     let x = 0;
@@ -111,11 +109,9 @@ function qrPathDataAny(m: QrMatrix, ox: number, oy: number, scale: number): stri
       }
       const start = x;
       while (x < size && dark[row + x]) x++;
-      const px = ox + start * scale;
-      d += `M${px} ${oy + y * scale}h${(x - start) * scale}v${scale}H${px}z`;
+      visit(start, y, x - start);
     }
   }
-  return d;
 }
 
 export interface QrSvgOptions {
