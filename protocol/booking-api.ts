@@ -63,6 +63,8 @@ const registerProviderFields = z.object({
   batchScans: z.boolean().optional(),
   /** customers may cancel a ticket until this many minutes before its show starts; default 120, 0: until it starts */
   cancelCutoffMinutes: z.number().int().min(0).max(60 * 24 * 30).optional(),
+  /** the venue's IANA time zone (`Asia/Shanghai`); absent: the booking server's own. An unknown name → 400 `invalid_time_zone` */
+  timeZone: z.string().max(64).optional(),
 });
 export const registerProviderRequest = registerProviderFields
   .refine(oneUrlField, ONE_URL_FIELD)
@@ -77,9 +79,11 @@ export const updateProviderRequest = z
     secret: registerProviderFields.shape.secret.optional(),
     batchScans: z.boolean().optional(),
     cancelCutoffMinutes: registerProviderFields.shape.cancelCutoffMinutes,
+    /** null: back to the booking server's own zone */
+    timeZone: z.string().max(64).nullable().optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes' })
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes, timeZone' })
   .refine(oneUrlField, ONE_URL_FIELD);
 /** A provider as venue IT sees it: never the secret. */
 export const providerDetails = z.object({
@@ -90,6 +94,10 @@ export const providerDetails = z.object({
   verifyUrls: z.array(z.string()),
   batchScans: z.boolean(),
   cancelCutoffMinutes: z.number().int(),
+  /** as set; null: none set, its times are read in the booking server's zone */
+  timeZone: z.string().nullable(),
+  /** the zone its times are shown in: timeZone, or the booking server's */
+  timeZoneInUse: z.string(),
   createdAt: z.number().int(),
 });
 export type UpdateProviderRequest = z.infer<typeof updateProviderRequest>;

@@ -43,6 +43,8 @@ export interface ProviderRecord {
   secret: string;
   /** false: one /v1/verify per scan, never a batch (default true) */
   batchScans?: boolean;
+  /** the venue's IANA time zone; null or absent: the booking server's (venue-zone.ts) */
+  timeZone?: string | null;
 }
 
 export class ProviderUnavailable extends Error {

@@ -1,6 +1,6 @@
 // The provider registry over HTTP: the admin registers a verification server
 // (name, URL — or several instances' URLs — shared secret) and gets the provider ID this server assigned;
-// later changes its name, URL, secret or batching under the same ID, and lists
+// later changes its name, URL, secret, batching or time zone under the same ID, and lists
 // what is registered. The secret goes in and never comes out. Registering and
 // changing are an admin's; venue staff list their own providers.
 import { z } from 'zod';
@@ -19,6 +19,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import type { AuditLog } from '../staff/audit.js';
+import { canonicalZone } from './venue-zone.js';
 
 export interface ProviderRoutesOptions extends Pick<BookingContext, 'providers' | 'allowInsecureHttp'> {
   auth: Auth;
@@ -34,13 +35,14 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
       const { name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes } = req.body;
       const urls = verifyUrls ?? [verifyUrl!];
       for (const url of urls) checkBaseUrl(allowInsecureHttp, req.log, url);
-      const provider = await providers.register(name, urls, secret, batchScans ?? true, cancelCutoffMinutes === undefined ? undefined : cancelCutoffMinutes * 60);
+      const timeZone = req.body.timeZone === undefined ? null : checkTimeZone(req.body.timeZone);
+      const provider = await providers.register(name, urls, secret, batchScans ?? true, cancelCutoffMinutes === undefined ? undefined : cancelCutoffMinutes * 60, timeZone);
       await audit.record(actor, {
         action: 'provider.register',
         providerId: provider.providerId,
-        details: { name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans },
+        details: { name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans, timeZone },
       });
-      req.log.info({ providerId: provider.providerId, name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans }, 'provider registered');
+      req.log.info({ providerId: provider.providerId, name, verifyUrls: provider.verifyUrls, batchScans: provider.batchScans, timeZone }, 'provider registered');
       return reply.code(201).send({ providerId: provider.providerId, name: provider.name });
     },
   );
@@ -58,6 +60,7 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
     async (req) => {
       const actor = auth.admin(req);
       for (const url of req.body.verifyUrls ?? (req.body.verifyUrl !== undefined ? [req.body.verifyUrl] : [])) checkBaseUrl(allowInsecureHttp, req.log, url);
+      if (typeof req.body.timeZone === 'string') req.body.timeZone = checkTimeZone(req.body.timeZone);
       const updated = await providers.update(req.params.providerId, req.body);
       if (!updated) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       // Which fields changed, and the new values of all but the secret.
@@ -80,6 +83,13 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
 };
 
 const providerParams = z.object({ providerId: z.string().min(1).max(100) });
+
+/** The canonical IANA name of a venue's zone; anything else is refused with its own reason, so the console can say which field. */
+function checkTimeZone(name: string): string {
+  const zone = canonicalZone(name);
+  if (!zone) throw badRequest(`timeZone: ${JSON.stringify(name)} is not an IANA time zone name (e.g. Asia/Shanghai, Europe/Berlin, UTC)`, 'invalid_time_zone');
+  return zone;
+}
 
 /**
  * Credentials in the URL would end up in logs and listings: the shared secret is the credential.
