@@ -6,11 +6,10 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
 import { base45Decode, base45Encode } from './base45.js';
-import { codeSchema, seatsResponse, showSchema } from './provider-api.js';
+import { codeSchema, seatsResponse as providerSeatsResponse, showSchema } from './provider-api.js';
 import { SETUP_PREFIX } from './scan-text.js';
 import { epochSeconds, scanVerdictSchema } from './verdict.js';
 
-export { seatsResponse };
 
 const id = z.string().min(1).max(100);
 
@@ -108,13 +107,18 @@ export const providersResponse = z.object({ providers: z.array(providerSummary) 
 
 // ---- catalogue
 
-export const catalogueShowSchema = showSchema.extend({ providerId: z.string() });
+/** The IANA time zone of the venue a show or ticket belongs to: its times are read in it (the booking server's own zone for a venue without one). */
+const venueTimeZone = z.string();
+export const catalogueShowSchema = showSchema.extend({ providerId: z.string(), timeZone: venueTimeZone });
 export type CatalogueShow = z.infer<typeof catalogueShowSchema>;
 export const catalogueResponse = z.object({
   shows: z.array(catalogueShowSchema),
   /** providers that did not answer in time: their shows are left out */
   unavailable: z.array(z.string()),
 });
+
+/** A show's seat map, with the venue's zone for the show's times. */
+export const seatsResponse = providerSeatsResponse.extend({ timeZone: venueTimeZone });
 
 // ---- orders and tickets
 
@@ -146,6 +150,7 @@ export const bookingTicketSchema = z.object({
   startsAt: epochSeconds,
   validFrom: epochSeconds,
   validUntil: epochSeconds,
+  timeZone: venueTimeZone,
   /** the GP1 text of the QR code */
   payload: z.string(),
   imageUrl: z.string(),

@@ -11,7 +11,7 @@ import type { Auth } from '../auth.js';
 import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
-import { canonicalZone } from '../providers/venue-zone.js';
+import { canonicalZone, venueZone } from '../providers/venue-zone.js';
 import type { AuditLog } from '../staff/audit.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './render.js';
 import { shareHash, sharedTicket, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
@@ -197,7 +197,7 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
       const row = await db.selectFrom('tickets').selectAll().where('share_hash', '=', shareHash(req.params.token)).executeTakeFirst();
       if (!row) throw notFound('share_not_found', 'this share link is not valid (any more)');
       reply.header('cache-control', 'no-store');
-      return sharedTicket(links, row, req.params.token);
+      return sharedTicket(links, row, req.params.token, venueZone((await providers.get(row.provider_id))?.record.timeZone));
     },
   );
 };

@@ -8,6 +8,7 @@ import type { Selectable } from 'kysely';
 import type { BookingTicket, TicketRefund } from '../../../protocol/booking-api.js';
 import type { TicketsTable } from '../schema.js';
 import { sha256 } from '../secrets.js';
+import { serverZone } from '../providers/venue-zone.js';
 
 export type TicketRow = Selectable<TicketsTable>;
 
@@ -34,6 +35,8 @@ export interface OwnerExtras {
   cancelCutoffS?: number;
   refund?: TicketRefund | null;
   now?: number;
+  /** the venue's zone (venue-zone.ts); default the server's */
+  timeZone?: string;
 }
 
 export function ownerTicket(links: TicketLinks, row: TicketRow, extras: OwnerExtras = {}): BookingTicket {
@@ -49,6 +52,7 @@ export function ownerTicket(links: TicketLinks, row: TicketRow, extras: OwnerExt
     startsAt: Number(row.starts_at),
     validFrom: Number(row.valid_from),
     validUntil: Number(row.valid_until),
+    timeZone: extras.timeZone ?? serverZone(),
     payload: row.payload,
     imageUrl: `${base}/image.png`,
     qrUrl: `${base}/qr.svg`,
@@ -66,8 +70,8 @@ function cancellableUntil(row: TicketRow, { cancelCutoffS, refund, now }: OwnerE
 }
 
 /** The view for whoever holds a share link: image and QR URLs carry the token instead of a session. */
-export function sharedTicket(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'> {
-  const { shareUrl: _omit, cancellableUntil: _owner, refund: _refund, ...view } = ownerTicket(links, row);
+export function sharedTicket(links: TicketLinks, row: TicketRow, token: string, timeZone: string): Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'> {
+  const { shareUrl: _omit, cancellableUntil: _owner, refund: _refund, ...view } = ownerTicket(links, row, { timeZone });
   const q = `?share=${encodeURIComponent(token)}`;
   return { ...view, imageUrl: view.imageUrl + q, qrUrl: view.qrUrl + q };
 }
