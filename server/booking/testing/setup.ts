@@ -20,8 +20,13 @@ export async function signUp(api: BookingClient, email: string, password = 'pass
 }
 
 /** Registers a verification server with the admin token; its provider ID. */
-export async function registerProvider(api: BookingClient, adminToken: string, provider: { verifyUrl: string; secret: string; name?: string }): Promise<string> {
-  const res = await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: provider.name ?? 'Fake', verifyUrl: provider.verifyUrl, secret: provider.secret }, { token: adminToken });
+export async function registerProvider(
+  api: BookingClient,
+  adminToken: string,
+  provider: { verifyUrl: string; secret: string; name?: string; timeZone?: string },
+): Promise<string> {
+  const { verifyUrl, secret, timeZone } = provider;
+  const res = await api.post<{ providerId: string }>('/api/v1/admin/providers', { name: provider.name ?? 'Fake', verifyUrl, secret, timeZone }, { token: adminToken });
   if (res.status !== 201) throw new Error(`registering ${provider.verifyUrl}: ${res.status} ${res.text}`);
   return res.body.providerId;
 }
@@ -33,4 +38,13 @@ export async function enrollStation(api: BookingClient, adminToken: string, prov
   const enrolled = await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
   if (enrolled.status !== 200) throw new Error(`enrolling the station at ${gate}: ${enrolled.status} ${enrolled.text}`);
   return enrolled.body.token;
+}
+
+/** A venue staff account for these providers, signed in; its session token. */
+export async function venueStaffSession(api: BookingClient, adminToken: string, email: string, providerIds: string[], password = 'staff-password-0123'): Promise<string> {
+  const created = await api.post('/api/v1/admin/staff', { email, password, role: 'venue', providerIds }, { token: adminToken });
+  if (created.status !== 201) throw new Error(`creating staff ${email}: ${created.status} ${created.text}`);
+  const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email, password });
+  if (session.status !== 200) throw new Error(`signing in ${email}: ${session.status} ${session.text}`);
+  return session.body.token;
 }
