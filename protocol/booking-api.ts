@@ -103,6 +103,22 @@ export type UpdateProviderRequest = z.infer<typeof updateProviderRequest>;
 export type ProviderDetails = z.infer<typeof providerDetails>;
 export const providerDetailsList = z.object({ providers: z.array(providerDetails) });
 export const providerSummary = z.object({ providerId: z.string(), name: z.string() });
+/** A provider's health as one booking process saw its calls (`GET /api/v1/admin/providers/health`). */
+export const providerHealth = providerSummary.extend({
+  /** its last call was answered (a refusal is an answer); with no call in the window, a signed probe is made first */
+  reachable: z.boolean(),
+  /** the last call with no usable answer, whenever it was: `timeout`, `unreachable`, `server_error`, `signature_refused` or `bad_answer` */
+  lastError: z.object({ at: epochSeconds, reason: z.string(), message: z.string().optional() }).nullable(),
+  /** calls in the last windowS seconds, and of them those with no usable answer */
+  calls: z.number().int(),
+  failures: z.number().int(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  /** when its last call ended */
+  checkedAt: epochSeconds.nullable(),
+});
+export const providerHealthQuery = z.object({ providerId: id.optional() });
+export const providerHealthResponse = z.object({ windowS: z.number().int(), providers: z.array(providerHealth) });
 export const providersResponse = z.object({ providers: z.array(providerSummary) });
 
 // ---- catalogue

@@ -14,6 +14,7 @@ import { DEFAULT_TIMEOUTS, instanceUrls, ProviderClient, type ClientHooks, type 
 import { PLAINTEXT, SEALED, type Sealer } from '../keys/sealed.js';
 import { DEFAULT_CANCEL_CUTOFF_S } from '../ordering/refunds-schema.js';
 import { venueZone } from './venue-zone.js';
+import { ProviderHealth } from './health.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -66,6 +67,9 @@ export function newProviderId(): string {
 }
 
 export class ProviderRegistry {
+  /** every provider's calls from this process: reachable, last error, p50/p99 (health.ts) */
+  readonly health: ProviderHealth;
+  private readonly clientHooks: ClientHooks;
   private clients = new Map<string, Cached>();
   private retiring = new Map<NodeJS.Timeout, ProviderClient>();
   /** counts this process's updates: a read that began before one may hold the old row */
@@ -75,10 +79,19 @@ export class ProviderRegistry {
     private readonly db: Kysely<BookingDB>,
     private readonly now: () => number,
     private readonly timeouts: ProviderTimeouts = DEFAULT_TIMEOUTS,
-    private readonly hooks: ClientHooks = {},
+    hooks: ClientHooks = {},
     /** seals the secrets as they are stored (--secrets-key-file) */
     private readonly sealer: Sealer = PLAINTEXT,
-  ) {}
+  ) {
+    const health = (this.health = new ProviderHealth(now));
+    this.clientHooks = {
+      ...hooks,
+      observe(op, outcome, seconds, providerId, failure) {
+        health.record(providerId, outcome, seconds * 1000, failure);
+        hooks.observe?.(op, outcome, seconds, providerId, failure);
+      },
+    };
+  }
 
   /** One URL, or every instance's (several instances of one verification server on one database). `timeZone`: a canonical IANA name (venue-zone.ts), null for the server's. */
   async register(
@@ -208,7 +221,7 @@ export class ProviderRegistry {
       cached.checkedAt = this.now();
       return cached.client;
     }
-    const client = new ProviderClient(record, this.timeouts, this.hooks);
+    const client = new ProviderClient(record, this.timeouts, this.clientHooks);
     this.clients.set(record.providerId, { client, checkedAt: this.now() });
     if (cached) this.retire(cached.client);
     return client;

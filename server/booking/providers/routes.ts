@@ -8,6 +8,8 @@ import {
   errorBody,
   providerDetails,
   providerDetailsList,
+  providerHealthQuery,
+  providerHealthResponse,
   providerSummary,
   providersResponse,
   registerProviderRequest,
@@ -20,6 +22,7 @@ import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import type { AuditLog } from '../staff/audit.js';
 import { canonicalZone } from './venue-zone.js';
+import { HEALTH_WINDOW_S } from './health.js';
 
 export interface ProviderRoutesOptions extends Pick<BookingContext, 'providers' | 'allowInsecureHttp'> {
   auth: Auth;
@@ -76,6 +79,46 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
     const actor = await auth.operator(req);
     return { providers: (await providers.details()).filter((p) => auth.sees(actor, p.providerId)) };
   });
+
+  app.get(
+    '/api/v1/admin/providers/health',
+    {
+      schema: {
+        tags: ['admin'],
+        description:
+          "Each provider's health as this booking process saw its calls (verify, batch verify, codes, revoke, shows…): reachable (the last call was answered; " +
+          'with no call in the window, one signed GET /v1/shows is made first), the last error, and p50/p99 over the last 5 minutes. ' +
+          'Per process: behind a load balancer, each booking process answers for its own calls. Venue staff see their own providers; another → 403.',
+        querystring: providerHealthQuery,
+        response: { 200: providerHealthResponse, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (req) => {
+      const actor = await auth.operator(req);
+      const all = await providers.list();
+      if (req.query.providerId !== undefined) {
+        auth.requireProvider(actor, req.query.providerId);
+        if (!all.some((p) => p.providerId === req.query.providerId)) throw notFound('unknown_provider', `no provider ${req.query.providerId}`);
+      }
+      providers.health.keepOnly(all.map((p) => p.providerId));
+      const shown = all.filter((p) => (req.query.providerId === undefined ? auth.sees(actor, p.providerId) : p.providerId === req.query.providerId));
+      // A provider no call reached lately is asked once, signed, so that reachable says something about now.
+      await Promise.all(shown.filter((p) => providers.health.view(p.providerId).calls === 0).map((p) => probe(p.providerId)));
+      return {
+        windowS: HEALTH_WINDOW_S,
+        providers: shown.map((p) => {
+          const { reachable, ...rest } = providers.health.view(p.providerId);
+          return { ...p, reachable: reachable === true, ...rest };
+        }),
+      };
+    },
+  );
+
+  /** One signed call: its outcome is recorded like any other (health.ts). */
+  async function probe(providerId: string): Promise<void> {
+    const client = await providers.get(providerId);
+    await client?.shows().catch(() => undefined);
+  }
 
   app.get('/api/v1/providers', { schema: { tags: ['catalogue'], response: { 200: providersResponse } } }, async () => ({
     providers: await providers.list(),
