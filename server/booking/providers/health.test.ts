@@ -3,14 +3,10 @@
 // against a real verification server process — calls timed, the provider
 // stopped and seen unreachable with its last error, a provider nobody called
 // probed, and venue staff shown only their own.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { testStorage, type TestStorage } from '../../common/testing/storage.js';
-import type { RunningBooking } from '../server.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { registerProvider, signUp, startTestBooking, venueStaffSession } from '../testing/setup.js';
+import type { BookingClient } from '../testing/http.js';
+import { registerProvider, signUp, startDemoPair, venueStaffSession, type DemoPair } from '../testing/setup.js';
 import { HEALTH_WINDOW_S, ProviderHealth } from './health.js';
 
 const ADMIN = 'provider-health-admin-token-01234';
@@ -58,9 +54,7 @@ describe('the rolling window', () => {
 });
 
 describe('provider health over HTTP', () => {
-  let store: TestStorage;
-  let provider: RunningCommand;
-  let booking: RunningBooking;
+  let pair: DemoPair;
   let api: BookingClient;
   let providerId: string;
   /** registered at a port nothing listens on */
@@ -69,19 +63,12 @@ describe('provider health over HTTP', () => {
   const health = async (token: string, query = '') => api.get<{ windowS: number; providers: Health[]; error?: string }>(`/api/v1/admin/providers/health${query}`, { token });
 
   beforeAll(async () => {
-    store = await testStorage('sqlite', 'provider-health');
-    provider = await startGatepost(['provider', '--port', '0', '--data', join(store.dir, 'provider'), '--booking-secret', SECRET, '--demo'], { DATABASE_URL: '' });
-    booking = await startTestBooking({ dataDir: join(store.dir, 'booking'), adminToken: ADMIN, demo: true });
-    api = bookingClient(booking.url);
-    providerId = await registerProvider(api, ADMIN, { name: 'Riverside Cinema', verifyUrl: provider.url, secret: SECRET });
+    pair = await startDemoPair('provider-health', { adminToken: ADMIN, secret: SECRET, providerName: 'Riverside Cinema' });
+    ({ api, providerId } = pair);
     deadId = await registerProvider(api, ADMIN, { name: 'Closed Cinema', verifyUrl: 'http://127.0.0.1:9', secret: SECRET });
     venueToken = await venueStaffSession(api, ADMIN, 'riverside@venue.example', [providerId]);
   }, 180_000);
-  afterAll(async () => {
-    await booking?.close();
-    await provider?.stop();
-    await store?.remove();
-  });
+  afterAll(() => pair?.stop());
 
   it('times the calls, then sees the provider stopped: unreachable, with its last error', async () => {
     const token = await signUp(api, 'health@example.com');
@@ -103,7 +90,7 @@ describe('provider health over HTTP', () => {
     // A bin's middle is within 5 % of the calls it holds.
     expect(before.p99Ms!).toBeLessThanOrEqual(longestMs * 1.05);
 
-    await provider.stop();
+    await pair.provider.stop();
     const seatMap = await api.get(`/api/v1/providers/${providerId}/shows/demo-3/seats`);
     expect(seatMap.status).toBe(503);
     const after = (await health(ADMIN, `?providerId=${providerId}`)).body.providers[0]!;

@@ -4,17 +4,12 @@
 // customer page's API, the ticket PNG (whatever zone the reader asks for), the
 // order e-mail, the reminder and the refund notice all say 20:00 there, with
 // the zone named.
-import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogueShow, Order, ProviderDetails } from '../../../protocol/booking-api.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { TestMailbox } from '../reminders/testing/mailbox.js';
-import type { RunningBooking } from '../server.js';
 import { renderTicketPngSync, ticketText } from '../tickets/image/index.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
+import { signUp, startDemoPair, type DemoPair } from '../testing/setup.js';
 import { serverZone } from './venue-zone.js';
 
 const ADMIN = 'venue-zone-admin-token-0123456789';
@@ -25,37 +20,30 @@ const DAY_S = 86_400;
 const STARTS_AT = (Math.floor(Date.now() / 1000 / DAY_S) + 2) * DAY_S + 12 * 3600;
 
 describe("the venue's time zone", () => {
-  let store: TestStorage;
-  let provider: RunningCommand;
-  let booking: RunningBooking;
-  let api: BookingClient;
-  let providerId: string;
-  let token: string;
   const mailbox = new TestMailbox();
   let clock = Math.floor(Date.now() / 1000);
-  const details = async () => (await api.get<{ providers: ProviderDetails[] }>('/api/v1/admin/providers', { token: ADMIN })).body.providers.find((p) => p.providerId === providerId)!;
+  let pair: DemoPair;
+  /** the customer's session */
+  let token: string;
+  const details = async () =>
+    (await pair.api.get<{ providers: ProviderDetails[] }>('/api/v1/admin/providers', { token: ADMIN })).body.providers.find((p) => p.providerId === pair.providerId)!;
 
   beforeAll(async () => {
-    store = await testStorage('sqlite', 'venue-zone');
     await mailbox.start();
-    provider = await startGatepost(['provider', '--port', '0', '--data', join(store.dir, 'provider'), '--booking-secret', SECRET, '--demo'], { DATABASE_URL: '' });
-    booking = await startTestBooking({ dataDir: join(store.dir, 'booking'), adminToken: ADMIN, demo: true, smtpUrl: mailbox.url, now: () => clock });
-    api = bookingClient(booking.url);
     // Any case: stored as the canonical name.
-    providerId = await registerProvider(api, ADMIN, { name: 'Shanghai Cinema', verifyUrl: provider.url, secret: SECRET, timeZone: 'asia/SHANGHAI' });
-    token = await signUp(api, 'zone@example.com');
+    pair = await startDemoPair('venue-zone', { adminToken: ADMIN, secret: SECRET, providerName: 'Shanghai Cinema', timeZone: 'asia/SHANGHAI', booking: { smtpUrl: mailbox.url, now: () => clock } });
+    token = await signUp(pair.api, 'zone@example.com');
   }, 180_000);
   afterAll(async () => {
-    await booking?.close();
-    await provider?.stop();
+    await pair?.stop();
     await mailbox.stop();
-    await store?.remove();
   });
 
   it('is set at registration and by an edit; an unknown zone is refused with invalid_time_zone', async () => {
+    const { api, providerId } = pair;
     expect(await details()).toMatchObject({ timeZone: ZONE, timeZoneInUse: ZONE });
     for (const timeZone of ['Mars/Olympus_Mons', 'GMT+25', '']) {
-      const refused = await api.post('/api/v1/admin/providers', { name: 'Nowhere', verifyUrl: provider.url, secret: SECRET, timeZone }, { token: ADMIN });
+      const refused = await api.post('/api/v1/admin/providers', { name: 'Nowhere', verifyUrl: pair.provider.url, secret: SECRET, timeZone }, { token: ADMIN });
       expect(refused.status, timeZone).toBe(400);
       expect(refused.body).toMatchObject({ error: 'invalid_time_zone' });
       const edit = await api.call('PATCH', `/api/v1/admin/providers/${providerId}`, { body: { timeZone }, token: ADMIN });
@@ -70,6 +58,7 @@ describe("the venue's time zone", () => {
   });
 
   it('names it in the customer API, and the PNG, e-mails, reminder and refund notice read 20:00 in it', async () => {
+    const { api, providerId, booking } = pair;
     const created = await api.post(
       `/api/v1/admin/providers/${providerId}/shows`,
       { showId: 'noon-utc', title: 'Noon in London', hall: 'Hall 8', startsAt: STARTS_AT, endsAt: STARTS_AT + 7200, priceCents: 4500, currency: 'CNY', rows: 2, seatsPerRow: 4 },

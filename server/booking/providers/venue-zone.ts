@@ -6,8 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
 
-/** The booking server's own zone: what a venue without one is read in. */
-export const serverZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+let ownZone: string | undefined;
+/** The booking server's own zone: what a venue without one is read in. Read once: a format made per show listed was a visible cost. */
+export const serverZone = (): string => (ownZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
 
 /** The zone a provider's times are read in: its own, or the server's. */
 export const venueZone = (stored: string | null | undefined): string => stored ?? serverZone();

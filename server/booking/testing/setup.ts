@@ -1,8 +1,12 @@
 // Test support: a booking server in this process and the calls that set one up
 // the way an operator and a customer would (an account, a registered
-// provider, an enrolled gate station), over real HTTP.
+// provider, an enrolled gate station), over real HTTP; and the usual pair of a
+// demo verification server process registered with such a booking server.
+import { join } from 'node:path';
+import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
+import { testStorage, type TestStorage } from '../../common/testing/storage.js';
 import { startBooking, type BookingOptions, type RunningBooking } from '../server.js';
-import type { BookingClient } from './http.js';
+import { bookingClient, type BookingClient } from './http.js';
 
 /**
  * A booking server on a free loopback port, quiet, with its background work
@@ -47,4 +51,43 @@ export async function venueStaffSession(api: BookingClient, adminToken: string, 
   const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email, password });
   if (session.status !== 200) throw new Error(`signing in ${email}: ${session.status} ${session.text}`);
   return session.body.token;
+}
+
+export interface DemoPair {
+  store: TestStorage;
+  /** the verification server, a child process with the demo programme */
+  provider: RunningCommand;
+  booking: RunningBooking;
+  api: BookingClient;
+  providerId: string;
+  /** closes both and removes their data */
+  stop(): Promise<void>;
+}
+
+/**
+ * A demo verification server process and a booking server in this process
+ * (demo payments, the admin token given), on SQLite files in a fresh folder
+ * named after `name`; the provider registered under `providerName`.
+ */
+export async function startDemoPair(
+  name: string,
+  opts: { adminToken: string; secret: string; providerName: string; timeZone?: string; booking?: Omit<BookingOptions, 'port' | 'dataDir' | 'adminToken'> },
+): Promise<DemoPair> {
+  const store = await testStorage('sqlite', name);
+  const started: { provider?: RunningCommand; booking?: RunningBooking } = {};
+  const stop = async () => {
+    await started.booking?.close();
+    await started.provider?.stop();
+    await store.remove();
+  };
+  try {
+    const provider = (started.provider = await startGatepost(['provider', '--port', '0', '--data', join(store.dir, 'provider'), '--booking-secret', opts.secret, '--demo'], { DATABASE_URL: '' }));
+    const booking = (started.booking = await startTestBooking({ demo: true, ...opts.booking, dataDir: join(store.dir, 'booking'), adminToken: opts.adminToken }));
+    const api = bookingClient(booking.url);
+    const providerId = await registerProvider(api, opts.adminToken, { name: opts.providerName, verifyUrl: provider.url, secret: opts.secret, timeZone: opts.timeZone });
+    return { store, provider, booking, api, providerId, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
