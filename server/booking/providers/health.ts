@@ -9,7 +9,7 @@
 // BIN_RATIO wide, so a percentile is read within about 5 %). At 200 calls/s the
 // window holds 60 000 calls in the same SLOTS × BINS counters as at 1 call/s.
 // Per process: several booking processes each see their own calls.
-import type { CallOutcome, ProviderFailure } from './provider-client.js';
+import type { CallOutcome, ProviderFailure } from './call-hooks.js';
 
 /** The window p50/p99 are over, in seconds. */
 export const HEALTH_WINDOW_S = 300;
