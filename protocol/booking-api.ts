@@ -6,11 +6,10 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
 import { base45Decode, base45Encode } from './base45.js';
-import { codeSchema, seatsResponse, showSchema } from './provider-api.js';
+import { codeSchema, seatsResponse as providerSeatsResponse, showSchema } from './provider-api.js';
 import { SETUP_PREFIX } from './scan-text.js';
 import { epochSeconds, scanVerdictSchema } from './verdict.js';
 
-export { seatsResponse };
 
 const id = z.string().min(1).max(100);
 
@@ -63,6 +62,8 @@ const registerProviderFields = z.object({
   batchScans: z.boolean().optional(),
   /** customers may cancel a ticket until this many minutes before its show starts; default 120, 0: until it starts */
   cancelCutoffMinutes: z.number().int().min(0).max(60 * 24 * 30).optional(),
+  /** the venue's IANA time zone (`Asia/Shanghai`); absent: the booking server's own. An unknown name → 400 `invalid_time_zone` */
+  timeZone: z.string().max(64).optional(),
 });
 export const registerProviderRequest = registerProviderFields
   .refine(oneUrlField, ONE_URL_FIELD)
@@ -77,9 +78,11 @@ export const updateProviderRequest = z
     secret: registerProviderFields.shape.secret.optional(),
     batchScans: z.boolean().optional(),
     cancelCutoffMinutes: registerProviderFields.shape.cancelCutoffMinutes,
+    /** null: back to the booking server's own zone */
+    timeZone: z.string().max(64).nullable().optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes' })
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes, timeZone' })
   .refine(oneUrlField, ONE_URL_FIELD);
 /** A provider as venue IT sees it: never the secret. */
 export const providerDetails = z.object({
@@ -90,23 +93,48 @@ export const providerDetails = z.object({
   verifyUrls: z.array(z.string()),
   batchScans: z.boolean(),
   cancelCutoffMinutes: z.number().int(),
+  /** as set; null: none set, its times are read in the booking server's zone */
+  timeZone: z.string().nullable(),
+  /** the zone its times are shown in: timeZone, or the booking server's */
+  timeZoneInUse: z.string(),
   createdAt: z.number().int(),
 });
 export type UpdateProviderRequest = z.infer<typeof updateProviderRequest>;
 export type ProviderDetails = z.infer<typeof providerDetails>;
 export const providerDetailsList = z.object({ providers: z.array(providerDetails) });
 export const providerSummary = z.object({ providerId: z.string(), name: z.string() });
+/** A provider's health as one booking process saw its calls (`GET /api/v1/admin/providers/health`). */
+export const providerHealth = providerSummary.extend({
+  /** its last call was answered (a refusal is an answer); with no call in the window, a signed probe is made first */
+  reachable: z.boolean(),
+  /** the last call with no usable answer, whenever it was: `timeout`, `unreachable`, `server_error`, `signature_refused` or `bad_answer` */
+  lastError: z.object({ at: epochSeconds, reason: z.string(), message: z.string().optional() }).nullable(),
+  /** calls in the last windowS seconds, and of them those with no usable answer */
+  calls: z.number().int(),
+  failures: z.number().int(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  /** when its last call ended */
+  checkedAt: epochSeconds.nullable(),
+});
+export const providerHealthQuery = z.object({ providerId: id.optional() });
+export const providerHealthResponse = z.object({ windowS: z.number().int(), providers: z.array(providerHealth) });
 export const providersResponse = z.object({ providers: z.array(providerSummary) });
 
 // ---- catalogue
 
-export const catalogueShowSchema = showSchema.extend({ providerId: z.string() });
+/** The IANA time zone of the venue a show or ticket belongs to: its times are read in it (the booking server's own zone for a venue without one). */
+const venueTimeZone = z.string();
+export const catalogueShowSchema = showSchema.extend({ providerId: z.string(), timeZone: venueTimeZone });
 export type CatalogueShow = z.infer<typeof catalogueShowSchema>;
 export const catalogueResponse = z.object({
   shows: z.array(catalogueShowSchema),
   /** providers that did not answer in time: their shows are left out */
   unavailable: z.array(z.string()),
 });
+
+/** A show's seat map, with the venue's zone for the show's times. */
+export const seatsResponse = providerSeatsResponse.extend({ timeZone: venueTimeZone });
 
 // ---- orders and tickets
 
@@ -138,6 +166,7 @@ export const bookingTicketSchema = z.object({
   startsAt: epochSeconds,
   validFrom: epochSeconds,
   validUntil: epochSeconds,
+  timeZone: venueTimeZone,
   /** the GP1 text of the QR code */
   payload: z.string(),
   imageUrl: z.string(),

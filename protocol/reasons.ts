@@ -97,5 +97,7 @@ export const ERROR_REASONS = [
   'seats_sold',
   // the console's Live page: a journal conflict that is not there (or not this account's)
   'unknown_conflict',
+  // a provider's time zone that is not an IANA name this server knows
+  'invalid_time_zone',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

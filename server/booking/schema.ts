@@ -20,6 +20,7 @@ import { outboxMigration, type OutboxDB } from './mail/schema.js';
 import { staffMigration, type StaffDB } from './staff/schema.js';
 import { scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
 import { ticketSearchMigration } from './ticket-search/schema.js';
+import { providerTimeZoneMigration } from './providers/time-zone-schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -67,6 +68,8 @@ export interface ProvidersTable {
   batch_scans: Generated<number>;
   /** a customer may cancel a ticket until this long before its show starts (s) */
   cancel_cutoff_s: Generated<number>;
+  /** the venue's IANA time zone; null: the booking server's (providers/venue-zone.ts) */
+  time_zone: string | null;
 }
 
 export interface OrdersTable {
@@ -191,5 +194,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '014_outbox': outboxMigration,
     '015_scan_outcomes': scanOutcomesMigration,
     '016_ticket_search': ticketSearchMigration,
+    '017_provider_time_zone': providerTimeZoneMigration,
   };
 }

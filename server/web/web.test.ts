@@ -12,19 +12,21 @@ import type { Order } from '../../protocol/booking-api.js';
 import { REPO_ROOT } from '../../testing/processes.js';
 import { customerPage, ensureBundle } from '../../build/assets.js';
 import { chromiumMissing, launchChromium } from './testing/browser.js';
-import { startStack, type Stack } from './testing/stack.js';
+import { startStack, VENUE_TIME_ZONE, type Stack } from './testing/stack.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'web');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
-const TZ = 'Asia/Shanghai';
+/** The venue's zone; the browser is elsewhere, and the page must still speak the venue's time. */
+const TZ = VENUE_TIME_ZONE;
+const BROWSER_TZ = 'America/New_York';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const SHOW = 'Midnight Orchestra';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the customer page tests: ${missing}`);
 
-/** Intl in Node, for what the page should show in the browser's (same) zone. */
+/** Intl in Node, for what the page should show in the venue's zone. */
 const fmt = (locale: string, epochS: number, opts: Intl.DateTimeFormatOptions) =>
   new Intl.DateTimeFormat(locale, { ...opts, timeZone: TZ }).format(epochS * 1000).replace(/\s/g, ' ');
 const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -38,7 +40,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
   let order: Order;
 
   async function open(opts: { locale: string; device: typeof PHONE | typeof DESKTOP; signedIn?: boolean }): Promise<Page> {
-    const context = await browser.newContext({ ...opts.device, locale: opts.locale, timezoneId: TZ, acceptDownloads: true });
+    const context = await browser.newContext({ ...opts.device, locale: opts.locale, timezoneId: BROWSER_TZ, acceptDownloads: true });
     contexts.push(context);
     if (opts.signedIn) await context.addInitScript((token) => localStorage.setItem('gatepost.session', token), session);
     const page = await context.newPage();
@@ -152,6 +154,8 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     expect(text).toMatch(/^Valid from .+ until .+$/);
     expect(text).toContain(fmt('en-US', ticket.validFrom, { ...day, ...clock }));
     expect(text).toContain(fmt('en-US', ticket.validUntil, clock));
+    expect(ticket.timeZone).toBe(TZ);
+    expect(text, 'the venue\'s zone is named').toContain(fmt('en-US', ticket.validUntil, { ...clock, timeZoneName: 'short' }));
     const instants = await validity.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
     expect(instants).toEqual([new Date(ticket.validFrom * 1000).toISOString(), new Date(ticket.validUntil * 1000).toISOString()]);
     const facts = squash(await page.locator(`[data-ticket="${ticket.ticketId}"]`).textContent());
@@ -213,7 +217,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     const text = squash(await page.locator('[data-testid="validity"]').textContent());
     expect(text).toMatch(/^有效期 .+ 至 .+$/);
-    expect(text).toContain(fmt('zh-CN', ticket.validUntil, { hour: '2-digit', minute: '2-digit' }));
+    expect(text).toContain(fmt('zh-CN', ticket.validUntil, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }));
     expect(await qrLoaded(page, ticket.ticketId)).toBeGreaterThan(0);
     await expect(page.getByRole('button', { name: '下载电子票（PNG）' }).isVisible()).resolves.toBe(true);
     await shot(page, 'zh-phone-ticket');

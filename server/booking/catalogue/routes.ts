@@ -10,6 +10,7 @@ import { notFound } from '../../common/errors.js';
 import type { BookingContext } from '../context.js';
 import { providerError } from '../providers/provider-client.js';
 import type { CatalogueCache } from './show-cache.js';
+import { venueZone } from '../providers/venue-zone.js';
 
 export interface CatalogueRoutesOptions extends Pick<BookingContext, 'providers'> {
   cache: CatalogueCache;
@@ -25,7 +26,7 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
     results.forEach((r, i) => {
       const providerId = clients[i]!.providerId;
       if (r.status === 'rejected') unavailable.push(providerId);
-      else for (const s of r.value) shows.push({ ...s, providerId });
+      else for (const s of r.value) shows.push({ ...s, providerId, timeZone: venueZone(clients[i]!.record.timeZone) });
     });
     shows.sort((a, b) => a.startsAt - b.startsAt || a.providerId.localeCompare(b.providerId) || a.showId.localeCompare(b.showId));
     return { shows, unavailable };
@@ -44,7 +45,7 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
       const client = await providers.get(req.params.providerId);
       if (!client) throw notFound('unknown_provider', `no provider ${req.params.providerId}`);
       try {
-        return { seats: await cache.seats(client, req.params.showId) };
+        return { seats: await cache.seats(client, req.params.showId), timeZone: venueZone(client.record.timeZone) };
       } catch (err) {
         throw providerError(err);
       }

@@ -1,5 +1,5 @@
 // The words and attachments of each e-mail the outbox sends, in the customer's
-// language: an order's tickets (one PNG each, as the page downloads them) and
+// language, times in the venue's zone: an order's tickets (one PNG each, as the page downloads them) and
 // a refund notice (the same words as the in-app message).
 import type { Kysely, Selectable } from 'kysely';
 import type { BookingDB } from '../schema.js';
@@ -9,6 +9,7 @@ import { cancellationText } from '../ordering/cancellation-text.js';
 import { ticketPng } from '../tickets/render.js';
 import type { TicketRow } from '../tickets/ticket-view.js';
 import type { OutboxTable } from './schema.js';
+import { venueZones, zonedTime } from '../providers/venue-zone.js';
 
 type OutboxRow = Selectable<OutboxTable>;
 
@@ -20,19 +21,21 @@ export async function composeMail(db: Kysely<BookingDB>, row: OutboxRow): Promis
   if (row.kind === 'order_confirmation') {
     const tickets = await db.selectFrom('tickets').selectAll().where('order_id', '=', row.ref).orderBy('seat_label').execute();
     if (tickets.length === 0) return undefined;
-    return { to: user.email, ...(await orderMail(tickets, language, row.ref)) };
+    return { to: user.email, ...(await orderMail(tickets, language, row.ref, await venueZoneOf(db, tickets[0]!.provider_id))) };
   }
   const refund = await db.selectFrom('refunds').selectAll().where('ticket_id', '=', row.ref).executeTakeFirst();
   const ticket = await db.selectFrom('tickets').selectAll().where('ticket_id', '=', row.ref).executeTakeFirst();
   if (!refund || !ticket) return undefined;
-  const text = cancellationText(ticket, refund, language);
+  const text = cancellationText(ticket, refund, language, await venueZoneOf(db, ticket.provider_id));
   return { to: user.email, subject: text.subject, text: text.body };
 }
 
-async function orderMail(tickets: TicketRow[], language: ReminderLanguage, orderId: string): Promise<Pick<OutgoingMail, 'subject' | 'text' | 'attachments'>> {
+const venueZoneOf = async (db: Kysely<BookingDB>, providerId: string) => (await venueZones(db, [providerId])).get(providerId)!;
+
+/** An order's tickets are of one show, so of one venue: every time in its zone. */
+async function orderMail(tickets: TicketRow[], language: ReminderLanguage, orderId: string, zone: string): Promise<Pick<OutgoingMail, 'subject' | 'text' | 'attachments'>> {
   const first = tickets[0]!;
-  const fmt = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' });
-  const short = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const short = (epochS: number | string) => zonedTime(language, zone, 'medium', Number(epochS));
   const attachments = [];
   for (const t of tickets) {
     const png = await ticketPng(
@@ -48,15 +51,16 @@ async function orderMail(tickets: TicketRow[], language: ReminderLanguage, order
         ticketId: t.ticket_id,
       },
       language,
+      zone,
     );
     attachments.push({ filename: `ticket-${t.seat_label}-${t.ticket_id}.png`, content: png, contentType: 'image/png' });
   }
   const lines = tickets.map((t) =>
     language === 'zh-CN'
-      ? `座位 ${t.seat_label}：有效期 ${short.format(Number(t.valid_from) * 1000)} 至 ${short.format(Number(t.valid_until) * 1000)}`
-      : `Seat ${t.seat_label}: valid from ${short.format(Number(t.valid_from) * 1000)} until ${short.format(Number(t.valid_until) * 1000)}`,
+      ? `座位 ${t.seat_label}：有效期 ${short(t.valid_from)} 至 ${short(t.valid_until)}`
+      : `Seat ${t.seat_label}: valid from ${short(t.valid_from)} until ${short(t.valid_until)}`,
   );
-  const when = fmt.format(Number(first.starts_at) * 1000);
+  const when = zonedTime(language, zone, 'full', Number(first.starts_at));
   if (language === 'zh-CN') {
     return {
       subject: `您的电子票：${first.title}`,

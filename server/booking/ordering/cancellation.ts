@@ -20,6 +20,7 @@ import { providerError, ProviderRefusal } from '../providers/provider-client.js'
 import type { TicketRow } from '../tickets/ticket-view.js';
 import type { RefundCause, RefundsTable } from './refunds-schema.js';
 import { cancellationText } from './cancellation-text.js';
+import { venueZones } from '../providers/venue-zone.js';
 import type { MailQueue } from '../mail/outbox.js';
 
 export type RefundRow = Selectable<RefundsTable>;
@@ -244,7 +245,8 @@ export class TicketCancellations {
     }
     const now = this.ctx.now();
     const language = (await this.ctx.db.selectFrom('reminder_prefs').select('language').where('user_id', '=', row.user_id).executeTakeFirst())?.language ?? 'en';
-    const text = cancellationText(ticket, row, language);
+    const zone = (await venueZones(this.ctx.db, [ticket.provider_id])).get(ticket.provider_id)!;
+    const text = cancellationText(ticket, row, language, zone);
     await this.ctx.writes.run(async (trx) => {
       await trx.updateTable('refunds').set({ state: 'refunded', reference, refunded_at: now, last_error: null, claimed_until: null }).where('ticket_id', '=', row.ticket_id).execute();
       // The owner learns it in the app, whoever took the ticket back.

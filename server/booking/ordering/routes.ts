@@ -13,6 +13,7 @@ import type { BookingDB } from '../schema.js';
 import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
 import { ownerTicket, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
 import { cancelView, refundState, type TicketCancellations } from './cancellation.js';
+import { venueZones } from '../providers/venue-zone.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -111,6 +112,7 @@ async function orderViews({ db, links, cancellations, now }: Views, rows: OrderR
         ? await db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
         : [];
   const cutoffs = await cancellations.cutoffs(rows.map((r) => r.provider_id));
+  const zones = await venueZones(db, rows.map((r) => r.provider_id));
   const refunds = await cancellations.refundsOf(tickets.map((t) => t.ticket_id));
   const at = now();
   const byOrder = new Map<string, TicketRow[]>();
@@ -133,6 +135,7 @@ async function orderViews({ db, links, cancellations, now }: Views, rows: OrderR
         const refund = refunds.get(t.ticket_id);
         return ownerTicket(links, t, {
           cancelCutoffS: cutoffs.get(t.provider_id),
+          timeZone: zones.get(t.provider_id),
           refund: refund ? { amountCents: refund.amount_cents, currency: refund.currency, state: refundState(refund.state) } : null,
           now: at,
         });

@@ -99,7 +99,7 @@ describe.runIf(run)('a provider with two instances on one database', { timeout: 
     expect(res.status, res.text).toBe(201);
     providerId = res.body.providerId;
     const listed = await api.get<{ providers: ProviderDetails[] }>('/api/v1/admin/providers', { token: ADMIN });
-    expect(listed.body.providers).toEqual([{ providerId, name: 'Two Halls', verifyUrl: a.url, verifyUrls: [a.url, b.url], batchScans: true, cancelCutoffMinutes: 120, createdAt: expect.any(Number) }]);
+    expect(listed.body.providers).toEqual([{ providerId, name: 'Two Halls', verifyUrl: a.url, verifyUrls: [a.url, b.url], batchScans: true, cancelCutoffMinutes: 120, timeZone: null, timeZoneInUse: expect.any(String), createdAt: expect.any(Number) }]);
     // PATCH takes one field or the other, not both.
     const both = await api.call('PATCH', `/api/v1/admin/providers/${providerId}`, { body: { verifyUrl: a.url, verifyUrls: [a.url] }, token: ADMIN });
     expect(both.status).toBe(400);

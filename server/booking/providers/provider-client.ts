@@ -31,6 +31,7 @@ import {
 import { computeSignature, SIGNATURE_HEADER } from '../../../protocol/signature.js';
 import { verdictSchema } from '../../../protocol/verdict.js';
 import { HttpError, notFound } from '../../common/errors.js';
+import type { CallOutcome, ClientHooks, ProviderFailure } from './call-hooks.js';
 
 export interface ProviderRecord {
   providerId: string;
@@ -43,6 +44,8 @@ export interface ProviderRecord {
   secret: string;
   /** false: one /v1/verify per scan, never a batch (default true) */
   batchScans?: boolean;
+  /** the venue's IANA time zone; null or absent: the booking server's (venue-zone.ts) */
+  timeZone?: string | null;
 }
 
 export class ProviderUnavailable extends Error {
@@ -63,18 +66,6 @@ export class ProviderRefusal extends Error {
   ) {
     super(message);
   }
-}
-
-export type CallOutcome = 'ok' | 'refused' | 'unavailable';
-export interface ClientHooks {
-  /** one observation per call, for metrics */
-  observe?(op: string, outcome: CallOutcome, seconds: number): void;
-  /** a call failed for a reason worth an operator's attention */
-  warn?(providerId: string, op: string, detail: string): void;
-  /** a call that failed on one instance was sent to another (failover) */
-  failover?(op: string): void;
-  /** an instance was taken out (up false) or answered again after being out (up true) */
-  instance?(providerId: string, url: string, up: boolean): void;
 }
 
 /** Every instance's base URL of a provider record. */
@@ -322,7 +313,7 @@ export class ProviderClient {
       const attemptMs = another ? Math.max(RETRY_MIN_MS, Math.floor(left * 0.6)) : Math.max(1, Math.ceil(left));
       const outcome = await this.attempt(instance, op, method, path, text, schema, attemptMs, started);
       if (!('down' in outcome)) return outcome.value;
-      this.failed(instance, performance.now(), outcome.down);
+      this.failed(instance, performance.now(), outcome.down.detail);
       if (!another || deadline - performance.now() < RETRY_MIN_MS) throw this.unavailable(op, started, outcome.down);
       this.hooks.failover?.(op);
     }
@@ -338,7 +329,7 @@ export class ProviderClient {
     schema: S,
     timeoutMs: number,
     started: number,
-  ): Promise<{ value: z.infer<S> } | { down: string }> {
+  ): Promise<{ value: z.infer<S> } | { down: ProviderFailure }> {
     const fullPath = instance.prefix + path;
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -359,11 +350,15 @@ export class ProviderClient {
       res = { status: r.statusCode, data: await r.body.text() };
     } catch (err) {
       const e = err as { code?: string; name?: string };
-      return { down: abort.signal.aborted || e.code === 'UND_ERR_ABORTED' ? `no answer within ${timeoutMs} ms` : (e.code ?? e.name ?? 'request failed') };
+      const down: ProviderFailure =
+        abort.signal.aborted || e.code === 'UND_ERR_ABORTED'
+          ? { reason: 'timeout', detail: `no answer within ${timeoutMs} ms` }
+          : { reason: 'unreachable', detail: e.code ?? e.name ?? 'request failed' };
+      return { down };
     } finally {
       clearTimeout(timer);
     }
-    if (res.status >= 500) return { down: `answered ${res.status}` };
+    if (res.status >= 500) return { down: { reason: 'server_error', detail: `answered ${res.status}` } };
     this.answered(instance);
     let json: unknown;
     try {
@@ -371,10 +366,10 @@ export class ProviderClient {
     } catch {
       json = undefined;
     }
-    if (res.status === 401) throw this.unavailable(op, started, 'the provider refused our signature: is the registered secret right?');
+    if (res.status === 401) throw this.unavailable(op, started, { reason: 'signature_refused', detail: 'the provider refused our signature: is the registered secret right?' });
     // A route the provider does not have is a definite answer, whatever page comes with it.
     const noRoute = res.status === 404 || res.status === 405;
-    if (json === undefined && !noRoute) throw this.unavailable(op, started, `answered ${res.status}`);
+    if (json === undefined && !noRoute) throw this.unavailable(op, started, { reason: 'bad_answer', detail: `answered ${res.status}` });
     if (res.status >= 400) {
       this.done(op, started, 'refused');
       const e = (json ?? {}) as { error?: unknown; message?: unknown };
@@ -386,21 +381,21 @@ export class ProviderClient {
       );
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw this.unavailable(op, started, `answered ${op} with a body that does not match the provider API`);
+    if (!parsed.success) throw this.unavailable(op, started, { reason: 'bad_answer', detail: `answered ${op} with a body that does not match the provider API` });
     this.done(op, started, 'ok');
     return { value: parsed.data };
   }
 
   // Methods, not closures made per call: this runs for every relayed scan.
-  private done(op: string, started: number, outcome: CallOutcome): void {
-    this.hooks.observe?.(op, outcome, (performance.now() - started) / 1000);
+  private done(op: string, started: number, outcome: CallOutcome, failure?: ProviderFailure): void {
+    this.hooks.observe?.(op, outcome, (performance.now() - started) / 1000, this.providerId, failure);
   }
 
-  private unavailable(op: string, started: number, detail: string): ProviderUnavailable {
+  private unavailable(op: string, started: number, failure: ProviderFailure): ProviderUnavailable {
     this.unanswered++;
-    this.done(op, started, 'unavailable');
-    this.hooks.warn?.(this.providerId, op, detail);
-    return new ProviderUnavailable(this.providerId, detail);
+    this.done(op, started, 'unavailable', failure);
+    this.hooks.warn?.(this.providerId, op, failure.detail);
+    return new ProviderUnavailable(this.providerId, failure.detail);
   }
 }
 

@@ -86,7 +86,7 @@ describe.each(BACKENDS)('changing a provider on $backend', ({ backend, run }) =>
     expect((await api.get('/api/v1/admin/providers')).status).toBe(401);
     const res = await api.get<{ providers: ProviderDetails[] }>('/api/v1/admin/providers', { token: ADMIN });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.providers).toEqual([{ providerId, name: 'Riverside Cinema', verifyUrl: provider.url, verifyUrls: [provider.url], batchScans: true, cancelCutoffMinutes: 120, createdAt: expect.any(Number) }]);
+    expect(res.body.providers).toEqual([{ providerId, name: 'Riverside Cinema', verifyUrl: provider.url, verifyUrls: [provider.url], batchScans: true, cancelCutoffMinutes: 120, timeZone: null, timeZoneInUse: expect.any(String), createdAt: expect.any(Number) }]);
     expect(res.text).not.toContain(OLD_SECRET);
   });
 

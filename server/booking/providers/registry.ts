@@ -3,16 +3,19 @@
 // to a ProviderClient holding the provider's URL and secret. Records are read
 // from the database on a miss, so a provider registered through another
 // booking process is found too. Venue IT can change a provider's name, URL,
-// secret or batching (update); its ID never changes, since every ticket sold
+// secret, batching or time zone (update); its ID never changes, since every ticket sold
 // carries it. Another booking process sees the change within REFRESH_S: a
 // cached client is checked against its row at most that often.
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
 import type { BookingDB, ProvidersTable } from '../schema.js';
-import { DEFAULT_TIMEOUTS, instanceUrls, ProviderClient, type ClientHooks, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
+import { DEFAULT_TIMEOUTS, instanceUrls, ProviderClient, type ProviderRecord, type ProviderTimeouts } from './provider-client.js';
+import type { ClientHooks } from './call-hooks.js';
 import { PLAINTEXT, SEALED, type Sealer } from '../keys/sealed.js';
 import { DEFAULT_CANCEL_CUTOFF_S } from '../ordering/refunds-schema.js';
+import { venueZone } from './venue-zone.js';
+import { ProviderHealth } from './health.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -24,7 +27,7 @@ const RETIRE_AFTER_MS = 30_000;
 function recordOf(row: Selectable<ProvidersTable>, sealer: Sealer): ProviderRecord {
   const secret = sealer.open(row.secret, SEALED.providerSecret(row.provider_id));
   const verifyUrls = urlsOf(row);
-  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, secret, batchScans: row.batch_scans !== 0 };
+  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, secret, batchScans: row.batch_scans !== 0, timeZone: row.time_zone };
 }
 
 /** Every instance's base URL: verify_urls, or verify_url alone (rows from before it). */
@@ -37,7 +40,13 @@ function urlsOf(row: Pick<Selectable<ProvidersTable>, 'verify_url' | 'verify_url
 }
 
 function sameRecord(a: ProviderRecord, b: ProviderRecord): boolean {
-  return a.name === b.name && instanceUrls(a).join(' ') === instanceUrls(b).join(' ') && a.secret === b.secret && (a.batchScans ?? true) === (b.batchScans ?? true);
+  return (
+    a.name === b.name &&
+    instanceUrls(a).join(' ') === instanceUrls(b).join(' ') &&
+    a.secret === b.secret &&
+    (a.batchScans ?? true) === (b.batchScans ?? true) &&
+    (a.timeZone ?? null) === (b.timeZone ?? null)
+  );
 }
 
 /** A base URL is stored without its trailing slashes: calls append /v1/…. */
@@ -59,6 +68,9 @@ export function newProviderId(): string {
 }
 
 export class ProviderRegistry {
+  /** every provider's calls from this process: reachable, last error, p50/p99 (health.ts) */
+  readonly health: ProviderHealth;
+  private readonly clientHooks: ClientHooks;
   private clients = new Map<string, Cached>();
   private retiring = new Map<NodeJS.Timeout, ProviderClient>();
   /** counts this process's updates: a read that began before one may hold the old row */
@@ -68,13 +80,29 @@ export class ProviderRegistry {
     private readonly db: Kysely<BookingDB>,
     private readonly now: () => number,
     private readonly timeouts: ProviderTimeouts = DEFAULT_TIMEOUTS,
-    private readonly hooks: ClientHooks = {},
+    hooks: ClientHooks = {},
     /** seals the secrets as they are stored (--secrets-key-file) */
     private readonly sealer: Sealer = PLAINTEXT,
-  ) {}
+  ) {
+    const health = (this.health = new ProviderHealth(now));
+    this.clientHooks = {
+      ...hooks,
+      observe(op, outcome, seconds, providerId, failure) {
+        health.record(providerId, outcome, seconds * 1000, failure);
+        hooks.observe?.(op, outcome, seconds, providerId, failure);
+      },
+    };
+  }
 
-  /** One URL, or every instance's (several instances of one verification server on one database). */
-  async register(name: string, verifyUrl: string | string[], secret: string, batchScans = true, cancelCutoffS = DEFAULT_CANCEL_CUTOFF_S): Promise<ProviderRecord> {
+  /** One URL, or every instance's (several instances of one verification server on one database). `timeZone`: a canonical IANA name (venue-zone.ts), null for the server's. */
+  async register(
+    name: string,
+    verifyUrl: string | string[],
+    secret: string,
+    batchScans = true,
+    cancelCutoffS = DEFAULT_CANCEL_CUTOFF_S,
+    timeZone: string | null = null,
+  ): Promise<ProviderRecord> {
     const urls = (Array.isArray(verifyUrl) ? verifyUrl : [verifyUrl]).map(baseUrl);
     const url = urls[0]!;
     for (;;) {
@@ -90,10 +118,11 @@ export class ProviderRegistry {
           created_at: this.now(),
           batch_scans: batchScans ? 1 : 0,
           cancel_cutoff_s: cancelCutoffS,
+          time_zone: timeZone,
         })
         .onConflict((oc) => oc.column('provider_id').doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, verifyUrls: urls, secret, batchScans };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, verifyUrls: urls, secret, batchScans, timeZone };
     }
   }
 
@@ -112,6 +141,7 @@ export class ProviderRegistry {
     if (changes.secret !== undefined) values.secret = this.sealer.seal(changes.secret, SEALED.providerSecret(providerId));
     if (changes.batchScans !== undefined) values.batch_scans = changes.batchScans ? 1 : 0;
     if (changes.cancelCutoffMinutes !== undefined) values.cancel_cutoff_s = changes.cancelCutoffMinutes * 60;
+    if (changes.timeZone !== undefined) values.time_zone = changes.timeZone;
     const row = await this.db.updateTable('providers').set(values).where('provider_id', '=', providerId).returningAll().executeTakeFirst();
     if (!row) return undefined;
     // Reads still under way may have seen the row before this change: they are not adopted.
@@ -150,7 +180,7 @@ export class ProviderRegistry {
   async details(): Promise<ProviderDetails[]> {
     const rows = await this.db
       .selectFrom('providers')
-      .select(['provider_id', 'name', 'verify_url', 'verify_urls', 'batch_scans', 'cancel_cutoff_s', 'created_at'])
+      .select(['provider_id', 'name', 'verify_url', 'verify_urls', 'batch_scans', 'cancel_cutoff_s', 'time_zone', 'created_at'])
       .orderBy('name')
       .orderBy('provider_id')
       .execute();
@@ -192,7 +222,7 @@ export class ProviderRegistry {
       cached.checkedAt = this.now();
       return cached.client;
     }
-    const client = new ProviderClient(record, this.timeouts, this.hooks);
+    const client = new ProviderClient(record, this.timeouts, this.clientHooks);
     this.clients.set(record.providerId, { client, checkedAt: this.now() });
     if (cached) this.retire(cached.client);
     return client;
@@ -211,5 +241,15 @@ export class ProviderRegistry {
 
 function detailsOf(row: Omit<Selectable<ProvidersTable>, 'secret'>): ProviderDetails {
   const verifyUrls = urlsOf(row);
-  return { providerId: row.provider_id, name: row.name, verifyUrl: verifyUrls[0]!, verifyUrls, batchScans: row.batch_scans !== 0, cancelCutoffMinutes: Math.round(row.cancel_cutoff_s / 60), createdAt: row.created_at };
+  return {
+    providerId: row.provider_id,
+    name: row.name,
+    verifyUrl: verifyUrls[0]!,
+    verifyUrls,
+    batchScans: row.batch_scans !== 0,
+    cancelCutoffMinutes: Math.round(row.cancel_cutoff_s / 60),
+    timeZone: row.time_zone,
+    timeZoneInUse: venueZone(row.time_zone),
+    createdAt: row.created_at,
+  };
 }

@@ -17,6 +17,7 @@ import type { OutboundChannel, Recipient } from './channels.js';
 import type { BookingDB } from '../schema.js';
 import { REMINDER_CHANNELS, type ReminderChannel, type ReminderLanguage } from './schema.js';
 import { reminderText } from './text.js';
+import { venueZone } from '../providers/venue-zone.js';
 
 type DB = BookingDB;
 
@@ -30,7 +31,6 @@ export interface ReminderOptions {
   /** how long a claim holds before another process may take the reminder over */
   claimSeconds?: number;
   maxAttempts?: number;
-  timeZone?: string;
 }
 
 interface Due {
@@ -179,10 +179,11 @@ export class ReminderService {
       .selectFrom('tickets')
       .innerJoin('users', 'users.user_id', 'tickets.user_id')
       .leftJoin('reminder_prefs', 'reminder_prefs.user_id', 'tickets.user_id')
-      .select(['title', 'venue', 'hall', 'seat_label', 'starts_at', 'valid_until', 'users.email', 'users.phone', 'reminder_prefs.language'])
+      .leftJoin('providers', 'providers.provider_id', 'tickets.provider_id')
+      .select(['title', 'venue', 'hall', 'seat_label', 'starts_at', 'valid_until', 'users.email', 'users.phone', 'reminder_prefs.language', 'providers.time_zone'])
       .where('tickets.ticket_id', '=', due.ticketId)
       .executeTakeFirstOrThrow();
-    const text = reminderText(row, row.language ?? DEFAULT_PREFS.language, this.opts.timeZone);
+    const text = reminderText(row, row.language ?? DEFAULT_PREFS.language, venueZone(row.time_zone));
     try {
       if (due.channel === 'inapp') {
         await this.db.transaction().execute(async (trx) => {

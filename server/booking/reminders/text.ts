@@ -1,6 +1,7 @@
-// The words of a reminder, in the customer's language.
+// The words of a reminder, in the customer's language; times in the venue's zone, named.
 import type { ReminderLanguage } from './schema.js';
 import type { ReminderText } from './channels.js';
+import { zonedTime } from '../providers/venue-zone.js';
 
 export interface ReminderTicket {
   title: string;
@@ -11,10 +12,10 @@ export interface ReminderTicket {
   valid_until: number;
 }
 
-export function reminderText(t: ReminderTicket, language: ReminderLanguage, timeZone?: string): ReminderText {
-  const fmt = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone });
-  const starts = fmt.format(t.starts_at * 1000);
-  const until = fmt.format(t.valid_until * 1000);
+/** `timeZone`: the venue's (venue-zone.ts venueZone). */
+export function reminderText(t: ReminderTicket, language: ReminderLanguage, timeZone: string): ReminderText {
+  const starts = zonedTime(language, timeZone, 'medium', Number(t.starts_at));
+  const until = zonedTime(language, timeZone, 'medium', Number(t.valid_until));
   if (language === 'zh-CN') {
     return {
       subject: `观影提醒：${t.title}`,

@@ -12,6 +12,7 @@ import type { Auth } from '../auth.js';
 import { providerError } from '../providers/provider-client.js';
 import type { BookingContext } from '../context.js';
 import { queries } from '../queries.js';
+import { canonicalZone, venueZone } from '../providers/venue-zone.js';
 import type { AuditLog } from '../staff/audit.js';
 import { TICKET_LOCALES, ticketPng, ticketQrSvg, type TicketLocale } from './render.js';
 import { shareHash, sharedTicket, shareToken, shareUrl, type TicketLinks, type TicketRow } from './ticket-view.js';
@@ -64,7 +65,9 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
     async (req, reply) => {
       const row = await viewable(req, req.params.ticketId, req.query.share);
       const locale = req.query.locale ?? localeFrom(req.headers['accept-language']);
-      const tz = req.query.tz && validZone(req.query.tz) ? req.query.tz : undefined;
+      // The venue's zone when it has one: what the e-mail and reminders say too. Else the reader's (`tz`), else the server's.
+      const venue = (await providers.get(row.provider_id))?.record.timeZone;
+      const tz = venue ?? (req.query.tz ? canonicalZone(req.query.tz) : undefined);
       const key = `${row.ticket_id}|${row.key_id}|${locale}|${tz ?? ''}`;
       let png = pngCache.get(key);
       if (!png) {
@@ -185,20 +188,11 @@ export const ticketRoutes: AppPlugin<TicketRoutesOptions> = async (app, { db, wr
       const row = await db.selectFrom('tickets').selectAll().where('share_hash', '=', shareHash(req.params.token)).executeTakeFirst();
       if (!row) throw notFound('share_not_found', 'this share link is not valid (any more)');
       reply.header('cache-control', 'no-store');
-      return sharedTicket(links, row, req.params.token);
+      return sharedTicket(links, row, req.params.token, venueZone((await providers.get(row.provider_id))?.record.timeZone));
     },
   );
 };
 
 function localeFrom(acceptLanguage: string | undefined): TicketLocale {
   return /^\s*zh/i.test(acceptLanguage ?? '') ? 'zh-CN' : 'en';
-}
-
-function validZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -9,6 +9,7 @@ import type { BookingTicket, TicketRefund } from '../../../protocol/booking-api.
 import type { TicketsTable } from '../schema.js';
 import { ticketInfo } from '../../common/ticket-info.js';
 import { sha256 } from '../secrets.js';
+import { serverZone } from '../providers/venue-zone.js';
 
 export type TicketRow = Selectable<TicketsTable>;
 
@@ -35,6 +36,8 @@ export interface OwnerExtras {
   cancelCutoffS?: number;
   refund?: TicketRefund | null;
   now?: number;
+  /** the venue's zone (venue-zone.ts); default the server's */
+  timeZone?: string;
 }
 
 export function ownerTicket(links: TicketLinks, row: TicketRow, extras: OwnerExtras = {}): BookingTicket {
@@ -44,6 +47,7 @@ export function ownerTicket(links: TicketLinks, row: TicketRow, extras: OwnerExt
     providerId: row.provider_id,
     showId: row.show_id,
     ...ticketInfo(row),
+    timeZone: extras.timeZone ?? serverZone(),
     payload: row.payload,
     imageUrl: `${base}/image.png`,
     qrUrl: `${base}/qr.svg`,
@@ -61,8 +65,8 @@ function cancellableUntil(row: TicketRow, { cancelCutoffS, refund, now }: OwnerE
 }
 
 /** The view for whoever holds a share link: image and QR URLs carry the token instead of a session. */
-export function sharedTicket(links: TicketLinks, row: TicketRow, token: string): Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'> {
-  const { shareUrl: _omit, cancellableUntil: _owner, refund: _refund, ...view } = ownerTicket(links, row);
+export function sharedTicket(links: TicketLinks, row: TicketRow, token: string, timeZone: string): Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'> {
+  const { shareUrl: _omit, cancellableUntil: _owner, refund: _refund, ...view } = ownerTicket(links, row, { timeZone });
   const q = `?share=${encodeURIComponent(token)}`;
   return { ...view, imageUrl: view.imageUrl + q, qrUrl: view.qrUrl + q };
 }

@@ -1,5 +1,8 @@
-// Dates, times, durations and prices in the customer's locale and time zone,
-// all through Intl. Times from the API are epoch seconds.
+// Dates, times, durations and prices in the customer's locale, all through
+// Intl. Times from the API are epoch seconds. A show's or ticket's times are
+// in its venue's time zone (`timeZone`, from the API), with the zone named, so
+// the page says what the ticket, the e-mail and the reminder say; without one,
+// the browser's zone.
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 function dtf(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -17,50 +20,51 @@ export function money(locale: string, cents: number, currency: string): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(cents / 100);
 }
 
-/** "7:30 PM" / "09:30" */
-export function time(locale: string, epochS: number): string {
-  return dtf(locale, { hour: hour(locale), minute: '2-digit' }).format(toDate(epochS));
+/** A time of day in `timeZone` names the zone ("GMT+8"); a date alone does not. */
+const inZone = (timeZone: string | undefined, named: boolean): Intl.DateTimeFormatOptions =>
+  timeZone ? { timeZone, ...(named ? { timeZoneName: 'short' as const } : {}) } : {};
+
+/** "7:30 PM GMT+8" / "GMT+8 09:30" */
+export function time(locale: string, epochS: number, timeZone?: string): string {
+  return dtf(locale, { hour: hour(locale), minute: '2-digit', ...inZone(timeZone, true) }).format(toDate(epochS));
 }
 
-/** "Wed, Nov 26, 7:30 PM" / "11月26日周三 19:30" */
-export function dateTime(locale: string, epochS: number): string {
-  return dtf(locale, { weekday: 'short', month: 'short', day: 'numeric', hour: hour(locale), minute: '2-digit' }).format(toDate(epochS));
+/** "Wed, Nov 26, 7:30 PM GMT+8" / "11月26日周三 GMT+8 19:30" */
+export function dateTime(locale: string, epochS: number, timeZone?: string): string {
+  return dtf(locale, { weekday: 'short', month: 'short', day: 'numeric', hour: hour(locale), minute: '2-digit', ...inZone(timeZone, true) }).format(toDate(epochS));
 }
 
 /** "Wednesday, November 26" / "11月26日星期三" */
-export function longDate(locale: string, epochS: number): string {
-  return dtf(locale, { weekday: 'long', month: 'long', day: 'numeric' }).format(toDate(epochS));
+export function longDate(locale: string, epochS: number, timeZone?: string): string {
+  return dtf(locale, { weekday: 'long', month: 'long', day: 'numeric', ...inZone(timeZone, false) }).format(toDate(epochS));
 }
 
-/** Calendar day in the browser's time zone, as a sortable key. */
-export function dayKey(epochS: number): string {
-  const d = toDate(epochS);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** Calendar day in `timeZone` (default the browser's), as a sortable key. */
+export function dayKey(epochS: number, timeZone?: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return dtf('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...inZone(timeZone, false) }).format(toDate(epochS));
 }
 
-/** Days from today (0 today, 1 tomorrow) in the browser's time zone. */
-export function daysFromToday(epochS: number, nowMs = Date.now()): number {
-  const a = new Date(nowMs);
-  const b = toDate(epochS);
-  const startA = new Date(a.getFullYear(), a.getMonth(), a.getDate()).getTime();
-  const startB = new Date(b.getFullYear(), b.getMonth(), b.getDate()).getTime();
-  return Math.round((startB - startA) / 86_400_000);
+/** Days from today (0 today, 1 tomorrow) in `timeZone` (default the browser's). */
+export function daysFromToday(epochS: number, nowMs = Date.now(), timeZone?: string): number {
+  const midnight = (key: string) => Date.UTC(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, Number(key.slice(8, 10)));
+  return Math.round((midnight(dayKey(epochS, timeZone)) - midnight(dayKey(nowMs / 1000, timeZone))) / 86_400_000);
 }
 
 /** "Today" / "Tomorrow" / "Friday, November 28", capitalised: a heading for a day of showtimes. */
-export function dayHeading(locale: string, epochS: number, nowMs = Date.now()): string {
-  const days = daysFromToday(epochS, nowMs);
+export function dayHeading(locale: string, epochS: number, nowMs = Date.now(), timeZone?: string): string {
+  const days = daysFromToday(epochS, nowMs, timeZone);
   if (days === 0 || days === 1) {
     const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
     return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
   }
-  return longDate(locale, epochS);
+  return longDate(locale, epochS, timeZone);
 }
 
 /** The two ends of a validity period; the end without its date when both fall on one day. */
-export function validityEnds(locale: string, fromS: number, untilS: number): { from: string; until: string } {
-  const from = dateTime(locale, fromS);
-  const until = dayKey(fromS) === dayKey(untilS) ? time(locale, untilS) : dateTime(locale, untilS);
+export function validityEnds(locale: string, fromS: number, untilS: number, timeZone?: string): { from: string; until: string } {
+  const from = dateTime(locale, fromS, timeZone);
+  const until = dayKey(fromS, timeZone) === dayKey(untilS, timeZone) ? time(locale, untilS, timeZone) : dateTime(locale, untilS, timeZone);
   return { from, until };
 }
 

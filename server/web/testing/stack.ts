@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
 
+/** The demo venue's time zone: the page shows its times in it, whatever the browser's. */
+export const VENUE_TIME_ZONE = 'Asia/Shanghai';
+
 export interface Stack {
   /** the booking server, which serves the page at / */
   url: string;
@@ -29,16 +32,16 @@ export async function startStack(): Promise<Stack> {
     // A first start may build the page (serve.ts): allow it more than the usual 20 s.
     const booking = await startGatepost(['booking', '--port', '0', '--data', join(dir, 'booking'), '--admin-token', adminToken, '--demo'], {}, 90_000);
     started.push(booking);
-    const registerProvider = async (name: string, verifyUrl: string, providerSecret = randomBytes(24).toString('hex')) => {
+    const registerProvider = async (name: string, verifyUrl: string, providerSecret = randomBytes(24).toString('hex'), timeZone?: string) => {
       const res = await fetch(`${booking.url}/api/v1/admin/providers`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name, verifyUrl, secret: providerSecret }),
+        body: JSON.stringify({ name, verifyUrl, secret: providerSecret, timeZone }),
       });
       if (res.status !== 201) throw new Error(`registering provider ${name} answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { providerId: string }).providerId;
     };
-    const providerId = await registerProvider('Demo Cinema', provider.url, secret);
+    const providerId = await registerProvider('Demo Cinema', provider.url, secret, VENUE_TIME_ZONE);
     return {
       url: booking.url,
       providerId,

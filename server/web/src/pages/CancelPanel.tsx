@@ -13,10 +13,12 @@ export type Refund = NonNullable<BookingTicket['refund']>;
 interface Props {
   ticketId: string;
   cancellableUntil: number | null;
+  /** the venue's zone, which the time is shown in */
+  timeZone: string;
   onCancelled(refund: Refund): void;
 }
 
-export function CancelPanel({ ticketId, cancellableUntil, onCancelled }: Props) {
+export function CancelPanel({ ticketId, cancellableUntil, timeZone, onCancelled }: Props) {
   const { t, locale } = useI18n();
   const session = useSession();
   const [asking, setAsking] = useState(false);
@@ -47,7 +49,7 @@ export function CancelPanel({ ticketId, cancellableUntil, onCancelled }: Props) 
         </button>
       ) : (
         <div className="cancel-panel" role="group" aria-label={t('ticket.cancel')}>
-          <p>{t('ticket.cancelAsk', { until: dateTime(locale, cancellableUntil) })}</p>
+          <p>{t('ticket.cancelAsk', { until: dateTime(locale, cancellableUntil, timeZone) })}</p>
           <div className="cancel-panel__actions">
             <button type="button" className="btn btn--danger btn--small" onClick={() => void cancel()} disabled={busy}>
               {busy ? t('ticket.cancelling') : t('ticket.cancelConfirm')}

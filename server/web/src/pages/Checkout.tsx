@@ -70,7 +70,7 @@ export function Checkout({ show, seats, onBack, onSeatTaken }: Props) {
           <dd>
             <strong>{show.title}</strong>
             <br />
-            {dateTime(locale, show.startsAt)} · {show.venue} · {show.hall}
+            {dateTime(locale, show.startsAt, show.timeZone)} · {show.venue} · {show.hall}
           </dd>
         </div>
         <div>

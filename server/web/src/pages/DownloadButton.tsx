@@ -1,5 +1,5 @@
 // "Download ticket (PNG)": the server's ticket image, in the page's language
-// and the browser's time zone. The owner's copy needs the session token, so it
+// and the venue's time zone. The owner's copy needs the session token, so it
 // is fetched and saved through a blob: URL; a shared ticket's URL carries its
 // share token and is a plain link.
 import { useRef, useState } from 'react';
@@ -11,8 +11,7 @@ import { useSession } from '../session.js';
 function imagePath(ticket: SharedTicket, lang: string): string {
   const path = localPath(ticket.imageUrl);
   const params = new URLSearchParams({ locale: lang });
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (tz) params.set('tz', tz);
+  params.set('tz', ticket.timeZone);
   return `${path}${path.includes('?') ? '&' : '?'}${params.toString()}`;
 }
 

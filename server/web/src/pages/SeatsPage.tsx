@@ -104,7 +104,7 @@ function ShowHeader({ show }: { show: CatalogueShow }) {
       <div>
         <h1 className="show-header__title">{show.title}</h1>
         <p className="show-header__meta">
-          <time dateTime={new Date(show.startsAt * 1000).toISOString()}>{dateTime(locale, show.startsAt)}</time>
+          <time dateTime={new Date(show.startsAt * 1000).toISOString()}>{dateTime(locale, show.startsAt, show.timeZone)}</time>
         </p>
         <p className="show-header__meta">
           {show.venue} · {show.hall}

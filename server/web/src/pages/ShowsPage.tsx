@@ -61,13 +61,13 @@ function UnavailableNotice({ ids, names }: { ids: string[]; names: Map<string, s
 function ShowDays({ shows }: { shows: CatalogueShow[] }) {
   const { locale } = useI18n();
   const days = new Map<string, CatalogueShow[]>();
-  for (const s of shows) days.set(dayKey(s.startsAt), [...(days.get(dayKey(s.startsAt)) ?? []), s]);
+  for (const s of shows) days.set(dayKey(s.startsAt, s.timeZone), [...(days.get(dayKey(s.startsAt, s.timeZone)) ?? []), s]);
   return (
     <>
       {[...days].map(([key, dayShows]) => (
         <section key={key} className="day" aria-labelledby={`day-${key}`}>
           <h2 id={`day-${key}`} className="day__heading">
-            {dayHeading(locale, dayShows[0]!.startsAt)}
+            {dayHeading(locale, dayShows[0]!.startsAt, Date.now(), dayShows[0]!.timeZone)}
           </h2>
           <ul className="show-list">
             {dayShows.map((s) => (
@@ -93,8 +93,8 @@ function ShowCard({ show }: { show: CatalogueShow }) {
       <Poster title={show.title} />
       <div className="show-card__info">
         <p className="show-card__time">
-          <time dateTime={new Date(show.startsAt * 1000).toISOString()}>{time(locale, show.startsAt)}</time>
-          <span className="show-card__until">{t('shows.until', { time: time(locale, show.endsAt) })}</span>
+          <time dateTime={new Date(show.startsAt * 1000).toISOString()}>{time(locale, show.startsAt, show.timeZone)}</time>
+          <span className="show-card__until">{t('shows.until', { time: time(locale, show.endsAt, show.timeZone) })}</span>
           {started && <span className="badge badge--muted">{t('shows.started')}</span>}
         </p>
         <h3 id={headingId} className="show-card__title">

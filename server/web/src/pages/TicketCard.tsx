@@ -28,7 +28,7 @@ export function TicketCard({ ticket, mode }: Props) {
   const [refund, setRefund] = useState<Refund | null>(ticket.refund ?? null);
   const cancelled = refund !== null || (ticket.revokedAt ?? null) !== null;
   const expired = ticket.validUntil * 1000 < Date.now();
-  const { from, until } = validityEnds(locale, ticket.validFrom, ticket.validUntil);
+  const { from, until } = validityEnds(locale, ticket.validFrom, ticket.validUntil, ticket.timeZone);
   const titleId = `ticket-${ticket.ticketId}`;
 
   return (
@@ -47,7 +47,7 @@ export function TicketCard({ ticket, mode }: Props) {
           <div className="ticket__fact ticket__fact--wide">
             <dt>{t('ticket.starts')}</dt>
             <dd>
-              <time dateTime={isoString(ticket.startsAt)}>{dateTime(locale, ticket.startsAt)}</time>
+              <time dateTime={isoString(ticket.startsAt)}>{dateTime(locale, ticket.startsAt, ticket.timeZone)}</time>
             </dd>
           </div>
           <div className="ticket__fact">
@@ -95,7 +95,7 @@ export function TicketCard({ ticket, mode }: Props) {
           <>
             <DownloadButton ticket={ticket} token={token} />
             {mode === 'owner' && <SharePanel ticketId={ticket.ticketId} initialUrl={ticket.shareUrl ?? null} />}
-            {mode === 'owner' && <CancelPanel ticketId={ticket.ticketId} cancellableUntil={ticket.cancellableUntil ?? null} onCancelled={setRefund} />}
+            {mode === 'owner' && <CancelPanel ticketId={ticket.ticketId} cancellableUntil={ticket.cancellableUntil ?? null} timeZone={ticket.timeZone} onCancelled={setRefund} />}
           </>
         )}
       </div>

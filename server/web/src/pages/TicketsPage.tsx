@@ -59,9 +59,9 @@ export function TicketsPage() {
 function TicketRows({ title, rows, muted }: { title: string; rows: Row[]; muted?: boolean }) {
   const { t, locale } = useI18n();
   // The bare day number: zh-CN would otherwise write "26日".
-  const dayParts = new Intl.DateTimeFormat(locale, { day: 'numeric' });
-  const day = { format: (ms: number) => dayParts.formatToParts(ms).find((p) => p.type === 'day')?.value ?? '' };
-  const month = new Intl.DateTimeFormat(locale, { month: 'short' });
+  const dayParts = (timeZone: string) => new Intl.DateTimeFormat(locale, { day: 'numeric', timeZone });
+  const day = (ms: number, timeZone: string) => dayParts(timeZone).formatToParts(ms).find((p) => p.type === 'day')?.value ?? '';
+  const month = (ms: number, timeZone: string) => new Intl.DateTimeFormat(locale, { month: 'short', timeZone }).format(ms);
   return (
     <section className="day">
       <h2 className="day__heading">{title}</h2>
@@ -70,8 +70,8 @@ function TicketRows({ title, rows, muted }: { title: string; rows: Row[]; muted?
           <li key={r.ticketId}>
             <Link className="ticket-row" href={paths.order(r.orderId)}>
               <span className="ticket-row__date" aria-hidden="true">
-                <span className="ticket-row__day">{day.format(r.startsAt * 1000)}</span>
-                <span className="ticket-row__month">{month.format(r.startsAt * 1000)}</span>
+                <span className="ticket-row__day">{day(r.startsAt * 1000, r.timeZone)}</span>
+                <span className="ticket-row__month">{month(r.startsAt * 1000, r.timeZone)}</span>
               </span>
               <span className="ticket-row__body">
                 <span className="ticket-row__title">
@@ -79,7 +79,7 @@ function TicketRows({ title, rows, muted }: { title: string; rows: Row[]; muted?
                   {r.revokedAt !== null && <span className="badge badge--muted">{t('ticket.cancelled')}</span>}
                 </span>
                 <span className="ticket-row__meta">
-                  <time dateTime={isoString(r.startsAt)}>{dateTime(locale, r.startsAt)}</time> · {r.venue} · {r.hall}
+                  <time dateTime={isoString(r.startsAt)}>{dateTime(locale, r.startsAt, r.timeZone)}</time> · {r.venue} · {r.hall}
                 </span>
               </span>
               <span className="ticket-row__seat">
