@@ -6,6 +6,7 @@
 // state changes and reads (every ticket issued).
 import type { Kysely, Selectable } from 'kysely';
 import { prepare, type Executor, type Prepared } from '../common/prepared.js';
+import { TICKET_INFO_COLUMNS } from '../common/ticket-info.js';
 import type { BookingDB, OrdersTable, TicketsTable } from './schema.js';
 
 const ORDER_COLUMNS = [
@@ -33,15 +34,7 @@ const TICKET_COLUMNS = [
   'user_id',
   'provider_id',
   'provider_ticket_id',
-  'show_id',
-  'seat_id',
-  'seat_label',
-  'title',
-  'venue',
-  'hall',
-  'starts_at',
-  'valid_from',
-  'valid_until',
+  ...TICKET_INFO_COLUMNS,
   'code',
   'key_id',
   'payload',

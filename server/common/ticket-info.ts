@@ -1,6 +1,9 @@
 // What a ticket says (title, place, seat, times) is issued by the provider and copied
 // by the booking server into its own row; both tables name these columns alike.
 
+/** The columns of both servers' `tickets` tables that say what a ticket is for and when it is valid. */
+export const TICKET_INFO_COLUMNS = ['show_id', 'seat_id', 'seat_label', 'title', 'venue', 'hall', 'starts_at', 'valid_from', 'valid_until'] as const;
+
 /** The printed details of a ticket as both servers' `tickets` tables hold them. */
 export interface TicketInfoColumns {
   title: string;

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Verdict, VerdictTicket } from '../../protocol/verdict.js';
 import type { RejectionReason } from '../../protocol/reasons.js';
 import { conflict } from '../common/errors.js';
-import { ticketInfo } from '../common/ticket-info.js';
+import { TICKET_INFO_COLUMNS, ticketInfo } from '../common/ticket-info.js';
 import { prepare, type Executor } from '../common/prepared.js';
 import type { ProviderDB, TicketsTable } from './schema.js';
 
@@ -22,21 +22,7 @@ export interface Redemption {
   at: number;
 }
 
-export const TICKET_COLUMNS = [
-  'ticket_id',
-  'show_id',
-  'seat_id',
-  'seat_label',
-  'title',
-  'venue',
-  'hall',
-  'starts_at',
-  'valid_from',
-  'valid_until',
-  'revoked_at',
-  'redeemed_at',
-  'redeemed_gate',
-] as const;
+export const TICKET_COLUMNS = ['ticket_id', ...TICKET_INFO_COLUMNS, 'revoked_at', 'redeemed_at', 'redeemed_gate'] as const;
 export type TicketRow = Pick<TicketsTable, (typeof TICKET_COLUMNS)[number]>;
 
 /** The queries of one verify, built once per database (see prepared.ts). */

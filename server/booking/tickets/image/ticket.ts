@@ -2,23 +2,14 @@
 // one path of integer-pixel modules) and rasterised by resvg.
 import { Resvg, renderAsync } from '@resvg/resvg-js';
 import { cjkFonts, glyph, isXmlChar, type Weight } from './font.js';
+import type { TicketInfo } from '../../../common/ticket-info.js';
 import { encodePng, encodePngAsync } from './png.js';
 import { QUIET_ZONE, qrMatrix, qrPathData } from './qr.js';
 
 /** What a ticket image shows: the QR's text and the ticket's words and times. */
-export interface TicketImage {
+export interface TicketImage extends TicketInfo {
   /** the text of the QR code (a GP1 payload) */
   payload: string;
-  title: string;
-  venue: string;
-  hall: string;
-  seat: string;
-  /** epoch seconds */
-  startsAt: number;
-  /** epoch seconds */
-  validFrom: number;
-  /** epoch seconds */
-  validUntil: number;
   ticketId: string;
 }
 
