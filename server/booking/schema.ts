@@ -18,7 +18,7 @@ import { annulmentsMigration } from './annulments/schema.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 import { outboxMigration, type OutboxDB } from './mail/schema.js';
 import { staffMigration, type StaffDB } from './staff/schema.js';
-import { scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
+import { scanOutcomeAnnulMigration, scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
 import { ticketSearchMigration } from './ticket-search/schema.js';
 import { providerTimeZoneMigration } from './providers/time-zone-schema.js';
 
@@ -195,5 +195,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '015_scan_outcomes': scanOutcomesMigration,
     '016_ticket_search': ticketSearchMigration,
     '017_provider_time_zone': providerTimeZoneMigration,
+    '018_scan_outcome_annulments': scanOutcomeAnnulMigration,
   };
 }

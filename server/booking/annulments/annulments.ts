@@ -98,6 +98,8 @@ export class AnnulService {
         .values({ provider_scan_id: providerScan, provider_id: target.providerId, station_id: target.stationId, code: admission.code, annulled_by: by, annulled_at: annulledAt, admitted_at: Number(admission.at), gate: admission.gate })
         .onConflict((oc) => oc.column('provider_scan_id').doNothing())
         .execute();
+      // The Live page counts it no longer, and shows it undone.
+      await trx.updateTable('scan_outcomes').set({ annulled_at: annulledAt }).where('station_id', '=', target.stationId).where('scan_id', '=', target.scanId).where('result', '=', 'admitted').execute();
     });
     this.ctx.log.info({ providerId: target.providerId, stationId: target.stationId, scanId: target.scanId, by }, 'admission annulled');
     return { scanId: target.scanId, annulledAt };

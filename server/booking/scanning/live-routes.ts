@@ -20,7 +20,15 @@ export const liveResponse = z.object({
   gates: z.array(z.object({ gate: z.string(), admitted: z.number().int(), denied: z.number().int() })),
   denials: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   recent: z.array(
-    z.object({ at: z.number().int(), gate: z.string(), result: z.enum(['admitted', 'rejected']), reason: z.string().optional(), seat: z.string().optional() }),
+    z.object({
+      at: z.number().int(),
+      gate: z.string(),
+      result: z.enum(['admitted', 'rejected']),
+      reason: z.string().optional(),
+      seat: z.string().optional(),
+      scanId: z.string().optional().describe('an admission: `<stationId>/<scanId>`, for POST /api/v1/admin/scans/:scanId/annul'),
+      annulledAt: z.number().int().optional().describe('set once the admission was annulled; it then counts neither as admitted nor denied'),
+    }),
   ),
   conflicts: z.array(
     z.object({

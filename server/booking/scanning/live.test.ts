@@ -183,4 +183,30 @@ describe.each(BACKENDS)('the Live page API on $backend', ({ backend, run }) => {
   it.runIf(run && backend === 'postgres')('serves from a second booking process what the first recorded', async () => {
     await expect.poll(async () => (await live(venueToken, second)).body.admitted, { timeout: 3000, interval: 250 }).toBe(4);
   });
+
+  it.runIf(run)('lets venue staff annul an admission from the last scans: it stops counting, shows as undone, and the ticket admits again', async () => {
+    const before = (await live(venueToken)).body;
+    const latest = before.recent.find((r) => r.result === 'admitted' && r.annulledAt === undefined)!;
+    expect(latest.scanId).toMatch(/^[^/]+\/.+$/);
+    const annulAs = (token: string) => api.post<{ annulledAt?: number; error?: string }>(`/api/v1/admin/scans/${encodeURIComponent(latest.scanId!)}/annul`, undefined, { token });
+    // Staff of another venue may not touch this venue's gates.
+    expect((await annulAs(strangerToken)).body.error).toBe('forbidden_provider');
+    const undone = await annulAs(venueToken);
+    expect(undone.status, undone.text).toBe(200);
+
+    const after = (await live(venueToken)).body;
+    expect(after.admitted).toBe(before.admitted - 1);
+    const gate = (s: LiveSummary, name: string) => s.gates.find((g) => g.gate === name)!;
+    expect(gate(after, latest.gate).admitted).toBe(gate(before, latest.gate).admitted - 1);
+    expect(gate(after, latest.gate).denied).toBe(gate(before, latest.gate).denied);
+    expect(after.recent.find((r) => r.scanId === latest.scanId)?.annulledAt).toBe(undone.body.annulledAt);
+    expect(after.perMinute.reduce((n, p) => n + p.admitted, 0)).toBe(after.admitted);
+
+    // The holder did not pass: the same ticket goes through at the other gate.
+    const seat = latest.seat!;
+    const payload = tickets[3]!;
+    const again = await scan(latest.gate === 'North' ? 'South' : 'North', payload);
+    expect(again.body).toMatchObject({ result: 'admitted' });
+    expect(again.body.ticket?.seat ?? seat).toBe(seat);
+  });
 });

@@ -15,7 +15,8 @@ export interface LiveSummary {
   capacity: number | null;
   gates: { gate: string; admitted: number; denied: number }[];
   denials: { reason: string; count: number }[];
-  recent: { at: number; gate: string; result: 'admitted' | 'rejected'; reason?: string; seat?: string }[];
+  /** newest first; an admission carries its `scanId` (`<stationId>/<scanId>`, what staff annul it by) and `annulledAt` once undone */
+  recent: { at: number; gate: string; result: 'admitted' | 'rejected'; reason?: string; seat?: string; scanId?: string; annulledAt?: number }[];
   conflicts: { conflictId: string; ticketId: string | null; seat: string | null; gate: string; at: number; firstGate: string | null; firstAt: number | null }[];
   perMinute: { minute: number; gate: string; admitted: number }[];
 }
@@ -28,11 +29,13 @@ export async function liveSummary(db: Kysely<BookingDB>, providerId: string, sho
       .where((eb) => eb.or([eb('show_id', '=', showId), eb.and([eb('show_id', 'is', null), eb('at', '>=', now - UNATTRIBUTED_S)])]));
   const minute = sql<number>`at - (at % 60)`;
   const [byGate, denials, recent, perMinute, conflicts] = await Promise.all([
-    ofShow().select(['gate', 'result', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(['gate', 'result']).execute(),
+    // An annulled admission counts neither as admitted nor as denied: the holder did not pass.
+    ofShow().where('annulled_at', 'is', null).select(['gate', 'result', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(['gate', 'result']).execute(),
     ofShow().where('result', '=', 'rejected').select(['reason', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy('reason').execute(),
-    ofShow().select(['at', 'gate', 'result', 'reason', 'seat']).orderBy('at', 'desc').limit(RECENT).execute(),
+    ofShow().select(['at', 'gate', 'result', 'reason', 'seat', 'station_id', 'scan_id', 'annulled_at']).orderBy('at', 'desc').limit(RECENT).execute(),
     ofShow()
       .where('result', '=', 'admitted')
+      .where('annulled_at', 'is', null)
       .where('at', '>=', now - PER_MINUTE_S)
       .select([minute.as('minute'), 'gate', (eb) => eb.fn.countAll<number | string>().as('n')])
       .groupBy([minute, 'gate'])
@@ -69,6 +72,8 @@ export async function liveSummary(db: Kysely<BookingDB>, providerId: string, sho
       result: r.result,
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.seat ? { seat: r.seat } : {}),
+      ...(r.result === 'admitted' && r.scan_id ? { scanId: `${r.station_id}/${r.scan_id}` } : {}),
+      ...(r.annulled_at !== null ? { annulledAt: Number(r.annulled_at) } : {}),
     })),
     conflicts: conflicts.map((c) => ({
       conflictId: c.conflict_id,

@@ -62,6 +62,8 @@ export class ScanService {
       result: verdict.result,
       reason: verdict.reason ?? null,
       seat: ticket?.seat ?? null,
+      scan_id: req.scanId,
+      annulled_at: null,
     });
     return verdict;
   }
@@ -245,16 +247,16 @@ export class ScanService {
     throw err;
   }
 
-  /** Admissions this process answered, in the database: the offline bundle reads them. */
-  flushAdmissions(): Promise<void> {
-    return this.admissions.flush();
+  /** Admissions this process answered, and every gate's scan outcomes, in the database: the offline bundle and annulments read them. */
+  async flushAdmissions(): Promise<void> {
+    await Promise.all([this.admissions.flush(), this.outcomes.flush()]);
   }
 
   /** An uploaded offline admission for the Live page: counted when the provider took it, a conflict when the ticket had been used already. */
   private recordJournalItem(station: StationIdentity, item: { scanId: string; at: number }, v: BatchVerdict | undefined): void {
     const at = Math.min(item.at, this.ctx.now());
     if (v?.result === 'admitted') {
-      this.outcomes.add({ provider_id: station.providerId, show_id: v.ticket?.showId ?? null, gate: station.gate, station_id: station.stationId, at, result: 'admitted', reason: null, seat: v.ticket?.seat ?? null });
+      this.outcomes.add({ provider_id: station.providerId, show_id: v.ticket?.showId ?? null, gate: station.gate, station_id: station.stationId, at, result: 'admitted', reason: null, seat: v.ticket?.seat ?? null, scan_id: item.scanId, annulled_at: null });
     } else if (v?.reason === 'already_redeemed') {
       this.outcomes.addConflict({
         provider_id: station.providerId,

@@ -13,6 +13,10 @@ export interface ScanOutcomesTable {
   result: 'admitted' | 'rejected';
   reason: string | null;
   seat: string | null;
+  /** the station's scan ID: staff annul an admission from the Live page by it */
+  scan_id: string | null;
+  /** set when the admission was annulled: it no longer counts as admitted */
+  annulled_at: number | null;
 }
 
 export interface JournalConflictsTable {
@@ -72,4 +76,10 @@ export const scanOutcomesMigration = schemaMigration({
       indexes: { journal_conflicts_provider: ['provider_id', 'recorded_at'] },
     },
   },
+});
+
+/** 018: each scan's ID and, for an admission undone, when; staff annul from the Live page's list and the counts leave it out. */
+export const scanOutcomeAnnulMigration = schemaMigration({
+  addColumns: { scan_outcomes: { scan_id: 'text', annulled_at: 'bigint' } },
+  indexes: { scan_outcomes: { scan_outcomes_scan: ['station_id', 'scan_id'] } },
 });
