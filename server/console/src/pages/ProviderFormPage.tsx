@@ -10,6 +10,7 @@ import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
+import { Field } from '../components/Field.js';
 
 interface Fields {
   name: string;
@@ -94,18 +95,13 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
         </p>
       )}
       <form className="form form--panel" onSubmit={(e) => void submit(e)} data-testid="provider-form">
-        <label className="field">
-          <span className="field__label">{t('provider.name')}</span>
+        <Field label={t('provider.name')} hint={t('provider.nameHint')}>
           <input required maxLength={100} value={fields.name} onChange={(e) => set('name', e.target.value)} />
-          <span className="field__hint">{t('provider.nameHint')}</span>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('provider.urls')}</span>
+        </Field>
+        <Field label={t('provider.urls')} hint={t('provider.urlsHint')}>
           <textarea required rows={Math.max(2, urlList(fields.urls).length)} spellCheck={false} value={fields.urls} onChange={(e) => set('urls', e.target.value)} />
-          <span className="field__hint">{t('provider.urlsHint')}</span>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('provider.secret')}</span>
+        </Field>
+        <Field label={t('provider.secret')} hint={saved ? t('provider.secretKeep') : t('provider.secretHint')}>
           <input
             type="password"
             autoComplete="new-password"
@@ -116,8 +112,7 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
             value={fields.secret}
             onChange={(e) => set('secret', e.target.value)}
           />
-          <span className="field__hint">{saved ? t('provider.secretKeep') : t('provider.secretHint')}</span>
-        </label>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={fields.batchScans} onChange={(e) => set('batchScans', e.target.checked)} />
           <span>
