@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { useSession } from '../session.js';
 import { Inbox, notAvailable } from './Inbox.js';
 import { SignInNeeded } from './SignInNeeded.js';
+import { Hero, Panel } from '../components/Panel.js';
 
 const CHANNELS = ['inapp', 'email', 'sms'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -29,9 +30,7 @@ export function RemindersPage() {
   if (!token) return <SignInNeeded />;
   return (
     <div className="page page--narrow">
-      <section className="hero">
-        <h1>{t('reminders.title')}</h1>
-      </section>
+      <Hero title={t('reminders.title')} />
       <Inbox token={token} />
       <Settings token={token} />
     </div>
@@ -72,10 +71,7 @@ function Settings({ token }: { token: string }) {
   };
 
   return (
-    <section className="panel" aria-labelledby="settings-title">
-      <h2 id="settings-title" className="panel__title">
-        {t('reminders.settings')}
-      </h2>
+    <Panel id="settings-title" title={t('reminders.settings')}>
       {current.loading && !current.data && <Loading label={t('reminders.loading')} />}
       {current.error !== undefined && <ErrorBlock error={current.error} onRetry={current.reload} />}
       {current.data && (
@@ -111,6 +107,6 @@ function Settings({ token }: { token: string }) {
           </button>
         </form>
       )}
-    </section>
+    </Panel>
   );
 }
