@@ -2,7 +2,7 @@
 // current path (below the app's base) and query, navigation by pushState,
 // and a Link that navigates without reloading. The booking server answers
 // every client route with the app's index.html. Each app matches its own routes.
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
 
 const CHANGE = 'gatepost:navigate';
 
@@ -63,4 +63,11 @@ export function decodeSegment(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** Each of an app's routes with the page it shows: a new route is one more entry. */
+export type Pages<R extends { name: string }> = { [N in R['name']]: (route: Extract<R, { name: N }>) => ReactNode };
+
+export function pageFor<R extends { name: string }>(pages: Pages<R>, route: R): ReactNode {
+  return (pages[route.name as R['name']] as (route: R) => ReactNode)(route);
 }

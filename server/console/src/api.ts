@@ -3,10 +3,11 @@
 // (server/ui-kit/request.ts); the console picks its sentence by that reason
 // and shows the server's message only as detail.
 import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { TicketHit, TicketState } from '../../../protocol/console-api.js';
 import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson } from '../../ui-kit/request.js';
 
-export type { ManagedShow, ProviderDetails, UpdateProviderRequest };
+export type { ManagedShow, ProviderDetails, TicketHit, TicketState, UpdateProviderRequest };
 export type ShowInput = Omit<ShowCreateRequest, 'showId' | 'venue'>;
 export interface ShowCancelled {
   showId: string;
@@ -68,21 +69,6 @@ export interface NewProvider {
   verifyUrls?: string[];
   secret: string;
   batchScans: boolean;
-}
-
-export type TicketState = 'valid' | 'used' | 'revoked' | 'refunded';
-
-/** A ticket as GET /api/v1/admin/tickets finds it. */
-export interface TicketHit {
-  ticketId: string;
-  orderId: string;
-  providerId: string;
-  showId: string;
-  title: string;
-  seat: string;
-  startsAt: number;
-  email: string;
-  state: TicketState;
 }
 
 export type StoryEvent =

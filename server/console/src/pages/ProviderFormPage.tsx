@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 interface Fields {
   name: string;
@@ -123,9 +124,9 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
         {error !== null && <ErrorNotice error={error} />}
         {notice && <Notice kind={notice === 'saved' ? 'success' : 'info'}>{t(notice === 'saved' ? 'provider.saved' : 'provider.unchanged')}</Notice>}
         <div className="form__actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? t('common.saving') : saved ? t('common.save') : t('provider.submit')}
-          </button>
+          <SubmitButton className="btn btn--primary" working={busy} workingLabel={t('common.saving')}>
+            {saved ? t('common.save') : t('provider.submit')}
+          </SubmitButton>
         </div>
       </form>
     </>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { ManagedShow, ShowInput } from '../api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 /** epoch seconds → the value of a datetime-local input, in this browser's zone */
 function localInput(epochS: number): string {
@@ -87,9 +88,9 @@ export function ShowForm({ show, onSubmit, onClose }: { show?: ManagedShow; onSu
       </div>
       {mapFixed && <p className="muted">{t('shows.mapFixed')}</p>}
       <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={saving}>
-          {saving ? t('common.saving') : show ? t('common.save') : t('shows.create')}
-        </button>
+        <SubmitButton className="btn btn--primary" working={saving} workingLabel={t('common.saving')}>
+          {show ? t('common.save') : t('shows.create')}
+        </SubmitButton>
         <button type="button" className="btn" onClick={onClose}>
           {t('common.cancel')}
         </button>

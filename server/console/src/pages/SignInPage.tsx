@@ -7,6 +7,7 @@ import { ErrorNotice, Notice } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useSession, whoIs } from '../session.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 /** A sign-in failure in the words of the form it came from. */
 function SignInError({ error, form }: { error: unknown; form: 'staff' | 'admin' }) {
@@ -68,9 +69,9 @@ export function SignInPage() {
             <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
           </Field>
           {failure?.form === 'staff' && <SignInError error={failure.error} form="staff" />}
-          <button type="submit" className="btn btn--primary" disabled={busy !== null}>
-            {busy === 'staff' ? t('signIn.busy') : t('signIn.submit')}
-          </button>
+          <SubmitButton className="btn btn--primary" working={busy === 'staff'} workingLabel={t('signIn.busy')} disabled={busy !== null}>
+            {t('signIn.submit')}
+          </SubmitButton>
         </form>
         <details className="signin__admin" open={failure?.form === 'admin' || undefined}>
           <summary>{t('signIn.admin')}</summary>
@@ -80,9 +81,9 @@ export function SignInPage() {
               <input type="password" autoComplete="off" spellCheck={false} required value={adminToken} onChange={(e) => setAdminToken(e.target.value)} />
             </Field>
             {failure?.form === 'admin' && <SignInError error={failure.error} form="admin" />}
-            <button type="submit" className="btn" disabled={busy !== null}>
-              {busy === 'admin' ? t('signIn.busy') : t('signIn.adminSubmit')}
-            </button>
+            <SubmitButton className="btn" working={busy === 'admin'} workingLabel={t('signIn.busy')} disabled={busy !== null}>
+              {t('signIn.adminSubmit')}
+            </SubmitButton>
           </form>
         </details>
       </main>

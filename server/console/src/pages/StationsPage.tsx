@@ -15,6 +15,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { paths } from '../router.js';
 import { useSession } from '../session.js';
 import { StationTable, type StationActions } from './StationTable.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 export function StationsPage() {
   const { t } = useI18n();
@@ -122,9 +123,9 @@ export function StationsPage() {
             <Field inline label={t('stations.gate')}>
               <input required maxLength={100} placeholder={t('stations.gateHint')} value={gate} onChange={(e) => setGate(e.target.value)} />
             </Field>
-            <button type="submit" className="btn btn--primary" disabled={adding}>
-              {adding ? t('stations.adding') : t('stations.add')}
-            </button>
+            <SubmitButton className="btn btn--primary" working={adding} workingLabel={t('stations.adding')}>
+              {t('stations.add')}
+            </SubmitButton>
           </form>
         )}
       </ProviderToolbar>

@@ -11,6 +11,7 @@ import { useSession } from '../session.js';
 import { Inbox, notAvailable } from './Inbox.js';
 import { SignInNeeded } from './SignInNeeded.js';
 import { Hero, Panel } from '../components/Panel.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 const CHANNELS = ['inapp', 'email', 'sms'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -102,9 +103,9 @@ function Settings({ token }: { token: string }) {
             <Notice tone="success">{result.none ? t('reminders.savedNone') : t('reminders.saved', { time: duration(locale, result.lead) })}</Notice>
           )}
           {result?.ok === false && (notAvailable(result.error) ? <Notice>{t('reminders.unavailable')}</Notice> : <ErrorBlock error={result.error} />)}
-          <button type="submit" className="btn btn--primary" disabled={busy} aria-busy={busy}>
-            {busy ? t('reminders.saving') : t('reminders.save')}
-          </button>
+          <SubmitButton className="btn btn--primary" working={busy} workingLabel={t('reminders.saving')} announce>
+            {t('reminders.save')}
+          </SubmitButton>
         </form>
       )}
     </Panel>
