@@ -2,7 +2,7 @@
 // admitted out of the seats, admissions per minute per gate, denials by
 // reason, the last 50 scans, and offline conflicts to acknowledge. Without a
 // show in the address it opens the one on now (else the next).
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api, type ApiError } from '../api.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
@@ -134,61 +134,54 @@ export function LivePage() {
                 </div>
               )}
             </div>
-            <section className="live-chart-box live-section">
-              <h2>{t('live.perMinute')}</h2>
-              {summary.perMinute.length === 0 ? <p className="empty">{t('live.noAdmissions')}</p> : <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} />}
-            </section>
+            <LiveSection title={t('live.perMinute')} className="live-chart-box" empty={summary.perMinute.length === 0 && t('live.noAdmissions')}>
+              <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} />
+            </LiveSection>
           </div>
-          <section className="live-section">
-            <h2>{t('live.conflicts')}</h2>
-            {summary.conflicts.length === 0 ? (
-              <p className="empty">{t('live.noConflicts')}</p>
-            ) : (
-              <ul className="live-conflicts" data-testid="live-conflicts">
-                {summary.conflicts.map((c) => (
-                  <li key={c.conflictId}>
-                    <span>
-                      {t('live.conflictLine', {
-                        ticket: c.ticketId ?? t('live.unknown'),
-                        seat: c.seat ?? t('live.unknown'),
-                        gate: c.gate,
-                        at: time(c.at),
-                        firstGate: c.firstGate ?? t('live.unknown'),
-                        firstAt: c.firstAt === null ? t('live.unknown') : time(c.firstAt),
-                      })}
-                    </span>
-                    <button type="button" className="btn btn--small" disabled={acking === c.conflictId} onClick={() => void ack(c.conflictId)}>
-                      {t('live.ack')}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <LiveSection title={t('live.conflicts')} empty={summary.conflicts.length === 0 && t('live.noConflicts')}>
+            <ul className="live-conflicts" data-testid="live-conflicts">
+              {summary.conflicts.map((c) => (
+                <li key={c.conflictId}>
+                  <span>
+                    {t('live.conflictLine', {
+                      ticket: c.ticketId ?? t('live.unknown'),
+                      seat: c.seat ?? t('live.unknown'),
+                      gate: c.gate,
+                      at: time(c.at),
+                      firstGate: c.firstGate ?? t('live.unknown'),
+                      firstAt: c.firstAt === null ? t('live.unknown') : time(c.firstAt),
+                    })}
+                  </span>
+                  <button type="button" className="btn btn--small" disabled={acking === c.conflictId} onClick={() => void ack(c.conflictId)}>
+                    {t('live.ack')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </LiveSection>
           <div className="live-grid">
-            <section className="live-section">
-              <h2>{t('live.gates')}</h2>
+            <LiveSection title={t('live.gates')}>
               <DataTable testId="live-gates" columns={gateColumns} rows={summary.gates} rowKey={(g) => g.gate} />
-            </section>
-            <section className="live-section">
-              <h2>{t('live.denials')}</h2>
-              {summary.denials.length === 0 ? (
-                <p className="empty">{t('live.noDenials')}</p>
-              ) : (
-                <DataTable testId="live-denials" head={false} columns={denialColumns} rows={summary.denials} rowKey={(d) => d.reason} />
-              )}
-            </section>
+            </LiveSection>
+            <LiveSection title={t('live.denials')} empty={summary.denials.length === 0 && t('live.noDenials')}>
+              <DataTable testId="live-denials" head={false} columns={denialColumns} rows={summary.denials} rowKey={(d) => d.reason} />
+            </LiveSection>
           </div>
-          <section className="live-section">
-            <h2>{t('live.recent')}</h2>
-            {summary.recent.length === 0 ? (
-              <p className="empty">{t('live.noScans')}</p>
-            ) : (
-              <DataTable testId="live-recent" columns={scanColumns} rows={summary.recent} rowKey={(_r, i) => i} />
-            )}
-          </section>
+          <LiveSection title={t('live.recent')} empty={summary.recent.length === 0 && t('live.noScans')}>
+            <DataTable testId="live-recent" columns={scanColumns} rows={summary.recent} rowKey={(_r, i) => i} />
+          </LiveSection>
         </>
       )}
     </>
+  );
+}
+
+/** One part of the Live page under its heading; `empty`, when a string, stands in for a part with nothing to show yet. */
+function LiveSection({ title, className, empty = false, children }: { title: string; className?: string; empty?: string | false; children: ReactNode }) {
+  return (
+    <section className={className ? `${className} live-section` : 'live-section'}>
+      <h2>{title}</h2>
+      {empty === false ? children : <p className="empty">{empty}</p>}
+    </section>
   );
 }
