@@ -19,6 +19,8 @@ import type { InlineConfig } from 'vite';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = '.source-hash';
+/** The core both browser apps build in (server/ui-kit): a change there changes both bundles. */
+const UI_KIT = join(REPO, 'server', 'ui-kit');
 const LOCK_STALE_MS = 3 * 60_000;
 
 export interface BuildLog {
@@ -33,7 +35,7 @@ export interface Bundle {
   root: string;
   /** where the build goes */
   dist: string;
-  /** files and folders whose content makes the bundle (dist/, dot-files, node_modules and tests are skipped) */
+  /** files and folders whose content makes the bundle (dist/, dot-files, node_modules, tests and testing/ are skipped) */
   inputs: string[];
   /** packages whose upgrade changes the bundle */
   tools: string[];
@@ -41,13 +43,13 @@ export interface Bundle {
   vite(outDir: string): Promise<InlineConfig>;
 }
 
-/** The customer booking page; `root` may be a copy of server/web (tests). */
+/** The customer booking page; `root` may be a copy of server/web beside it (tests). */
 export function customerPage(root = join(REPO, 'server', 'web')): Bundle {
   return {
     label: 'the customer booking page',
     root,
     dist: join(root, 'dist'),
-    inputs: ['index.html', 'vite.config.ts', 'src', 'public'].map((p) => join(root, p)),
+    inputs: [...['index.html', 'vite.config.ts', 'src', 'public'].map((p) => join(root, p)), UI_KIT],
     tools: ['vite', '@vitejs/plugin-react', 'react', 'react-dom'],
     vite: async (outDir) => {
       const { webViteConfig } = await import('../server/web/vite.config.js');
@@ -62,7 +64,7 @@ export function consolePage(root = join(REPO, 'server', 'console')): Bundle {
     label: 'the operator console',
     root,
     dist: join(root, 'dist'),
-    inputs: ['index.html', 'vite.config.ts', 'src', 'public'].map((p) => join(root, p)),
+    inputs: [...['index.html', 'vite.config.ts', 'src', 'public'].map((p) => join(root, p)), UI_KIT],
     tools: ['vite', '@vitejs/plugin-react', 'react', 'react-dom', 'qrcode'],
     vite: async (outDir) => {
       const { consoleViteConfig } = await import('../server/console/vite.config.js');
@@ -88,7 +90,8 @@ async function files(path: string): Promise<string[]> {
   const s = await stat(path).catch(() => undefined);
   if (!s) return [];
   if (!s.isDirectory()) return [path];
-  const entries = (await readdir(path)).filter((e) => e !== 'dist' && e !== 'node_modules' && !e.startsWith('.') && !e.endsWith('.test.ts'));
+  // Tests and their support (testing/) never go into a bundle.
+  const entries = (await readdir(path)).filter((e) => e !== 'dist' && e !== 'node_modules' && e !== 'testing' && !e.startsWith('.') && !e.endsWith('.test.ts'));
   return (await Promise.all(entries.sort().map((e) => files(join(path, e))))).flat();
 }
 

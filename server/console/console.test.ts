@@ -5,15 +5,16 @@
 // the page shows it, decoded by zbarimg, enrolls a station for real; renames
 // and revokes it. A wrong token, a 401 and a 429 from staff sign-in read as
 // sentences. Screenshots of every page, en and zh-CN, go to artifacts/console/.
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeSetupPayload, type ProviderDetails } from '../../protocol/booking-api.js';
+import { consolePage } from '../../build/assets.js';
+import { browserApp } from '../ui-kit/testing/browser-app.js';
+import { chromiumMissing } from '../ui-kit/testing/chromium.js';
 import { REPO_ROOT } from '../../testing/processes.js';
-import { consolePage, ensureBundle } from '../../build/assets.js';
-import { chromiumMissing, launchChromium } from '../web/testing/browser.js';
-import { decodeQrFile, startConsoleStack, zbarimgMissing, type ConsoleStack } from './testing/console-stack.js';
+import { decodeQrFile, startConsoleStack, zbarimgMissing } from './testing/console-stack.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'console');
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
@@ -30,46 +31,27 @@ interface StationRow {
 
 // Each test is a few page loads and a server round trip or two; on a loaded two-core machine that has taken half a minute.
 describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_000 }, () => {
-  let stack: ConsoleStack;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const app = browserApp({ bundle: consolePage(), artifacts: 'console', start: () => startConsoleStack(), pageTimeout: 15_000 });
   let providerId = '';
   let stationId = '';
 
-  async function open(locale: string, opts: { signedIn?: boolean; clipboard?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai', permissions: opts.clipboard ? ['clipboard-read', 'clipboard-write'] : [] });
-    contexts.push(context);
-    if (opts.signedIn) await context.addInitScript((token) => sessionStorage.setItem('gatepost.console.token', token), stack.adminToken);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return page;
-  }
+  const open = (locale: string, opts: { signedIn?: boolean; clipboard?: boolean } = {}): Promise<Page> =>
+    app.open(
+      { ...DESKTOP, locale, timezoneId: 'Asia/Shanghai', permissions: opts.clipboard ? ['clipboard-read', 'clipboard-write'] : [] },
+      opts.signedIn ? { sessionStorage: { 'gatepost.console.token': app.stack.adminToken } } : {},
+    );
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = app.shot;
 
   async function signInWithAdminToken(page: Page, token: string): Promise<void> {
-    await page.goto(`${stack.url}/console`);
+    await page.goto(`${app.stack.url}/console`);
     await page.locator('summary').click();
     await page.locator('[data-testid="admin-sign-in"] input').fill(token);
     await page.locator('[data-testid="admin-sign-in"] button[type="submit"]').click();
   }
 
-  beforeAll(async () => {
-    await ensureBundle(consolePage(), { info: () => undefined, warn: (m) => console.warn(m) });
-    await mkdir(ARTIFACTS, { recursive: true });
-    [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
-  }, 30_000);
-
   it('is served at /console and its client routes, with the customer page’s headers, beside the customer page', async () => {
-    const home = await fetch(`${stack.url}/console`);
+    const home = await fetch(`${app.stack.url}/console`);
     const html = await home.text();
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toMatch(/^text\/html/);
@@ -77,17 +59,17 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(home.headers.get('cache-control')).toBe('no-cache');
     for (const path of ['/console/', '/console/providers', '/console/stations?provider=p_1', '/console/providers/p_1']) {
-      const res = await fetch(`${stack.url}${path}`);
+      const res = await fetch(`${app.stack.url}${path}`);
       expect(res.status, path).toBe(200);
       expect(await res.text(), path).toBe(html);
     }
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
-    const asset = await fetch(`${stack.url}${script}`);
+    const asset = await fetch(`${app.stack.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
-    expect((await fetch(`${stack.url}/console/assets/gone-1234.js`)).status).toBe(404);
+    expect((await fetch(`${app.stack.url}/console/assets/gone-1234.js`)).status).toBe(404);
     // The customer page is still the page at /.
-    expect(await (await fetch(`${stack.url}/`)).text()).not.toBe(html);
+    expect(await (await fetch(`${app.stack.url}/`)).text()).not.toBe(html);
   });
 
   it('says so when a token or a staff sign-in is refused, and when staff sign-in is rate limited', async () => {
@@ -113,10 +95,10 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
 
   it('signs in with the admin token and registers the verification server through the form: its provider ID is shown', async () => {
     const page = await open('en-US', { clipboard: true });
-    await page.goto(`${stack.url}/console`);
+    await page.goto(`${app.stack.url}/console`);
     await page.locator('h1', { hasText: 'Sign in to the console' }).waitFor();
     await shot(page, 'en-sign-in');
-    await signInWithAdminToken(page, stack.adminToken);
+    await signInWithAdminToken(page, app.stack.adminToken);
     await page.waitForURL(/\/console\/providers$/);
     await page.locator('.empty', { hasText: 'No providers yet' }).waitFor();
     await shot(page, 'en-providers-empty');
@@ -124,32 +106,32 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await page.getByRole('link', { name: 'Register provider' }).click();
     const form = page.locator('[data-testid="provider-form"]');
     await form.getByLabel('Name').fill('Riverside Cinema');
-    await form.getByLabel('Verification server URL').fill(stack.provider.url);
-    await form.getByLabel('Shared secret').fill(stack.providerSecret);
+    await form.getByLabel('Verification server URL').fill(app.stack.provider.url);
+    await form.getByLabel('Shared secret').fill(app.stack.providerSecret);
     await shot(page, 'en-provider-new');
     await form.locator('button[type="submit"]').click();
 
     const shown = page.locator('[data-testid="provider-id"]');
     await shown.waitFor();
     providerId = (await shown.textContent()) ?? '';
-    const { body } = await stack.admin<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers');
-    expect(body.providers).toEqual([expect.objectContaining({ providerId, name: 'Riverside Cinema', verifyUrls: [stack.provider.url], batchScans: true })]);
+    const { body } = await app.stack.admin<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers');
+    expect(body.providers).toEqual([expect.objectContaining({ providerId, name: 'Riverside Cinema', verifyUrls: [app.stack.provider.url], batchScans: true })]);
     expect(await page.locator('[data-testid="provider-registered"]').textContent()).toContain('Riverside Cinema is registered');
     await page.locator('[data-testid="provider-registered"]').getByRole('button', { name: 'Copy' }).click();
     await page.locator('[data-testid="provider-registered"]').getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(providerId);
     await shot(page, 'en-provider-registered');
     // The booking server reaches it: the registered provider's programme is on sale.
-    const shows = (await (await fetch(`${stack.url}/api/v1/shows`)).json()) as { shows: { providerId: string }[] };
+    const shows = (await (await fetch(`${app.stack.url}/api/v1/shows`)).json()) as { shows: { providerId: string }[] };
     expect(shows.shows.some((s) => s.providerId === providerId)).toBe(true);
   });
 
   it('lists the provider and edits it under the same ID, the secret never shown back', async () => {
     const page = await open('en-US', { signedIn: true });
-    await page.goto(`${stack.url}/console/providers`);
+    await page.goto(`${app.stack.url}/console/providers`);
     const row = page.locator(`tr[data-provider="${providerId}"]`);
     await expect(row.textContent()).resolves.toContain('Riverside Cinema');
-    expect(await row.textContent()).toContain(stack.provider.url);
+    expect(await row.textContent()).toContain(app.stack.provider.url);
     await shot(page, 'en-providers');
     await row.getByRole('link', { name: 'Edit' }).click();
     const form = page.locator('[data-testid="provider-form"]');
@@ -158,14 +140,14 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await form.locator('button[type="submit"]').click();
     await form.locator('[role="status"]', { hasText: 'Changes saved.' }).waitFor();
     await shot(page, 'en-provider-edit');
-    const { body } = await stack.admin<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers');
+    const { body } = await app.stack.admin<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers');
     expect(body.providers[0]).toMatchObject({ providerId, name: 'Riverside Cinemas' });
-    expect(await page.content()).not.toContain(stack.providerSecret);
+    expect(await page.content()).not.toContain(app.stack.providerSecret);
   });
 
   it('adds a station: the setup QR as shown on the page decodes with zbarimg and enrolls a station', async () => {
     const page = await open('en-US', { signedIn: true });
-    await page.goto(`${stack.url}/console/stations`);
+    await page.goto(`${app.stack.url}/console/stations`);
     // With no provider in the address, the first one is picked.
     await expect.poll(() => page.locator('[data-testid="provider-picker"]').inputValue(), { timeout: 10_000 }).toBe(providerId);
     expect(new URL(page.url()).searchParams.get('provider')).toBe(providerId);
@@ -189,7 +171,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     const text = await decodeQrFile(png);
     expect(text.startsWith('GPS1:')).toBe(true);
     const setup = decodeSetupPayload(text);
-    expect(setup).toEqual({ serverUrl: stack.url, enrollment: code.replace(/-/g, '') });
+    expect(setup).toEqual({ serverUrl: app.stack.url, enrollment: code.replace(/-/g, '') });
 
     const enrolled = await fetch(`${setup!.serverUrl}/api/v1/station/enroll`, {
       method: 'POST',
@@ -211,7 +193,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
   it('counts the code down, and after 15 minutes offers a new code that replaces the old one', async () => {
     const page = await open('en-US', { signedIn: true });
     await page.clock.install();
-    await page.goto(`${stack.url}/console/stations?provider=${providerId}`);
+    await page.goto(`${app.stack.url}/console/stations?provider=${providerId}`);
     const add = page.locator('[data-testid="add-station"]');
     await add.getByLabel('Gate').fill('Hall 2');
     await add.locator('button[type="submit"]').click();
@@ -230,21 +212,21 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     const second = (await code.textContent())!;
     expect(second).not.toBe(first);
     const enroll = (enrollment: string) =>
-      fetch(`${stack.url}/api/v1/station/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollment }) });
+      fetch(`${app.stack.url}/api/v1/station/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollment }) });
     expect((await enroll(first)).status).toBe(401);
     expect((await enroll(second)).status).toBe(200);
   });
 
   it('renames a station (or says the server cannot yet) and revokes it after a confirmation', async () => {
     const page = await open('en-US', { signedIn: true });
-    await page.goto(`${stack.url}/console/stations?provider=${providerId}`);
+    await page.goto(`${app.stack.url}/console/stations?provider=${providerId}`);
     const row = page.locator(`tr[data-station="${stationId}"]`);
     await row.getByRole('button', { name: 'Rename' }).click();
     await row.getByLabel('Gate').fill('Hall 1 main door');
     await row.getByRole('button', { name: 'Save' }).click();
     const outcome = page.locator('.notice', { hasText: /Station renamed to “Hall 1 main door”|Renaming stations is not available on this server yet/ });
     await outcome.waitFor();
-    const { body: listed } = await stack.admin<{ stations: StationRow[] }>('GET', '/api/v1/admin/stations');
+    const { body: listed } = await app.stack.admin<{ stations: StationRow[] }>('GET', '/api/v1/admin/stations');
     const gate = listed.stations.find((s) => s.stationId === stationId)!.gate;
     expect((await outcome.textContent())!.includes('renamed')).toBe(gate === 'Hall 1 main door');
 
@@ -254,7 +236,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await shot(page, 'en-station-revoke-confirm');
     await dialog.getByRole('button', { name: 'Revoke station' }).click();
     await page.locator('.notice', { hasText: `Station “${gate}” is revoked.` }).waitFor();
-    const { body: after } = await stack.admin<{ stations: StationRow[] }>('GET', '/api/v1/admin/stations');
+    const { body: after } = await app.stack.admin<{ stations: StationRow[] }>('GET', '/api/v1/admin/stations');
     expect(after.stations.find((s) => s.stationId === stationId)).toMatchObject({ revoked: true });
     await page.getByLabel(/Show revoked stations/).check();
     await expect(page.locator(`tr[data-station="${stationId}"] .badge`).textContent()).resolves.toBe('Revoked');
@@ -262,18 +244,18 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
 
   it('reads in Chinese with a zh-CN browser, and keeps the language picked', async () => {
     const page = await open('zh-CN');
-    await page.goto(`${stack.url}/console`);
+    await page.goto(`${app.stack.url}/console`);
     await page.locator('h1', { hasText: '登录管理后台' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await shot(page, 'zh-sign-in');
-    await signInWithAdminToken(page, stack.adminToken);
+    await signInWithAdminToken(page, app.stack.adminToken);
     await page.locator(`tr[data-provider="${providerId}"]`).waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('票务方');
     await shot(page, 'zh-providers');
-    await page.goto(`${stack.url}/console/providers/new`);
+    await page.goto(`${app.stack.url}/console/providers/new`);
     await page.locator('h1', { hasText: '登记票务方' }).waitFor();
     await shot(page, 'zh-provider-new');
-    await page.goto(`${stack.url}/console/stations?provider=${providerId}`);
+    await page.goto(`${app.stack.url}/console/stations?provider=${providerId}`);
     const add = page.locator('[data-testid="add-station"]');
     await add.getByLabel('入口').fill('2 号厅');
     await add.locator('button[type="submit"]').click();
@@ -288,12 +270,12 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
   });
 
   it('shows what a station reports in its heartbeat, and a dash where a station has not reported', async () => {
-    const created = await stack.admin('POST', '/api/v1/admin/stations', { providerId, gate: 'Hall 3' });
+    const created = await app.stack.admin('POST', '/api/v1/admin/stations', { providerId, gate: 'Hall 3' });
     expect(created.status).toBe(201);
     const { enrollment, stationId } = created.body as { enrollment: string; stationId: string };
-    const enrolled = await fetch(`${stack.url}/api/v1/station/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollment }) });
+    const enrolled = await fetch(`${app.stack.url}/api/v1/station/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollment }) });
     const { token } = (await enrolled.json()) as { token: string };
-    const beat = await fetch(`${stack.url}/api/v1/station/heartbeat`, {
+    const beat = await fetch(`${app.stack.url}/api/v1/station/heartbeat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
@@ -307,7 +289,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     });
     expect(beat.status).toBe(200);
     const page = await open('en-US', { signedIn: true });
-    await page.goto(`${stack.url}/console/stations?provider=${providerId}`);
+    await page.goto(`${app.stack.url}/console/stations?provider=${providerId}`);
     const table = page.locator('[data-testid="stations"]');
     await table.waitFor();
     const headers = await table.locator('th').allTextContents();
@@ -320,11 +302,11 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     // The stations added earlier in this file never ran at a gate: nothing reported.
     await expect(table.locator('tbody tr').first().locator('td').nth(versionColumn).textContent()).resolves.toBe('—');
     await shot(page, 'en-stations-heartbeat');
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('left no error in any page, and wrote its screenshots', async () => {
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
     expect((await readFile(join(ARTIFACTS, 'zh-stations.png'))).length).toBeGreaterThan(1000);
   });
 });

@@ -4,34 +4,25 @@
 // ticket scanned through a real station token at a gate is counted on the
 // page within 2 s, with the gate, the per-minute chart and the last scans; a
 // journal conflict is acknowledged from the page. Screenshots en and zh-CN.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolePage, ensureBundle } from '../../build/assets.js';
-import { REPO_ROOT, startGatepost, type RunningCommand } from '../../testing/processes.js';
-import { chromiumMissing, launchChromium } from '../web/testing/browser.js';
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { consolePage } from '../../build/assets.js';
+import { browserApp } from '../ui-kit/testing/browser-app.js';
+import { chromiumMissing } from '../ui-kit/testing/chromium.js';
+import { startConsoleStack } from './testing/console-stack.js';
 
-const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'console');
 const missing = chromiumMissing();
 
 describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000 }, () => {
-  let dir = '';
-  const procs: RunningCommand[] = [];
-  let browser: Browser;
-  let url = '';
+  const app = browserApp({ bundle: consolePage(), artifacts: 'console', start: () => startConsoleStack({ demoPayments: true }), pageTimeout: 15_000 });
   let providerId = '';
   let staffToken = '';
   const gates: Record<string, string> = {};
   const tickets: string[] = [];
-  const pageErrors: string[] = [];
-  const admin = randomBytes(16).toString('hex');
-  const secret = randomBytes(16).toString('hex');
 
-  const call = async <T>(method: string, path: string, body?: unknown, token = admin): Promise<T> => {
-    const res = await fetch(`${url}${path}`, {
+  const call = async <T>(method: string, path: string, body?: unknown, token = app.stack.adminToken): Promise<T> => {
+    const res = await fetch(`${app.stack.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -42,32 +33,14 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
   };
   const scan = (gate: string, payload: string) => call<{ result: string }>('POST', '/api/v1/station/scan', { payload, providerId, scanId: randomUUID(), source: 'test' }, gates[gate]);
 
-  async function open(locale: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale, timezoneId: 'Asia/Shanghai' });
-    await context.addInitScript(([token, lang]) => {
-      sessionStorage.setItem('gatepost.console.token', token!);
-      localStorage.setItem('gatepost.console.lang', lang!);
-    }, [staffToken, locale]);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    return page;
-  }
+  const open = (locale: string): Promise<Page> =>
+    app.open(
+      { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale, timezoneId: 'Asia/Shanghai' },
+      { sessionStorage: { 'gatepost.console.token': staffToken }, localStorage: { 'gatepost.console.lang': locale }, consoleErrors: true },
+    );
 
   beforeAll(async () => {
-    await ensureBundle(consolePage(), { info: () => undefined, warn: (m) => console.warn(m) });
-    await mkdir(ARTIFACTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), 'gatepost-live-page-'));
-    const started = await Promise.all([
-      startGatepost(['provider', '--port', '0', '--data', join(dir, 'p'), '--booking-secret', secret, '--demo'], { DATABASE_URL: '' }),
-      startGatepost(['booking', '--port', '0', '--data', join(dir, 'b'), '--admin-token', admin, '--demo'], { DATABASE_URL: '' }, 90_000),
-      launchChromium(),
-    ]);
-    procs.push(started[0], started[1]);
-    browser = started[2];
-    url = started[1].url;
-    providerId = (await call<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Hall', verifyUrl: started[0].url, secret })).providerId;
+    providerId = (await call<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Hall', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret })).providerId;
     for (const gate of ['North door', 'South door']) {
       const { enrollment } = await call<{ enrollment: string }>('POST', '/api/v1/admin/stations', { providerId, gate });
       gates[gate] = (await call<{ token: string }>('POST', '/api/v1/station/enroll', { enrollment }, '')).token;
@@ -84,15 +57,9 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     tickets.push(...order.tickets.map((t) => t.payload));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(procs.map((p) => p.stop()));
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 30_000);
-
   it('counts a ticket scanned at a station within 2 s, by gate, in the chart and the last scans', async () => {
     const page = await open('en');
-    await page.goto(`${url}/console/live`);
+    await page.goto(`${app.stack.url}/console/live`);
     const count = page.locator('[data-testid="live-admitted"] .live-count__value');
     await expect.poll(() => count.textContent()).toBe('0');
     await expect.poll(() => page.locator('[data-testid="live-admitted"]').textContent()).toMatch(/of \d+ seats/);
@@ -115,24 +82,24 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     await call('POST', '/api/v1/station/journal', { redemptions: [{ scanId: randomUUID(), payload: tickets[1]!, at: Math.floor(Date.now() / 1000) }] }, gates['North door']);
 
     const page = await open('en');
-    await page.goto(`${url}/console/live?provider=${providerId}&show=demo-1`);
+    await page.goto(`${app.stack.url}/console/live?provider=${providerId}&show=demo-1`);
     await expect.poll(() => page.locator('[data-testid="live-admitted"] .live-count__value').textContent()).toBe('3');
     await expect.poll(() => page.locator('[data-testid="live-denials"]').textContent()).toMatch(/Already used1.*Not a ticket1|Not a ticket1.*Already used1/);
     const conflict = page.locator('[data-testid="live-conflicts"] li');
     await expect.poll(() => conflict.count()).toBe(1);
     expect(await conflict.textContent()).toMatch(/admitted offline at North door .* used at South door/);
-    await page.screenshot({ path: join(ARTIFACTS, 'live-en.png'), fullPage: true });
+    await app.shot(page, 'live-en');
 
     const zh = await open('zh-CN');
-    await zh.goto(`${url}/console/live?provider=${providerId}&show=demo-1`);
+    await zh.goto(`${app.stack.url}/console/live?provider=${providerId}&show=demo-1`);
     await expect.poll(() => zh.locator('[data-testid="live-admitted"]').textContent()).toContain('已入场');
     await expect.poll(() => zh.locator('[data-testid="live-conflicts"] li').count()).toBe(1);
-    await zh.screenshot({ path: join(ARTIFACTS, 'live-zh-CN.png'), fullPage: true });
+    await app.shot(zh, 'live-zh-CN');
 
     await conflict.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => conflict.count()).toBe(0);
     // Acknowledged for everyone: the other page hears it from the stream.
     await expect.poll(() => zh.locator('[data-testid="live-conflicts"] li').count(), { timeout: 4000 }).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -4,55 +4,35 @@
 // the confirmation dialog — which says how many tickets will be refunded — ends
 // with the refunded count on the page. Screenshots, en and zh-CN, go to
 // artifacts/console/.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ManagedShow } from '../../protocol/provider-api.js';
-import { REPO_ROOT } from '../../testing/processes.js';
-import { consolePage, ensureBundle } from '../../build/assets.js';
-import { chromiumMissing, launchChromium } from '../web/testing/browser.js';
-import { startConsoleStack, type ConsoleStack } from './testing/console-stack.js';
+import { consolePage } from '../../build/assets.js';
+import { browserApp } from '../ui-kit/testing/browser-app.js';
+import { chromiumMissing } from '../ui-kit/testing/chromium.js';
+import { startConsoleStack } from './testing/console-stack.js';
 
-const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'console');
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 const POLL = { timeout: 15_000, interval: 100 };
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the Shows page tests: ${missing}`);
 
 describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { timeout: 90_000 }, () => {
-  let stack: ConsoleStack;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const app = browserApp({ bundle: consolePage(), artifacts: 'console', start: () => startConsoleStack({ demoPayments: true }), pageTimeout: 15_000 });
   let providerId = '';
 
   async function open(locale: string): Promise<Page> {
-    const context = await browser.newContext({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    await context.addInitScript((token) => sessionStorage.setItem('gatepost.console.token', token), stack.adminToken);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${stack.url}/console/shows?provider=${providerId}`);
+    const page = await app.open({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' }, { sessionStorage: { 'gatepost.console.token': app.stack.adminToken } });
+    await page.goto(`${app.stack.url}/console/shows?provider=${providerId}`);
     return page;
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = app.shot;
 
   beforeAll(async () => {
-    await ensureBundle(consolePage(), { info: () => undefined, warn: (m) => console.warn(m) });
-    await mkdir(ARTIFACTS, { recursive: true });
-    [stack, browser] = await Promise.all([startConsoleStack({ demoPayments: true }), launchChromium()]);
-    const registered = await stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: stack.provider.url, secret: stack.providerSecret });
+    const registered = await app.stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret });
     expect(registered.status).toBe(201);
     providerId = registered.body.providerId;
   }, 180_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
-  }, 30_000);
 
   it('creates a show through the form and cancels it through the dialog, refunding its tickets', async () => {
     const page = await open('en');
@@ -75,7 +55,7 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     await form.getByRole('button', { name: 'Create show' }).click();
     await expect.poll(() => page.locator('.notice').innerText(), POLL).toContain('“Harbour Lights Gala” is on sale.');
 
-    const shows = (await stack.admin<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${providerId}/shows`)).body.shows;
+    const shows = (await app.stack.admin<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${providerId}/shows`)).body.shows;
     const gala = shows.find((s) => s.title === 'Harbour Lights Gala')!;
     // 19:30 in Shanghai (UTC+8) is 11:30 UTC.
     expect(gala).toMatchObject({ hall: 'Hall 2', startsAt: Date.UTC(2030, 4, 1, 11, 30) / 1000, priceCents: 6000, currency: 'CNY', rows: 2, seatsPerRow: 5 });
@@ -83,10 +63,10 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     await expect.poll(() => row.innerText(), POLL).toMatch(/May 1, 2030, 7:30 PM[\s\S]*Asia\/Shanghai[\s\S]*CN¥60\.00[\s\S]*10 \/ 0/);
 
     // A customer buys two tickets.
-    const user = await fetch(`${stack.url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guest@example.com', password: 'password123' }) });
+    const user = await fetch(`${app.stack.url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guest@example.com', password: 'password123' }) });
     expect(user.status, await user.clone().text()).toBe(201);
     const { token } = (await user.json()) as { token: string };
-    const ordered = await fetch(`${stack.url}/api/v1/orders`, {
+    const ordered = await fetch(`${app.stack.url}/api/v1/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ providerId, showId: gala.showId, seats: ['A1', 'A2'], payment: { method: 'demo' } }),
@@ -107,11 +87,11 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     await shot(page, 'shows-cancelled-en');
 
     // The customer's tickets are revoked and refunded.
-    const mine = await fetch(`${stack.url}/api/v1/orders`, { headers: { authorization: `Bearer ${token}` } });
+    const mine = await fetch(`${app.stack.url}/api/v1/orders`, { headers: { authorization: `Bearer ${token}` } });
     const tickets = ((await mine.json()) as { orders: { tickets: { revokedAt: number | null; refund: { state: string } | null }[] }[] }).orders.flatMap((o) => o.tickets);
     expect(tickets).toHaveLength(2);
     for (const t of tickets) expect(t).toMatchObject({ revokedAt: expect.any(Number), refund: { state: 'refunded' } });
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('reads in Chinese', async () => {
@@ -127,6 +107,6 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     await expect.poll(() => page.getByTestId('confirm').innerText(), POLL).toContain('0 张票将被作废并退款');
     await shot(page, 'shows-cancel-dialog-zh-CN');
     await page.getByTestId('confirm').getByRole('button', { name: '取消' , exact: true }).click();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -3,18 +3,15 @@
 // holder's e-mail, open it, read its story as a timeline (issued, admitted at
 // Gate X, annulled, admitted again), revoke it with a refund and see it
 // refunded. Screenshots, en and zh-CN, go to artifacts/console/.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../protocol/verdict.js';
-import { REPO_ROOT } from '../../testing/processes.js';
-import { consolePage, ensureBundle } from '../../build/assets.js';
-import { chromiumMissing, launchChromium } from '../web/testing/browser.js';
-import { startConsoleStack, type ConsoleStack } from './testing/console-stack.js';
+import { consolePage } from '../../build/assets.js';
+import { browserApp } from '../ui-kit/testing/browser-app.js';
+import { chromiumMissing } from '../ui-kit/testing/chromium.js';
+import { startConsoleStack } from './testing/console-stack.js';
 
-const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'console');
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 const HOLDER = 'mei.lin@example.com';
 
@@ -22,16 +19,13 @@ const missing = chromiumMissing();
 if (missing) console.warn(`skipping the console Tickets tests: ${missing}`);
 
 describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { timeout: 120_000 }, () => {
-  let stack: ConsoleStack;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const app = browserApp({ bundle: consolePage(), artifacts: 'console', start: () => startConsoleStack({ demoPayments: true }), pageTimeout: 20_000 });
   let staffToken = '';
   let ticketId = '';
   let otherTicketId = '';
 
   const post = async <T>(path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${stack.url}${path}`, {
+    const res = await fetch(`${app.stack.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
@@ -41,32 +35,22 @@ describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { 
     return JSON.parse(text) as T;
   };
 
-  async function open(locale: string): Promise<Page> {
-    const context = await browser.newContext({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    await context.addInitScript((token) => sessionStorage.setItem('gatepost.console.token', token), staffToken);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return page;
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const open = (locale: string): Promise<Page> =>
+    app.open({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' }, { sessionStorage: { 'gatepost.console.token': staffToken } });
+  const shot = app.shot;
   const kinds = (page: Page) => page.locator('[data-testid="timeline"] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')));
 
   beforeAll(async () => {
-    await ensureBundle(consolePage(), { info: () => undefined, warn: (m) => console.warn(m) });
-    await mkdir(ARTIFACTS, { recursive: true });
-    [stack, browser] = await Promise.all([startConsoleStack({ demoPayments: true }), launchChromium()]);
     // The venue, its desk staff, a customer with two tickets, and Gate X.
-    const { providerId } = await post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: stack.provider.url, secret: stack.providerSecret }, stack.adminToken);
-    await post('/api/v1/admin/staff', { email: 'desk@riverside.example', password: 'desk-password-01', role: 'venue', providerIds: [providerId] }, stack.adminToken);
+    const { providerId } = await post<{ providerId: string }>('/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret }, app.stack.adminToken);
+    await post('/api/v1/admin/staff', { email: 'desk@riverside.example', password: 'desk-password-01', role: 'venue', providerIds: [providerId] }, app.stack.adminToken);
     staffToken = (await post<{ token: string }>('/api/v1/staff/sessions', { email: 'desk@riverside.example', password: 'desk-password-01' })).token;
     const customer = (await post<{ token: string }>('/api/v1/users', { email: HOLDER, password: 'customer-pass-01' })).token;
     const order = await post<Order>('/api/v1/orders', { providerId, showId: 'demo-1', seats: ['E6', 'E7'], payment: { method: 'demo' } }, customer);
     ticketId = order.tickets.find((t) => /E.?6/.test(t.seat))?.ticketId ?? order.tickets[0]!.ticketId;
     otherTicketId = order.tickets.find((t) => t.ticketId !== ticketId)!.ticketId;
     const payload = order.tickets.find((t) => t.ticketId === ticketId)!.payload;
-    const { enrollment } = await post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'Gate X' }, stack.adminToken);
+    const { enrollment } = await post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'Gate X' }, app.stack.adminToken);
     const station = (await post<{ token: string }>('/api/v1/station/enroll', { enrollment })).token;
     const scan = (scanId: string) => post<ScanVerdict>('/api/v1/station/scan', { payload, providerId, scanId }, station);
     expect((await scan('gx-1')).result).toBe('admitted');
@@ -74,15 +58,9 @@ describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { 
     expect((await scan('gx-2')).result).toBe('admitted');
   }, 240_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
-  }, 30_000);
-
   it('finds the tickets by e-mail, shows the story as a timeline in the browser’s zone, and revokes with a refund', async () => {
     const page = await open('en-US');
-    await page.goto(`${stack.url}/console/tickets`);
+    await page.goto(`${app.stack.url}/console/tickets`);
     await page.getByRole('link', { name: 'Tickets' }).waitFor();
     const form = page.locator('[data-testid="ticket-search"]');
     await form.getByLabel('Ticket, order, e-mail or seat').fill('  Mei.Lin@Example.com ');
@@ -120,12 +98,12 @@ describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { 
     // Back to the same search: the ticket reads as refunded there too.
     await page.getByRole('link', { name: /Back to the search/ }).click();
     await page.locator('[data-testid="ticket-results"] tr', { hasText: ticketId }).filter({ hasText: 'Refunded' }).waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('reads in Chinese', async () => {
     const page = await open('zh-CN');
-    await page.goto(`${stack.url}/console/tickets?q=${encodeURIComponent(HOLDER)}`);
+    await page.goto(`${app.stack.url}/console/tickets?q=${encodeURIComponent(HOLDER)}`);
     await page.locator('[data-testid="ticket-results"] tbody tr').nth(1).waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('票务查询');
     await shot(page, 'zh-CN-tickets-search');
@@ -134,10 +112,10 @@ describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { 
     await expect(page.locator('[data-testid="time-zone"]').textContent()).resolves.toContain('Asia/Shanghai');
     await expect(page.getByRole('button', { name: '作废并退款' }).count()).resolves.toBe(1);
     await shot(page, 'zh-CN-ticket-story');
-    await page.goto(`${stack.url}/console/tickets/${ticketId}`);
+    await page.goto(`${app.stack.url}/console/tickets/${ticketId}`);
     await page.locator('[data-testid="timeline"] li[data-kind="refund"]').waitFor();
     await expect(page.locator('[data-testid="ticket-state"]').textContent()).resolves.toBe('已退款');
     await shot(page, 'zh-CN-ticket-refunded');
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -102,8 +102,8 @@ describe('a server without the built page', () => {
 
 describe('ensureBundle (build/assets.ts)', () => {
   it('builds a missing page once, even when two servers start together, and notices a changed source', async () => {
-    // A copy of the sources inside server/web (so node_modules resolves), named like a build folder (gitignored).
-    const dir = join(WEB_DIR, `.build-test-${process.pid}`);
+    // A copy of the sources beside server/web (so node_modules and server/ui-kit resolve), named like a build folder (gitignored).
+    const dir = join(WEB_DIR, '..', `.build-test-web-${process.pid}`);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir);
     try {

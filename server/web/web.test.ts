@@ -4,17 +4,15 @@
 // and gets a ticket with its QR, validity text and PNG; shares it and takes
 // the link back; the same ticket reads in Chinese. Screenshots of the show
 // list, the seat map and the ticket, phone and desktop, go to artifacts/web/.
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../protocol/booking-api.js';
-import { REPO_ROOT } from '../../testing/processes.js';
-import { customerPage, ensureBundle } from '../../build/assets.js';
-import { chromiumMissing, launchChromium } from './testing/browser.js';
-import { startStack, VENUE_TIME_ZONE, type Stack } from './testing/stack.js';
+import { customerPage } from '../../build/assets.js';
+import { browserApp } from '../ui-kit/testing/browser-app.js';
+import { chromiumMissing } from '../ui-kit/testing/chromium.js';
+import { startStack, VENUE_TIME_ZONE } from './testing/stack.js';
 
-const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'web');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 /** The venue's zone; the browser is elsewhere, and the page must still speak the venue's time. */
@@ -32,23 +30,20 @@ const fmt = (locale: string, epochS: number, opts: Intl.DateTimeFormatOptions) =
 const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const app = browserApp({ bundle: customerPage(), artifacts: 'web', start: startStack });
   let session = '';
   let order: Order;
 
-  async function open(opts: { locale: string; device: typeof PHONE | typeof DESKTOP; signedIn?: boolean }): Promise<Page> {
-    const context = await browser.newContext({ ...opts.device, locale: opts.locale, timezoneId: BROWSER_TZ, acceptDownloads: true });
-    contexts.push(context);
-    if (opts.signedIn) await context.addInitScript((token) => localStorage.setItem('gatepost.session', token), session);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+  const open = (opts: { locale: string; device: typeof PHONE | typeof DESKTOP; signedIn?: boolean }): Promise<Page> =>
+    app.open({ ...opts.device, locale: opts.locale, timezoneId: BROWSER_TZ, acceptDownloads: true }, opts.signedIn ? { localStorage: { 'gatepost.session': session } } : {});
+  const shot = app.shot;
+
+  /** The order's page, signed in. */
+  async function openOrder(locale: string, device: typeof PHONE | typeof DESKTOP = PHONE): Promise<Page> {
+    const page = await open({ locale, device, signedIn: true });
+    await page.goto(`${app.stack.url}/orders/${order.orderId}`);
     return page;
   }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   async function qrLoaded(page: Page, ticketId: string): Promise<number> {
     const img = page.locator(`[data-ticket="${ticketId}"] .ticket__qr img`);
@@ -58,36 +53,26 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    // Build here rather than inside the server's start, so its ready line comes quickly.
-    await ensureBundle(customerPage(), { info: () => undefined, warn: (m) => console.warn(m) });
-    await mkdir(ARTIFACTS, { recursive: true });
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-    const home = await fetch(`${stack.url}/`);
+    const home = await fetch(`${app.stack.url}/`);
     if (!/text\/html/.test(home.headers.get('content-type') ?? '')) {
       throw new Error(`the booking server does not serve the page at / (answered ${home.status}): it must call webPage(app) from server/web/serve.ts`);
     }
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
-  }, 30_000);
+  });
 
   it('is served by the booking server at / and at client routes, beside the API', async () => {
-    const home = await fetch(`${stack.url}/`);
+    const home = await fetch(`${app.stack.url}/`);
     const html = await home.text();
     expect(home.headers.get('content-type'), 'the booking server must register webPage (server/web/serve.ts)').toMatch(/text\/html/);
     expect(html).toContain('<div id="root">');
-    const shared = await fetch(`${stack.url}/t/some-share-token`);
+    const shared = await fetch(`${app.stack.url}/t/some-share-token`);
     expect(shared.status).toBe(200);
     expect(await shared.text()).toBe(html);
-    const api = await fetch(`${stack.url}/api/v1/no-such-route`);
+    const api = await fetch(`${app.stack.url}/api/v1/no-such-route`);
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: 'not_found' });
-    expect(await (await fetch(`${stack.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${app.stack.url}/healthz`)).json()).toEqual({ status: 'ok' });
     // The test built the page before the server started: the server found it fresh.
-    expect(stack.booking.output.join('\n')).not.toContain('building the customer booking page');
+    expect(app.stack.booking.output.join('\n')).not.toContain('building the customer booking page');
   });
 
   it('books a seat on a phone and shows the ticket with its QR, validity and PNG', async () => {
@@ -97,13 +82,13 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
       if (r.method() === 'POST' && r.url().endsWith('/api/v1/orders')) orderKeys.push(r.headers()['idempotency-key'] ?? '');
     });
 
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${app.stack.url}/`);
     const card = page.locator('.show-card', { hasText: SHOW });
     await card.waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe("What's on");
     // The first show starts 30 minutes from now: in the viewer's zone that is
     // today, or tomorrow when the test runs in the last half hour of the day.
-    const shows = (await (await fetch(`${stack.url}/api/v1/shows`)).json()) as { shows: { startsAt: number }[] };
+    const shows = (await (await fetch(`${app.stack.url}/api/v1/shows`)).json()) as { shows: { startsAt: number }[] };
     const firstStart = Math.min(...shows.shows.map((s) => s.startsAt));
     const calendarDay = (epochS: number) => fmt('en-CA', epochS, { year: 'numeric', month: '2-digit', day: '2-digit' });
     const firstDay = calendarDay(firstStart) === calendarDay(Date.now() / 1000) ? 'Today' : 'Tomorrow';
@@ -139,7 +124,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     expect(orderKeys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     session = (await page.evaluate(() => localStorage.getItem('gatepost.session'))) ?? '';
-    const res = await fetch(`${stack.url}/api/v1/orders`, { headers: { authorization: `Bearer ${session}` } });
+    const res = await fetch(`${app.stack.url}/api/v1/orders`, { headers: { authorization: `Bearer ${session}` } });
     const { orders } = (await res.json()) as { orders: Order[] };
     expect(orders).toHaveLength(1);
     order = orders[0]!;
@@ -173,8 +158,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
 
   it('shares the ticket by link, and the link stops working when revoked', async () => {
     const ticket = order.tickets[0]!;
-    const owner = await open({ locale: 'en-US', device: PHONE, signedIn: true });
-    await owner.goto(`${stack.url}/orders/${order.orderId}`);
+    const owner = await openOrder('en-US');
     await owner.getByRole('button', { name: 'Share' }).click();
     const link = await owner.getByLabel('Anyone with this link can see the ticket:').inputValue();
     expect(link).toMatch(/\/t\/[A-Za-z0-9_-]{16,}$/);
@@ -195,12 +179,12 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
 
   it('lists the ticket under My tickets, and the reminders page never shows a raw error', async () => {
     const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
-    await page.goto(`${stack.url}/tickets`);
+    await page.goto(`${app.stack.url}/tickets`);
     const row = page.locator('.ticket-row', { hasText: SHOW });
     await row.waitFor();
     expect(squash(await row.textContent())).toContain('E6');
 
-    await page.goto(`${stack.url}/reminders`);
+    await page.goto(`${app.stack.url}/reminders`);
     await page.locator('#inbox-title ~ :is(.notice, .empty, .inbox)').waitFor();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('form .notice').waitFor();
@@ -210,8 +194,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
 
   it('reads in Chinese with a zh-CN browser: 有效期 … 至 …', async () => {
     const ticket = order.tickets[0]!;
-    const page = await open({ locale: 'zh-CN', device: PHONE, signedIn: true });
-    await page.goto(`${stack.url}/orders/${order.orderId}`);
+    const page = await openOrder('zh-CN');
     await page.locator('.ticket').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('购票成功！');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
@@ -222,7 +205,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     await expect(page.getByRole('button', { name: '下载电子票（PNG）' }).isVisible()).resolves.toBe(true);
     await shot(page, 'zh-phone-ticket');
 
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${app.stack.url}/`);
     await page.locator('.show-card').first().waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('正在热映');
     await shot(page, 'zh-phone-shows');
@@ -236,24 +219,23 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
 
   it('looks right on a desktop: show list, seat map, ticket', async () => {
     const page = await open({ locale: 'en-US', device: DESKTOP, signedIn: true });
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${app.stack.url}/`);
     await page.locator('.show-card').first().waitFor();
     await shot(page, 'desktop-shows');
 
-    await page.goto(`${stack.url}/shows/${stack.providerId}/demo-2?seats=F7,F8`);
+    await page.goto(`${app.stack.url}/shows/${app.stack.providerId}/demo-2?seats=F7,F8`);
     await page.locator('.seat-grid .seat--selected').first().waitFor();
     expect(await page.locator('.seat-grid .seat--selected').count()).toBe(2);
     await shot(page, 'desktop-seats');
 
-    await page.goto(`${stack.url}/orders/${order.orderId}`);
+    await page.goto(`${app.stack.url}/orders/${order.orderId}`);
     await qrLoaded(page, order.tickets[0]!.ticketId);
     await shot(page, 'desktop-ticket');
   }, 60_000);
 
   it('cancels a ticket before the cutoff: refunded, no QR left, the seat on sale again', async () => {
     const ticket = order.tickets[0]!;
-    const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
-    await page.goto(`${stack.url}/orders/${order.orderId}`);
+    const page = await openOrder('en-US');
     await qrLoaded(page, ticket.ticketId);
     const card = page.locator(`[data-ticket="${ticket.ticketId}"]`);
     await card.getByRole('button', { name: 'Cancel ticket' }).click();
@@ -265,25 +247,24 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     await expect(card.locator('.badge').textContent()).resolves.toBe('Cancelled');
     await shot(page, 'phone-cancelled');
 
-    const seats = (await (await fetch(`${stack.url}/api/v1/providers/${stack.providerId}/shows/${ticket.showId}/seats`)).json()) as { seats: { seatId: string; status: string }[] };
+    const seats = (await (await fetch(`${app.stack.url}/api/v1/providers/${app.stack.providerId}/shows/${ticket.showId}/seats`)).json()) as { seats: { seatId: string; status: string }[] };
     expect(seats.seats.find((s) => s.seatId === 'E6')?.status).toBe('free');
     // After a reload the order still says so, in Chinese too.
-    const zh = await open({ locale: 'zh-CN', device: PHONE, signedIn: true });
-    await zh.goto(`${stack.url}/orders/${order.orderId}`);
+    const zh = await openOrder('zh-CN');
     await expect(zh.locator(`[data-ticket="${ticket.ticketId}"] [data-testid="refund"]`).textContent()).resolves.toBe('已退款 ¥45.00，原路退回。');
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 60_000);
 
   it('sends the customer back to the map when a seat was sold meanwhile, nothing charged', async () => {
     const page = await open({ locale: 'en-US', device: PHONE, signedIn: true });
-    await page.goto(`${stack.url}/shows/${stack.providerId}/demo-1?seats=A1&pay=1`);
+    await page.goto(`${app.stack.url}/shows/${app.stack.providerId}/demo-1?seats=A1&pay=1`);
     const pay = page.getByRole('button', { name: 'Pay ¥45.00 (demo)' });
     await pay.waitFor();
     // Someone else is quicker.
-    const rival = await fetch(`${stack.url}/api/v1/orders`, {
+    const rival = await fetch(`${app.stack.url}/api/v1/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ providerId: stack.providerId, showId: 'demo-1', seats: ['A1'], payment: { method: 'demo' } }),
+      body: JSON.stringify({ providerId: app.stack.providerId, showId: 'demo-1', seats: ['A1'], payment: { method: 'demo' } }),
     });
     expect(rival.status).toBe(201);
     await pay.click();
@@ -295,7 +276,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
 
   it('explains a wrong password in words, not as a raw error', async () => {
     const page = await open({ locale: 'en-US', device: PHONE });
-    await page.goto(`${stack.url}/signin`);
+    await page.goto(`${app.stack.url}/signin`);
     await page.getByLabel('E-mail').fill('nobody@example.com');
     await page.getByLabel('Password').fill('not the password');
     await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
@@ -303,12 +284,12 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
   }, 30_000);
 
   it('names a cinema that does not answer in a gentle notice, and still lists the others', async () => {
-    await stack.registerProvider('Riverside Screens', 'http://127.0.0.1:9');
+    await app.stack.registerProvider('Riverside Screens', 'http://127.0.0.1:9');
     const page = await open({ locale: 'en-US', device: PHONE });
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${app.stack.url}/`);
     await page.getByText("Showtimes from Riverside Screens can't be loaded right now.").waitFor();
     expect(await page.locator('.show-card').count()).toBe(3);
     expect(await page.getByRole('alert').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 30_000);
 });

@@ -10,39 +10,9 @@ import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import type { AuditLog } from '../staff/audit.js';
 import type { LiveStreams } from './live-stream.js';
-import type { LiveSummary } from './live.js';
+import { liveResponse, type LiveSummary } from '../../../protocol/console-api.js';
 
 export const liveQuery = z.object({ providerId: z.string().min(1).max(100), showId: z.string().min(1).max(100) });
-
-export const liveResponse = z.object({
-  admitted: z.number().int(),
-  capacity: z.number().int().nullable(),
-  gates: z.array(z.object({ gate: z.string(), admitted: z.number().int(), denied: z.number().int() })),
-  denials: z.array(z.object({ reason: z.string(), count: z.number().int() })),
-  recent: z.array(
-    z.object({
-      at: z.number().int(),
-      gate: z.string(),
-      result: z.enum(['admitted', 'rejected']),
-      reason: z.string().optional(),
-      seat: z.string().optional(),
-      scanId: z.string().optional().describe('an admission: `<stationId>/<scanId>`, for POST /api/v1/admin/scans/:scanId/annul'),
-      annulledAt: z.number().int().optional().describe('set once the admission was annulled; it then counts neither as admitted nor denied'),
-    }),
-  ),
-  conflicts: z.array(
-    z.object({
-      conflictId: z.string(),
-      ticketId: z.string().nullable(),
-      seat: z.string().nullable(),
-      gate: z.string(),
-      at: z.number().int(),
-      firstGate: z.string().nullable(),
-      firstAt: z.number().int().nullable(),
-    }),
-  ),
-  perMinute: z.array(z.object({ minute: z.number().int(), gate: z.string(), admitted: z.number().int() })),
-});
 
 export interface LiveRoutesOptions extends Pick<BookingContext, 'db' | 'writes' | 'now'> {
   auth: Auth;

@@ -5,21 +5,13 @@
 // show of that provider within the last three hours: they happened at its gates.
 import { sql, type Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
+import type { LiveSummary } from '../../../protocol/console-api.js';
 
 const UNATTRIBUTED_S = 3 * 3600;
 const PER_MINUTE_S = 60 * 60;
 const RECENT = 50;
 
-export interface LiveSummary {
-  admitted: number;
-  capacity: number | null;
-  gates: { gate: string; admitted: number; denied: number }[];
-  denials: { reason: string; count: number }[];
-  /** newest first; an admission carries its `scanId` (`<stationId>/<scanId>`, what staff annul it by) and `annulledAt` once undone */
-  recent: { at: number; gate: string; result: 'admitted' | 'rejected'; reason?: string; seat?: string; scanId?: string; annulledAt?: number }[];
-  conflicts: { conflictId: string; ticketId: string | null; seat: string | null; gate: string; at: number; firstGate: string | null; firstAt: number | null }[];
-  perMinute: { minute: number; gate: string; admitted: number }[];
-}
+export type { LiveSummary };
 
 export async function liveSummary(db: Kysely<BookingDB>, providerId: string, showId: string, now: number, capacity: number | null): Promise<LiveSummary> {
   const ofShow = () =>

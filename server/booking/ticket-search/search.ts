@@ -7,22 +7,11 @@
 import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
 import type { RefundState } from '../ordering/refunds-schema.js';
+import type { TicketHit, TicketState } from '../../../protocol/console-api.js';
 
 export const MAX_RESULTS = 50;
 
-export type TicketState = 'valid' | 'used' | 'revoked' | 'refunded';
-
-export interface TicketHit {
-  ticketId: string;
-  orderId: string;
-  providerId: string;
-  showId: string;
-  title: string;
-  seat: string;
-  startsAt: number;
-  email: string;
-  state: TicketState;
-}
+export type { TicketHit, TicketState };
 
 export interface SearchQuery {
   q: string;

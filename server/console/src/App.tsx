@@ -14,6 +14,7 @@ import { TicketPage } from './pages/TicketPage.js';
 import { TicketsPage } from './pages/TicketsPage.js';
 import { LivePage } from './pages/LivePage.js';
 import { match, navigate, paths, useLocation, type Route } from './router.js';
+import { pageFor, type Pages } from '../../ui-kit/router.js';
 import { SessionProvider, useSession } from './session.js';
 
 export function App() {
@@ -57,30 +58,28 @@ function Console() {
   return <Shell>{staff ? <RoutePage route={route} admin={staff.role === 'admin'} /> : <Loading />}</Shell>;
 }
 
+const ADMIN_ONLY: readonly Route['name'][] = ['providers', 'newProvider', 'provider'];
+
+const PAGES: Pages<Route> = {
+  home: () => <Loading />,
+  providers: () => <ProvidersPage />,
+  newProvider: () => <ProviderFormPage />,
+  provider: (route) => <ProviderFormPage providerId={route.providerId} />,
+  stations: () => <StationsPage />,
+  shows: () => <ShowsPage />,
+  tickets: () => <TicketsPage />,
+  ticket: (route) => <TicketPage ticketId={route.ticketId} />,
+  live: () => <LivePage />,
+  notFound: () => <Lead title="notFound.title" lead="notFound.lead" />,
+};
+
 function RoutePage({ route, admin }: { route: Route; admin: boolean }) {
+  if (ADMIN_ONLY.includes(route.name) && !admin) return <Lead title="forbidden.title" lead="forbidden.lead" />;
+  return pageFor(PAGES, route);
+}
+
+/** A page that is only its header: not found, not allowed. */
+function Lead({ title, lead }: { title: MessageKey; lead: MessageKey }) {
   const { t } = useI18n();
-  const adminOnly = route.name === 'providers' || route.name === 'newProvider' || route.name === 'provider';
-  if (adminOnly && !admin) return <PageHeader title={t('forbidden.title')} lead={t('forbidden.lead')} />;
-  switch (route.name) {
-    case 'home':
-      return <Loading />;
-    case 'providers':
-      return <ProvidersPage />;
-    case 'newProvider':
-      return <ProviderFormPage />;
-    case 'provider':
-      return <ProviderFormPage providerId={route.providerId} />;
-    case 'stations':
-      return <StationsPage />;
-    case 'shows':
-      return <ShowsPage />;
-    case 'tickets':
-      return <TicketsPage />;
-    case 'ticket':
-      return <TicketPage ticketId={route.ticketId} />;
-    case 'live':
-      return <LivePage />;
-    case 'notFound':
-      return <PageHeader title={t('notFound.title')} lead={t('notFound.lead')} />;
-  }
+  return <PageHeader title={t(title)} lead={t(lead)} />;
 }

@@ -1,11 +1,13 @@
 // The booking server's staff and admin API as the console uses it. Every
-// failure becomes an ApiError with the response's stable `error` reason (or
-// `network` when the server could not be reached); the console picks its
-// sentence by that reason and shows the server's message only as detail.
+// failure becomes an ApiError with the response's stable `error` reason
+// (server/ui-kit/request.ts); the console picks its sentence by that reason
+// and shows the server's message only as detail.
 import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { TicketHit, TicketState } from '../../../protocol/console-api.js';
 import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
+import { ApiError, request, requestJson } from '../../ui-kit/request.js';
 
-export type { ManagedShow, ProviderDetails, UpdateProviderRequest };
+export type { ManagedShow, ProviderDetails, TicketHit, TicketState, UpdateProviderRequest };
 export type ShowInput = Omit<ShowCreateRequest, 'showId' | 'venue'>;
 export interface ShowCancelled {
   showId: string;
@@ -14,16 +16,7 @@ export interface ShowCancelled {
   pending: number;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    /** the server's `error` reason, or `network` */
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 export type Role = 'admin' | 'venue';
 
@@ -78,21 +71,6 @@ export interface NewProvider {
   batchScans: boolean;
 }
 
-export type TicketState = 'valid' | 'used' | 'revoked' | 'refunded';
-
-/** A ticket as GET /api/v1/admin/tickets finds it. */
-export interface TicketHit {
-  ticketId: string;
-  orderId: string;
-  providerId: string;
-  showId: string;
-  title: string;
-  seat: string;
-  startsAt: number;
-  email: string;
-  state: TicketState;
-}
-
 export type StoryEvent =
   | { kind: 'issued'; at: number; orderId: string }
   | { kind: 'admitted'; at: number | null; gate: string; stationId: string | null; scanId: string | null; annulled: boolean }
@@ -106,35 +84,8 @@ export interface TicketStory {
   events: StoryEvent[];
 }
 
-async function call(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'network', 'the server could not be reached');
-  }
-  if (res.ok) return res;
-  let reason = res.status === 404 ? 'not_found' : res.status >= 500 ? 'internal' : 'bad_request';
-  let message = `HTTP ${res.status}`;
-  try {
-    const parsed = (await res.json()) as { error?: unknown; message?: unknown };
-    if (typeof parsed.error === 'string') reason = parsed.error;
-    if (typeof parsed.message === 'string') message = parsed.message;
-  } catch {
-    // not JSON (a proxy's error page): keep the status-based reason
-  }
-  if ((res.status === 502 || res.status === 504) && reason === 'internal') reason = 'network';
-  throw new ApiError(res.status, reason, message);
-}
-
-async function json<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await call(method, path, token, body);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
+const call = (method: string, path: string, token: string | null, body?: unknown) => request(method, path, { token, body });
+const json = <T>(method: string, path: string, token: string | null, body?: unknown) => requestJson<T>(method, path, { token, body });
 
 const enc = encodeURIComponent;
 

@@ -1,17 +1,10 @@
 // The Live page's data: the summary, read once and then as a Server-Sent
 // Events stream through fetch() (EventSource cannot send the bearer header).
 // The stream is opened again after a drop, a second later.
+import type { LiveSummary } from '../../../protocol/console-api.js';
 import { ApiError } from './api.js';
 
-export interface LiveSummary {
-  admitted: number;
-  capacity: number | null;
-  gates: { gate: string; admitted: number; denied: number }[];
-  denials: { reason: string; count: number }[];
-  recent: { at: number; gate: string; result: 'admitted' | 'rejected'; reason?: string; seat?: string }[];
-  conflicts: { conflictId: string; ticketId: string | null; seat: string | null; gate: string; at: number; firstGate: string | null; firstAt: number | null }[];
-  perMinute: { minute: number; gate: string; admitted: number }[];
-}
+export type { LiveSummary };
 
 const enc = encodeURIComponent;
 

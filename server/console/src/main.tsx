@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import '../../ui-kit/base.css';
 import './styles/base.css';
 import './styles/frame.css';
 import './styles/tables.css';

@@ -1,36 +1,11 @@
-// A small history router under /console: a handful of routes, a path matcher
-// and pushState. The booking server answers every /console/… path with index.html.
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+// The console's routes under /console (server/ui-kit/router.tsx does the
+// history): a path matcher and the paths. The booking server answers every
+// /console/… path with index.html.
+import { createRouter, decodeSegment as dec } from '../../ui-kit/router.js';
 
 export const BASE = '/console';
-const CHANGE = 'gatepost:navigate';
 
-function subscribe(onChange: () => void): () => void {
-  window.addEventListener('popstate', onChange);
-  window.addEventListener(CHANGE, onChange);
-  return () => {
-    window.removeEventListener('popstate', onChange);
-    window.removeEventListener(CHANGE, onChange);
-  };
-}
-
-const snapshot = () => location.pathname + location.search;
-
-/** The path below /console and the query, re-rendering on every navigation. */
-export function useLocation(): { path: string; search: URLSearchParams } {
-  const current = useSyncExternalStore(subscribe, snapshot);
-  const q = current.indexOf('?');
-  const full = q < 0 ? current : current.slice(0, q);
-  const path = full.startsWith(BASE) ? full.slice(BASE.length) || '/' : full;
-  return { path, search: new URLSearchParams(q < 0 ? '' : current.slice(q)) };
-}
-
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (to === snapshot()) return;
-  if (opts.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  window.dispatchEvent(new Event(CHANGE));
-}
+export const { useLocation, navigate, Link } = createRouter({ base: BASE, scrollToTop: false });
 
 export type Route =
   | { name: 'home' }
@@ -43,14 +18,6 @@ export type Route =
   | { name: 'ticket'; ticketId: string }
   | { name: 'live' }
   | { name: 'notFound' };
-
-const dec = (s: string) => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
 
 export function match(path: string): Route {
   const p = path.replace(/\/+$/, '') || '/';
@@ -82,14 +49,3 @@ export const paths = {
   live: (providerId?: string, showId?: string) =>
     `${BASE}/live${providerId ? `?provider=${enc(providerId)}${showId ? `&show=${enc(showId)}` : ''}` : ''}`,
 };
-
-/** An <a> that navigates without reloading the page (and still opens a new tab on ctrl/cmd-click). */
-export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
-  const handle = (e: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(e);
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(href);
-  };
-  return <a href={href} onClick={handle} {...rest} />;
-}

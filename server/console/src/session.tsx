@@ -3,9 +3,10 @@
 // behind it from GET /api/v1/staff/me. A server without that route still
 // lets the admin token in: a token that may list the providers is the admin's.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { storedToken } from '../../ui-kit/stored-token.js';
 import { api, ApiError, type Staff } from './api.js';
 
-const TOKEN_KEY = 'gatepost.console.token';
+const stored = storedToken('session', 'gatepost.console.token');
 
 export interface Session {
   token: string | null;
@@ -15,14 +16,6 @@ export interface Session {
   signOut(): void;
   /** call with any API error: a token the server no longer takes signs the operator out */
   check(err: unknown): void;
-}
-
-function stored(): string | null {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
 }
 
 /** The account behind a token; ApiError 401 when the server does not take it. */
@@ -39,17 +32,12 @@ export async function whoIs(token: string): Promise<Staff> {
 const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [token, setToken] = useState<string | null>(stored);
+  const [token, setToken] = useState<string | null>(stored.read);
   const [staff, setStaff] = useState<Staff | null>(null);
   const save = useCallback((next: string | null, who: Staff | null) => {
     setToken(next);
     setStaff(who);
-    try {
-      if (next) sessionStorage.setItem(TOKEN_KEY, next);
-      else sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // kept in memory for this page only
-    }
+    stored.write(next);
   }, []);
   const signOut = useCallback(() => save(null, null), [save]);
 

@@ -12,6 +12,7 @@ import { SharedPage } from './pages/SharedPage.js';
 import { ShowsPage } from './pages/ShowsPage.js';
 import { TicketsPage } from './pages/TicketsPage.js';
 import { Link, match, paths, useLocation, type Route } from './router.js';
+import { pageFor, type Pages } from '../../ui-kit/router.js';
 import { SessionProvider } from './session.js';
 
 export function App() {
@@ -54,29 +55,19 @@ function Page() {
     }
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [path]);
-  return <RoutePage route={route} />;
+  return pageFor(PAGES, route);
 }
 
-function RoutePage({ route }: { route: Route }) {
-  switch (route.name) {
-    case 'shows':
-      return <ShowsPage />;
-    case 'seats':
-      return <SeatsPage key={`${route.providerId}/${route.showId}`} providerId={route.providerId} showId={route.showId} />;
-    case 'order':
-      return <OrderPage key={route.orderId} orderId={route.orderId} />;
-    case 'tickets':
-      return <TicketsPage />;
-    case 'shared':
-      return <SharedPage key={route.token} token={route.token} />;
-    case 'signin':
-      return <AuthPage />;
-    case 'reminders':
-      return <RemindersPage />;
-    case 'notFound':
-      return <NotFound />;
-  }
-}
+const PAGES: Pages<Route> = {
+  shows: () => <ShowsPage />,
+  seats: (route) => <SeatsPage key={`${route.providerId}/${route.showId}`} providerId={route.providerId} showId={route.showId} />,
+  order: (route) => <OrderPage key={route.orderId} orderId={route.orderId} />,
+  tickets: () => <TicketsPage />,
+  shared: (route) => <SharedPage key={route.token} token={route.token} />,
+  signin: () => <AuthPage />,
+  reminders: () => <RemindersPage />,
+  notFound: () => <NotFound />,
+};
 
 function NotFound() {
   const { t } = useI18n();

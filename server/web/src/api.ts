@@ -1,60 +1,14 @@
 // The booking server's API as the page uses it. Every failure becomes an
-// ApiError carrying the stable `error` reason of the response (or `network`
-// when the server could not be reached), which the page maps to a message:
-// raw bodies are never shown.
+// ApiError carrying the stable `error` reason of the response (server/ui-kit/request.ts),
+// which the page maps to a message: raw bodies are never shown.
 import type { BookingTicket, CatalogueShow, Order } from '../../../protocol/booking-api.js';
 import type { Seat } from '../../../protocol/provider-api.js';
+import { ApiError, request, requestJson as json } from '../../ui-kit/request.js';
 
 export type { BookingTicket, CatalogueShow, Order, Seat };
 export type SharedTicket = Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'>;
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    /** the server's `error` reason, or `network` */
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface RequestOptions {
-  token?: string | null;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-async function call(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  } catch {
-    throw new ApiError(0, 'network', 'the server could not be reached');
-  }
-  if (res.ok) return res;
-  let reason = res.status === 404 ? 'not_found' : res.status >= 500 ? 'internal' : 'bad_request';
-  let message = `HTTP ${res.status}`;
-  try {
-    const body = (await res.json()) as { error?: unknown; message?: unknown };
-    if (typeof body.error === 'string') reason = body.error;
-    if (typeof body.message === 'string') message = body.message;
-  } catch {
-    // not JSON (a proxy's error page): keep the status-based reason
-  }
-  // A gateway in front of the server that is down answers 502/504 without a body of ours.
-  if ((res.status === 502 || res.status === 504) && reason === 'internal') reason = 'network';
-  throw new ApiError(res.status, reason, message);
-}
-
-async function json<T>(method: string, path: string, opts?: RequestOptions): Promise<T> {
-  const res = await call(method, path, opts);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
+export { ApiError };
 
 const enc = encodeURIComponent;
 
@@ -82,7 +36,7 @@ export const api = {
   shared: (shareToken: string) => json<SharedTicket>('GET', `/api/v1/shared/${enc(shareToken)}`),
 
   /** a ticket's QR or PNG as a Blob: an <img> cannot send the bearer token */
-  ticketFile: async (token: string, path: string) => (await call('GET', path, { token, headers: { accept: '*/*' } })).blob(),
+  ticketFile: async (token: string, path: string) => (await request('GET', path, { token, headers: { accept: '*/*' } })).blob(),
 
   messages: (token: string) => json<unknown>('GET', '/api/v1/me/messages', { token }),
   reminderSettings: (token: string) => json<unknown>('GET', '/api/v1/me/reminders', { token }),

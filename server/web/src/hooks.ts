@@ -1,7 +1,8 @@
-// Loading state for API calls, and ticket files (QR, PNG) fetched with the
-// session token and shown through blob: URLs.
+// Loading state for API calls, actions started by a button, and ticket files
+// (QR, PNG) fetched with the session token and shown through blob: URLs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
+import { useSession } from './session.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -30,6 +31,36 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>): Loaded<T
   }, [key, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+export interface Action {
+  busy: boolean;
+  /** the last run's failure, to show; undefined when it worked or while it runs */
+  error: unknown;
+  run(work: () => Promise<void>): Promise<void>;
+  /** forget the last failure */
+  clear(): void;
+}
+
+/** An action a button starts: busy while it runs, its failure kept, an expired session handed to the session. */
+export function useAction(): Action {
+  const session = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      session.check(err);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const clear = () => setError(undefined);
+  return { busy, error, run, clear };
 }
 
 /**

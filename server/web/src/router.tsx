@@ -1,35 +1,8 @@
-// A small history router: the page has a handful of routes, so a path
-// matcher and pushState are all it needs. The server answers every one of
-// these paths with index.html.
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+// The page's routes (server/ui-kit/router.tsx does the history): a path
+// matcher and the paths. The server answers every one of these paths with index.html.
+import { createRouter, decodeSegment as dec } from '../../ui-kit/router.js';
 
-const CHANGE = 'gatepost:navigate';
-
-function subscribe(onChange: () => void): () => void {
-  window.addEventListener('popstate', onChange);
-  window.addEventListener(CHANGE, onChange);
-  return () => {
-    window.removeEventListener('popstate', onChange);
-    window.removeEventListener(CHANGE, onChange);
-  };
-}
-
-const snapshot = () => location.pathname + location.search;
-
-/** The current path and query, re-rendering on every navigation. */
-export function useLocation(): { path: string; search: URLSearchParams } {
-  const current = useSyncExternalStore(subscribe, snapshot);
-  const q = current.indexOf('?');
-  return { path: q < 0 ? current : current.slice(0, q), search: new URLSearchParams(q < 0 ? '' : current.slice(q)) };
-}
-
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (to === snapshot()) return;
-  if (opts.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  window.dispatchEvent(new Event(CHANGE));
-  if (!opts.replace) window.scrollTo(0, 0);
-}
+export const { useLocation, navigate, Link } = createRouter({ base: '', scrollToTop: true });
 
 export type Route =
   | { name: 'shows' }
@@ -40,14 +13,6 @@ export type Route =
   | { name: 'signin' }
   | { name: 'reminders' }
   | { name: 'notFound' };
-
-const dec = (s: string) => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
 
 export function match(path: string): Route {
   const p = path.replace(/\/+$/, '') || '/';
@@ -71,14 +36,3 @@ export const paths = {
   signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
   reminders: () => '/reminders',
 };
-
-/** An <a> that navigates without reloading the page (and still opens in a new tab on ctrl/cmd-click). */
-export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
-  const handle = (e: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(e);
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(href);
-  };
-  return <a href={href} onClick={handle} {...rest} />;
-}

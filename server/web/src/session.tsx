@@ -1,9 +1,10 @@
 // The customer's session: the bearer token from sign-up or sign-in, kept in
 // localStorage (the only thing the page stores besides the language choice).
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { storedToken } from '../../ui-kit/stored-token.js';
 import { ApiError } from './api.js';
 
-const SESSION_KEY = 'gatepost.session';
+const stored = storedToken('local', 'gatepost.session');
 
 export interface Session {
   token: string | null;
@@ -13,26 +14,13 @@ export interface Session {
   check(err: unknown): void;
 }
 
-function stored(): string | null {
-  try {
-    return localStorage.getItem(SESSION_KEY);
-  } catch {
-    return null;
-  }
-}
-
 const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [token, setToken] = useState<string | null>(stored);
+  const [token, setToken] = useState<string | null>(stored.read);
   const save = useCallback((next: string | null) => {
     setToken(next);
-    try {
-      if (next) localStorage.setItem(SESSION_KEY, next);
-      else localStorage.removeItem(SESSION_KEY);
-    } catch {
-      // kept for this visit only
-    }
+    stored.write(next);
   }, []);
   const value = useMemo<Session>(
     () => ({

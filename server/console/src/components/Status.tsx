@@ -47,3 +47,11 @@ export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' 
     </div>
   );
 }
+
+/** What an action on a page came to: a sentence, or a failure told by its reason. */
+export type Feedback = { kind: 'success' | 'error' | 'info'; text: string } | { kind: 'failure'; error: unknown };
+
+export function FeedbackNotice({ feedback }: { feedback: Feedback | null }) {
+  if (!feedback) return null;
+  return feedback.kind === 'failure' ? <ErrorNotice error={feedback.error} /> : <Notice kind={feedback.kind}>{feedback.text}</Notice>;
+}

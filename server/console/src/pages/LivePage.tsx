@@ -2,8 +2,11 @@
 // admitted out of the seats, admissions per minute per gate, denials by
 // reason, the last 50 scans, and offline conflicts to acknowledge. Without a
 // show in the address it opens the one on now (else the next).
-import { useEffect, useState } from 'react';
-import { api, type ApiError, type Staff } from '../api.js';
+import { useEffect, useState, type ReactNode } from 'react';
+import { api, type ApiError } from '../api.js';
+import { DataTable, type Column } from '../components/DataTable.js';
+import { Field } from '../components/Field.js';
+import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { ErrorNotice, Loading, PageHeader } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
 import type { MessageKey } from '../i18n/en.js';
@@ -13,30 +16,24 @@ import { navigate, paths, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { LiveChart } from './LiveChart.js';
 
-async function providersFor(token: string, staff: Staff | null): Promise<{ providerId: string; name: string }[]> {
-  if (staff?.role === 'admin') return (await api.providers(token)).providers;
-  const mine = new Set(staff?.providerIds ?? []);
-  return (await api.providerNames()).providers.filter((p) => mine.has(p.providerId));
-}
+type Gate = LiveSummary['gates'][number];
+type Denial = LiveSummary['denials'][number];
+type Scan = LiveSummary['recent'][number];
 
 export function LivePage() {
   const { t, locale } = useI18n();
-  const { token, staff, check } = useSession();
+  const { token, check } = useSession();
   const { search } = useLocation();
-  const [providers, reloadProviders] = useLoad((tk) => providersFor(tk, staff), [staff]);
+  const choice = useProviderChoice(paths.live);
+  const { providerId } = choice;
   const [catalogue] = useLoad(() => api.catalogue(), []);
-  const list = providers.state === 'ready' ? providers.data : [];
-  const providerId = search.get('provider') ?? '';
   const showId = search.get('show') ?? '';
   const shows = catalogue.state === 'ready' ? catalogue.data.shows.filter((s) => s.providerId === providerId) : [];
   const [summary, setSummary] = useState<LiveSummary | null>(null);
   const [down, setDown] = useState<ApiError | null>(null);
   const [acking, setAcking] = useState<string | null>(null);
 
-  // No provider or show chosen: the first provider, and its show on now, else the next one.
-  useEffect(() => {
-    if (list.length > 0 && !list.some((p) => p.providerId === providerId)) navigate(paths.live(list[0]!.providerId), { replace: true });
-  }, [list, providerId]);
+  // No show chosen: the provider's show on now, else the next one (useProviderChoice picks the first provider).
   useEffect(() => {
     if (!providerId || catalogue.state !== 'ready' || shows.some((s) => s.showId === showId)) return;
     const now = Date.now() / 1000;
@@ -80,6 +77,26 @@ export function LivePage() {
   const time = (at: number) => new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(at * 1000);
   const reason = (r: string) => (t as (k: MessageKey) => string)(`reason.${r}` as MessageKey) ?? r;
   const capacity = summary?.capacity ?? null;
+  const gateColumns: Column<Gate>[] = [
+    { label: t('live.gate'), cell: (g) => g.gate },
+    { label: t('live.admitted'), cell: (g) => g.admitted },
+    { label: t('live.denied'), cell: (g) => g.denied },
+  ];
+  const denialColumns: Column<Denial>[] = [
+    // a table without a header: the reason and how often
+    { label: null, cell: (d) => reason(d.reason) },
+    { label: null, cell: (d) => d.count },
+  ];
+  const scanColumns: Column<Scan>[] = [
+    { label: t('live.time'), cell: (r) => time(r.at) },
+    { label: t('live.gate'), cell: (r) => r.gate },
+    {
+      label: t('live.result'),
+      cellClassName: (r) => `live-result--${r.result}`,
+      cell: (r) => (r.result === 'admitted' ? t('live.resultAdmitted') : `${t('live.resultRejected')} · ${reason(r.reason ?? '')}`),
+    },
+    { label: t('live.seat'), cell: (r) => r.seat ?? '' },
+  ];
 
   return (
     <>
@@ -88,34 +105,19 @@ export function LivePage() {
         lead={t('live.lead')}
         actions={summary && <span className={`live-state${down ? ' live-state--down' : ''}`}>● {t(down ? 'live.reconnecting' : 'live.connected')}</span>}
       />
-      {providers.state === 'loading' && <Loading />}
-      {providers.state === 'error' && <ErrorNotice error={providers.error} onRetry={reloadProviders} />}
-      {list.length > 0 && (
-        <div className="toolbar">
-          <label className="field field--inline">
-            <span className="field__label">{t('stations.provider')}</span>
-            <select value={providerId} onChange={(e) => navigate(paths.live(e.target.value))} data-testid="live-provider">
-              {list.map((p) => (
-                <option key={p.providerId} value={p.providerId}>
-                  {p.name} ({p.providerId})
+      <ProviderToolbar choice={choice} testId="live-provider">
+        {shows.length > 0 && (
+          <Field inline label={t('live.show')}>
+            <select value={showId} onChange={(e) => navigate(paths.live(providerId, e.target.value))} data-testid="live-show">
+              {shows.map((s) => (
+                <option key={s.showId} value={s.showId}>
+                  {s.title} · {s.hall} · {new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(s.startsAt * 1000)}
                 </option>
               ))}
             </select>
-          </label>
-          {shows.length > 0 && (
-            <label className="field field--inline">
-              <span className="field__label">{t('live.show')}</span>
-              <select value={showId} onChange={(e) => navigate(paths.live(providerId, e.target.value))} data-testid="live-show">
-                {shows.map((s) => (
-                  <option key={s.showId} value={s.showId}>
-                    {s.title} · {s.hall} · {new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(s.startsAt * 1000)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-        </div>
-      )}
+          </Field>
+        )}
+      </ProviderToolbar>
       {providerId && catalogue.state === 'ready' && shows.length === 0 && <p className="empty">{t('live.noShows')}</p>}
       {down && !summary && down.status !== 0 && <ErrorNotice error={down} />}
       {showId && !summary && !down && <Loading />}
@@ -132,114 +134,54 @@ export function LivePage() {
                 </div>
               )}
             </div>
-            <section className="live-chart-box live-section">
-              <h2>{t('live.perMinute')}</h2>
-              {summary.perMinute.length === 0 ? <p className="empty">{t('live.noAdmissions')}</p> : <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} />}
-            </section>
+            <LiveSection title={t('live.perMinute')} className="live-chart-box" empty={summary.perMinute.length === 0 && t('live.noAdmissions')}>
+              <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} />
+            </LiveSection>
           </div>
-          <section className="live-section">
-            <h2>{t('live.conflicts')}</h2>
-            {summary.conflicts.length === 0 ? (
-              <p className="empty">{t('live.noConflicts')}</p>
-            ) : (
-              <ul className="live-conflicts" data-testid="live-conflicts">
-                {summary.conflicts.map((c) => (
-                  <li key={c.conflictId}>
-                    <span>
-                      {t('live.conflictLine', {
-                        ticket: c.ticketId ?? t('live.unknown'),
-                        seat: c.seat ?? t('live.unknown'),
-                        gate: c.gate,
-                        at: time(c.at),
-                        firstGate: c.firstGate ?? t('live.unknown'),
-                        firstAt: c.firstAt === null ? t('live.unknown') : time(c.firstAt),
-                      })}
-                    </span>
-                    <button type="button" className="btn btn--small" disabled={acking === c.conflictId} onClick={() => void ack(c.conflictId)}>
-                      {t('live.ack')}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <LiveSection title={t('live.conflicts')} empty={summary.conflicts.length === 0 && t('live.noConflicts')}>
+            <ul className="live-conflicts" data-testid="live-conflicts">
+              {summary.conflicts.map((c) => (
+                <li key={c.conflictId}>
+                  <span>
+                    {t('live.conflictLine', {
+                      ticket: c.ticketId ?? t('live.unknown'),
+                      seat: c.seat ?? t('live.unknown'),
+                      gate: c.gate,
+                      at: time(c.at),
+                      firstGate: c.firstGate ?? t('live.unknown'),
+                      firstAt: c.firstAt === null ? t('live.unknown') : time(c.firstAt),
+                    })}
+                  </span>
+                  <button type="button" className="btn btn--small" disabled={acking === c.conflictId} onClick={() => void ack(c.conflictId)}>
+                    {t('live.ack')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </LiveSection>
           <div className="live-grid">
-            <section className="live-section">
-              <h2>{t('live.gates')}</h2>
-              <div className="table-wrap">
-                <table className="table" data-testid="live-gates">
-                  <thead>
-                    <tr>
-                      <th>{t('live.gate')}</th>
-                      <th>{t('live.admitted')}</th>
-                      <th>{t('live.denied')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {summary.gates.map((g) => (
-                      <tr key={g.gate}>
-                        <td>{g.gate}</td>
-                        <td>{g.admitted}</td>
-                        <td>{g.denied}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
-            <section className="live-section">
-              <h2>{t('live.denials')}</h2>
-              {summary.denials.length === 0 ? (
-                <p className="empty">{t('live.noDenials')}</p>
-              ) : (
-                <div className="table-wrap">
-                  <table className="table" data-testid="live-denials">
-                    <tbody>
-                      {summary.denials.map((d) => (
-                        <tr key={d.reason}>
-                          <td>{reason(d.reason)}</td>
-                          <td>{d.count}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
-            </section>
+            <LiveSection title={t('live.gates')}>
+              <DataTable testId="live-gates" columns={gateColumns} rows={summary.gates} rowKey={(g) => g.gate} />
+            </LiveSection>
+            <LiveSection title={t('live.denials')} empty={summary.denials.length === 0 && t('live.noDenials')}>
+              <DataTable testId="live-denials" head={false} columns={denialColumns} rows={summary.denials} rowKey={(d) => d.reason} />
+            </LiveSection>
           </div>
-          <section className="live-section">
-            <h2>{t('live.recent')}</h2>
-            {summary.recent.length === 0 ? (
-              <p className="empty">{t('live.noScans')}</p>
-            ) : (
-              <div className="table-wrap">
-                <table className="table" data-testid="live-recent">
-                  <thead>
-                    <tr>
-                      <th>{t('live.time')}</th>
-                      <th>{t('live.gate')}</th>
-                      <th>{t('live.result')}</th>
-                      <th>{t('live.seat')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {summary.recent.map((r, i) => (
-                      <tr key={i}>
-                        <td>{time(r.at)}</td>
-                        <td>{r.gate}</td>
-                        <td className={`live-result--${r.result}`}>
-                          {r.result === 'admitted' ? t('live.resultAdmitted') : `${t('live.resultRejected')} · ${reason(r.reason ?? '')}`}
-                        </td>
-                        <td>{r.seat ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
+          <LiveSection title={t('live.recent')} empty={summary.recent.length === 0 && t('live.noScans')}>
+            <DataTable testId="live-recent" columns={scanColumns} rows={summary.recent} rowKey={(_r, i) => i} />
+          </LiveSection>
         </>
       )}
     </>
+  );
+}
+
+/** One part of the Live page under its heading; `empty`, when a string, stands in for a part with nothing to show yet. */
+function LiveSection({ title, className, empty = false, children }: { title: string; className?: string; empty?: string | false; children: ReactNode }) {
+  return (
+    <section className={className ? `${className} live-section` : 'live-section'}>
+      <h2>{title}</h2>
+      {empty === false ? children : <p className="empty">{empty}</p>}
+    </section>
   );
 }

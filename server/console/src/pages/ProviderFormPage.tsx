@@ -10,6 +10,8 @@ import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
+import { Field } from '../components/Field.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 interface Fields {
   name: string;
@@ -94,18 +96,13 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
         </p>
       )}
       <form className="form form--panel" onSubmit={(e) => void submit(e)} data-testid="provider-form">
-        <label className="field">
-          <span className="field__label">{t('provider.name')}</span>
+        <Field label={t('provider.name')} hint={t('provider.nameHint')}>
           <input required maxLength={100} value={fields.name} onChange={(e) => set('name', e.target.value)} />
-          <span className="field__hint">{t('provider.nameHint')}</span>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('provider.urls')}</span>
+        </Field>
+        <Field label={t('provider.urls')} hint={t('provider.urlsHint')}>
           <textarea required rows={Math.max(2, urlList(fields.urls).length)} spellCheck={false} value={fields.urls} onChange={(e) => set('urls', e.target.value)} />
-          <span className="field__hint">{t('provider.urlsHint')}</span>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('provider.secret')}</span>
+        </Field>
+        <Field label={t('provider.secret')} hint={saved ? t('provider.secretKeep') : t('provider.secretHint')}>
           <input
             type="password"
             autoComplete="new-password"
@@ -116,8 +113,7 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
             value={fields.secret}
             onChange={(e) => set('secret', e.target.value)}
           />
-          <span className="field__hint">{saved ? t('provider.secretKeep') : t('provider.secretHint')}</span>
-        </label>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={fields.batchScans} onChange={(e) => set('batchScans', e.target.checked)} />
           <span>
@@ -128,9 +124,9 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
         {error !== null && <ErrorNotice error={error} />}
         {notice && <Notice kind={notice === 'saved' ? 'success' : 'info'}>{t(notice === 'saved' ? 'provider.saved' : 'provider.unchanged')}</Notice>}
         <div className="form__actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? t('common.saving') : saved ? t('common.save') : t('provider.submit')}
-          </button>
+          <SubmitButton className="btn btn--primary" working={busy} workingLabel={t('common.saving')}>
+            {saved ? t('common.save') : t('provider.submit')}
+          </SubmitButton>
         </div>
       </form>
     </>

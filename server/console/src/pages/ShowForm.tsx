@@ -3,6 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ManagedShow, ShowInput } from '../api.js';
 import { useI18n } from '../i18n/i18n.js';
+import { Field } from '../components/Field.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 /** epoch seconds → the value of a datetime-local input, in this browser's zone */
 function localInput(epochS: number): string {
@@ -52,51 +54,43 @@ export function ShowForm({ show, onSubmit, onClose }: { show?: ManagedShow; onSu
   return (
     <form className="form form--panel" onSubmit={(e) => void submit(e)} data-testid="show-form">
       <h2>{show ? t('shows.editTitle', { title: show.title }) : t('shows.newTitle')}</h2>
-      <label className="field">
-        <span className="field__label">{t('shows.showTitle')}</span>
+      <Field label={t('shows.showTitle')}>
         <input name="title" required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
-      </label>
-      <label className="field">
-        <span className="field__label">{t('shows.hall')}</span>
+      </Field>
+      <Field label={t('shows.hall')}>
         <input name="hall" required maxLength={100} value={hall} onChange={(e) => setHall(e.target.value)} />
-      </label>
+      </Field>
       <div className="form__row">
-        <label className="field">
-          <span className="field__label">{t('shows.startsAt')}</span>
+        <Field label={t('shows.startsAt')}>
           <input name="startsAt" type="datetime-local" required value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('shows.endsAt')}</span>
+        </Field>
+        <Field label={t('shows.endsAt')}>
           <input name="endsAt" type="datetime-local" required value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
-        </label>
+        </Field>
       </div>
       <p className="muted">{t('shows.zoneNote', { zone: browserZone() })}</p>
       {invalid && <p className="notice notice--error">{t('shows.endsBeforeStart')}</p>}
       <div className="form__row">
-        <label className="field">
-          <span className="field__label">{t('shows.price')}</span>
+        <Field label={t('shows.price')}>
           <input name="price" type="number" required min="0" step="0.01" value={price} onChange={(e) => setPrice(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('shows.currency')}</span>
+        </Field>
+        <Field label={t('shows.currency')}>
           <input name="currency" required pattern="[A-Z]{3}" maxLength={3} disabled={!!show} value={currency} onChange={(e) => setCurrency(e.target.value.toUpperCase())} />
-        </label>
+        </Field>
       </div>
       <div className="form__row">
-        <label className="field">
-          <span className="field__label">{t('shows.rows')}</span>
+        <Field label={t('shows.rows')}>
           <input name="rows" type="number" required min="1" max="26" disabled={mapFixed} value={rows} onChange={(e) => setRows(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('shows.seatsPerRow')}</span>
+        </Field>
+        <Field label={t('shows.seatsPerRow')}>
           <input name="seatsPerRow" type="number" required min="1" max="99" disabled={mapFixed} value={seatsPerRow} onChange={(e) => setSeatsPerRow(e.target.value)} />
-        </label>
+        </Field>
       </div>
       {mapFixed && <p className="muted">{t('shows.mapFixed')}</p>}
       <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={saving}>
-          {saving ? t('common.saving') : show ? t('common.save') : t('shows.create')}
-        </button>
+        <SubmitButton className="btn btn--primary" working={saving} workingLabel={t('common.saving')}>
+          {show ? t('common.save') : t('shows.create')}
+        </SubmitButton>
         <button type="button" className="btn" onClick={onClose}>
           {t('common.cancel')}
         </button>

@@ -5,33 +5,26 @@
 import { useEffect, useState } from 'react';
 import { api, type ManagedShow, type ShowInput } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../components/Status.js';
+import { DataTable, Loaded, type Column } from '../components/DataTable.js';
+import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
+import { FeedbackNotice, PageHeader, type Feedback } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
-import { navigate, paths, useLocation } from '../router.js';
+import { paths } from '../router.js';
 import { useSession } from '../session.js';
 import { browserZone, ShowForm } from './ShowForm.js';
-import { providersFor } from './StationsPage.js';
 import '../styles/shows.css';
-
-type Message = { kind: 'success' | 'info'; text: string } | { kind: 'failure'; error: unknown };
 
 export function ShowsPage() {
   const { t, locale } = useI18n();
-  const { token, staff, check } = useSession();
-  const { search } = useLocation();
-  const [providers, reloadProviders] = useLoad((tk) => providersFor(tk, staff), [staff]);
-  const list = providers.state === 'ready' ? providers.data : [];
-  const providerId = search.get('provider') ?? '';
-  const provider = list.find((p) => p.providerId === providerId);
+  const { token, check } = useSession();
+  const choice = useProviderChoice(paths.shows);
+  const { providerId, provider } = choice;
   const [shows, reloadShows] = useLoad(async (tk) => (providerId ? (await api.shows(tk, providerId)).shows : []), [providerId]);
   const [editing, setEditing] = useState<ManagedShow | 'new' | null>(null);
   const [cancelling, setCancelling] = useState<ManagedShow | null>(null);
-  const [message, setMessage] = useState<Message | null>(null);
+  const [message, setMessage] = useState<Feedback | null>(null);
 
-  useEffect(() => {
-    if (!provider && list.length > 0 && !list.some((p) => p.providerId === providerId)) navigate(paths.shows(list[0]!.providerId), { replace: true });
-  }, [provider, list, providerId]);
   useEffect(() => {
     setEditing(null);
     setMessage(null);
@@ -81,92 +74,78 @@ export function ShowsPage() {
     reloadShows();
   };
 
-  const rows = shows.state === 'ready' ? shows.data : [];
+  const columns: Column<ManagedShow>[] = [
+    {
+      label: t('shows.showTitle'),
+      cell: (s) => (
+        <>
+          <span className="strong">{s.title}</span> {s.cancelledAt !== null && <span className="badge badge--bad">{t('shows.cancelledBadge')}</span>}
+        </>
+      ),
+    },
+    { label: t('shows.hall'), cell: (s) => s.hall },
+    {
+      label: t('shows.startsAt'),
+      cellClassName: 'nowrap',
+      cell: (s) => (
+        <>
+          {when(s.startsAt)}
+          <span className="show__zone muted">{zone}</span>
+        </>
+      ),
+    },
+    { label: t('shows.price'), className: 'num', cellClassName: 'nowrap', cell: (s) => money(s.priceCents, s.currency) },
+    {
+      label: t('shows.seats'),
+      className: 'num',
+      cellClassName: 'nowrap',
+      testId: 'seats',
+      // A cancelled show's seats were freed by its refunds: counts would only mislead.
+      cell: (s) => (s.cancelledAt === null ? t('shows.freeSold', { free: s.seatsFree, sold: s.seatsSold }) : <span className="muted">{t('common.none')}</span>),
+    },
+    {
+      label: t('stations.actions'),
+      className: 'table__actions',
+      cell: (s) =>
+        s.cancelledAt === null && (
+          <div className="row-actions">
+            <button type="button" className="btn btn--small" onClick={() => setEditing(s)}>
+              {t('shows.edit')}
+            </button>
+            <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setCancelling(s)}>
+              {t('shows.cancel')}
+            </button>
+          </div>
+        ),
+    },
+  ];
+
   return (
     <>
       <PageHeader title={t('shows.title')} lead={t('shows.lead')} />
-      {providers.state === 'loading' && <Loading />}
-      {providers.state === 'error' && <ErrorNotice error={providers.error} onRetry={reloadProviders} />}
-      {providers.state === 'ready' && list.length === 0 && <p className="empty">{t('stations.noProviders')}</p>}
-      {list.length > 0 && (
-        <div className="toolbar">
-          <label className="field field--inline">
-            <span className="field__label">{t('stations.provider')}</span>
-            <select value={provider?.providerId ?? ''} onChange={(e) => navigate(paths.shows(e.target.value))} data-testid="provider-picker">
-              {!provider && <option value="">{t('stations.pickProvider')}</option>}
-              {list.map((p) => (
-                <option key={p.providerId} value={p.providerId}>
-                  {p.name} ({p.providerId})
-                </option>
-              ))}
-            </select>
-          </label>
-          {provider && editing === null && (
-            <button type="button" className="btn btn--primary toolbar__add" onClick={() => setEditing('new')}>
-              {t('shows.new')}
-            </button>
-          )}
-        </div>
-      )}
-      {message && (message.kind === 'failure' ? <ErrorNotice error={message.error} /> : <Notice kind={message.kind}>{message.text}</Notice>)}
+      <ProviderToolbar choice={choice} empty={t('stations.noProviders')}>
+        {provider && editing === null && (
+          <button type="button" className="btn btn--primary toolbar__add" onClick={() => setEditing('new')}>
+            {t('shows.new')}
+          </button>
+        )}
+      </ProviderToolbar>
+      <FeedbackNotice feedback={message} />
       {provider && editing !== null && (
         <ShowForm key={editing === 'new' ? 'new' : editing.showId} show={editing === 'new' ? undefined : editing} onSubmit={save} onClose={() => setEditing(null)} />
       )}
-      {provider && shows.state === 'loading' && <Loading />}
-      {provider && shows.state === 'error' && <ErrorNotice error={shows.error} onRetry={reloadShows} />}
-      {provider && shows.state === 'ready' && rows.length === 0 && <p className="empty">{t('shows.empty')}</p>}
-      {provider && rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="shows">
-            <thead>
-              <tr>
-                <th scope="col">{t('shows.showTitle')}</th>
-                <th scope="col">{t('shows.hall')}</th>
-                <th scope="col">{t('shows.startsAt')}</th>
-                <th scope="col" className="num">
-                  {t('shows.price')}
-                </th>
-                <th scope="col" className="num">
-                  {t('shows.seats')}
-                </th>
-                <th scope="col" className="table__actions">
-                  {t('stations.actions')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.showId} data-show={s.showId} className={s.cancelledAt !== null ? 'row--revoked' : undefined}>
-                  <td>
-                    <span className="strong">{s.title}</span> {s.cancelledAt !== null && <span className="badge badge--bad">{t('shows.cancelledBadge')}</span>}
-                  </td>
-                  <td>{s.hall}</td>
-                  <td className="nowrap">
-                    {when(s.startsAt)}
-                    <span className="show__zone muted">{zone}</span>
-                  </td>
-                  <td className="num nowrap">{money(s.priceCents, s.currency)}</td>
-                  <td className="num nowrap" data-testid="seats">
-                    {/* A cancelled show's seats were freed by its refunds: counts would only mislead. */}
-                    {s.cancelledAt === null ? t('shows.freeSold', { free: s.seatsFree, sold: s.seatsSold }) : <span className="muted">{t('common.none')}</span>}
-                  </td>
-                  <td className="table__actions">
-                    {s.cancelledAt === null && (
-                      <div className="row-actions">
-                        <button type="button" className="btn btn--small" onClick={() => setEditing(s)}>
-                          {t('shows.edit')}
-                        </button>
-                        <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setCancelling(s)}>
-                          {t('shows.cancel')}
-                        </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {provider && (
+        <Loaded load={shows} onRetry={reloadShows} empty={t('shows.empty')} isEmpty={(rows) => rows.length === 0}>
+          {(rows) => (
+            <DataTable
+              testId="shows"
+              columns={columns}
+              rows={rows}
+              rowKey={(s) => s.showId}
+              rowProps={(s) => ({ 'data-show': s.showId, className: s.cancelledAt !== null ? 'row--revoked' : undefined })}
+            />
+          )}
+        </Loaded>
       )}
       {cancelling && (
         <ConfirmDialog confirm={t('shows.cancelYes')} onConfirm={() => void cancel(cancelling)} onCancel={() => setCancelling(null)}>

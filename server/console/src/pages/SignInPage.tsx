@@ -6,6 +6,8 @@ import { Brand, LanguagePicker } from '../components/Shell.js';
 import { ErrorNotice, Notice } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useSession, whoIs } from '../session.js';
+import { Field } from '../components/Field.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 /** A sign-in failure in the words of the form it came from. */
 function SignInError({ error, form }: { error: unknown; form: 'staff' | 'admin' }) {
@@ -60,31 +62,28 @@ export function SignInPage() {
         <h1>{t('signIn.title')}</h1>
         <p className="muted">{t('signIn.lead')}</p>
         <form className="form" onSubmit={(e) => void submitStaff(e)} data-testid="staff-sign-in">
-          <label className="field">
-            <span className="field__label">{t('signIn.email')}</span>
+          <Field label={t('signIn.email')}>
             <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-          </label>
-          <label className="field">
-            <span className="field__label">{t('signIn.password')}</span>
+          </Field>
+          <Field label={t('signIn.password')}>
             <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-          </label>
+          </Field>
           {failure?.form === 'staff' && <SignInError error={failure.error} form="staff" />}
-          <button type="submit" className="btn btn--primary" disabled={busy !== null}>
-            {busy === 'staff' ? t('signIn.busy') : t('signIn.submit')}
-          </button>
+          <SubmitButton className="btn btn--primary" working={busy === 'staff'} workingLabel={t('signIn.busy')} disabled={busy !== null}>
+            {t('signIn.submit')}
+          </SubmitButton>
         </form>
         <details className="signin__admin" open={failure?.form === 'admin' || undefined}>
           <summary>{t('signIn.admin')}</summary>
           <form className="form" onSubmit={(e) => void submitAdmin(e)} data-testid="admin-sign-in">
             <p className="field__hint">{t('signIn.adminHint')}</p>
-            <label className="field">
-              <span className="field__label">{t('signIn.adminToken')}</span>
+            <Field label={t('signIn.adminToken')}>
               <input type="password" autoComplete="off" spellCheck={false} required value={adminToken} onChange={(e) => setAdminToken(e.target.value)} />
-            </label>
+            </Field>
             {failure?.form === 'admin' && <SignInError error={failure.error} form="admin" />}
-            <button type="submit" className="btn" disabled={busy !== null}>
-              {busy === 'admin' ? t('signIn.busy') : t('signIn.adminSubmit')}
-            </button>
+            <SubmitButton className="btn" working={busy === 'admin'} workingLabel={t('signIn.busy')} disabled={busy !== null}>
+              {t('signIn.adminSubmit')}
+            </SubmitButton>
           </form>
         </details>
       </main>

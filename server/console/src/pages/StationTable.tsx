@@ -3,11 +3,12 @@
 // version, …) appear when the server sends them, and a missing value is a dash.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Station } from '../api.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { dateTime, duration } from '../format.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
 
-interface Column {
+interface HeartbeatColumn {
   key: keyof Station;
   label: MessageKey;
   show(s: Station, i18n: I18n): ReactNode;
@@ -21,7 +22,7 @@ const text = (v: unknown): string | null => {
 };
 
 /** Heartbeat columns, in the order they are shown when present. */
-const OPTIONAL: Column[] = [
+const OPTIONAL: HeartbeatColumn[] = [
   { key: 'lastSeenAt', label: 'stations.lastSeen', show: (s, { t, locale }) => (typeof s.lastSeenAt === 'number' ? <span title={dateTime(locale, s.lastSeenAt)}>{t('stations.ago', { time: duration(locale, Date.now() / 1000 - s.lastSeenAt) })}</span> : null) },
   { key: 'version', label: 'stations.version', show: (s) => text(s.version) },
   { key: 'sources', label: 'stations.sources', show: (s) => text(s.sources) },
@@ -51,67 +52,56 @@ export function StationTable({ stations, actions }: { stations: Station[]; actio
   const i18n = useI18n();
   const { t, locale } = i18n;
   const [renaming, setRenaming] = useState<string | null>(null);
-  const columns = OPTIONAL.filter((c) => stations.some((s) => s[c.key] !== undefined));
+  const columns: Column<Station>[] = [
+    {
+      label: t('stations.gate'),
+      cellClassName: 'station',
+      cell: (s) => (
+        <>
+          {renaming === s.stationId ? (
+            <RenameForm station={s} onDone={() => setRenaming(null)} onRename={actions.onRename} />
+          ) : (
+            <span className="station__gate">{s.gate}</span>
+          )}
+          <span className="station__id" title={t('stations.id')}>
+            {s.stationId}
+          </span>
+        </>
+      ),
+    },
+    { label: t('stations.status'), cell: (s) => <Status station={s} /> },
+    ...OPTIONAL.filter((c) => stations.some((s) => s[c.key] !== undefined)).map(
+      (c): Column<Station> => ({ label: t(c.label), cellClassName: 'nowrap', cell: (s) => c.show(s, i18n) ?? <span className="muted">{t('common.none')}</span> }),
+    ),
+    { label: t('stations.created'), cellClassName: 'nowrap', cell: (s) => dateTime(locale, s.createdAt) },
+    {
+      label: t('stations.actions'),
+      className: 'table__actions',
+      cell: (s) =>
+        !s.revoked &&
+        renaming !== s.stationId && (
+          <div className="row-actions">
+            <button type="button" className="btn btn--small" onClick={() => setRenaming(s.stationId)}>
+              {t('stations.rename')}
+            </button>
+            <button type="button" className="btn btn--small" onClick={() => actions.onNewCode(s)}>
+              {t('stations.newCode')}
+            </button>
+            <button type="button" className="btn btn--small btn--danger-outline" onClick={() => actions.onRevoke(s)}>
+              {t('stations.revoke')}
+            </button>
+          </div>
+        ),
+    },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="stations">
-        <thead>
-          <tr>
-            <th scope="col">{t('stations.gate')}</th>
-            <th scope="col">{t('stations.status')}</th>
-            {columns.map((c) => (
-              <th scope="col" key={c.key}>
-                {t(c.label)}
-              </th>
-            ))}
-            <th scope="col">{t('stations.created')}</th>
-            <th scope="col" className="table__actions">
-              {t('stations.actions')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {stations.map((s) => (
-            <tr key={s.stationId} data-station={s.stationId} className={s.revoked ? 'row--revoked' : undefined}>
-              <td className="station">
-                {renaming === s.stationId ? (
-                  <RenameForm station={s} onDone={() => setRenaming(null)} onRename={actions.onRename} />
-                ) : (
-                  <span className="station__gate">{s.gate}</span>
-                )}
-                <span className="station__id" title={t('stations.id')}>
-                  {s.stationId}
-                </span>
-              </td>
-              <td>
-                <Status station={s} />
-              </td>
-              {columns.map((c) => (
-                <td key={c.key} className="nowrap">
-                  {c.show(s, i18n) ?? <span className="muted">{t('common.none')}</span>}
-                </td>
-              ))}
-              <td className="nowrap">{dateTime(locale, s.createdAt)}</td>
-              <td className="table__actions">
-                {!s.revoked && renaming !== s.stationId && (
-                  <div className="row-actions">
-                    <button type="button" className="btn btn--small" onClick={() => setRenaming(s.stationId)}>
-                      {t('stations.rename')}
-                    </button>
-                    <button type="button" className="btn btn--small" onClick={() => actions.onNewCode(s)}>
-                      {t('stations.newCode')}
-                    </button>
-                    <button type="button" className="btn btn--small btn--danger-outline" onClick={() => actions.onRevoke(s)}>
-                      {t('stations.revoke')}
-                    </button>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="stations"
+      columns={columns}
+      rows={stations}
+      rowKey={(s) => s.stationId}
+      rowProps={(s) => ({ 'data-station': s.stationId, className: s.revoked ? 'row--revoked' : undefined })}
+    />
   );
 }
 

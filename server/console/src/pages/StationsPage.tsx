@@ -2,46 +2,34 @@
 // for a gate (its setup QR and one-time code appear at once), make a new
 // setup code, rename, revoke after a confirmation.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, type Enrollment, type Staff, type Station } from '../api.js';
+import { api, ApiError, type Enrollment, type Station } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { Loaded } from '../components/DataTable.js';
+import { Field } from '../components/Field.js';
+import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { SetupPanel } from '../components/SetupPanel.js';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../components/Status.js';
+import { FeedbackNotice, PageHeader, type Feedback } from '../components/Status.js';
 import { reasonOf } from '../errors.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
-import { navigate, paths, useLocation } from '../router.js';
+import { paths } from '../router.js';
 import { useSession } from '../session.js';
 import { StationTable, type StationActions } from './StationTable.js';
-
-/** The providers this account may pick: all of them for an admin, its own for venue staff. */
-export async function providersFor(token: string, staff: Staff | null): Promise<{ providerId: string; name: string }[]> {
-  if (staff?.role === 'admin') return (await api.providers(token)).providers;
-  const mine = new Set(staff?.providerIds ?? []);
-  return (await api.providerNames()).providers.filter((p) => mine.has(p.providerId));
-}
-
-type Message = { kind: 'success' | 'error' | 'info'; text: string } | { kind: 'failure'; error: unknown };
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 export function StationsPage() {
   const { t } = useI18n();
-  const { token, staff, check } = useSession();
-  const { search } = useLocation();
-  const [providers, reloadProviders] = useLoad((tk) => providersFor(tk, staff), [staff]);
-  const list = providers.state === 'ready' ? providers.data : [];
-  const providerId = search.get('provider') ?? '';
-  const provider = list.find((p) => p.providerId === providerId);
+  const { token, check } = useSession();
+  const choice = useProviderChoice(paths.stations);
+  const { providerId, provider } = choice;
   const [stations, reloadStations] = useLoad(async (tk) => (await api.stations(tk)).stations.filter((s) => s.providerId === providerId), [providerId]);
   const [gate, setGate] = useState('');
   const [adding, setAdding] = useState(false);
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
   const [revoking, setRevoking] = useState<Station | null>(null);
-  const [message, setMessage] = useState<Message | null>(null);
+  const [message, setMessage] = useState<Feedback | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
 
-  // No provider chosen yet: the first one.
-  useEffect(() => {
-    if (!provider && list.length > 0 && !list.some((p) => p.providerId === providerId)) navigate(paths.stations(list[0]!.providerId), { replace: true });
-  }, [provider, list, providerId]);
   useEffect(() => {
     setEnrollment(null);
     setMessage(null);
@@ -129,43 +117,27 @@ export function StationsPage() {
   return (
     <>
       <PageHeader title={t('stations.title')} lead={t('stations.lead')} />
-      {providers.state === 'loading' && <Loading />}
-      {providers.state === 'error' && <ErrorNotice error={providers.error} onRetry={reloadProviders} />}
-      {providers.state === 'ready' && list.length === 0 && <p className="empty">{t('stations.noProviders')}</p>}
-      {list.length > 0 && (
-        <div className="toolbar">
-          <label className="field field--inline">
-            <span className="field__label">{t('stations.provider')}</span>
-            <select value={provider?.providerId ?? ''} onChange={(e) => navigate(paths.stations(e.target.value))} data-testid="provider-picker">
-              {!provider && <option value="">{t('stations.pickProvider')}</option>}
-              {list.map((p) => (
-                <option key={p.providerId} value={p.providerId}>
-                  {p.name} ({p.providerId})
-                </option>
-              ))}
-            </select>
-          </label>
-          {provider && (
-            <form className="inline-form toolbar__add" onSubmit={(e) => void add(e)} data-testid="add-station">
-              <label className="field field--inline">
-                <span className="field__label">{t('stations.gate')}</span>
-                <input required maxLength={100} placeholder={t('stations.gateHint')} value={gate} onChange={(e) => setGate(e.target.value)} />
-              </label>
-              <button type="submit" className="btn btn--primary" disabled={adding}>
-                {adding ? t('stations.adding') : t('stations.add')}
-              </button>
-            </form>
-          )}
-        </div>
-      )}
-      {message && (message.kind === 'failure' ? <ErrorNotice error={message.error} /> : <Notice kind={message.kind}>{message.text}</Notice>)}
+      <ProviderToolbar choice={choice} empty={t('stations.noProviders')}>
+        {provider && (
+          <form className="inline-form toolbar__add" onSubmit={(e) => void add(e)} data-testid="add-station">
+            <Field inline label={t('stations.gate')}>
+              <input required maxLength={100} placeholder={t('stations.gateHint')} value={gate} onChange={(e) => setGate(e.target.value)} />
+            </Field>
+            <SubmitButton className="btn btn--primary" working={adding} workingLabel={t('stations.adding')}>
+              {t('stations.add')}
+            </SubmitButton>
+          </form>
+        )}
+      </ProviderToolbar>
+      <FeedbackNotice feedback={message} />
       {enrollment && provider && (
         <SetupPanel enrollment={enrollment} providerName={provider.name} onRenew={() => void newCode(enrollment.stationId)} onClose={() => setEnrollment(null)} />
       )}
-      {provider && stations.state === 'loading' && <Loading />}
-      {provider && stations.state === 'error' && <ErrorNotice error={stations.error} onRetry={reloadStations} />}
-      {provider && stations.state === 'ready' && shown.length === 0 && <p className="empty">{t('stations.empty')}</p>}
-      {provider && shown.length > 0 && <StationTable stations={shown} actions={actions} />}
+      {provider && (
+        <Loaded load={stations} onRetry={reloadStations} empty={t('stations.empty')} isEmpty={() => shown.length === 0}>
+          {() => <StationTable stations={shown} actions={actions} />}
+        </Loaded>
+      )}
       {provider && revokedCount > 0 && (
         <label className="check check--small">
           <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />

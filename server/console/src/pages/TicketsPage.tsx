@@ -4,6 +4,8 @@
 // URL, so "back" from a ticket returns to the same results.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type TicketHit } from '../api.js';
+import { DataTable, type Column } from '../components/DataTable.js';
+import { Field } from '../components/Field.js';
 import { ErrorNotice, Loading, PageHeader } from '../components/Status.js';
 import { dateTime } from '../format.js';
 import { useLoad } from '../hooks.js';
@@ -33,14 +35,12 @@ export function TicketsPage() {
     <>
       <PageHeader title={t('tickets.title')} lead={t('tickets.lead')} />
       <form className="toolbar" role="search" onSubmit={submit} data-testid="ticket-search">
-        <label className="field field--inline field--grow">
-          <span className="field__label">{t('tickets.query')}</span>
+        <Field inline grow label={t('tickets.query')}>
           <input type="search" required maxLength={200} placeholder={t('tickets.queryHint')} value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
-        </label>
-        <label className="field field--inline">
-          <span className="field__label">{t('tickets.showId')}</span>
+        </Field>
+        <Field inline label={t('tickets.showId')}>
           <input maxLength={200} placeholder={t('tickets.showIdHint')} value={show} onChange={(e) => setShow(e.target.value)} />
-        </label>
+        </Field>
         <button type="submit" className="btn btn--primary">
           {t('tickets.search')}
         </button>
@@ -55,48 +55,36 @@ export function TicketsPage() {
 function Results({ tickets, from }: { tickets: TicketHit[]; from: string }) {
   const { t, locale } = useI18n();
   if (tickets.length === 0) return <p className="empty">{t('tickets.none')}</p>;
+  const columns: Column<TicketHit>[] = [
+    {
+      label: t('tickets.ticket'),
+      cell: (tk) => (
+        <Link href={paths.ticket(tk.ticketId, from)} className="mono">
+          {tk.ticketId}
+        </Link>
+      ),
+    },
+    {
+      label: t('tickets.show'),
+      cell: (tk) => (
+        <>
+          {tk.title}
+          <span className="muted mono cell-sub">{tk.showId}</span>
+        </>
+      ),
+    },
+    { label: t('tickets.seat'), cell: (tk) => tk.seat },
+    { label: t('tickets.startsAt'), cell: (tk) => dateTime(locale, tk.startsAt) },
+    { label: t('tickets.email'), cell: (tk) => tk.email },
+    { label: t('tickets.order'), cellClassName: 'mono', cell: (tk) => tk.orderId },
+    { label: t('tickets.state'), cell: (tk) => <TicketStateBadge state={tk.state} /> },
+  ];
   return (
     <>
       <p className="muted" role="status">
         {t('tickets.count', { n: tickets.length })}
       </p>
-      <div className="table-wrap">
-        <table className="table" data-testid="ticket-results">
-          <thead>
-            <tr>
-              <th scope="col">{t('tickets.ticket')}</th>
-              <th scope="col">{t('tickets.show')}</th>
-              <th scope="col">{t('tickets.seat')}</th>
-              <th scope="col">{t('tickets.startsAt')}</th>
-              <th scope="col">{t('tickets.email')}</th>
-              <th scope="col">{t('tickets.order')}</th>
-              <th scope="col">{t('tickets.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tickets.map((tk) => (
-              <tr key={tk.ticketId}>
-                <td>
-                  <Link href={paths.ticket(tk.ticketId, from)} className="mono">
-                    {tk.ticketId}
-                  </Link>
-                </td>
-                <td>
-                  {tk.title}
-                  <span className="muted mono cell-sub">{tk.showId}</span>
-                </td>
-                <td>{tk.seat}</td>
-                <td>{dateTime(locale, tk.startsAt)}</td>
-                <td>{tk.email}</td>
-                <td className="mono">{tk.orderId}</td>
-                <td>
-                  <TicketStateBadge state={tk.state} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="ticket-results" columns={columns} rows={tickets} rowKey={(tk) => tk.ticketId} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { LANGS, useI18n, type Lang } from '../i18n/i18n.js';
 import { Link, paths, useLocation } from '../router.js';
 import { useUnreadCount } from '../hooks.js';
 import { useSession } from '../session.js';
+import { Svg } from './Panel.js';
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', 'zh-CN': '中文' };
 
@@ -76,13 +77,13 @@ export function Layout({ children }: { children: ReactNode }) {
 /** The brand mark: a ticket with a perforated stub. */
 function BrandMark() {
   return (
-    <svg className="brand__mark" viewBox="0 0 40 40" aria-hidden="true" focusable="false">
+    <Svg className="brand__mark" viewBox="0 0 40 40">
       <path
         d="M6 11a3 3 0 0 1 3-3h22a3 3 0 0 1 3 3v4a5 5 0 0 0 0 10v4a3 3 0 0 1-3 3H9a3 3 0 0 1-3-3v-4a5 5 0 0 0 0-10z"
         fill="currentColor"
       />
       <path d="M25 10v20" stroke="#17121c" strokeWidth="2" strokeDasharray="2.5 2.5" />
       <path d="m14.5 15.5 1.6 3.3 3.6.5-2.6 2.5.6 3.6-3.2-1.7-3.2 1.7.6-3.6-2.6-2.5 3.6-.5z" fill="#17121c" />
-    </svg>
+    </Svg>
   );
 }

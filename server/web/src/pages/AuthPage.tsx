@@ -6,6 +6,7 @@ import { ErrorBlock } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
@@ -91,9 +92,9 @@ export function AuthPage() {
             </div>
           )}
           {error !== undefined && <ErrorBlock error={error} />}
-          <button type="submit" className="btn btn--primary btn--large btn--block" disabled={busy} aria-busy={busy}>
-            {busy ? t('auth.working') : signUp ? t('auth.signUp') : t('auth.signIn')}
-          </button>
+          <SubmitButton className="btn btn--primary btn--large btn--block" working={busy} workingLabel={t('auth.working')} announce>
+            {signUp ? t('auth.signUp') : t('auth.signIn')}
+          </SubmitButton>
         </form>
         <button type="button" className="link-button" onClick={switchMode}>
           {signUp ? t('auth.toSignIn') : t('auth.toSignUp')}

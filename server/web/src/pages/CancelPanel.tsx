@@ -6,6 +6,7 @@ import { api, type BookingTicket } from '../api.js';
 import { ErrorBlock } from '../components/Status.js';
 import { dateTime, money } from '../format.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useAction } from '../hooks.js';
 import { useSession } from '../session.js';
 
 export type Refund = NonNullable<BookingTicket['refund']>;
@@ -22,23 +23,13 @@ export function CancelPanel({ ticketId, cancellableUntil, timeZone, onCancelled 
   const { t, locale } = useI18n();
   const session = useSession();
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   if (cancellableUntil === null || cancellableUntil * 1000 < Date.now()) return null;
 
   const cancel = async () => {
-    if (!session.token) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const res = await api.cancelTicket(session.token, ticketId);
-      onCancelled(res.refund);
-    } catch (err) {
-      session.check(err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const token = session.token;
+    if (!token) return;
+    await run(async () => onCancelled((await api.cancelTicket(token, ticketId)).refund));
   };
 
   return (

@@ -13,6 +13,8 @@ import { newIdempotencyKey } from '../idempotency.js';
 import { Link, navigate, paths, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { handOver } from './order-cache.js';
+import { Panel } from '../components/Panel.js';
+import { SeatChips } from '../components/SeatChips.js';
 
 /** Failures where the very same request may succeed later: keep the key. */
 const RETRYABLE = new Set(['network', 'payment_unavailable', 'internal', 'rate_limited']);
@@ -60,10 +62,7 @@ export function Checkout({ show, seats, onBack, onSeatTaken }: Props) {
   };
 
   return (
-    <section className="panel checkout" aria-labelledby="checkout-title">
-      <h2 id="checkout-title" className="panel__title">
-        {t('checkout.title')}
-      </h2>
+    <Panel id="checkout-title" title={t('checkout.title')} className="checkout">
       <dl className="summary-list">
         <div>
           <dt>{t('checkout.show')}</dt>
@@ -76,14 +75,7 @@ export function Checkout({ show, seats, onBack, onSeatTaken }: Props) {
         <div>
           <dt>{t('checkout.seats')}</dt>
           <dd>
-            <ul className="chips">
-              {seats.map((s) => (
-                <li key={s.seatId} className="chip">
-                  {s.row}
-                  {s.number}
-                </li>
-              ))}
-            </ul>
+            <SeatChips seats={seats} />
           </dd>
         </div>
         <div>
@@ -128,7 +120,7 @@ export function Checkout({ show, seats, onBack, onSeatTaken }: Props) {
           {t('checkout.edit')}
         </button>
       </div>
-    </section>
+    </Panel>
   );
 }
 

@@ -2,11 +2,12 @@
 // and the venue's time zone. The owner's copy needs the session token, so it
 // is fetched and saved through a blob: URL; a shared ticket's URL carries its
 // share token and is a plain link.
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { api, localPath, type SharedTicket } from '../api.js';
 import { ErrorBlock } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
-import { useSession } from '../session.js';
+import { useAction } from '../hooks.js';
+import { Svg } from '../components/Panel.js';
 
 function imagePath(ticket: SharedTicket, lang: string): string {
   const path = localPath(ticket.imageUrl);
@@ -17,9 +18,7 @@ function imagePath(ticket: SharedTicket, lang: string): string {
 
 export function DownloadButton({ ticket, token }: { ticket: SharedTicket; token: string | null }) {
   const { t, lang } = useI18n();
-  const session = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run, clear } = useAction();
   const saved = useRef<{ lang: string; url: string } | null>(null);
   const filename = `ticket-${ticket.seat}-${ticket.ticketId}.png`;
 
@@ -41,20 +40,14 @@ export function DownloadButton({ ticket, token }: { ticket: SharedTicket; token:
   };
 
   const download = async () => {
-    setError(undefined);
+    clear();
     if (saved.current?.lang === lang) return save(saved.current.url);
-    setBusy(true);
-    try {
+    await run(async () => {
       const blob = await api.ticketFile(token, imagePath(ticket, lang));
       if (saved.current) URL.revokeObjectURL(saved.current.url);
       saved.current = { lang, url: URL.createObjectURL(blob) };
       save(saved.current.url);
-    } catch (err) {
-      session.check(err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -69,8 +62,8 @@ export function DownloadButton({ ticket, token }: { ticket: SharedTicket; token:
 
 function DownloadIcon() {
   return (
-    <svg className="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <Svg>
       <path d="M10 3v9m0 0-3.5-3.5M10 12l3.5-3.5M4 15.5h12" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
+    </Svg>
   );
 }

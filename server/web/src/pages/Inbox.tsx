@@ -9,6 +9,7 @@ import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
+import { Panel } from '../components/Panel.js';
 
 export interface InboxMessage {
   id: string;
@@ -71,10 +72,7 @@ export function Inbox({ token }: { token: string }) {
   }, [data, token]);
 
   return (
-    <section className="panel" aria-labelledby="inbox-title">
-      <h2 id="inbox-title" className="panel__title">
-        {t('reminders.inbox')}
-      </h2>
+    <Panel id="inbox-title" title={t('reminders.inbox')}>
       {inbox.loading && !data && <Loading label={t('reminders.loading')} />}
       {inbox.error !== undefined && (notAvailable(inbox.error) ? <Notice>{t('reminders.unavailable')}</Notice> : <ErrorBlock error={inbox.error} onRetry={inbox.reload} />)}
       {data && data.messages.length === 0 && <p className="empty">{t('reminders.inboxEmpty')}</p>}
@@ -102,6 +100,6 @@ export function Inbox({ token }: { token: string }) {
           })}
         </ul>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -10,6 +10,8 @@ import { useI18n } from '../i18n/i18n.js';
 import { useSession } from '../session.js';
 import { Inbox, notAvailable } from './Inbox.js';
 import { SignInNeeded } from './SignInNeeded.js';
+import { Hero, Panel } from '../components/Panel.js';
+import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 const CHANNELS = ['inapp', 'email', 'sms'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -29,9 +31,7 @@ export function RemindersPage() {
   if (!token) return <SignInNeeded />;
   return (
     <div className="page page--narrow">
-      <section className="hero">
-        <h1>{t('reminders.title')}</h1>
-      </section>
+      <Hero title={t('reminders.title')} />
       <Inbox token={token} />
       <Settings token={token} />
     </div>
@@ -72,10 +72,7 @@ function Settings({ token }: { token: string }) {
   };
 
   return (
-    <section className="panel" aria-labelledby="settings-title">
-      <h2 id="settings-title" className="panel__title">
-        {t('reminders.settings')}
-      </h2>
+    <Panel id="settings-title" title={t('reminders.settings')}>
       {current.loading && !current.data && <Loading label={t('reminders.loading')} />}
       {current.error !== undefined && <ErrorBlock error={current.error} onRetry={current.reload} />}
       {current.data && (
@@ -106,11 +103,11 @@ function Settings({ token }: { token: string }) {
             <Notice tone="success">{result.none ? t('reminders.savedNone') : t('reminders.saved', { time: duration(locale, result.lead) })}</Notice>
           )}
           {result?.ok === false && (notAvailable(result.error) ? <Notice>{t('reminders.unavailable')}</Notice> : <ErrorBlock error={result.error} />)}
-          <button type="submit" className="btn btn--primary" disabled={busy} aria-busy={busy}>
-            {busy ? t('reminders.saving') : t('reminders.save')}
-          </button>
+          <SubmitButton className="btn btn--primary" working={busy} workingLabel={t('reminders.saving')} announce>
+            {t('reminders.save')}
+          </SubmitButton>
         </form>
       )}
-    </section>
+    </Panel>
   );
 }

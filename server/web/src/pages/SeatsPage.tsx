@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { Link, navigate, paths, useLocation } from '../router.js';
 import { Checkout } from './Checkout.js';
 import { SeatMap } from './SeatMap.js';
+import { SeatChips } from '../components/SeatChips.js';
 
 /** Seats per order: a family or a group of friends; the API takes up to 20. */
 export const MAX_SEATS = 6;
@@ -127,14 +128,7 @@ function SelectionBar({ show, seats, onContinue }: { show: CatalogueShow; seats:
             <p className="selection-bar__count">
               {t('seats.count', { n: seats.length })} · <strong>{total}</strong>
             </p>
-            <ul className="chips" aria-label={t('checkout.seats')}>
-              {seats.map((s) => (
-                <li key={s.seatId} className="chip">
-                  {s.row}
-                  {s.number}
-                </li>
-              ))}
-            </ul>
+            <SeatChips seats={seats} label={t('checkout.seats')} />
           </>
         )}
       </div>

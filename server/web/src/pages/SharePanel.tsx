@@ -4,32 +4,24 @@ import { useId, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { ErrorBlock, Notice } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useAction } from '../hooks.js';
 import { useSession } from '../session.js';
+import { Svg } from '../components/Panel.js';
 
 export function SharePanel({ ticketId, initialUrl }: { ticketId: string; initialUrl: string | null }) {
   const { t } = useI18n();
   const session = useSession();
   const [url, setUrl] = useState<string | null>(initialUrl);
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run: act } = useAction();
   const [message, setMessage] = useState<'copied' | 'revoked' | 'copyFailed' | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const panelId = useId();
 
   const run = async (work: () => Promise<void>) => {
     if (!session.token) return;
-    setBusy(true);
-    setError(undefined);
     setMessage(null);
-    try {
-      await work();
-    } catch (err) {
-      session.check(err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await act(work);
   };
 
   const share = () =>
@@ -93,13 +85,13 @@ export function SharePanel({ ticketId, initialUrl }: { ticketId: string; initial
 
 function ShareIcon() {
   return (
-    <svg className="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <Svg>
       <path
         d="M8 11.5 12 15M12 5 8 8.5M15.5 4a2 2 0 1 1-4 0 2 2 0 0 1 4 0Zm0 12a2 2 0 1 1-4 0 2 2 0 0 1 4 0ZM7.5 10a2 2 0 1 1-4 0 2 2 0 0 1 4 0Z"
         fill="none"
         stroke="currentColor"
         strokeWidth="1.6"
       />
-    </svg>
+    </Svg>
   );
 }

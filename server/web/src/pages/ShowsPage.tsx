@@ -7,6 +7,7 @@ import { dayHeading, dayKey, money, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
+import { Hero } from '../components/Panel.js';
 
 /** Below this share of free seats a showtime is "almost full". */
 const ALMOST_FULL = 0.15;
@@ -37,10 +38,7 @@ export function ShowsPage() {
 
   return (
     <div className="page">
-      <section className="hero">
-        <h1>{t('shows.title')}</h1>
-        <p className="hero__lead">{t('shows.lead')}</p>
-      </section>
+      <Hero title={t('shows.title')} lead={t('shows.lead')} />
       {data && data.unavailable.length > 0 && <UnavailableNotice ids={data.unavailable} names={data.names} />}
       {catalogue.loading && !data && <Loading label={t('shows.loading')} />}
       {catalogue.error !== undefined && <ErrorBlock error={catalogue.error} onRetry={catalogue.reload} />}

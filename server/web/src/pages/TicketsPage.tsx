@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
 import { SignInNeeded } from './SignInNeeded.js';
+import { Hero } from '../components/Panel.js';
 
 type Row = BookingTicket & { orderId: string };
 
@@ -37,9 +38,7 @@ export function TicketsPage() {
 
   return (
     <div className="page page--narrow">
-      <section className="hero">
-        <h1>{t('tickets.title')}</h1>
-      </section>
+      <Hero title={t('tickets.title')} />
       {orders.loading && !orders.data && <Loading label={t('tickets.loading')} />}
       {orders.error !== undefined && <ErrorBlock error={orders.error} onRetry={orders.reload} />}
       {orders.data && all.length === 0 && (

@@ -1,0 +1,77 @@
+// The provider a page works on (Stations, Shows, Live): the providers this
+// account may pick, the one in the address (?provider=…), the first one when
+// the address names none of them, and the picker above the page's content.
+import { useEffect, type ReactNode } from 'react';
+import { api, type Staff } from '../api.js';
+import { useLoad, type Load } from '../hooks.js';
+import { useI18n } from '../i18n/i18n.js';
+import { navigate, useLocation } from '../router.js';
+import { useSession } from '../session.js';
+import { ErrorNotice, Loading } from './Status.js';
+
+export interface ProviderName {
+  providerId: string;
+  name: string;
+}
+
+/** The providers this account may pick: all of them for an admin, its own for venue staff. */
+export async function providersFor(token: string, staff: Staff | null): Promise<ProviderName[]> {
+  if (staff?.role === 'admin') return (await api.providers(token)).providers;
+  const mine = new Set(staff?.providerIds ?? []);
+  return (await api.providerNames()).providers.filter((p) => mine.has(p.providerId));
+}
+
+export interface ProviderChoice {
+  load: Load<ProviderName[]>;
+  reload(): void;
+  /** empty until loaded */
+  list: ProviderName[];
+  /** as the address says, whether or not it is in the list */
+  providerId: string;
+  /** the one picked, once it is known to be in the list */
+  provider: ProviderName | undefined;
+  /** the page's address for another provider */
+  pathFor(providerId: string): string;
+}
+
+export function useProviderChoice(pathFor: (providerId: string) => string): ProviderChoice {
+  const { staff } = useSession();
+  const { search } = useLocation();
+  const [load, reload] = useLoad((tk) => providersFor(tk, staff), [staff]);
+  const list = load.state === 'ready' ? load.data : [];
+  const providerId = search.get('provider') ?? '';
+  const provider = list.find((p) => p.providerId === providerId);
+  // No provider chosen yet: the first one.
+  useEffect(() => {
+    if (!provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true });
+  }, [provider, list, providerId]);
+  return { load, reload, list, providerId, provider, pathFor };
+}
+
+/**
+ * The providers' loading state, then a toolbar with the picker and what the
+ * page adds beside it. `empty`: said when the account has no provider at all.
+ */
+export function ProviderToolbar({ choice, testId = 'provider-picker', empty, children }: { choice: ProviderChoice; testId?: string; empty?: string; children?: ReactNode }) {
+  const { t } = useI18n();
+  const { load, list, provider } = choice;
+  if (load.state === 'loading') return <Loading />;
+  if (load.state === 'error') return <ErrorNotice error={load.error} onRetry={choice.reload} />;
+  if (list.length === 0) return empty === undefined ? null : <p className="empty">{empty}</p>;
+  return (
+    <div className="toolbar">
+      <label className="field field--inline">
+        <span className="field__label">{t('stations.provider')}</span>
+        <select value={provider?.providerId ?? ''} onChange={(e) => navigate(choice.pathFor(e.target.value))} data-testid={testId}>
+          {!provider && <option value="">{t('stations.pickProvider')}</option>}
+          {list.map((p) => (
+            <option key={p.providerId} value={p.providerId}>
+              {p.name} ({p.providerId})
+            </option>
+          ))}
+        </select>
+      </label>
+      {children}
+    </div>
+  );
+}
