@@ -8,7 +8,7 @@ import type { Order } from '../../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
 import { BACKENDS } from '../../common/testing/storage.js';
 import type { BookingClient } from '../testing/http.js';
-import { enrollStation, registerProvider, signUp } from '../testing/setup.js';
+import { openVenue } from '../testing/setup.js';
 import { bookingTestbed, recordingGateway } from '../testing/testbed.js';
 
 const ADMIN = 'cancellation-admin-token-0123456789';
@@ -55,10 +55,8 @@ describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
   beforeAll(async () => {
     if (!run) return;
     api = bed.api;
-    providerId = await registerProvider(api, ADMIN, { name: 'Riverside Cinema', verifyUrl: bed.provider.url, secret: SECRET });
-    alice = await signUp(api, 'alice@example.com');
-    bob = await signUp(api, 'bob@example.com');
-    station = await enrollStation(api, ADMIN, providerId, 'Main Door');
+    const provider = { name: 'Riverside Cinema', verifyUrl: bed.provider.url, secret: SECRET };
+    ({ providerId, station, customers: [alice, bob] } = await openVenue(api, ADMIN, { provider, gate: 'Main Door', customers: ['alice@example.com', 'bob@example.com'] }));
   });
 
   it.runIf(run)('frees the seat, revokes the code at the gate and refunds the ticket’s share, once', async () => {

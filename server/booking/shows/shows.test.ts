@@ -9,7 +9,7 @@ import type { ManagedShow } from '../../../protocol/provider-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
 import { BACKENDS } from '../../common/testing/storage.js';
 import type { BookingClient } from '../testing/http.js';
-import { enrollStation, registerProvider, signUp } from '../testing/setup.js';
+import { openVenue, registerProvider, staffSignIn } from '../testing/setup.js';
 import { bookingTestbed, recordingGateway } from '../testing/testbed.js';
 
 const ADMIN = 'shows-admin-token-0123456789abcdef';
@@ -39,10 +39,8 @@ describe.each(BACKENDS)('managing shows on $backend', (each) => {
   beforeAll(async () => {
     if (!run) return;
     api = bed.api;
-    providerId = await registerProvider(api, ADMIN, { name: 'Harbour Hall', verifyUrl: bed.provider.url, secret: SECRET });
-    alice = await signUp(api, 'alice@example.com');
-    bob = await signUp(api, 'bob@example.com');
-    station = await enrollStation(api, ADMIN, providerId, 'Main Door');
+    const provider = { name: 'Harbour Hall', verifyUrl: bed.provider.url, secret: SECRET };
+    ({ providerId, station, customers: [alice, bob] } = await openVenue(api, ADMIN, { provider, gate: 'Main Door', customers: ['alice@example.com', 'bob@example.com'] }));
   });
 
   it.runIf(run)('a show created from the API sells; cancelling it revokes and refunds every ticket once and tells each owner', async () => {
@@ -111,13 +109,11 @@ describe.each(BACKENDS)('managing shows on $backend', (each) => {
     expect(await api.post(`${showsPath()}/nope/cancel`, undefined, { token: ADMIN })).toMatchObject({ status: 404, body: { error: 'unknown_show' } });
 
     const elsewhere = await registerProvider(api, ADMIN, { name: 'Elsewhere', verifyUrl: bed.provider.url, secret: SECRET });
-    const other = await api.post('/api/v1/admin/staff', { email: 'other@venue.example', password: 'password123', role: 'venue', providerIds: [elsewhere] }, { token: ADMIN });
-    expect(other.status, other.text).toBe(201);
-    const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email: 'other@venue.example', password: 'password123' });
+    const otherStaff = await staffSignIn(api, ADMIN, 'other@venue.example', [elsewhere]);
     for (const res of [
-      await api.get(showsPath(), { token: session.body.token }),
-      await api.post(showsPath(), newShow('sneaky'), { token: session.body.token }),
-      await api.post(`${showsPath()}/change/cancel`, undefined, { token: session.body.token }),
+      await api.get(showsPath(), { token: otherStaff }),
+      await api.post(showsPath(), newShow('sneaky'), { token: otherStaff }),
+      await api.post(`${showsPath()}/change/cancel`, undefined, { token: otherStaff }),
     ]) {
       expect(res).toMatchObject({ status: 403, body: { error: 'forbidden_provider' } });
     }

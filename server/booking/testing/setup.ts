@@ -48,3 +48,15 @@ export async function staffSignIn(api: BookingClient, adminToken: string, email:
   if (session.status !== 200) throw new Error(`signing in staff ${email}: ${session.status} ${session.text}`);
   return session.body.token;
 }
+
+/** A venue ready to sell: its provider registered, a station enrolled at `gate`, customers signed up (their session tokens, in order). */
+export async function openVenue<Emails extends readonly string[]>(
+  api: BookingClient,
+  adminToken: string,
+  venue: { provider: { verifyUrl: string; secret: string; name?: string }; gate: string; customers: readonly [...Emails] },
+): Promise<{ providerId: string; station: string; customers: { [K in keyof Emails]: string } }> {
+  const providerId = await registerProvider(api, adminToken, venue.provider);
+  const customers: string[] = [];
+  for (const email of venue.customers) customers.push(await signUp(api, email));
+  return { providerId, station: await enrollStation(api, adminToken, providerId, venue.gate), customers: customers as { [K in keyof Emails]: string } };
+}
