@@ -5,27 +5,21 @@
 // admissions. An offline admission annulled at the gate leaves the journal.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeGp1 } from '../protocol/gp1.js';
-import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
-import { startStack, type Stack, type Ticket } from './testing/stack.js';
-import { startStation, type StationProcess } from './testing/station.js';
+import { backToReady, chromiumAvailable, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
+import { gateOnScreen } from './testing/gate-screen.js';
 
 const run = chromiumAvailable();
 const SLOW = { timeout: 30_000, interval: 100 };
 
 describe.runIf(run)('gate station: annulling an admission', () => {
-  let stack: Stack;
-  let station: StationProcess;
-  let browser: Browser;
-  let page: Page;
-  let tickets: Ticket[];
+  const gate = gateOnScreen({ tickets: 2, enrollAt: 'Annul Gate', config: { offlinePolicy: 'signed', holdMs: 6000 }, bundle: true });
 
   /** What the provider's own database says of a ticket: its admissions and annulments. */
   const providerRecord = (payload: string) => {
     const code = (decodeGp1(payload) as { body: { code: string } }).body.code;
-    const db = new Database(join(stack.dir, 'provider', 'provider.sqlite'), { readonly: true, fileMustExist: true });
+    const db = new Database(join(gate.stack.dir, 'provider', 'provider.sqlite'), { readonly: true, fileMustExist: true });
     try {
       const verdicts = db.prepare('select verdict from scans where code = ?').all(code) as { verdict: string }[];
       const annulments = db.prepare('select count(*) as n from annulments where code = ?').get(code) as { n: number };
@@ -35,73 +29,59 @@ describe.runIf(run)('gate station: annulling an admission', () => {
     }
   };
   const annulTwice = async () => {
-    const control = page.getByTestId('annul');
+    const control = gate.page.getByTestId('annul');
     await control.click();
     await expect.poll(() => control.getAttribute('data-armed'), POLL).toBe('yes');
     await control.click();
-    await page.locator('[data-testid="notice"][data-key="annulled"]').waitFor();
+    await gate.page.locator('[data-testid="notice"][data-key="annulled"]').waitFor();
   };
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-    tickets = await stack.buyTickets(2);
-    station = await startStation({ ...(await stack.enrolledConfig('Annul Gate')), offlinePolicy: 'signed', holdMs: 6000 });
-    page = await openStation(browser, station.url);
-    await page.locator('main[data-bundle="yes"]').waitFor();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await station?.close();
-    await stack?.close();
-  });
-
   it('the attendant annuls an ADMIT: the same ticket is ADMIT again, and the provider records one annulment and two admissions', async () => {
-    const ticket = tickets[0]!;
-    await wedgeScan(page, ticket.payload);
-    expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
-    await page.getByTestId('annul').waitFor();
-    expect(await page.getByTestId('annul').textContent()).toContain('Annul admission');
-    await screenshot(page, 'annul-admit');
+    const ticket = gate.tickets[0]!;
+    await wedgeScan(gate.page, ticket.payload);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'admit' });
+    await gate.page.getByTestId('annul').waitFor();
+    expect(await gate.page.getByTestId('annul').textContent()).toContain('Annul admission');
+    await screenshot(gate.page, 'annul-admit');
     await annulTwice();
     // Its ADMIT leaves the screen at once, and the notice says so.
-    await page.locator('[data-testid="verdict"]').waitFor({ state: 'detached' });
-    expect(await page.locator('[data-testid="notice"][data-key="annulled"]').textContent()).toBe('Admission annulled: the ticket can be scanned again');
-    await screenshot(page, 'annul-done');
+    await gate.page.locator('[data-testid="verdict"]').waitFor({ state: 'detached' });
+    expect(await gate.page.locator('[data-testid="notice"][data-key="annulled"]').textContent()).toBe('Admission annulled: the ticket can be scanned again');
+    await screenshot(gate.page, 'annul-done');
 
     // Within the hold time: not a repeat read any more, and the server admits it again.
-    await wedgeScan(page, ticket.payload);
-    expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
+    await wedgeScan(gate.page, ticket.payload);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'admit' });
     expect(providerRecord(ticket.payload)).toEqual({ admissions: 2, annulments: 1 });
-    await backToReady(page);
+    await backToReady(gate.page);
     // …and now it is used: a third scan is a DENY.
-    await wedgeScan(page, ticket.payload);
-    expect(await verdictOf(page)).toMatchObject({ kind: 'deny', reason: 'already_redeemed' });
-    await backToReady(page);
+    await wedgeScan(gate.page, ticket.payload);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'already_redeemed' });
+    await backToReady(gate.page);
   }, 90_000);
 
   it('offers "annul last admission" on the ready screen after ADMIT, and drops an offline admission from the journal', async () => {
-    const ticket = tickets[1]!;
-    await stack.stopProvider();
-    await wedgeScan(page, ticket.payload);
-    expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
-    expect(await page.getByTestId('verdict').getAttribute('data-offline')).toBe('yes');
-    await backToReady(page);
-    await expect.poll(() => page.locator('main').getAttribute('data-journal'), POLL).toBe('1');
-    const control = page.getByTestId('annul');
+    const ticket = gate.tickets[1]!;
+    await gate.stack.stopProvider();
+    await wedgeScan(gate.page, ticket.payload);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'admit' });
+    expect(await gate.page.getByTestId('verdict').getAttribute('data-offline')).toBe('yes');
+    await backToReady(gate.page);
+    await expect.poll(() => gate.page.locator('main').getAttribute('data-journal'), POLL).toBe('1');
+    const control = gate.page.getByTestId('annul');
     expect(await control.textContent()).toContain('Annul last admission');
-    await screenshot(page, 'annul-ready');
+    await screenshot(gate.page, 'annul-ready');
     await annulTwice();
-    await expect.poll(() => page.locator('main').getAttribute('data-journal'), POLL).toBe('0');
+    await expect.poll(() => gate.page.locator('main').getAttribute('data-journal'), POLL).toBe('0');
     await expect.poll(() => control.count(), POLL).toBe(0);
 
     // Forgotten here too: still offline, the signed ticket admits again (and is journaled again).
-    await wedgeScan(page, ticket.payload);
-    expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
-    await backToReady(page);
-    await expect.poll(() => page.locator('main').getAttribute('data-journal'), POLL).toBe('1');
-    await stack.startProvider();
-    await expect.poll(() => page.locator('main').getAttribute('data-journal'), SLOW).toBe('0');
+    await wedgeScan(gate.page, ticket.payload);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'admit' });
+    await backToReady(gate.page);
+    await expect.poll(() => gate.page.locator('main').getAttribute('data-journal'), POLL).toBe('1');
+    await gate.stack.startProvider();
+    await expect.poll(() => gate.page.locator('main').getAttribute('data-journal'), SLOW).toBe('0');
     // The provider got the one admission that stood, and no annulment: it never knew of the other.
     expect(providerRecord(ticket.payload)).toEqual({ admissions: 1, annulments: 0 });
   }, 120_000);

@@ -8,15 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SerialPort } from 'serialport';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationDetails } from '../protocol/booking-api.js';
 import { closePort, openFarEnd } from '../scanner-drivers/testing/far-end.js';
 import { ptyPair, socatAvailable, tempDir, type PtyPair } from '../scanner-drivers/testing/socat.js';
 import { REPO_ROOT } from '../testing/processes.js';
-import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
-import { ADMIN_TOKEN, startStack, type Stack, type Ticket } from './testing/stack.js';
-import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
+import { backToReady, chromiumAvailable, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
+import { gateOnScreen } from './testing/gate-screen.js';
+import { ADMIN_TOKEN } from './testing/stack.js';
+import { TEST_PIN } from './testing/station.js';
 
 const run = chromiumAvailable() && socatAvailable();
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -24,52 +24,47 @@ const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 const HEARTBEAT_MS = 8000;
 
 describe.runIf(run)('gate station: heartbeat, rename and revocation', () => {
-  let stack: Stack;
-  let station: StationProcess;
-  let browser: Browser;
-  let page: Page;
   let ptys: { path: string; remove(): void };
   let relay: PtyPair;
   let board: SerialPort;
   let stationId: string;
-  let tickets: Ticket[];
   const relayBytes: number[] = [];
 
   const listed = async (): Promise<StationDetails | undefined> => {
-    const res = await stack.api<{ stations: StationDetails[] }>('GET', `/api/v1/admin/stations?providerId=${stack.providerId}`, undefined, ADMIN_TOKEN);
+    const res = await gate.stack.api<{ stations: StationDetails[] }>('GET', `/api/v1/admin/stations?providerId=${gate.stack.providerId}`, undefined, ADMIN_TOKEN);
     return res.body.stations.find((s) => s.stationId === stationId);
   };
 
+  // The relay's cable first and unplugged last: the gate's own hooks run inside these.
   beforeAll(async () => {
     ptys = tempDir('gp-heartbeat-pty-');
-    [stack, browser, relay] = await Promise.all([startStack(), launchChromium(), ptyPair(ptys.path, { device: 'relay', far: 'relay-far' })]);
+    relay = await ptyPair(ptys.path, { device: 'relay', far: 'relay-far' });
     board = await openFarEnd(relay.far, 9600);
     board.on('data', (chunk: Buffer) => relayBytes.push(...chunk));
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([board && closePort(board)]);
+    await relay?.kill();
+    ptys?.remove();
+  });
+
+  const gate = gateOnScreen({
     // Bought up front: the revocation test must scan right after it revokes.
-    tickets = await stack.buyTickets(3);
-    const config = await stack.enrolledConfig('Gate 7');
-    stationId = (config.enrollment as { stationId: string }).stationId;
-    station = await startStation(
-      {
+    tickets: 3,
+    config: async (stack) => {
+      const config = await stack.enrolledConfig('Gate 7');
+      stationId = (config.enrollment as { stationId: string }).stationId;
+      return {
         ...config,
         relay: { kind: 'lcus', path: relay.device, channel: 1, baudRate: 9600, pulseMs: 100 },
         holdMs: 1000,
         offlinePolicy: 'signed',
         // Tolerant of a loaded test machine's key timing: a split burst would be a bad ticket, not what is tested here.
         sources: { wedge: { enabled: true, maxAvgGapMs: 100, minLength: 6 }, serial: [], hid: [], camera: { enabled: false, deviceId: null } },
-      },
-      { env: { GATEPOST_STATION_HEARTBEAT_MS: String(HEARTBEAT_MS) } },
-    );
-    page = await openStation(browser, station.url);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await station?.close();
-    await Promise.allSettled([board && closePort(board)]);
-    await relay?.kill();
-    await stack?.close();
-    ptys?.remove();
+      };
+    },
+    launch: { env: { GATEPOST_STATION_HEARTBEAT_MS: String(HEARTBEAT_MS) } },
   });
 
   it('reports itself to the server: online, its version, scanner, relay and offline policy', async () => {
@@ -82,43 +77,43 @@ describe.runIf(run)('gate station: heartbeat, rename and revocation', () => {
   });
 
   it('admits a ticket and pulses the relay while enrolled', async () => {
-    await wedgeScan(page, tickets[0]!.payload);
-    expect(await verdictOf(page)).toMatchObject({ kind: 'admit' });
+    await wedgeScan(gate.page, gate.tickets[0]!.payload);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'admit' });
     await expect.poll(() => relayBytes.length, POLL).toBe(8);
-    await backToReady(page);
+    await backToReady(gate.page);
   });
 
   it('shows the new gate name once venue IT renames it', async () => {
-    const renamed = await stack.api<StationDetails>('PATCH', `/api/v1/admin/stations/${stationId}`, { gate: 'Gate 7 North' }, ADMIN_TOKEN);
+    const renamed = await gate.stack.api<StationDetails>('PATCH', `/api/v1/admin/stations/${stationId}`, { gate: 'Gate 7 North' }, ADMIN_TOKEN);
     expect(renamed.status).toBe(200);
-    await expect.poll(() => page.getByTestId('gate-name').textContent(), { timeout: 3 * HEARTBEAT_MS, interval: 50 }).toBe('Gate 7 North');
-    expect((JSON.parse(readFileSync(station.configFile, 'utf8')) as { gate: string }).gate).toBe('Gate 7 North');
+    await expect.poll(() => gate.page.getByTestId('gate-name').textContent(), { timeout: 3 * HEARTBEAT_MS, interval: 50 }).toBe('Gate 7 North');
+    expect((JSON.parse(readFileSync(gate.station.configFile, 'utf8')) as { gate: string }).gate).toBe('Gate 7 North');
   });
 
   it('after a revocation, its next scan shows "Station revoked", never ADMIT, and the relay stays shut', async () => {
     // Just after the heartbeat that carried the rename: the scan, not the next heartbeat, finds out.
-    const revoked = await stack.api('DELETE', `/api/v1/admin/stations/${stationId}`, undefined, ADMIN_TOKEN);
+    const revoked = await gate.stack.api('DELETE', `/api/v1/admin/stations/${stationId}`, undefined, ADMIN_TOKEN);
     expect(revoked.status).toBe(204);
-    await wedgeScan(page, tickets[1]!.payload, 1);
-    await page.getByTestId('revoked').waitFor();
-    await expect.poll(() => station.output.some((l) => l.includes('station_revoked') && l.includes('the server refused the scan request')), POLL).toBe(true);
-    await expect.poll(() => station.output.some((l) => l.includes('"msg":"scan"') && l.includes('"verdict":"rejected"')), POLL).toBe(true);
-    expect(await page.getByTestId('revoked-title').textContent()).toBe('Station revoked');
-    expect(await page.locator('[data-testid="verdict"]').count()).toBe(0);
+    await wedgeScan(gate.page, gate.tickets[1]!.payload, 1);
+    await gate.page.getByTestId('revoked').waitFor();
+    await expect.poll(() => gate.station.output.some((l) => l.includes('station_revoked') && l.includes('the server refused the scan request')), POLL).toBe(true);
+    await expect.poll(() => gate.station.output.some((l) => l.includes('"msg":"scan"') && l.includes('"verdict":"rejected"')), POLL).toBe(true);
+    expect(await gate.page.getByTestId('revoked-title').textContent()).toBe('Station revoked');
+    expect(await gate.page.locator('[data-testid="verdict"]').count()).toBe(0);
     expect(relayBytes).toHaveLength(8);
     expect((await listed())?.revoked).toBe(true);
 
     // Another ticket: still no ADMIT and no pulse; the station no longer asks the server.
-    await wedgeScan(page, tickets[2]!.payload, 1);
-    await expect.poll(() => station.output.filter((l) => l.includes('"msg":"scan"') && l.includes('station revoked')).length, POLL).toBe(1);
-    expect(await page.locator('[data-testid="verdict"][data-kind="admit"]').count()).toBe(0);
+    await wedgeScan(gate.page, gate.tickets[2]!.payload, 1);
+    await expect.poll(() => gate.station.output.filter((l) => l.includes('"msg":"scan"') && l.includes('station revoked')).length, POLL).toBe(1);
+    expect(await gate.page.locator('[data-testid="verdict"][data-kind="admit"]').count()).toBe(0);
     expect(relayBytes).toHaveLength(8);
-    await screenshot(page, 'revoked');
+    await screenshot(gate.page, 'revoked');
   });
 
   it('says it in Chinese on a zh-CN screen', async () => {
-    const zh = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await zh.goto(station.url);
+    const zh = await gate.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    await zh.goto(gate.station.url);
     await zh.getByTestId('revoked').waitFor();
     expect(await zh.getByTestId('revoked-title').textContent()).toBe('验票机已停用');
     await screenshot(zh, 'revoked-zh');
@@ -126,18 +121,18 @@ describe.runIf(run)('gate station: heartbeat, rename and revocation', () => {
   });
 
   it('keeps the settings reachable with the PIN, to enroll the gate again', async () => {
-    await page.getByTestId('revoked-settings').click();
-    await page.getByTestId('pin-input').fill(TEST_PIN);
-    await page.getByTestId('pin-input').press('Enter');
-    await page.getByTestId('enroll-code').waitFor();
-    await page.getByTestId('settings-close').click();
-    await page.getByTestId('revoked').waitFor();
+    await gate.page.getByTestId('revoked-settings').click();
+    await gate.page.getByTestId('pin-input').fill(TEST_PIN);
+    await gate.page.getByTestId('pin-input').press('Enter');
+    await gate.page.getByTestId('enroll-code').waitFor();
+    await gate.page.getByTestId('settings-close').click();
+    await gate.page.getByTestId('revoked').waitFor();
   });
 
   it('stays revoked after a restart, before the server is asked', async () => {
-    await station.restart();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(station.url);
-    await page.getByTestId('revoked').waitFor();
+    await gate.station.restart();
+    gate.page = await gate.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await gate.page.goto(gate.station.url);
+    await gate.page.getByTestId('revoked').waitFor();
   });
 });

@@ -4,87 +4,69 @@
 // back. Policy `deny` (switched in settings, no restart) gives the red
 // "cannot verify". And a ticket admitted offline that another gate had already
 // taken is shown as a conflict once the cable is back.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
-import { startStack, type Stack, type Ticket } from './testing/stack.js';
-import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
+import { backToReady, chromiumAvailable, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
+import { gateOnScreen, openGate } from './testing/gate-screen.js';
+import { TEST_PIN, type StationProcess } from './testing/station.js';
 import { tcpGate, type TcpGate } from './testing/tcp-gate.js';
 
 const run = chromiumAvailable();
 const SLOW = { timeout: 30_000, interval: 100 };
 
 describe.runIf(run)('gate station: offline', () => {
-  let stack: Stack;
-  let station: StationProcess;
-  let browser: Browser;
-  let page: Page;
-  let tickets: Ticket[];
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-    tickets = await stack.buyTickets(3);
-    station = await startStation({ ...(await stack.enrolledConfig('Offline Gate')), offlinePolicy: 'signed', holdMs: 1000 });
-    page = await openStation(browser, station.url);
-    // The offline bundle (platform keys) must be in before the server goes away.
-    await page.locator('main[data-bundle="yes"]').waitFor();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await station?.close();
-    await stack?.close();
-  });
+  // The offline bundle (platform keys) must be in before the server goes away.
+  const gate = gateOnScreen({ tickets: 3, enrollAt: 'Offline Gate', config: { offlinePolicy: 'signed', holdMs: 1000 }, bundle: true });
 
   it('policy signed: admits once while the provider is down, then refuses', async () => {
-    await stack.stopProvider();
-    await wedgeScan(page, tickets[0]!.payload);
-    const first = await verdictOf(page);
-    if (first.kind !== 'admit') console.log(station.output.slice(-15).join('\n'));
+    await gate.stack.stopProvider();
+    await wedgeScan(gate.page, gate.tickets[0]!.payload);
+    const first = await verdictOf(gate.page);
+    if (first.kind !== 'admit') console.log(gate.station.output.slice(-15).join('\n'));
     expect(first).toMatchObject({ kind: 'admit' });
-    expect(await page.getByTestId('verdict').getAttribute('data-offline')).toBe('yes');
-    await page.getByTestId('offline-badge-verdict').waitFor();
-    await screenshot(page, 'offline');
-    await backToReady(page);
-    await screenshot(page, 'offline-ready');
+    expect(await gate.page.getByTestId('verdict').getAttribute('data-offline')).toBe('yes');
+    await gate.page.getByTestId('offline-badge-verdict').waitFor();
+    await screenshot(gate.page, 'offline');
+    await backToReady(gate.page);
+    await screenshot(gate.page, 'offline-ready');
 
-    await wedgeScan(page, tickets[0]!.payload);
-    const second = await verdictOf(page);
+    await wedgeScan(gate.page, gate.tickets[0]!.payload);
+    const second = await verdictOf(gate.page);
     expect(second).toMatchObject({ kind: 'deny', reason: 'already_redeemed' });
-    await expect.poll(() => page.getByTestId('verdict-detail').textContent(), POLL).toContain('Offline Gate');
-    await backToReady(page);
-    expect(await page.locator('main').getAttribute('data-journal')).toBe('1');
+    await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toContain('Offline Gate');
+    await backToReady(gate.page);
+    expect(await gate.page.locator('main').getAttribute('data-journal')).toBe('1');
   });
 
   it('uploads the journal once the provider is back', async () => {
-    await stack.startProvider();
-    await expect.poll(() => page.locator('main').getAttribute('data-journal'), SLOW).toBe('0');
-    await expect.poll(() => page.getByTestId('offline-badge').count(), POLL).toBe(0);
+    await gate.stack.startProvider();
+    await expect.poll(() => gate.page.locator('main').getAttribute('data-journal'), SLOW).toBe('0');
+    await expect.poll(() => gate.page.getByTestId('offline-badge').count(), POLL).toBe(0);
     // The server has the offline admission: the ticket is used, here.
-    await wedgeScan(page, tickets[0]!.payload);
-    const v = await verdictOf(page);
+    await wedgeScan(gate.page, gate.tickets[0]!.payload);
+    const v = await verdictOf(gate.page);
     expect(v).toMatchObject({ kind: 'deny', reason: 'already_redeemed' });
-    expect(await page.getByTestId('verdict').getAttribute('data-offline')).toBe('no');
-    await expect.poll(() => page.getByTestId('verdict-detail').textContent(), POLL).toContain('Offline Gate');
-    await backToReady(page);
+    expect(await gate.page.getByTestId('verdict').getAttribute('data-offline')).toBe('no');
+    await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toContain('Offline Gate');
+    await backToReady(gate.page);
   });
 
   it('policy deny, set in settings without a restart: red "cannot verify"', async () => {
-    await page.getByTestId('open-settings').click();
-    await page.getByTestId('pin-input').fill(TEST_PIN);
-    await page.getByTestId('pin-input').press('Enter');
-    await page.getByTestId('offline-policy').selectOption('deny');
-    await page.getByTestId('settings-save').click();
-    await page.getByTestId('settings-saved').waitFor();
-    await page.getByTestId('settings-close').click();
-    await stack.stopProvider();
-    await wedgeScan(page, tickets[1]!.payload);
-    const v = await verdictOf(page);
+    await gate.page.getByTestId('open-settings').click();
+    await gate.page.getByTestId('pin-input').fill(TEST_PIN);
+    await gate.page.getByTestId('pin-input').press('Enter');
+    await gate.page.getByTestId('offline-policy').selectOption('deny');
+    await gate.page.getByTestId('settings-save').click();
+    await gate.page.getByTestId('settings-saved').waitFor();
+    await gate.page.getByTestId('settings-close').click();
+    await gate.stack.stopProvider();
+    await wedgeScan(gate.page, gate.tickets[1]!.payload);
+    const v = await verdictOf(gate.page);
     expect(v).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
-    await expect.poll(() => page.getByTestId('verdict-reason').textContent(), POLL).toBe('Cannot verify');
-    await screenshot(page, 'offline-deny');
-    await backToReady(page);
-    await stack.startProvider();
+    await expect.poll(() => gate.page.getByTestId('verdict-reason').textContent(), POLL).toBe('Cannot verify');
+    await screenshot(gate.page, 'offline-deny');
+    await backToReady(gate.page);
+    await gate.stack.startProvider();
   });
 
   describe('a conflict', () => {
@@ -93,11 +75,9 @@ describe.runIf(run)('gate station: offline', () => {
     let otherPage: Page;
 
     beforeAll(async () => {
-      cable = await tcpGate(stack.bookingUrl);
-      const config = await stack.enrolledConfig('Far Gate');
-      other = await startStation({ ...config, serverUrl: cable.url, offlinePolicy: 'signed', holdMs: 1000 });
-      otherPage = await openStation(browser, other.url);
-      await otherPage.locator('main[data-bundle="yes"]').waitFor();
+      cable = await tcpGate(gate.stack.bookingUrl);
+      const config = await gate.stack.enrolledConfig('Far Gate');
+      ({ station: other, page: otherPage } = await openGate(gate.browser, { ...config, serverUrl: cable.url, offlinePolicy: 'signed', holdMs: 1000 }, { bundle: true }));
     }, 60_000);
 
     afterAll(async () => {
@@ -108,10 +88,10 @@ describe.runIf(run)('gate station: offline', () => {
     it('is shown when a ticket admitted offline was already used at another gate', async () => {
       await cable.cut();
       // Used at Offline Gate (online) while Far Gate cannot reach the server…
-      await wedgeScan(page, tickets[2]!.payload);
-      expect((await verdictOf(page)).kind).toBe('admit');
+      await wedgeScan(gate.page, gate.tickets[2]!.payload);
+      expect((await verdictOf(gate.page)).kind).toBe('admit');
       // …and admitted at Far Gate offline: its bundle cannot know yet.
-      await wedgeScan(otherPage, tickets[2]!.payload);
+      await wedgeScan(otherPage, gate.tickets[2]!.payload);
       expect((await verdictOf(otherPage)).kind).toBe('admit');
       await backToReady(otherPage);
       await cable.restore();

@@ -4,21 +4,16 @@
 // screen, and the LCUS relay board's bytes arrive on a second socat pair.
 // Garbage on the line is a red "bad ticket", never a crash.
 import type { SerialPort } from 'serialport';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closePort, openFarEnd, writeChunks } from '../scanner-drivers/testing/far-end.js';
 import { ptyPair, socatAvailable, tempDir, type PtyPair } from '../scanner-drivers/testing/socat.js';
-import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, verdictOf } from './testing/browser.js';
-import { startStack, type Stack } from './testing/stack.js';
-import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
+import { backToReady, chromiumAvailable, POLL, verdictOf } from './testing/browser.js';
+import { gateOnScreen } from './testing/gate-screen.js';
+import { TEST_PIN } from './testing/station.js';
 
 const run = chromiumAvailable() && socatAvailable();
 
 describe.runIf(run)('gate station: serial scanner and relay over socat', () => {
-  let stack: Stack;
-  let station: StationProcess;
-  let browser: Browser;
-  let page: Page;
   let ptys: { path: string; remove(): void };
   let scanner: PtyPair;
   let relay: PtyPair;
@@ -26,70 +21,65 @@ describe.runIf(run)('gate station: serial scanner and relay over socat', () => {
   let board: SerialPort;
   const relayBytes: number[] = [];
 
+  // The cables first and unplugged last: the gate's own hooks run inside these.
   beforeAll(async () => {
     ptys = tempDir('gp-station-pty-');
-    [stack, browser, scanner, relay] = await Promise.all([
-      startStack(),
-      launchChromium(),
-      ptyPair(ptys.path, { device: 'scanner', far: 'scanner-far' }),
-      ptyPair(ptys.path, { device: 'relay', far: 'relay-far' }),
-    ]);
+    [scanner, relay] = await Promise.all([ptyPair(ptys.path, { device: 'scanner', far: 'scanner-far' }), ptyPair(ptys.path, { device: 'relay', far: 'relay-far' })]);
     board = await openFarEnd(relay.far, 9600);
     board.on('data', (chunk: Buffer) => relayBytes.push(...chunk));
     gun = await openFarEnd(scanner.far, 9600);
-    station = await startStation({
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([gun && closePort(gun), board && closePort(board)]);
+    await Promise.allSettled([scanner?.kill(), relay?.kill()]);
+    ptys?.remove();
+  });
+
+  const gate = gateOnScreen({
+    config: async () => ({
       sources: { wedge: { enabled: false, maxAvgGapMs: 30, minLength: 6 }, serial: [{ path: scanner.device, baudRate: 9600, framing: 'cr' }] },
       relay: { kind: 'lcus', path: relay.device, channel: 1, baudRate: 9600, pulseMs: 200 },
       holdMs: 1000,
-    });
-    page = await openStation(browser, station.url);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await station?.close();
-    await Promise.allSettled([gun && closePort(gun), board && closePort(board)]);
-    await Promise.allSettled([scanner?.kill(), relay?.kill()]);
-    await stack?.close();
-    ptys?.remove();
+    }),
   });
 
   const scan = (text: string) => writeChunks(gun, [Buffer.from(`${text}\r`, 'latin1')]);
 
   it('shows the serial scanner connected', async () => {
-    await expect.poll(() => page.getByTestId('source-serial').getAttribute('data-state'), POLL).toBe('connected');
+    await expect.poll(() => gate.page.getByTestId('source-serial').getAttribute('data-state'), POLL).toBe('connected');
   });
 
   it('enrolls from the setup QR read by the serial scanner, once the PIN is entered on the screen', async () => {
-    const created = await stack.createStation('Gate S');
+    const created = await gate.stack.createStation('Gate S');
     await scan(created.setupPayload);
-    await page.getByTestId('setup-prompt').waitFor();
-    expect(await page.getByTestId('setup-prompt').getAttribute('data-mode')).toBe('enter');
-    await page.getByTestId('setup-pin').fill(TEST_PIN);
-    await page.getByTestId('setup-confirm').click();
-    await expect.poll(() => page.getByTestId('gate-name').textContent(), POLL).toBe('Gate S');
-    await expect.poll(() => page.getByTestId('not-enrolled').count(), POLL).toBe(0);
+    await gate.page.getByTestId('setup-prompt').waitFor();
+    expect(await gate.page.getByTestId('setup-prompt').getAttribute('data-mode')).toBe('enter');
+    await gate.page.getByTestId('setup-pin').fill(TEST_PIN);
+    await gate.page.getByTestId('setup-confirm').click();
+    await expect.poll(() => gate.page.getByTestId('gate-name').textContent(), POLL).toBe('Gate S');
+    await expect.poll(() => gate.page.getByTestId('not-enrolled').count(), POLL).toBe(0);
   });
 
   it('admits a ticket and pulses the relay: LCUS close, then open', async () => {
-    const [ticket] = await stack.buyTickets(1);
+    const [ticket] = await gate.stack.buyTickets(1);
     await scan(ticket!.payload);
-    expect((await verdictOf(page)).kind).toBe('admit');
-    await expect.poll(() => page.getByTestId('verdict-seat').textContent(), POLL).toContain(ticket!.seat);
+    expect((await verdictOf(gate.page)).kind).toBe('admit');
+    await expect.poll(() => gate.page.getByTestId('verdict-seat').textContent(), POLL).toContain(ticket!.seat);
     await expect.poll(() => relayBytes.length, POLL).toBe(8);
     expect(relayBytes).toEqual([0xa0, 0x01, 0x01, 0xa2, 0xa0, 0x01, 0x00, 0xa1]);
-    await backToReady(page);
+    await backToReady(gate.page);
   });
 
   it('turns garbage on the line into a red "bad ticket", and carries on', async () => {
     await scan('\u0000\u00ff}{not a ticket at all');
-    const v = await verdictOf(page);
+    const v = await verdictOf(gate.page);
     expect(v).toMatchObject({ kind: 'deny', reason: 'malformed' });
-    await expect.poll(() => page.getByTestId('verdict-reason').textContent(), POLL).toBe('Bad ticket');
+    await expect.poll(() => gate.page.getByTestId('verdict-reason').textContent(), POLL).toBe('Bad ticket');
     expect(relayBytes).toHaveLength(8);
-    await backToReady(page);
-    const [ticket] = await stack.buyTickets(1);
+    await backToReady(gate.page);
+    const [ticket] = await gate.stack.buyTickets(1);
     await scan(ticket!.payload);
-    expect((await verdictOf(page)).kind).toBe('admit');
+    expect((await verdictOf(gate.page)).kind).toBe('admit');
   });
 });

@@ -2,10 +2,10 @@
 // run as child processes against real pty pairs and real image files.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { ptyPair, socatAvailable, tempDir } from './testing/socat.js';
-import { closePort, openFarEnd, splitRandomly, writeChunks } from './testing/far-end.js';
+import { ptyBench, socatAvailable } from './testing/socat.js';
+import { closePort, splitRandomly, writeChunks } from './testing/far-end.js';
 import { encodeFrame } from './testing/frames.js';
 import { gatepost } from './testing/cli.js';
 import { until } from './testing/wait.js';
@@ -17,28 +17,18 @@ import { gp1Ticket } from './testing/tickets.js';
 
 const HAVE_SOCAT = socatAvailable();
 
-let dir: ReturnType<typeof tempDir>;
-const cleanups: (() => Promise<unknown> | void)[] = [];
-beforeEach(() => {
-  dir = tempDir('gatepost-cli-');
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  dir.remove();
-});
+const bench = ptyBench('gatepost-cli-');
 
 describe.skipIf(!HAVE_SOCAT)('gatepost scanners listen', () => {
   it('prints one JSON line per scan on stdout and its status on stderr, through an unplug', async () => {
-    const pair = await ptyPair(dir.path);
-    cleanups.push(() => pair.kill());
+    const pair = await bench.pair();
     const cli = gatepost(['scanners', 'listen', '--serial', pair.device, '--baud', '115200', '--framing', 'crlf']);
-    cleanups.push(() => {
+    bench.cleanup(() => {
       cli.child.kill('SIGKILL');
     });
     await cli.waitFor('stderr', (l) => l.includes(': connected:'), 'the port to open');
 
-    const far = await openFarEnd(pair.far, 115200);
-    cleanups.push(() => closePort(far));
+    const far = await bench.farEnd(pair.far, 115200);
     const random = rng(77);
     const codes = [gp1Like(random, 250), ']Q1' + gp1Like(random, 80), 'a3f09c6e11d24b7c8e9f00112233abcd'];
     for (const code of codes) await writeChunks(far, splitRandomly(encodeFrame(code, parseFraming('crlf')), random));
@@ -65,10 +55,8 @@ describe.skipIf(!HAVE_SOCAT)('gatepost scanners listen', () => {
 
 describe.skipIf(!HAVE_SOCAT)('gatepost relay pulse', () => {
   async function board() {
-    const pair = await ptyPair(dir.path);
-    cleanups.push(() => pair.kill());
-    const far = await openFarEnd(pair.far, 9600);
-    cleanups.push(() => closePort(far));
+    const pair = await bench.pair();
+    const far = await bench.farEnd(pair.far, 9600);
     const received: number[] = [];
     far.on('data', (b: Buffer) => received.push(...b));
     return { pair, received };
@@ -92,7 +80,7 @@ describe.skipIf(!HAVE_SOCAT)('gatepost relay pulse', () => {
   });
 
   it('exits 1 naming the problem when the board is not there', async () => {
-    const cli = gatepost(['relay', 'pulse', '--serial', join(dir.path, 'missing'), '--protocol', 'lcus']);
+    const cli = gatepost(['relay', 'pulse', '--serial', join(bench.dir, 'missing'), '--protocol', 'lcus']);
     expect(await cli.exited).toBe(1);
     expect(cli.stderr.join('\n')).toMatch(/serial port .*missing does not exist/);
     expect(cli.stderr.join('\n')).not.toMatch(/could not close/);
@@ -106,7 +94,7 @@ describe('gatepost scanners decode', () => {
       const frame = renderScene({ width: 640, height: 480, text, angle: 25, size: 0.7, noise: 4 });
       const png = new PNG({ width: 640, height: 480 });
       png.data = Buffer.from(frame.data);
-      const path = join(dir.path, name);
+      const path = join(bench.dir, name);
       writeFileSync(path, PNG.sync.write(png));
       return path;
     };

@@ -14,16 +14,23 @@ export interface ScanEvent {
   at: number;
 }
 
-export type SourceState = 'connected' | 'disconnected' | 'error';
-
-export interface StatusEvent {
-  state: SourceState;
+/** Where a source or relay stands, and why in words for the operator. */
+export interface DeviceStatus<State extends string> {
+  state: State;
   detail: string;
 }
 
-export type ScanSourceEvents = {
+/** The event every source and relay emits when its status changes. */
+export type StatusEvents<State extends string> = {
+  status: [DeviceStatus<State>];
+};
+
+export type SourceState = 'connected' | 'disconnected' | 'error';
+
+export type StatusEvent = DeviceStatus<SourceState>;
+
+export type ScanSourceEvents = StatusEvents<SourceState> & {
   scan: [ScanEvent];
-  status: [StatusEvent];
 };
 
 export interface ScanSource extends Emitter<ScanSourceEvents> {
@@ -36,17 +43,12 @@ export interface ScanSource extends Emitter<ScanSourceEvents> {
   stop(): Promise<void>;
 }
 
+/** 'ready' after a successful command, 'error' after a failed one, 'idle' before the first. */
 export type RelayState = 'ready' | 'error' | 'idle';
 
-export interface RelayStatus {
-  /** 'ready' after a successful command, 'error' after a failed one, 'idle' before the first. */
-  state: RelayState;
-  detail: string;
-}
+export type RelayStatus = DeviceStatus<RelayState>;
 
-export type RelayEvents = {
-  status: [RelayStatus];
-};
+export type RelayEvents = StatusEvents<RelayState>;
 
 export interface Relay extends Emitter<RelayEvents> {
   readonly name: string;

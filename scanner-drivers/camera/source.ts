@@ -2,8 +2,7 @@
 // a canvas at a set rate, one decode at a time. A code held in front of the camera is
 // reported once: it is not reported again while it stays in view, nor until it has
 // been out of view for the hold window. No Node imports: this runs in Chromium.
-import { TypedEmitter } from '../emitter.js';
-import type { ScanSource, ScanSourceEvents, StatusEvent } from '../types.js';
+import { PolledSource, retryingEvery } from '../polled-source.js';
 import type { CameraDecoder } from './decoder.js';
 import type { Frame } from './frame.js';
 
@@ -31,7 +30,7 @@ export interface CameraSourceOptions {
   now?: () => number;
 }
 
-export class CameraSource extends TypedEmitter<ScanSourceEvents> implements ScanSource {
+export class CameraSource extends PolledSource {
   readonly name: string;
   private readonly grabber: FrameGrabber;
   private readonly decoder: CameraDecoder;
@@ -39,11 +38,8 @@ export class CameraSource extends TypedEmitter<ScanSourceEvents> implements Scan
   private readonly holdMs: number;
   private readonly retryMs: number;
   private readonly now: () => number;
-  private running = false;
   private busy = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private last: { text: string; seen: number } | null = null;
-  private current: StatusEvent = { state: 'disconnected', detail: 'not started' };
 
   constructor(options: CameraSourceOptions) {
     super();
@@ -56,27 +52,14 @@ export class CameraSource extends TypedEmitter<ScanSourceEvents> implements Scan
     this.name = options.name ?? 'camera';
     this.grabber.onEnded = (reason) => {
       if (!this.running) return;
-      this.setStatus('disconnected', `camera went away (${reason}); retrying every ${this.retryMs / 1000} s`);
+      this.setStatus('disconnected', `camera went away (${reason})${retryingEvery(this.retryMs)}`);
       this.grabber.stop();
       this.schedule(this.retryMs, () => this.open());
     };
   }
 
-  get status(): StatusEvent {
-    return this.current;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    await this.open();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
+  protected async release(): Promise<void> {
     this.grabber.stop();
-    this.setStatus('disconnected', 'stopped');
   }
 
   /** Grabs and decodes one frame; the timer calls this, tests may too. */
@@ -100,7 +83,7 @@ export class CameraSource extends TypedEmitter<ScanSourceEvents> implements Scan
     }
   }
 
-  private async open(): Promise<void> {
+  protected async open(): Promise<void> {
     if (!this.running) return;
     try {
       await this.grabber.start();
@@ -108,7 +91,7 @@ export class CameraSource extends TypedEmitter<ScanSourceEvents> implements Scan
       const e = err as { name?: string; message?: string };
       // NotAllowedError: the user or policy refused; NotFoundError: no camera attached.
       const state = e.name === 'NotFoundError' || e.name === 'OverconstrainedError' ? 'disconnected' : 'error';
-      this.setStatus(state, `camera unavailable (${e.name ?? 'Error'}: ${e.message ?? ''}); retrying every ${this.retryMs / 1000} s`);
+      this.setStatus(state, `camera unavailable (${e.name ?? 'Error'}: ${e.message ?? ''})${retryingEvery(this.retryMs)}`);
       this.schedule(this.retryMs, () => this.open());
       return;
     }
@@ -121,21 +104,8 @@ export class CameraSource extends TypedEmitter<ScanSourceEvents> implements Scan
   private loop(): void {
     this.schedule(this.intervalMs, async () => {
       await this.pump();
-      if (this.running && this.current.state !== 'disconnected') this.loop();
+      if (this.running && this.status.state !== 'disconnected') this.loop();
     });
-  }
-
-  private schedule(ms: number, fn: () => Promise<void> | void): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (this.running) void fn();
-    }, ms);
-  }
-
-  private setStatus(state: StatusEvent['state'], detail: string): void {
-    if (this.current.state === state && this.current.detail === detail) return;
-    this.current = { state, detail };
-    this.emit('status', this.current);
   }
 }
 

@@ -2,8 +2,7 @@
 // onReport, the one function node-hid's 'data' event calls; tests feed recorded
 // report bytes to a stand-in device through the same path.
 import HID from 'node-hid';
-import { TypedEmitter } from '../emitter.js';
-import type { ScanSource, ScanSourceEvents, StatusEvent } from '../types.js';
+import { PolledSource, retryingEvery } from '../polled-source.js';
 import { HidPosAssembler, HID_POS_USAGE_PAGE, SCANNED_DATA_REPORT_ID } from './report.js';
 import { vidPid } from './devices.js';
 import { HONEYWELL_HID_POS_COMMAND, honeywellMenuReport } from './honeywell.js';
@@ -40,15 +39,12 @@ export async function openHidDevice(target: HidTarget): Promise<HidDeviceLike> {
   return HID.HIDAsync.open(pos.path);
 }
 
-export class HidPosScanSource extends TypedEmitter<ScanSourceEvents> implements ScanSource {
+export class HidPosScanSource extends PolledSource {
   readonly name: string;
   private readonly options: Required<Omit<HidPosSourceOptions, 'name'>>;
   private readonly label: string;
   private device: HidDeviceLike | undefined;
   private assembler: HidPosAssembler;
-  private running = false;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
-  private current: StatusEvent = { state: 'disconnected', detail: 'not started' };
 
   constructor(options: HidPosSourceOptions) {
     super();
@@ -65,23 +61,10 @@ export class HidPosScanSource extends TypedEmitter<ScanSourceEvents> implements 
     this.assembler = new HidPosAssembler(this.options.reportId);
   }
 
-  get status(): StatusEvent {
-    return this.current;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    await this.connect();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.pollTimer);
+  protected async release(): Promise<void> {
     const device = this.device;
     this.device = undefined;
     if (device) await device.close().catch(() => undefined);
-    this.setStatus('disconnected', 'stopped');
   }
 
   /** Handles one input report exactly as node-hid delivers it (report ID first). */
@@ -89,18 +72,18 @@ export class HidPosScanSource extends TypedEmitter<ScanSourceEvents> implements 
     const { scan, problem } = this.assembler.push(data);
     if (problem) this.setStatus('error', problem);
     if (!scan) return;
-    if (this.current.state === 'error' && !problem) this.setStatus('connected', `${this.label} receiving`);
+    if (this.status.state === 'error' && !problem) this.setStatus('connected', `${this.label} receiving`);
     this.emit('scan', { ...scan, source: this.name, at: Date.now() });
   }
 
-  private async connect(): Promise<void> {
+  protected async open(): Promise<void> {
     let device: HidDeviceLike;
     try {
       device = await this.options.open(this.options.target);
     } catch (err) {
       if (!this.running) return;
       const e = err as { message?: string; code?: string };
-      const retry = `; retrying every ${this.options.pollMs / 1000} s`;
+      const retry = retryingEvery(this.options.pollMs);
       if (e.code === 'ENODEV' || /could not open|no hid device|cannot open/i.test(e.message ?? '')) {
         this.setStatus('disconnected', `${this.label} is not present${retry}`);
       } else this.setStatus('error', `cannot open ${this.label}: ${e.message ?? String(err)}${retry}`);
@@ -132,21 +115,11 @@ export class HidPosScanSource extends TypedEmitter<ScanSourceEvents> implements 
     this.device = undefined;
     await device.close().catch(() => undefined);
     if (!this.running) return;
-    this.setStatus('disconnected', `${this.label} went away (${err.message}); retrying every ${this.options.pollMs / 1000} s`);
+    this.setStatus('disconnected', `${this.label} went away (${err.message})${retryingEvery(this.options.pollMs)}`);
     this.schedulePoll();
   }
 
   private schedulePoll(): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
-      if (this.running) void this.connect();
-    }, this.options.pollMs);
-  }
-
-  private setStatus(state: StatusEvent['state'], detail: string): void {
-    if (this.current.state === state && this.current.detail === detail) return;
-    this.current = { state, detail };
-    this.emit('status', this.current);
+    this.schedule(this.options.pollMs, () => this.open());
   }
 }

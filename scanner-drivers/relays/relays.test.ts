@@ -1,13 +1,12 @@
 // Relays against what a board would receive: the test reads the far end of a socat
 // pty pair and checks the exact bytes, in order, and the time the contact stayed closed.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SerialPort } from 'serialport';
 import { CommandRelay, LcusRelay, lcusFrame, parseCommandBytes } from './serial-relays.js';
 import { DctTechRelay, NoRelay, dcttechReport, type FeatureDevice } from './other-relays.js';
 import { createRelay } from './create.js';
 import type { RelayStatus } from '../types.js';
-import { ptyPair, socatAvailable, tempDir } from '../testing/socat.js';
-import { closePort, openFarEnd } from '../testing/far-end.js';
+import { ptyBench, socatAvailable } from '../testing/socat.js';
 import { until } from '../testing/wait.js';
 
 const HAVE_SOCAT = socatAvailable();
@@ -55,28 +54,17 @@ describe('relay frames', () => {
 });
 
 describe.skipIf(!HAVE_SOCAT)('serial relays over a socat pty pair', () => {
-  let dir: ReturnType<typeof tempDir>;
-  const cleanups: (() => Promise<void> | void)[] = [];
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    dir.remove();
-  });
+  const bench = ptyBench();
 
   async function board() {
-    const pair = await ptyPair(dir.path);
-    cleanups.push(() => pair.kill());
-    const far = await openFarEnd(pair.far, 9600);
-    cleanups.push(() => closePort(far));
-    return { pair, rec: record(far) };
+    const pair = await bench.pair();
+    return { pair, rec: record(await bench.farEnd(pair.far, 9600)) };
   }
 
   it('LCUS: sends A0 01 01 A2, holds for the pulse, then A0 01 00 A1', async () => {
     const { pair, rec } = await board();
     const relay = new LcusRelay({ path: pair.device });
-    cleanups.push(() => relay.close());
+    bench.cleanup(() => relay.close());
     const t0 = Date.now();
     await relay.pulse(250);
     await until(() => rec.bytes().length >= 8, 'both LCUS frames');
@@ -90,7 +78,7 @@ describe.skipIf(!HAVE_SOCAT)('serial relays over a socat pty pair', () => {
   it('LCUS channel 2, pulsed twice: the port stays open and each pulse sends its pair', async () => {
     const { pair, rec } = await board();
     const relay = createRelay({ kind: 'lcus', path: pair.device, channel: 2 });
-    cleanups.push(() => relay.close());
+    bench.cleanup(() => relay.close());
     await relay.pulse(20);
     await relay.pulse(20);
     await until(() => rec.bytes().length >= 16, 'two pulses');
@@ -100,7 +88,7 @@ describe.skipIf(!HAVE_SOCAT)('serial relays over a socat pty pair', () => {
   it('a second pulse during the first keeps the relay closed until the later end, with one close and one open', async () => {
     const { pair, rec } = await board();
     const relay = new LcusRelay({ path: pair.device });
-    cleanups.push(() => relay.close());
+    bench.cleanup(() => relay.close());
     const first = relay.pulse(100);
     await until(() => rec.bytes().length >= 4, 'the close frame');
     const second = relay.pulse(300);
@@ -113,7 +101,7 @@ describe.skipIf(!HAVE_SOCAT)('serial relays over a socat pty pair', () => {
   it('text commands: sends the configured bytes exactly', async () => {
     const { pair, rec } = await board();
     const relay = new CommandRelay({ path: pair.device, on: 'text:RELAY ON\\r\\n', off: 'RELAY OFF\\r\\n' });
-    cleanups.push(() => relay.close());
+    bench.cleanup(() => relay.close());
     await relay.pulse(50);
     await until(() => rec.bytes().length >= 21, 'both commands');
     expect(Buffer.from(rec.bytes()).toString('latin1')).toBe('RELAY ON\r\nRELAY OFF\r\n');
@@ -122,7 +110,7 @@ describe.skipIf(!HAVE_SOCAT)('serial relays over a socat pty pair', () => {
   it('hex commands: sends the configured bytes exactly', async () => {
     const { pair, rec } = await board();
     const relay = createRelay({ kind: 'serial-command', path: pair.device, on: 'FE 05 00 00 FF 00 98 35', off: 'FE 05 00 00 00 00 D9 C5' });
-    cleanups.push(() => relay.close());
+    bench.cleanup(() => relay.close());
     await relay.pulse(10);
     await until(() => rec.bytes().length >= 16, 'both commands');
     expect(rec.bytes()).toEqual([0xfe, 5, 0, 0, 0xff, 0, 0x98, 0x35, 0xfe, 5, 0, 0, 0, 0, 0xd9, 0xc5]);
@@ -131,7 +119,7 @@ describe.skipIf(!HAVE_SOCAT)('serial relays over a socat pty pair', () => {
   it('a board that was unplugged and plugged back works on the next pulse', async () => {
     const { pair } = await board();
     const relay = new LcusRelay({ path: pair.device });
-    cleanups.push(() => relay.close());
+    bench.cleanup(() => relay.close());
     await relay.pulse(10);
     await pair.kill();
     const again = await board();

@@ -1,11 +1,11 @@
 // The serial source against real pseudo-terminals: socat plays the cable, the test
 // plays the scanner on the far end, and killing socat is pulling the plug.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SerialScanSource } from './source.js';
 import { framingName, parseFraming } from './framing.js';
 import type { ScanEvent, StatusEvent } from '../types.js';
-import { ptyPair, socatAvailable, tempDir, type PtyPair } from '../testing/socat.js';
-import { closePort, openFarEnd, splitRandomly, writeChunks } from '../testing/far-end.js';
+import { ptyBench, socatAvailable, type PtyPair } from '../testing/socat.js';
+import { closePort, splitRandomly, writeChunks } from '../testing/far-end.js';
 import { encodeFrame } from '../testing/frames.js';
 import { nextStatus, until } from '../testing/wait.js';
 import { gp1Like, rng } from '../testing/random.js';
@@ -13,30 +13,19 @@ import { gp1Like, rng } from '../testing/random.js';
 const HAVE_SOCAT = socatAvailable();
 
 describe.skipIf(!HAVE_SOCAT)('serial source over a socat pty pair', () => {
-  let dir: ReturnType<typeof tempDir>;
-  const cleanups: (() => Promise<void> | void)[] = [];
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    dir.remove();
-  });
+  const bench = ptyBench();
 
   async function rig(opts: { baud: number; framing: string; pollMs?: number }) {
-    const pair = await ptyPair(dir.path);
-    cleanups.push(() => pair.kill());
+    const pair = await bench.pair();
     const source = new SerialScanSource({ path: pair.device, baudRate: opts.baud, framing: opts.framing, pollMs: opts.pollMs });
     const scans: ScanEvent[] = [];
     const statuses: StatusEvent[] = [];
     source.on('scan', (s) => scans.push(s));
     source.on('status', (s) => statuses.push(s));
-    cleanups.push(() => source.stop());
+    bench.cleanup(() => source.stop());
     await source.start();
     expect(source.status.state).toBe('connected');
-    const far = await openFarEnd(pair.far, opts.baud);
-    cleanups.push(() => closePort(far));
+    const far = await bench.farEnd(pair.far, opts.baud);
     return { pair, source, scans, statuses, far };
   }
 
@@ -90,11 +79,9 @@ describe.skipIf(!HAVE_SOCAT)('serial source over a socat pty pair', () => {
     expect(down.detail).toMatch(/went away/);
 
     const back = nextStatus(source, (s) => s.state === 'connected', pollMs * 3);
-    const replugged: PtyPair = await ptyPair(dir.path);
-    cleanups.push(() => replugged.kill());
+    const replugged: PtyPair = await bench.pair();
     await back;
-    const far2 = await openFarEnd(replugged.far, 115200);
-    cleanups.push(() => closePort(far2));
+    const far2 = await bench.farEnd(replugged.far, 115200);
     await writeChunks(far2, [encodeFrame('AFTER-REPLUG', parseFraming('cr'))]);
     await until(() => scans.length === 2, 'a code after the replug');
     expect(scans.map((s) => s.text)).toEqual(['BEFORE-UNPLUG', 'AFTER-REPLUG']);
@@ -102,14 +89,13 @@ describe.skipIf(!HAVE_SOCAT)('serial source over a socat pty pair', () => {
   });
 
   it('starts with the device absent, says so, and connects when it appears', async () => {
-    const path = `${dir.path}/device`;
+    const path = `${bench.dir}/device`;
     const source = new SerialScanSource({ path, pollMs: 200 });
-    cleanups.push(() => source.stop());
+    bench.cleanup(() => source.stop());
     await source.start();
     expect(source.status).toMatchObject({ state: 'disconnected', detail: expect.stringMatching(/not present/) });
     const up = nextStatus(source, (s) => s.state === 'connected');
-    const pair = await ptyPair(dir.path);
-    cleanups.push(() => pair.kill());
+    await bench.pair();
     await up;
   });
 
@@ -118,8 +104,8 @@ describe.skipIf(!HAVE_SOCAT)('serial source over a socat pty pair', () => {
     await source.stop();
     expect(source.status.state).toBe('disconnected');
     // serialport locks the port exclusively: a leaked handle would make this open fail.
-    const again = new SerialScanSource({ path: `${dir.path}/device`, framing: 'lf' });
-    cleanups.push(() => again.stop());
+    const again = new SerialScanSource({ path: `${bench.dir}/device`, framing: 'lf' });
+    bench.cleanup(() => again.stop());
     await again.start();
     expect(again.status.state).toBe('connected');
   });

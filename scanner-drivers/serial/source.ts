@@ -2,8 +2,7 @@
 // source says so, then polls for the device and carries on when it is back, with no
 // one restarting anything.
 import { SerialPort } from 'serialport';
-import { TypedEmitter } from '../emitter.js';
-import type { ScanSource, ScanSourceEvents, StatusEvent } from '../types.js';
+import { PolledSource, retryingEvery } from '../polled-source.js';
 import { Framer, framingName, parseFraming, type Dropped, type Framing } from './framing.js';
 import { frameToText } from './text.js';
 
@@ -22,16 +21,13 @@ export interface SerialSourceOptions {
   name?: string;
 }
 
-export class SerialScanSource extends TypedEmitter<ScanSourceEvents> implements ScanSource {
+export class SerialScanSource extends PolledSource {
   readonly name: string;
   readonly framing: Framing;
   private readonly options: Required<Omit<SerialSourceOptions, 'framing' | 'name'>>;
   private port: SerialPort | undefined;
   private framer: Framer;
-  private running = false;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setTimeout> | undefined;
-  private current: StatusEvent = { state: 'disconnected', detail: 'not started' };
 
   constructor(options: SerialSourceOptions) {
     super();
@@ -49,27 +45,14 @@ export class SerialScanSource extends TypedEmitter<ScanSourceEvents> implements 
     this.framer = new Framer(this.framing);
   }
 
-  get status(): StatusEvent {
-    return this.current;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    await this.connect();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.pollTimer);
+  protected async release(): Promise<void> {
     clearTimeout(this.quietTimer);
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    this.setStatus('disconnected', 'stopped');
   }
 
-  private async connect(): Promise<void> {
+  protected async open(): Promise<void> {
     const { path, baudRate, dataBits, parity, stopBits } = this.options;
     const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
     const error = await new Promise<Error | null>((resolve) => port.open((err) => resolve(err ?? null)));
@@ -79,7 +62,7 @@ export class SerialScanSource extends TypedEmitter<ScanSourceEvents> implements 
     }
     if (error) {
       const absent = /no such file|ENOENT|cannot open/i.test(error.message) && !/permission|EACCES|busy/i.test(error.message);
-      const retry = `; retrying every ${this.options.pollMs / 1000} s`;
+      const retry = retryingEvery(this.options.pollMs);
       if (absent) this.setStatus('disconnected', `${path} is not present${retry}`);
       else this.setStatus('error', `cannot open ${path}: ${error.message}${retry}`);
       this.schedulePoll();
@@ -98,16 +81,12 @@ export class SerialScanSource extends TypedEmitter<ScanSourceEvents> implements 
     this.port = undefined;
     clearTimeout(this.quietTimer);
     if (!this.running) return;
-    this.setStatus('disconnected', `${this.options.path} went away; retrying every ${this.options.pollMs / 1000} s`);
+    this.setStatus('disconnected', `${this.options.path} went away${retryingEvery(this.options.pollMs)}`);
     this.schedulePoll();
   }
 
   private schedulePoll(): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
-      if (this.running) void this.connect();
-    }, this.options.pollMs);
+    this.schedule(this.options.pollMs, () => this.open());
   }
 
   private onData(chunk: Buffer): void {
@@ -130,14 +109,8 @@ export class SerialScanSource extends TypedEmitter<ScanSourceEvents> implements 
       if (t.dropped > 0) this.setStatus('error', `dropped ${t.dropped} unexpected byte(s) from a code`);
       if (t.text.length === 0) continue;
       // A good code after a report of bad bytes means the line is healthy again.
-      if (this.current.state === 'error' && t.dropped === 0) this.setStatus('connected', `${this.options.path} receiving`);
+      if (this.status.state === 'error' && t.dropped === 0) this.setStatus('connected', `${this.options.path} receiving`);
       this.emit('scan', { text: t.text, symbology: t.symbology, source: this.name, at: Date.now() });
     }
-  }
-
-  private setStatus(state: StatusEvent['state'], detail: string): void {
-    if (this.current.state === state && this.current.detail === detail) return;
-    this.current = { state, detail };
-    this.emit('status', this.current);
   }
 }

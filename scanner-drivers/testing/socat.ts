@@ -5,6 +5,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SerialPort } from 'serialport';
+import { afterEach, beforeEach } from 'vitest';
+import { closePort, openFarEnd } from './far-end.js';
 
 function findSocat(): string | null {
   const r = spawnSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' });
@@ -84,4 +87,50 @@ function readyOrFail(child: ChildProcess): Promise<void> {
     child.once('exit', (code) => fail(new Error(`socat exited (${code}) before linking the ptys:\n${log}`)));
     child.once('error', fail);
   });
+}
+
+export interface PtyBench {
+  /** This test's folder, where the pty links are made. */
+  readonly dir: string;
+  /** Runs `undo` after the test, before whatever was registered earlier. */
+  cleanup(undo: () => Promise<unknown> | void): void;
+  /** A pty pair in this test's folder, unplugged after the test. */
+  pair(names?: { device?: string; far?: string }): Promise<PtyPair>;
+  /** The far end opened like a real device would, closed after the test. */
+  farEnd(path: string, baudRate: number): Promise<SerialPort>;
+}
+
+/**
+ * For the tests of a describe block (or of a file, called at top level): a fresh
+ * folder each, and what they open undone after each, last opened first, so a
+ * driver is stopped before its cable is pulled.
+ */
+export function ptyBench(prefix?: string): PtyBench {
+  let folder: ReturnType<typeof tempDir> | undefined;
+  const undo: (() => Promise<unknown> | void)[] = [];
+  beforeEach(() => {
+    folder = tempDir(prefix);
+  });
+  afterEach(async () => {
+    for (const u of undo.splice(0).reverse()) await u();
+    folder?.remove();
+  });
+  const bench: PtyBench = {
+    get dir() {
+      if (!folder) throw new Error('the pty bench is used outside a test');
+      return folder.path;
+    },
+    cleanup: (u) => void undo.push(u),
+    async pair(names) {
+      const pair = await ptyPair(bench.dir, names);
+      undo.push(() => pair.kill());
+      return pair;
+    },
+    async farEnd(path, baudRate) {
+      const far = await openFarEnd(path, baudRate);
+      undo.push(() => closePort(far));
+      return far;
+    },
+  };
+  return bench;
 }

@@ -3,43 +3,38 @@
 // issue stay paid and are issued later with the same codes, refusals are
 // refunded, keys rotate without invalidating tickets, enrollment codes expire,
 // the scan rate limit clears with its window, and a slow provider is cut off.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../protocol/verdict.js';
 import { decodeGp1, importPublicKey, verifyGp1 } from '../../protocol/gp1.js';
-import { BACKENDS, testStorage, type TestStorage } from '../common/testing/storage.js';
-import type { ChargeRequest, PaymentGateways, RefundRequest } from './ordering/payments.js';
-import type { RunningBooking } from './server.js';
-import { startFakeProvider, type FakeProvider } from './testing/fake-provider.js';
-import { bookingClient, type BookingClient } from './testing/http.js';
-import { enrollStation, registerProvider, signUp, startTestBooking } from './testing/setup.js';
+import { BACKENDS } from '../common/testing/storage.js';
+import type { BookingClient } from './testing/http.js';
+import { enrollStation, registerProvider, signUp } from './testing/setup.js';
+import { bookingTestbed, recordingGateway } from './testing/testbed.js';
 
 const ADMIN = 'admin-token-for-state-tests-0123';
 const SECRET = 'fake-provider-secret-0123456789';
 
-describe.each(BACKENDS)('booking state machine on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let fake: FakeProvider;
-  let booking: RunningBooking;
+describe.each(BACKENDS)('booking state machine on $backend', (each) => {
+  const { run } = each;
+  let clock = 1_900_000_000;
+  const { payments, charges, refunds } = recordingGateway();
+  const bed = bookingTestbed(each, {
+    name: 'booking-state',
+    adminToken: ADMIN,
+    provider: { secret: SECRET, kind: 'fake' },
+    booking: {
+      now: () => clock,
+      payments,
+      providerTimeouts: { issue: 300 },
+      orderTiming: { backoffS: 5, giveUpAfterS: 3600 },
+      rateLimit: { maxRejections: 2, windowS: 60 },
+      retryIntervalMs: 50,
+    },
+  });
   let api: BookingClient;
   let token: string;
   let providerId: string;
-  let clock = 1_900_000_000;
-  const charges: ChargeRequest[] = [];
-  const refunds: RefundRequest[] = [];
-  const payments: PaymentGateways = {
-    demo: {
-      charge: async (req) => {
-        charges.push(req);
-        return { ok: true, reference: `ref_${req.orderId}` };
-      },
-      refund: async (req) => {
-        refunds.push(req);
-        return { reference: `refund_${req.refundId}` };
-      },
-    },
-    declining: { charge: async () => ({ ok: false, reason: 'insufficient funds' }), refund: async () => ({ reference: null }) },
-  };
   let seat = 0;
   const order = (headers: Record<string, string> = {}, method = 'demo') =>
     api.post<Order>('/api/v1/orders', { providerId, showId: 'fx-1', seats: [`S${++seat}`], payment: { method } }, { token, headers });
@@ -47,53 +42,35 @@ describe.each(BACKENDS)('booking state machine on $backend', ({ backend, run }) 
 
   beforeAll(async () => {
     if (!run) return;
-    store = await testStorage(backend, 'booking-state');
-    fake = await startFakeProvider(SECRET);
-    booking = await startTestBooking({
-      dataDir: store.dir,
-      databaseUrl: store.databaseUrl,
-      adminToken: ADMIN,
-      now: () => clock,
-      payments,
-      providerTimeouts: { issue: 300 },
-      orderTiming: { backoffS: 5, giveUpAfterS: 3600 },
-      rateLimit: { maxRejections: 2, windowS: 60 },
-      retryIntervalMs: 50,
-    });
-    api = bookingClient(booking.url);
+    api = bed.api;
     token = await signUp(api, 'state@example.com');
-    providerId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET });
-  });
-  afterAll(async () => {
-    await booking?.close();
-    await fake?.close();
-    await store?.remove();
+    providerId = await registerProvider(api, ADMIN, { verifyUrl: bed.fake.url, secret: SECRET });
   });
 
   it.runIf(run)('a provider that is down leaves the order paid; the retried request issues it, charged once', async () => {
-    fake.mode.codes = 'down';
+    bed.fake.mode.codes = 'down';
     const first = await order({ 'Idempotency-Key': 'retry-me' });
     expect(first.status, first.text).toBe(202);
     expect(first.body).toMatchObject({ state: 'paid', tickets: [] });
-    fake.mode.codes = 'ok';
+    bed.fake.mode.codes = 'ok';
     const retried = await api.post<Order>('/api/v1/orders', { providerId, showId: 'fx-1', seats: [`S${seat}`], payment: { method: 'demo' } }, { token, headers: { 'Idempotency-Key': 'retry-me' } });
     expect(retried.status, retried.text).toBe(200);
     expect(retried.body).toMatchObject({ orderId: first.body.orderId, state: 'issued' });
     expect(retried.body.tickets).toHaveLength(1);
-    expect(decodeGp1(retried.body.tickets[0]!.payload)).toMatchObject({ ok: true, body: { code: fake.issued.get(first.body.orderId)!.tickets[0]!.code } });
+    expect(decodeGp1(retried.body.tickets[0]!.payload)).toMatchObject({ ok: true, body: { code: bed.fake.issued.get(first.body.orderId)!.tickets[0]!.code } });
     expect(chargesOf(first.body.orderId)).toBe(1);
-    expect(fake.calls.badSignatures).toBe(0);
+    expect(bed.fake.calls.badSignatures).toBe(0);
   });
 
   it.runIf(run)('the background issuer retries paid orders, and a slow provider’s late codes are the ones issued', async () => {
-    fake.mode.codes = 'slow';
-    fake.slowMs = 600;
+    bed.fake.mode.codes = 'slow';
+    bed.fake.slowMs = 600;
     const first = await order();
     expect(first.body.state).toBe('paid');
     await new Promise((r) => setTimeout(r, 700)); // the provider finished issuing after the booking server gave up
-    const late = fake.issued.get(first.body.orderId)!;
+    const late = bed.fake.issued.get(first.body.orderId)!;
     expect(late).toBeDefined();
-    fake.mode.codes = 'ok';
+    bed.fake.mode.codes = 'ok';
     clock += 6; // past the first backoff
     let current = first.body;
     for (let i = 0; i < 60 && current.state !== 'issued'; i++) {
@@ -106,29 +83,29 @@ describe.each(BACKENDS)('booking state machine on $backend', ({ backend, run }) 
   });
 
   it.runIf(run)('a definite refusal fails the order and calls the refund hook; a decline never reaches the provider', async () => {
-    fake.mode.codes = 'seat_taken';
+    bed.fake.mode.codes = 'seat_taken';
     const refused = await order();
     expect(refused).toMatchObject({ status: 409, body: { error: 'seat_taken' } });
     const orders = (await api.get<{ orders: Order[] }>('/api/v1/orders', { token })).body.orders;
     const failed = orders.find((o) => o.state === 'failed')!;
     expect(failed.failureReason).toBe('seat_taken');
-    expect(refunds).toContainEqual(expect.objectContaining({ orderId: failed.orderId, reference: `ref_${failed.orderId}`, amountCents: 1000, reason: 'seat_taken' }));
-    fake.mode.codes = 'ok';
-    const before = fake.calls.codes;
+    expect(refunds).toContainEqual(expect.objectContaining({ orderId: failed.orderId, reference: `charge_${failed.orderId}`, amountCents: 1000, reason: 'seat_taken' }));
+    bed.fake.mode.codes = 'ok';
+    const before = bed.fake.calls.codes;
     expect(await order({}, 'declining')).toMatchObject({ status: 402, body: { error: 'payment_declined' } });
-    expect(fake.calls.codes).toBe(before);
+    expect(bed.fake.calls.codes).toBe(before);
   });
 
   it.runIf(run)('gives up on a provider that stays down past the limit: refunded, failed', async () => {
-    fake.mode.codes = 'down';
+    bed.fake.mode.codes = 'down';
     const paid = await order();
     expect(paid.body.state).toBe('paid');
     clock += 3601;
-    await booking.orders.retryDue();
+    await bed.booking.orders.retryDue();
     const after = (await api.get<Order>(`/api/v1/orders/${paid.body.orderId}`, { token })).body;
     expect(after).toMatchObject({ state: 'failed', failureReason: 'provider_unavailable' });
     expect(refunds.map((r) => r.orderId)).toContain(paid.body.orderId);
-    fake.mode.codes = 'ok';
+    bed.fake.mode.codes = 'ok';
   });
 
   it.runIf(run)('rotates the signing key: new tickets use the new key, old ones still verify and scan', async () => {
@@ -163,14 +140,14 @@ describe.each(BACKENDS)('booking state machine on $backend', ({ backend, run }) 
     const ticket = (await order()).body.tickets[0]!;
     expect((await scan(ticket.payload, 'blocked')).body.reason).toBe('rate_limited');
     clock += 61;
-    fake.mode.verify = 'slow';
-    fake.slowMs = 3000;
+    bed.fake.mode.verify = 'slow';
+    bed.fake.slowMs = 3000;
     const started = Date.now();
     expect((await scan(ticket.payload, 'slow')).body).toEqual({ result: 'rejected', reason: 'provider_unavailable' });
     expect(Date.now() - started).toBeLessThan(2000);
-    fake.mode.verify = 'down';
+    bed.fake.mode.verify = 'down';
     expect((await scan(ticket.payload, 'down')).body).toEqual({ result: 'rejected', reason: 'provider_unavailable' });
-    fake.mode.verify = 'ok';
+    bed.fake.mode.verify = 'ok';
     expect((await scan(ticket.payload, 'after')).body.result).toBe('admitted');
   });
 });

@@ -2,23 +2,21 @@
 // real process, signed requests over loopback, once on SQLite and once on
 // PostgreSQL. An admission undone lets the ticket in again; anything else that
 // is not the ticket's current redemption is refused with why.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AnnulResponse, CodesResponse } from '../../protocol/provider-api.js';
 import type { Verdict } from '../../protocol/verdict.js';
-import { startGatepost, type RunningCommand } from '../../testing/processes.js';
-import { signedClient } from '../common/testing/signed-client.js';
-import { BACKENDS, testStorage, type TestStorage } from '../common/testing/storage.js';
+import { BACKENDS } from '../common/testing/storage.js';
+import { providerTestbed } from './testing/testbed.js';
 
 const SECRET = 'annul-test-secret-0123456789abcdef';
 
-describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let server: RunningCommand | undefined;
-  let api: ReturnType<typeof signedClient>;
+describe.each(BACKENDS)('annulments on $backend', (each) => {
+  const { run } = each;
+  const bed = providerTestbed(each, 'provider-annul', SECRET);
   let orderSeq = 0;
 
   const buy = async (seat: string) => {
-    const res = await api.post<CodesResponse>('/v1/codes', {
+    const res = await bed.api.post<CodesResponse>('/v1/codes', {
       orderRef: `annul-order-${++orderSeq}`,
       showId: 'demo-1',
       seats: [seat],
@@ -27,19 +25,8 @@ describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
     expect(res.status, res.text).toBe(201);
     return res.body.tickets[0]!;
   };
-  const verify = (code: string, scanId: string, gate = 'Gate A') => api.post<Verdict>('/v1/verify', { code, gate, scanId });
-  const annul = (scanId: string, by = 'station st_test') => api.post<AnnulResponse & { error?: string; why?: string }>('/v1/annulments', { scanId, by, reason: 'turnstile did not turn' });
-
-  beforeAll(async () => {
-    if (!run) return;
-    store = await testStorage(backend, 'provider-annul');
-    server = await startGatepost(['provider', '--port', '0', '--data', store.dir, '--booking-secret', SECRET, '--demo'], { DATABASE_URL: store.databaseUrl ?? '' });
-    api = signedClient(server.url, SECRET);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await store?.remove();
-  });
+  const verify = (code: string, scanId: string, gate = 'Gate A') => bed.api.post<Verdict>('/v1/verify', { code, gate, scanId });
+  const annul = (scanId: string, by = 'station st_test') => bed.api.post<AnnulResponse & { error?: string; why?: string }>('/v1/annulments', { scanId, by, reason: 'turnstile did not turn' });
 
   it.runIf(run)('an annulled admission lets the ticket in again; the annulled scan ID keeps its first verdict', async () => {
     const ticket = await buy('J1');
@@ -83,7 +70,7 @@ describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
     // An offline admission refused as a conflict is a rejected scan too.
     const other = await buy('J4');
     await verify(other.code, 'k4-a');
-    const stale = await api.post<{ results: Verdict[] }>('/v1/redemptions', { redemptions: [{ code: other.code, gate: 'Gate C', scanId: 'k4-offline', at: Math.floor(Date.now() / 1000) }] });
+    const stale = await bed.api.post<{ results: Verdict[] }>('/v1/redemptions', { redemptions: [{ code: other.code, gate: 'Gate C', scanId: 'k4-offline', at: Math.floor(Date.now() / 1000) }] });
     expect(stale.body.results[0]).toMatchObject({ result: 'rejected', reason: 'already_redeemed' });
     expect(await annul('k4-offline')).toMatchObject({ status: 409, body: { why: 'rejected_scan' } });
     expect((await verify(other.code, 'k4-b')).body.reason).toBe('already_redeemed');
@@ -104,10 +91,10 @@ describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
 
   it.runIf(run)('answers bad input with 400 and a reason, and unsigned requests with 401', async () => {
     for (const body of [{}, { scanId: '', by: 'x' }, { scanId: 'a', by: 'x', reason: 'r'.repeat(501) }, { scanId: 'a' }]) {
-      const res = await api.post('/v1/annulments', body);
+      const res = await bed.api.post('/v1/annulments', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body).toMatchObject({ error: 'bad_request', message: expect.any(String) });
     }
-    expect((await api.post('/v1/annulments', { scanId: 'a', by: 'x' }, { signature: null })).status).toBe(401);
+    expect((await bed.api.post('/v1/annulments', { scanId: 'a', by: 'x' }, { signature: null })).status).toBe(401);
   });
 });

@@ -4,14 +4,11 @@
 // once are all taken; and buckets out of the window are deleted by a process
 // that starts. Skipped without a reachable PostgreSQL (a failure under CI).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { computeSignature, SIGNATURE_HEADER, signRequest } from '../../protocol/signature.js';
-import { startGatepost, type RunningCommand } from '../../testing/processes.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
+import type { RunningCommand } from '../../testing/processes.js';
+import { postgresAvailable } from '../common/testing/postgres.js';
+import { sharedDatabase } from '../common/testing/shared-database.js';
 import { NONCE_BUCKET_S } from './shared-nonces.js';
 
 const SECRET = 'shared-nonce-secret-0123456789';
@@ -36,35 +33,17 @@ async function send(url: string, header: string) {
 }
 
 describe.runIf(run)('the nonce window shared by two provider processes on PostgreSQL', { timeout: 120_000 }, () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const dirs: string[] = [];
-  const servers: RunningCommand[] = [];
+  const db = sharedDatabase('gp_shared_nonces');
   let a: RunningCommand;
   let b: RunningCommand;
 
-  const provider = async (demo: boolean) => {
-    const dir = mkdtempSync(join(tmpdir(), 'gp-shared-nonces-'));
-    dirs.push(dir);
-    const server = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', SECRET, ...(demo ? ['--demo'] : [])], { DATABASE_URL: db.url });
-    servers.push(server);
-    return server;
-  };
-  const rows = async () => Number((await client.query<{ n: string }>('select count(*) as n from nonces')).rows[0]!.n);
+  const provider = (demo: boolean) => db.start('provider', ['--booking-secret', SECRET, ...(demo ? ['--demo'] : [])]);
+  const rows = async () => Number((await db.client.query<{ n: string }>('select count(*) as n from nonces')).rows[0]!.n);
 
   beforeAll(async () => {
-    db = await createTestDatabase('gp_shared_nonces');
     // One after the other: the first makes the tables and the programme.
     a = await provider(true);
     b = await provider(false);
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client?.end();
-    await Promise.all(servers.map((s) => s.stop()));
-    await db?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('refuses a request sent to A when it is replayed to B, and the other way round', async () => {
@@ -107,7 +86,7 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
   it('deletes the buckets out of the window when a process starts, and keeps the live ones', async () => {
     const nowS = Math.floor(Date.now() / 1000);
     const old = Math.floor((nowS - 400) / NONCE_BUCKET_S);
-    await client.query(`insert into nonces (nonce, bucket) values (decode($1, 'hex'), $2), (decode($3, 'hex'), $4)`, [
+    await db.client.query(`insert into nonces (nonce, bucket) values (decode($1, 'hex'), $2), (decode($3, 'hex'), $4)`, [
       randomBytes(16).toString('hex'),
       old,
       randomBytes(16).toString('hex'),
@@ -118,7 +97,7 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
     expect(live0).toBeGreaterThan(0);
     await provider(false);
     expect(await rows()).toBe(live0);
-    const left = await client.query<{ bucket: string }>('select min(bucket) as bucket from nonces');
+    const left = await db.client.query<{ bucket: string }>('select min(bucket) as bucket from nonces');
     expect(Number(left.rows[0]!.bucket)).toBeGreaterThan(old);
   });
 });

@@ -5,17 +5,14 @@
 // counts no limit needs any more are deleted. And the shared limiters' arithmetic,
 // with a clock the test moves, beside the in-memory ones'. Skipped without a reachable
 // PostgreSQL (a failure under CI).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
+import type { RunningCommand } from '../../../testing/processes.js';
 import { openDatabase, type OpenedDatabase } from '../../common/db.js';
 import { BackoffLimiter, RejectionLimiter } from '../../common/rate-limit.js';
 import { pruneRateLimits, SharedBackoffLimiter, SharedRejectionLimiter } from '../../common/shared-rate-limit.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
+import { postgresAvailable } from '../../common/testing/postgres.js';
+import { sharedDatabase } from '../../common/testing/shared-database.js';
 import { bookingMigrations, type BookingDB } from '../schema.js';
 import { SIGN_IN_LIMITS } from './routes.js';
 
@@ -35,36 +32,18 @@ async function post(url: string, path: string, body: unknown, client: string): P
 
 // Every sign-in costs a real scrypt at full cost (a second or more on a busy two-core machine).
 describe.runIf(run)('sign-in limits shared by two booking processes on PostgreSQL', { timeout: 180_000 }, () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const dirs: string[] = [];
-  const servers: RunningCommand[] = [];
+  const db = sharedDatabase('gp_shared_limits');
   let a: RunningCommand;
   let b: RunningCommand;
 
-  const booking = async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gp-shared-limits-'));
-    dirs.push(dir);
-    const server = await startGatepost(['booking', '--port', '0', '--data', dir, '--trust-proxy', '127.0.0.1'], { DATABASE_URL: db.url });
-    servers.push(server);
-    return server;
-  };
+  const booking = () => db.start('booking', ['--trust-proxy', '127.0.0.1']);
   const signUp = (server: RunningCommand, email: string, address: string) => post(server.url, '/api/v1/users', { email, password: PASSWORD }, address);
   const signIn = (server: RunningCommand, email: string, password: string, address: string) => post(server.url, '/api/v1/sessions', { email, password }, address);
 
   beforeAll(async () => {
-    db = await createTestDatabase('gp_shared_limits');
     // One after the other: the first makes the tables.
     a = await booking();
     b = await booking();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client?.end();
-    await Promise.all(servers.map((s) => s.stop()));
-    await db?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('closes an account to a guesser after the free failures, however they were spread over the processes', async () => {
@@ -107,45 +86,41 @@ describe.runIf(run)('sign-in limits shared by two booking processes on PostgreSQ
     }
     expect((await signUp(b, `other-${Date.now()}@example.com`, '198.51.100.21')).status).toBe(201);
     // Stored by digest: no e-mail or client address in the table.
-    const keys = await client.query<{ key: string }>('select key from rate_limit_counts union all select key from rate_limit_backoff');
+    const keys = await db.client.query<{ key: string }>('select key from rate_limit_counts union all select key from rate_limit_backoff');
     expect(keys.rows.length).toBeGreaterThan(0);
     for (const { key } of keys.rows) expect(key).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('deletes counts and waits past their expiry once a process has started, and keeps the live ones', async () => {
     const past = Math.floor(Date.now() / 1000) - 10;
-    await client.query(`insert into rate_limit_counts (key, bucket, count, expires_at) values ('old-count', 1, 3, $1)`, [past]);
-    await client.query(`insert into rate_limit_backoff (key, failures, last_at, until_at, expires_at) values ('old-wait', 9, 1, 2, $1)`, [past]);
-    const live = async () => Number((await client.query<{ n: string }>('select (select count(*) from rate_limit_counts) + (select count(*) from rate_limit_backoff) as n')).rows[0]!.n);
+    await db.client.query(`insert into rate_limit_counts (key, bucket, count, expires_at) values ('old-count', 1, 3, $1)`, [past]);
+    await db.client.query(`insert into rate_limit_backoff (key, failures, last_at, until_at, expires_at) values ('old-wait', 9, 1, 2, $1)`, [past]);
+    const live = async () => Number((await db.client.query<{ n: string }>('select (select count(*) from rate_limit_counts) + (select count(*) from rate_limit_backoff) as n')).rows[0]!.n);
     const before = await live();
     await booking();
     // The pruner runs a second after start.
     const deadline = Date.now() + 15_000;
     while ((await live()) > before - 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await live()).toBe(before - 2);
-    const gone = await client.query(`select key from rate_limit_counts where key = 'old-count' union all select key from rate_limit_backoff where key = 'old-wait'`);
+    const gone = await db.client.query(`select key from rate_limit_counts where key = 'old-count' union all select key from rate_limit_backoff where key = 'old-wait'`);
     expect(gone.rows).toEqual([]);
   });
 });
 
 describe.runIf(run)('the shared limiters beside the in-memory ones, with a clock the test moves', () => {
-  let db: TestDatabase;
+  const db = sharedDatabase('gp_shared_limits_clock');
   let opened: OpenedDatabase<BookingDB>;
   let shared: Kysely<unknown>;
   const T0 = 1_900_000_000;
   let now = T0;
   const clock = () => now;
-  const dir = mkdtempSync(join(tmpdir(), 'gp-shared-limits-clock-'));
 
   beforeAll(async () => {
-    db = await createTestDatabase('gp_shared_limits_clock');
-    opened = await openDatabase<BookingDB>({ dataDir: dir, file: 'unused.sqlite', databaseUrl: db.url, migrations: bookingMigrations('postgres') });
+    opened = await openDatabase<BookingDB>({ dataDir: db.folder('gp-shared-limits-clock-'), file: 'unused.sqlite', databaseUrl: db.url, migrations: bookingMigrations('postgres') });
     shared = opened.db as Kysely<unknown>;
   });
   afterAll(async () => {
     await opened?.close();
-    await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('closes a key past maxRejections in the window and opens it when the oldest failures leave, as in memory', async () => {

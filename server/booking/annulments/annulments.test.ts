@@ -2,38 +2,29 @@
 // within 30 s, staff any within 10 minutes; the real verification server
 // undoes the redemption, and the offline bundles carry it. The booking server
 // runs in-process on a clock the test moves; the provider is a real process.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OfflineBundle, Order } from '../../../protocol/booking-api.js';
 import { decodeGp1 } from '../../../protocol/gp1.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
-import type { RunningBooking } from '../server.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
+import { BACKENDS } from '../../common/testing/storage.js';
+import type { BookingClient } from '../testing/http.js';
+import { enrolledStation, registerProvider, signUp } from '../testing/setup.js';
+import { bookingTestbed } from '../testing/testbed.js';
 
 const ADMIN = 'admin-token-for-annul-tests-0123';
 const SECRET = 'annul-provider-secret-0123456789';
 
-describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let providerDir: string;
-  let provider: RunningCommand | undefined;
-  let booking: RunningBooking | undefined;
+describe.each(BACKENDS)('annulments on $backend', (each) => {
+  const { run } = each;
+  /** the booking server's clock runs this many seconds ahead of the real one */
+  let skew = 0;
+  const bed = bookingTestbed(each, { name: 'annul', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { demo: true, now: () => Math.floor(Date.now() / 1000) + skew } });
   let api: BookingClient;
   let providerId: string;
   let userToken: string;
   const stations: Record<'north' | 'south', { token: string; stationId: string }> = {} as never;
-  /** the booking server's clock runs this many seconds ahead of the real one */
-  let skew = 0;
   let seat = 0;
 
-  const startProvider = async (port = '0') => {
-    provider = await startGatepost(['provider', '--port', port, '--data', providerDir, '--booking-secret', SECRET, '--demo']);
-  };
   const buy = async () => {
     const res = await api.post<Order>('/api/v1/orders', { providerId, showId: 'demo-1', seats: [`A${++seat}`], payment: { method: 'demo' } }, { token: userToken });
     expect(res.status, res.text).toBe(201);
@@ -52,25 +43,10 @@ describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
 
   beforeAll(async () => {
     if (!run) return;
-    store = await testStorage(backend, 'annul');
-    providerDir = mkdtempSync(join(tmpdir(), 'gp-annul-provider-'));
-    await startProvider();
-    booking = await startTestBooking({ dataDir: store.dir, databaseUrl: store.databaseUrl, adminToken: ADMIN, demo: true, now: () => Math.floor(Date.now() / 1000) + skew });
-    api = bookingClient(booking.url);
+    api = bed.api;
     userToken = await signUp(api, 'annul@example.com');
-    providerId = await registerProvider(api, ADMIN, { verifyUrl: provider!.url, secret: SECRET });
-    for (const gate of ['north', 'south'] as const) {
-      const created = await api.post<{ stationId: string; enrollment: string }>('/api/v1/admin/stations', { providerId, gate: `${gate} door` }, { token: ADMIN });
-      const enrolled = await api.post<{ token: string; stationId: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
-      expect(enrolled.status, enrolled.text).toBe(200);
-      stations[gate] = enrolled.body;
-    }
-  });
-  afterAll(async () => {
-    await booking?.close();
-    await provider?.stop();
-    await store?.remove();
-    if (providerDir) rmSync(providerDir, { recursive: true, force: true });
+    providerId = await registerProvider(api, ADMIN, { verifyUrl: bed.provider.url, secret: SECRET });
+    for (const gate of ['north', 'south'] as const) stations[gate] = await enrolledStation(api, ADMIN, providerId, `${gate} door`);
   });
 
   it.runIf(run)('a station annuls its admission: the ticket admits again, a repeat gets the same answer, and every bundle learns it', async () => {
@@ -146,11 +122,10 @@ describe.each(BACKENDS)('annulments on $backend', ({ backend, run }) => {
     skew = 0;
     const ticket = await buy();
     expect((await scan('north', ticket.payload, 'n-down')).body.result).toBe('admitted');
-    const port = new URL(provider!.url).port;
-    await provider!.stop();
+    await bed.stopProvider();
     expect(await annul('north', 'n-down')).toMatchObject({ status: 503, body: { error: 'provider_unavailable' } });
     expect((await bundle('south')).redeemed.map((r) => r.code)).toContain(ticket.code);
-    await startProvider(port);
+    await bed.startProvider();
     expect((await annul('north', 'n-down')).status).toBe(200);
     expect((await scan('south', ticket.payload, 's-up')).body.result).toBe('admitted');
   });

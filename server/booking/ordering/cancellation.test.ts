@@ -3,16 +3,13 @@
 // server process (its demo programme: demo-1 starts in 30 minutes, demo-2
 // tomorrow) and a booking server in this process with a payment gateway that
 // records every refund, on SQLite and on the local PostgreSQL.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
-import type { RunningBooking } from '../server.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { enrollStation, registerProvider, signUp, startTestBooking } from '../testing/setup.js';
-import type { PaymentGateways, RefundRequest } from './payments.js';
+import { BACKENDS } from '../../common/testing/storage.js';
+import type { BookingClient } from '../testing/http.js';
+import { openVenue } from '../testing/setup.js';
+import { bookingTestbed, recordingGateway } from '../testing/testbed.js';
 
 const ADMIN = 'cancellation-admin-token-0123456789';
 const SECRET = 'cancellation-provider-secret-0123456789';
@@ -26,31 +23,16 @@ interface Cancelled {
   error?: string;
 }
 
-describe.each(BACKENDS)('cancelling tickets on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let provider: RunningCommand;
-  let booking: RunningBooking;
+describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
+  const { run } = each;
+  const gateway = recordingGateway();
+  const { refunds } = gateway;
+  const bed = bookingTestbed(each, { name: 'cancellation', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { payments: gateway.payments, retryIntervalMs: 50 } });
   let api: BookingClient;
   let providerId: string;
   let alice: string;
   let bob: string;
   let station: string;
-  const refunds: RefundRequest[] = [];
-  /** refunds the gateway turns down (unreachable) before it takes one */
-  let gatewayDown = 0;
-  const payments: PaymentGateways = {
-    demo: {
-      charge: async (req) => ({ ok: true, reference: `charge_${req.orderId}` }),
-      refund: async (req) => {
-        if (gatewayDown > 0) {
-          gatewayDown--;
-          throw new Error('gateway unreachable');
-        }
-        refunds.push(req);
-        return { reference: `refund_${req.refundId}` };
-      },
-    },
-  };
   const refundsOf = (ticketId: string) => refunds.filter((r) => r.refundId === `ticket:${ticketId}`);
 
   const order = async (token: string, showId: string, seats: string[]) => {
@@ -72,19 +54,9 @@ describe.each(BACKENDS)('cancelling tickets on $backend', ({ backend, run }) => 
 
   beforeAll(async () => {
     if (!run) return;
-    store = await testStorage(backend, 'cancellation');
-    provider = await startGatepost(['provider', '--port', '0', '--data', join(store.dir, 'provider'), '--booking-secret', SECRET, '--demo'], { DATABASE_URL: '' });
-    booking = await startTestBooking({ dataDir: join(store.dir, 'booking'), databaseUrl: store.databaseUrl, adminToken: ADMIN, payments, retryIntervalMs: 50 });
-    api = bookingClient(booking.url);
-    providerId = await registerProvider(api, ADMIN, { name: 'Riverside Cinema', verifyUrl: provider.url, secret: SECRET });
-    alice = await signUp(api, 'alice@example.com');
-    bob = await signUp(api, 'bob@example.com');
-    station = await enrollStation(api, ADMIN, providerId, 'Main Door');
-  }, 180_000);
-  afterAll(async () => {
-    await booking?.close();
-    await provider?.stop();
-    await store?.remove();
+    api = bed.api;
+    const provider = { name: 'Riverside Cinema', verifyUrl: bed.provider.url, secret: SECRET };
+    ({ providerId, station, customers: [alice, bob] } = await openVenue(api, ADMIN, { provider, gate: 'Main Door', customers: ['alice@example.com', 'bob@example.com'] }));
   });
 
   it.runIf(run)('frees the seat, revokes the code at the gate and refunds the ticket’s share, once', async () => {
@@ -150,7 +122,7 @@ describe.each(BACKENDS)('cancelling tickets on $backend', ({ backend, run }) => 
     const [a, b] = (await order(alice, 'demo-3', ['C1', 'C2'])).tickets as [Ticket, Ticket];
 
     // The gateway is down: the ticket is taken back at once, the money follows.
-    gatewayDown = 1;
+    gateway.unreachableRefunds = 1;
     const pending = await cancel(a);
     expect(pending.status, pending.text).toBe(202);
     expect(pending.body.refund.state).toBe('pending');
@@ -166,7 +138,7 @@ describe.each(BACKENDS)('cancelling tickets on $backend', ({ backend, run }) => 
     expect(unreachable.body.error).toBe('provider_unavailable');
     expect(refundsOf(b.ticketId)).toEqual([]);
     // Once it answers again, the background pass completes what was asked.
-    await api.call('PATCH', `/api/v1/admin/providers/${providerId}`, { body: { verifyUrl: provider.url }, token: ADMIN });
+    await api.call('PATCH', `/api/v1/admin/providers/${providerId}`, { body: { verifyUrl: bed.provider.url }, token: ADMIN });
     await expect.poll(async () => (await ticketView(b)).refund?.state, POLL).toBe('refunded');
     expect((await ticketView(b)).revokedAt).toEqual(expect.any(Number));
     expect(await seatStatus('demo-3', 'C2')).toBe('free');

@@ -6,17 +6,14 @@
 // ticket redeemed exactly once on the provider; and the killed instance,
 // started again on its port, used again once its time out is over.
 // Skipped without a reachable PostgreSQL (a failure under CI).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Order, ProviderDetails } from '../../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
 import { parseScanText } from '../../../protocol/gp1.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../common/testing/postgres.js';
+import type { RunningCommand } from '../../../testing/processes.js';
+import { postgresAvailable } from '../../common/testing/postgres.js';
+import { sharedDatabase } from '../../common/testing/shared-database.js';
 import { providerRequestsServed } from '../../common/testing/requests-served.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
 import { OUT_MIN_MS } from './provider-client.js';
@@ -32,10 +29,7 @@ async function scanCalls(url: string): Promise<number> {
 }
 
 describe.runIf(run)('a provider with two instances on one database', { timeout: 180_000 }, () => {
-  let db: TestDatabase;
-  let pgClient: pg.Client;
-  const dirs: string[] = [];
-  const running: RunningCommand[] = [];
+  const db = sharedDatabase('gp_instances');
   let a: RunningCommand;
   let b: RunningCommand;
   let booking: RunningCommand;
@@ -45,18 +39,7 @@ describe.runIf(run)('a provider with two instances on one database', { timeout: 
   let stations: { gate: string; token: string }[];
   let next = 0;
 
-  const dir = (prefix: string) => {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(d);
-    return d;
-  };
-  const provider = async (demo: boolean, port = '0') => {
-    const p = await startGatepost(['provider', '--port', port, '--data', dir('gp-instances-p-'), '--booking-secret', SECRET, ...(demo ? ['--demo'] : [])], {
-      DATABASE_URL: db.url,
-    });
-    running.push(p);
-    return p;
-  };
+  const provider = (demo: boolean, port = '0') => db.start('provider', ['--booking-secret', SECRET, ...(demo ? ['--demo'] : [])], { port });
   const scan = async (ticket: Order['tickets'][number], scanId: string, station = stations[0]!) => {
     const res = await api.post<ScanVerdict>('/api/v1/station/scan', { payload: ticket.payload, providerId, scanId, source: 'test' }, { token: station.token });
     expect(res.status, res.text).toBe(200);
@@ -64,22 +47,13 @@ describe.runIf(run)('a provider with two instances on one database', { timeout: 
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('gp_instances');
     // One after the other: the first makes the tables and the programme.
     a = await provider(true);
     b = await provider(false);
-    pgClient = new pg.Client({ connectionString: db.url });
-    await pgClient.connect();
-    booking = await startGatepost(['booking', '--port', '0', '--data', dir('gp-instances-b-'), '--admin-token', ADMIN, '--demo'], { DATABASE_URL: '' });
-    running.push(booking);
+    // The booking server keeps its own SQLite file: only the provider's instances share the database.
+    booking = await db.start('booking', ['--admin-token', ADMIN, '--demo'], { env: { DATABASE_URL: '' } });
     api = bookingClient(booking.url);
   }, 120_000);
-  afterAll(async () => {
-    await pgClient?.end();
-    await Promise.all(running.map((r) => r.stop()));
-    await db?.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
 
   it('refuses both fields, an empty list, and plain http off this host', async () => {
     const post = (body: object) => api.post<{ error?: string }>('/api/v1/admin/providers', { name: 'Two', secret: SECRET, ...body }, { token: ADMIN });
@@ -169,10 +143,10 @@ describe.runIf(run)('a provider with two instances on one database', { timeout: 
       if (parsed.kind === 'malformed' || parsed.kind === 'code') throw new Error('a sold ticket whose payload is not a GP1');
       return parsed.decoded.body.code;
     });
-    const rows = await pgClient.query<{ code: string; redeemed_scan_id: string | null }>('select code, redeemed_scan_id from tickets where code = any($1)', [codes]);
+    const rows = await db.client.query<{ code: string; redeemed_scan_id: string | null }>('select code, redeemed_scan_id from tickets where code = any($1)', [codes]);
     expect(rows.rows).toHaveLength(burst.length);
     for (const row of rows.rows) expect(row.redeemed_scan_id).toMatch(/\/burst-\d+$/);
-    const admitted = await pgClient.query<{ n: string }>(`select count(*) as n from scans where code = any($1) and verdict like '%"admitted"%'`, [codes]);
+    const admitted = await db.client.query<{ n: string }>(`select count(*) as n from scans where code = any($1) and verdict like '%"admitted"%'`, [codes]);
     expect(Number(admitted.rows[0]!.n)).toBe(burst.length);
     expect(booking.output.some((l) => l.includes('taken out'))).toBe(true);
   });

@@ -3,47 +3,30 @@
 // money, tells each owner, and stops its sales. A real verification server
 // process, and a booking server in this process with a payment gateway that
 // records every refund, on SQLite and on the local PostgreSQL.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogueShow, Order } from '../../../protocol/booking-api.js';
 import type { ManagedShow } from '../../../protocol/provider-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
-import type { PaymentGateways, RefundRequest } from '../ordering/payments.js';
-import type { RunningBooking } from '../server.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { enrollStation, registerProvider, signUp, startTestBooking } from '../testing/setup.js';
+import { BACKENDS } from '../../common/testing/storage.js';
+import type { BookingClient } from '../testing/http.js';
+import { openVenue, registerProvider, staffSignIn } from '../testing/setup.js';
+import { bookingTestbed, recordingGateway } from '../testing/testbed.js';
 
 const ADMIN = 'shows-admin-token-0123456789abcdef';
 const SECRET = 'shows-provider-secret-0123456789abc';
 const POLL = { timeout: 10_000, interval: 50 };
 const HOUR = 3600;
 
-describe.each(BACKENDS)('managing shows on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let provider: RunningCommand;
-  let booking: RunningBooking;
+describe.each(BACKENDS)('managing shows on $backend', (each) => {
+  const { run } = each;
+  const gateway = recordingGateway();
+  const { refunds } = gateway;
+  const bed = bookingTestbed(each, { name: 'shows', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { payments: gateway.payments, retryIntervalMs: 50 } });
   let api: BookingClient;
   let providerId: string;
   let alice: string;
   let bob: string;
   let station: string;
-  const refunds: RefundRequest[] = [];
-  let gatewayDown = 0;
-  const payments: PaymentGateways = {
-    demo: {
-      charge: async (req) => ({ ok: true, reference: `charge_${req.orderId}` }),
-      refund: async (req) => {
-        if (gatewayDown > 0) {
-          gatewayDown--;
-          throw new Error('gateway unreachable');
-        }
-        refunds.push(req);
-        return { reference: `refund_${req.refundId}` };
-      },
-    },
-  };
   const start = Math.floor(Date.now() / 1000) + 3 * 24 * HOUR;
   const newShow = (showId: string) => ({ showId, title: 'Harbour Lights Gala', hall: 'Hall 2', startsAt: start, endsAt: start + 2 * HOUR, priceCents: 6000, currency: 'CNY', rows: 3, seatsPerRow: 6 });
   const showsPath = () => `/api/v1/admin/providers/${providerId}/shows`;
@@ -55,19 +38,9 @@ describe.each(BACKENDS)('managing shows on $backend', ({ backend, run }) => {
 
   beforeAll(async () => {
     if (!run) return;
-    store = await testStorage(backend, 'shows');
-    provider = await startGatepost(['provider', '--port', '0', '--data', join(store.dir, 'provider'), '--booking-secret', SECRET, '--demo'], { DATABASE_URL: '' });
-    booking = await startTestBooking({ dataDir: join(store.dir, 'booking'), databaseUrl: store.databaseUrl, adminToken: ADMIN, payments, retryIntervalMs: 50 });
-    api = bookingClient(booking.url);
-    providerId = await registerProvider(api, ADMIN, { name: 'Harbour Hall', verifyUrl: provider.url, secret: SECRET });
-    alice = await signUp(api, 'alice@example.com');
-    bob = await signUp(api, 'bob@example.com');
-    station = await enrollStation(api, ADMIN, providerId, 'Main Door');
-  }, 180_000);
-  afterAll(async () => {
-    await booking?.close();
-    await provider?.stop();
-    await store?.remove();
+    api = bed.api;
+    const provider = { name: 'Harbour Hall', verifyUrl: bed.provider.url, secret: SECRET };
+    ({ providerId, station, customers: [alice, bob] } = await openVenue(api, ADMIN, { provider, gate: 'Main Door', customers: ['alice@example.com', 'bob@example.com'] }));
   });
 
   it.runIf(run)('a show created from the API sells; cancelling it revokes and refunds every ticket once and tells each owner', async () => {
@@ -112,9 +85,9 @@ describe.each(BACKENDS)('managing shows on $backend', ({ backend, run }) => {
     const placed = await order(alice, 'late', ['A1', 'A2']);
     expect(placed.status, placed.text).toBe(201);
     // The gateway is down while the show is cancelled, and back afterwards.
-    gatewayDown = Number.MAX_SAFE_INTEGER;
+    gateway.unreachableRefunds = Number.MAX_SAFE_INTEGER;
     const cancelled = await api.post(`${showsPath()}/late/cancel`, undefined, { token: ADMIN });
-    gatewayDown = 0;
+    gateway.unreachableRefunds = 0;
     expect(cancelled.body).toEqual({ showId: 'late', cancelled: 2, refunded: 0, pending: 2 });
     for (const [i, t] of placed.body.tickets.entries()) expect((await scan(t.payload, `late-${i}`)).reason).toBe('revoked');
     for (const t of placed.body.tickets) {
@@ -135,14 +108,12 @@ describe.each(BACKENDS)('managing shows on $backend', ({ backend, run }) => {
     expect(await api.post(showsPath(), { ...newShow('x'), endsAt: start - 1 }, { token: ADMIN })).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(await api.post(`${showsPath()}/nope/cancel`, undefined, { token: ADMIN })).toMatchObject({ status: 404, body: { error: 'unknown_show' } });
 
-    const elsewhere = await registerProvider(api, ADMIN, { name: 'Elsewhere', verifyUrl: provider.url, secret: SECRET });
-    const other = await api.post('/api/v1/admin/staff', { email: 'other@venue.example', password: 'password123', role: 'venue', providerIds: [elsewhere] }, { token: ADMIN });
-    expect(other.status, other.text).toBe(201);
-    const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email: 'other@venue.example', password: 'password123' });
+    const elsewhere = await registerProvider(api, ADMIN, { name: 'Elsewhere', verifyUrl: bed.provider.url, secret: SECRET });
+    const otherStaff = await staffSignIn(api, ADMIN, 'other@venue.example', [elsewhere]);
     for (const res of [
-      await api.get(showsPath(), { token: session.body.token }),
-      await api.post(showsPath(), newShow('sneaky'), { token: session.body.token }),
-      await api.post(`${showsPath()}/change/cancel`, undefined, { token: session.body.token }),
+      await api.get(showsPath(), { token: otherStaff }),
+      await api.post(showsPath(), newShow('sneaky'), { token: otherStaff }),
+      await api.post(`${showsPath()}/change/cancel`, undefined, { token: otherStaff }),
     ]) {
       expect(res).toMatchObject({ status: 403, body: { error: 'forbidden_provider' } });
     }

@@ -4,13 +4,12 @@
 // calls (a scan counts) and offline 70 s after, a rename reaches the station in
 // its heartbeat's answer, a revoked station is told `station_revoked` at once,
 // and a bad heartbeat is a 400 with a reason.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { HeartbeatRequest, StationDetails } from '../../../protocol/booking-api.js';
-import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
-import type { RunningBooking } from '../server.js';
-import { startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { registerProvider, startTestBooking } from '../testing/setup.js';
+import { BACKENDS } from '../../common/testing/storage.js';
+import type { BookingClient } from '../testing/http.js';
+import { enrolledStation, registerProvider } from '../testing/setup.js';
+import { bookingTestbed } from '../testing/testbed.js';
 
 const ADMIN = 'admin-token-for-station-tests-0123';
 const SECRET = 'fake-provider-secret-0123456789';
@@ -27,15 +26,14 @@ const BEAT: HeartbeatRequest = {
   journalBacklog: 3,
 };
 
-describe.each(BACKENDS)('gate stations: heartbeat, list, rename, revoke on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let fake: FakeProvider;
-  let booking: RunningBooking | undefined;
+describe.each(BACKENDS)('gate stations: heartbeat, list, rename, revoke on $backend', (each) => {
+  const { run } = each;
+  let clock = 1_900_000_000;
+  const bed = bookingTestbed(each, { name: 'stations', adminToken: ADMIN, provider: { secret: SECRET, kind: 'fake' }, booking: { demo: true, now: () => clock } });
   let api: BookingClient;
   let providerId: string;
   let otherProviderId: string;
   let station: { stationId: string; token: string };
-  let clock = 1_900_000_000;
 
   const list = async (pid = providerId) => {
     const res = await api.get<{ stations: StationDetails[] }>(`/api/v1/admin/stations?providerId=${pid}`, { token: ADMIN });
@@ -47,21 +45,11 @@ describe.each(BACKENDS)('gate stations: heartbeat, list, rename, revoke on $back
 
   beforeAll(async () => {
     if (!run) return;
-    store = await testStorage(backend, 'stations');
-    fake = await startFakeProvider(SECRET);
-    booking = await startTestBooking({ dataDir: store.dir, databaseUrl: store.databaseUrl, adminToken: ADMIN, demo: true, now: () => clock });
-    api = bookingClient(booking.url);
-    providerId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET, name: 'Hall' });
-    otherProviderId = await registerProvider(api, ADMIN, { verifyUrl: fake.url, secret: SECRET, name: 'Other' });
-    const created = await api.post<{ stationId: string; enrollment: string }>('/api/v1/admin/stations', { providerId, gate: 'North Door' }, { token: ADMIN });
-    const enrolled = await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
-    station = { stationId: created.body.stationId, token: enrolled.body.token };
+    api = bed.api;
+    providerId = await registerProvider(api, ADMIN, { verifyUrl: bed.fake.url, secret: SECRET, name: 'Hall' });
+    otherProviderId = await registerProvider(api, ADMIN, { verifyUrl: bed.fake.url, secret: SECRET, name: 'Other' });
+    station = await enrolledStation(api, ADMIN, providerId, 'North Door');
     await api.post('/api/v1/admin/stations', { providerId: otherProviderId, gate: 'Elsewhere' }, { token: ADMIN });
-  });
-  afterAll(async () => {
-    await booking?.close();
-    await fake?.close();
-    await store?.remove();
   });
 
   it.runIf(run)('lists an enrolled station that never called as offline, with nothing reported', async () => {

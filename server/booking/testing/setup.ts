@@ -35,13 +35,39 @@ export async function registerProvider(
   return res.body.providerId;
 }
 
-/** Creates a station for a provider and gate, and enrolls it; its station token. */
-export async function enrollStation(api: BookingClient, adminToken: string, providerId: string, gate: string): Promise<string> {
+/** Creates a station for a provider and gate, and enrolls it; its station ID and token. */
+export async function enrolledStation(api: BookingClient, adminToken: string, providerId: string, gate: string): Promise<{ stationId: string; token: string }> {
   const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId, gate }, { token: adminToken });
   if (created.status !== 201) throw new Error(`creating a station at ${gate}: ${created.status} ${created.text}`);
-  const enrolled = await api.post<{ token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
+  const enrolled = await api.post<{ stationId: string; token: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
   if (enrolled.status !== 200) throw new Error(`enrolling the station at ${gate}: ${enrolled.status} ${enrolled.text}`);
-  return enrolled.body.token;
+  return { stationId: enrolled.body.stationId, token: enrolled.body.token };
+}
+
+/** Creates a station for a provider and gate, and enrolls it; its station token. */
+export async function enrollStation(api: BookingClient, adminToken: string, providerId: string, gate: string): Promise<string> {
+  return (await enrolledStation(api, adminToken, providerId, gate)).token;
+}
+
+/** A venue staff account for these providers, signed in; its session token. */
+export async function staffSignIn(api: BookingClient, adminToken: string, email: string, providerIds: string[], password = 'password123'): Promise<string> {
+  const created = await api.post('/api/v1/admin/staff', { email, password, role: 'venue', providerIds }, { token: adminToken });
+  if (created.status !== 201) throw new Error(`creating staff ${email}: ${created.status} ${created.text}`);
+  const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email, password });
+  if (session.status !== 200) throw new Error(`signing in staff ${email}: ${session.status} ${session.text}`);
+  return session.body.token;
+}
+
+/** A venue ready to sell: its provider registered, a station enrolled at `gate`, customers signed up (their session tokens, in order). */
+export async function openVenue<Emails extends readonly string[]>(
+  api: BookingClient,
+  adminToken: string,
+  venue: { provider: { verifyUrl: string; secret: string; name?: string }; gate: string; customers: readonly [...Emails] },
+): Promise<{ providerId: string; station: string; customers: { [K in keyof Emails]: string } }> {
+  const providerId = await registerProvider(api, adminToken, venue.provider);
+  const customers: string[] = [];
+  for (const email of venue.customers) customers.push(await signUp(api, email));
+  return { providerId, station: await enrollStation(api, adminToken, providerId, venue.gate), customers: customers as { [K in keyof Emails]: string } };
 }
 
 /** A venue staff account for these providers, signed in; its session token. */

@@ -2,28 +2,22 @@
 // verification server process: each search key finds the ticket, venue staff
 // of another provider never see it, and the story tells what happened to it
 // at the gates and at the desk, in order.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
-import { startGatepost, type RunningCommand } from '../../../testing/processes.js';
-import { BACKENDS, testStorage, type TestStorage } from '../../common/testing/storage.js';
-import type { RunningBooking } from '../server.js';
-import { bookingClient, type BookingClient } from '../testing/http.js';
-import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
+import { BACKENDS } from '../../common/testing/storage.js';
+import type { BookingClient } from '../testing/http.js';
+import { enrolledStation, registerProvider, signUp, staffSignIn } from '../testing/setup.js';
+import { bookingTestbed } from '../testing/testbed.js';
 import type { TicketHit, TicketStory } from './search.js';
 
 const ADMIN = 'admin-token-for-ticket-search-01';
 const SECRET = 'search-provider-secret-012345678';
 const STAFF_PASSWORD = 'staff-password-0123';
 
-describe.each(BACKENDS)('ticket search and story on $backend', ({ backend, run }) => {
-  let store: TestStorage | undefined;
-  let providerDir: string;
-  let provider: RunningCommand | undefined;
-  let booking: RunningBooking | undefined;
+describe.each(BACKENDS)('ticket search and story on $backend', (each) => {
+  const { run } = each;
+  const bed = bookingTestbed(each, { name: 'ticketsearch', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { demo: true } });
   let api: BookingClient;
   let providerA: string;
   let providerB: string;
@@ -35,36 +29,16 @@ describe.each(BACKENDS)('ticket search and story on $backend', ({ backend, run }
     api.get<{ tickets: TicketHit[]; error?: string }>(`/api/v1/admin/tickets?${new URLSearchParams(query).toString()}`, { token });
   const story = (token: string, ticketId: string) => api.get<TicketStory & { error?: string }>(`/api/v1/admin/tickets/${encodeURIComponent(ticketId)}/story`, { token });
   const scan = (payload: string, scanId: string) => api.post<ScanVerdict>('/api/v1/station/scan', { payload, providerId: providerA, scanId }, { token: station.token });
-  const staffSession = async (email: string, providerIds: string[]) => {
-    const created = await api.post('/api/v1/admin/staff', { email, password: STAFF_PASSWORD, role: 'venue', providerIds }, { token: ADMIN });
-    expect(created.status, created.text).toBe(201);
-    const session = await api.post<{ token: string }>('/api/v1/staff/sessions', { email, password: STAFF_PASSWORD });
-    expect(session.status, session.text).toBe(200);
-    return session.body.token;
-  };
 
   beforeAll(async () => {
     if (!run) return;
-    store = await testStorage(backend, 'ticketsearch');
-    providerDir = mkdtempSync(join(tmpdir(), 'gp-search-provider-'));
-    provider = await startGatepost(['provider', '--port', '0', '--data', providerDir, '--booking-secret', SECRET, '--demo']);
-    booking = await startTestBooking({ dataDir: store.dir, databaseUrl: store.databaseUrl, adminToken: ADMIN, demo: true });
-    api = bookingClient(booking.url);
+    api = bed.api;
     userToken = await signUp(api, 'Holder.Search@example.com');
-    providerA = await registerProvider(api, ADMIN, { verifyUrl: provider.url, secret: SECRET, name: 'Venue A' });
-    providerB = await registerProvider(api, ADMIN, { verifyUrl: provider.url, secret: SECRET, name: 'Venue B' });
-    staff.venueA = await staffSession('a@venue.example', [providerA]);
-    staff.venueB = await staffSession('b@venue.example', [providerB]);
-    const created = await api.post<{ enrollment: string }>('/api/v1/admin/stations', { providerId: providerA, gate: 'Gate X' }, { token: ADMIN });
-    const enrolled = await api.post<{ token: string; stationId: string }>('/api/v1/station/enroll', { enrollment: created.body.enrollment });
-    expect(enrolled.status, enrolled.text).toBe(200);
-    station = enrolled.body;
-  });
-  afterAll(async () => {
-    await booking?.close();
-    await provider?.stop();
-    await store?.remove();
-    if (providerDir) rmSync(providerDir, { recursive: true, force: true });
+    providerA = await registerProvider(api, ADMIN, { verifyUrl: bed.provider.url, secret: SECRET, name: 'Venue A' });
+    providerB = await registerProvider(api, ADMIN, { verifyUrl: bed.provider.url, secret: SECRET, name: 'Venue B' });
+    staff.venueA = await staffSignIn(api, ADMIN, 'a@venue.example', [providerA], STAFF_PASSWORD);
+    staff.venueB = await staffSignIn(api, ADMIN, 'b@venue.example', [providerB], STAFF_PASSWORD);
+    station = await enrolledStation(api, ADMIN, providerA, 'Gate X');
   });
 
   it.runIf(run)('finds a ticket by its ID, its order, its seat in a show and its holder’s e-mail; other venues’ staff never see it', async () => {
