@@ -13,6 +13,7 @@ import { StationsPage } from './pages/StationsPage.js';
 import { TicketPage } from './pages/TicketPage.js';
 import { TicketsPage } from './pages/TicketsPage.js';
 import { LivePage } from './pages/LivePage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { match, navigate, paths, useLocation, type Route } from './router.js';
 import { pageFor, type Pages } from '../../ui-kit/router.js';
 import { SessionProvider, useSession } from './session.js';
@@ -37,6 +38,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
   tickets: 'tickets.title',
   ticket: 'tickets.title',
   live: 'live.title',
+  audit: 'audit.title',
   notFound: 'notFound.title',
 };
 
@@ -70,6 +72,7 @@ const PAGES: Pages<Route> = {
   tickets: () => <TicketsPage />,
   ticket: (route) => <TicketPage ticketId={route.ticketId} />,
   live: () => <LivePage />,
+  audit: () => <AuditPage />,
   notFound: () => <Lead title="notFound.title" lead="notFound.lead" />,
 };
 

@@ -2,7 +2,8 @@
 // failure becomes an ApiError with the response's stable `error` reason
 // (server/ui-kit/request.ts); the console picks its sentence by that reason
 // and shows the server's message only as detail.
-import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { z } from 'zod';
+import type { ProviderDetails, providerHealthResponse, UpdateProviderRequest } from '../../../protocol/booking-api.js';
 import type { TicketHit, TicketState } from '../../../protocol/console-api.js';
 import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson } from '../../ui-kit/request.js';
@@ -17,6 +18,24 @@ export interface ShowCancelled {
 }
 
 export { ApiError };
+
+/** GET /api/v1/admin/providers/health: each provider's calls as this booking process saw them. */
+export type ProviderHealthList = z.infer<typeof providerHealthResponse>;
+export type ProviderHealth = ProviderHealthList['providers'][number];
+
+/** One entry of GET /api/v1/admin/audit: who did what, when. */
+export interface AuditEntry {
+  auditId: number;
+  /** epoch seconds */
+  at: number;
+  /** the staff member's e-mail, or "admin token" */
+  actor: string;
+  /** `<thing>.<what happened>`: provider.register, station.revoke… */
+  action: string;
+  providerId: string | null;
+  target: string | null;
+  details: Record<string, unknown>;
+}
 
 export type Role = 'admin' | 'venue';
 
@@ -69,6 +88,8 @@ export interface NewProvider {
   verifyUrls?: string[];
   secret: string;
   batchScans: boolean;
+  /** IANA name; left out: the booking server's zone */
+  timeZone?: string;
 }
 
 export type StoryEvent =
@@ -100,6 +121,10 @@ export const api = {
   updateProvider: (token: string, providerId: string, body: UpdateProviderRequest) =>
     json<ProviderDetails>('PATCH', `/api/v1/admin/providers/${enc(providerId)}`, token, body),
 
+  providerHealth: (token: string) => json<ProviderHealthList>('GET', '/api/v1/admin/providers/health', token),
+  audit: (token: string, q: { providerId?: string; limit: number; before?: number }) =>
+    json<{ entries: AuditEntry[] }>('GET', `/api/v1/admin/audit?${auditQuery(q)}`, token),
+
   stations: (token: string) => json<{ stations: Station[] }>('GET', '/api/v1/admin/stations', token),
   addStation: (token: string, providerId: string, gate: string) => enrollment(call('POST', '/api/v1/admin/stations', token, { providerId, gate })),
   newEnrollment: (token: string, stationId: string) => enrollment(call('POST', `/api/v1/admin/stations/${enc(stationId)}/enrollment`, token)),
@@ -119,6 +144,13 @@ export const api = {
   catalogue: () => json<{ shows: { providerId: string; showId: string; title: string; hall: string; startsAt: number; endsAt: number }[] }>('GET', '/api/v1/shows', null),
   ackConflict: (token: string, conflictId: string) => json<unknown>('POST', `/api/v1/console/conflicts/${enc(conflictId)}/ack`, token, {}),
 };
+
+function auditQuery(q: { providerId?: string; limit: number; before?: number }): string {
+  const params = new URLSearchParams({ limit: String(q.limit) });
+  if (q.providerId) params.set('providerId', q.providerId);
+  if (q.before !== undefined) params.set('before', String(q.before));
+  return params.toString();
+}
 
 async function enrollment(response: Promise<Response>): Promise<Enrollment> {
   const res = await response;

@@ -25,6 +25,8 @@ const KNOWN: readonly string[] = [
   'seats_sold',
   'show_cancelled',
   'provider_unavailable',
+  // the provider form
+  'invalid_time_zone',
 ];
 
 export const reasonOf = (err: unknown): string => (err instanceof ApiError ? err.reason : 'generic');

@@ -16,3 +16,29 @@ export function duration(locale: string, seconds: number): string {
     s < 90 ? [s, 'second'] : s < 90 * 60 ? [Math.round(s / 60), 'minute'] : s < 36 * 3600 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86400), 'day'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
+
+/** A time with its zone named: "20:15 GMT+8"; `timeZone` undefined: this browser's zone. */
+export function zonedTime(locale: string, epochS: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }).format(epochS * 1000);
+}
+
+/** A date and time with its zone named, for records read later (the audit log). */
+export function zonedDateTime(locale: string, epochS: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(epochS * 1000) + ' ' + zoneName(locale, epochS, timeZone);
+}
+
+/** The zone's short name at that moment ("GMT+8", "CET"). */
+function zoneName(locale: string, epochS: number, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZoneName: 'short', timeZone }).formatToParts(epochS * 1000);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/** Whether this browser knows the IANA zone name. */
+export function knownZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

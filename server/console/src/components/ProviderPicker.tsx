@@ -34,7 +34,8 @@ export interface ProviderChoice {
   pathFor(providerId: string): string;
 }
 
-export function useProviderChoice(pathFor: (providerId: string) => string): ProviderChoice {
+/** `optional`: no provider is a choice too (every provider's entries), so none is picked for the page. */
+export function useProviderChoice(pathFor: (providerId: string) => string, { optional = false } = {}): ProviderChoice {
   const { staff } = useSession();
   const { search } = useLocation();
   const [load, reload] = useLoad((tk) => providersFor(tk, staff), [staff]);
@@ -43,7 +44,7 @@ export function useProviderChoice(pathFor: (providerId: string) => string): Prov
   const provider = list.find((p) => p.providerId === providerId);
   // No provider chosen yet: the first one.
   useEffect(() => {
-    if (!provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true });
+    if (!optional && !provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true });
   }, [provider, list, providerId]);
   return { load, reload, list, providerId, provider, pathFor };
 }
@@ -52,7 +53,20 @@ export function useProviderChoice(pathFor: (providerId: string) => string): Prov
  * The providers' loading state, then a toolbar with the picker and what the
  * page adds beside it. `empty`: said when the account has no provider at all.
  */
-export function ProviderToolbar({ choice, testId = 'provider-picker', empty, children }: { choice: ProviderChoice; testId?: string; empty?: string; children?: ReactNode }) {
+export function ProviderToolbar({
+  choice,
+  testId = 'provider-picker',
+  empty,
+  allLabel,
+  children,
+}: {
+  choice: ProviderChoice;
+  testId?: string;
+  empty?: string;
+  /** the choice of no provider in particular, for pages where that means all of them */
+  allLabel?: string;
+  children?: ReactNode;
+}) {
   const { t } = useI18n();
   const { load, list, provider } = choice;
   if (load.state === 'loading') return <Loading />;
@@ -63,7 +77,7 @@ export function ProviderToolbar({ choice, testId = 'provider-picker', empty, chi
       <label className="field field--inline">
         <span className="field__label">{t('stations.provider')}</span>
         <select value={provider?.providerId ?? ''} onChange={(e) => navigate(choice.pathFor(e.target.value))} data-testid={testId}>
-          {!provider && <option value="">{t('stations.pickProvider')}</option>}
+          {(allLabel !== undefined || !provider) && <option value="">{allLabel ?? t('stations.pickProvider')}</option>}
           {list.map((p) => (
             <option key={p.providerId} value={p.providerId}>
               {p.name} ({p.providerId})

@@ -1,16 +1,20 @@
 // The registered providers (verification servers): name, provider ID, where
-// the booking server reaches them, and links to edit them and to their stations.
+// the booking server reaches them, the venue's time zone, whether they answer,
+// and links to edit them and to their stations.
 import { api, type ProviderDetails } from '../api.js';
 import { DataTable, Loaded, type Column } from '../components/DataTable.js';
 import { PageHeader } from '../components/Status.js';
-import { dateTime } from '../format.js';
+import { zonedTime } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
+import { HealthCell, useProviderHealth } from './ProviderHealth.js';
 
 export function ProvidersPage() {
   const { t, locale } = useI18n();
   const [load, reload] = useLoad((token) => api.providers(token), []);
+  const health = useProviderHealth();
+  const now = Date.now() / 1000;
   const columns: Column<ProviderDetails>[] = [
     { label: t('providers.name'), cellClassName: 'strong', cell: (p) => p.name },
     { label: t('providers.id'), cell: (p) => <code>{p.providerId}</code> },
@@ -24,8 +28,17 @@ export function ProvidersPage() {
         </>
       ),
     },
-    { label: t('providers.batch'), cell: (p) => t(p.batchScans ? 'common.yes' : 'common.no') },
-    { label: t('providers.created'), cellClassName: 'nowrap', cell: (p) => dateTime(locale, p.createdAt) },
+    {
+      label: t('providers.zone'),
+      testId: 'zone',
+      cell: (p) => (
+        <>
+          <span className="nowrap">{p.timeZone ?? t('providers.zoneServer')}</span>
+          <span className="cell-sub muted">{t('providers.zoneNow', { time: zonedTime(locale, now, p.timeZoneInUse), zone: p.timeZoneInUse })}</span>
+        </>
+      ),
+    },
+    { label: t('providers.health'), cell: (p) => <HealthCell load={health} providerId={p.providerId} /> },
     {
       label: t('providers.actions'),
       className: 'table__actions',
