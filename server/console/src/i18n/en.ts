@@ -291,6 +291,7 @@ export const en = {
   'providers.zoneServer': 'Server’s zone',
   'providers.zoneNow': 'now {time}',
   'providers.health': 'Health',
+  'providers.healthNote': 'Health: this booking server’s calls to each verification server in the last 5 minutes, refreshed every 10 seconds.',
   'health.checking': 'Checking…',
   'health.unknown': 'Not checked',
   'health.reachable': 'Reachable',

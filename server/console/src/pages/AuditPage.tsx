@@ -86,7 +86,7 @@ function AuditList({ providerId, providers }: { providerId?: string; providers: 
       cell: (e) => zonedDateTime(locale, e.at, (e.providerId && byId.get(e.providerId)?.timeZoneInUse) || undefined),
     },
     { label: t('audit.who'), testId: 'audit-who', cell: (e) => (e.actor === 'admin token' ? <em>{t('nav.adminToken')}</em> : e.actor) },
-    { label: t('audit.action'), cellClassName: 'strong', testId: 'audit-action', cell: (e) => <span title={e.action}>{actionWords(t, e.action)}</span> },
+    { label: t('audit.action'), cellClassName: 'strong nowrap', testId: 'audit-action', cell: (e) => <span title={e.action}>{actionWords(t, e.action)}</span> },
     {
       label: t('audit.target'),
       testId: 'audit-target',

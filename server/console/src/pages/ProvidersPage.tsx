@@ -16,18 +16,20 @@ export function ProvidersPage() {
   const health = useProviderHealth();
   const now = Date.now() / 1000;
   const columns: Column<ProviderDetails>[] = [
-    { label: t('providers.name'), cellClassName: 'strong', cell: (p) => p.name },
-    { label: t('providers.id'), cell: (p) => <code>{p.providerId}</code> },
     {
-      label: t('providers.urls'),
-      cellClassName: 'url',
+      // The verification server's URL under the name: the health and zone columns need the width.
+      label: `${t('providers.name')} · ${t('providers.urls')}`,
       cell: (p) => (
         <>
-          {p.verifyUrls[0]}
-          {p.verifyUrls.length > 1 && <span className="muted"> {t('providers.moreUrls', { n: p.verifyUrls.length - 1 })}</span>}
+          <span className="strong">{p.name}</span>
+          <span className="cell-sub url">
+            {p.verifyUrls[0]}
+            {p.verifyUrls.length > 1 && <span className="muted"> {t('providers.moreUrls', { n: p.verifyUrls.length - 1 })}</span>}
+          </span>
         </>
       ),
     },
+    { label: t('providers.id'), cellClassName: 'nowrap', cell: (p) => <code>{p.providerId}</code> },
     {
       label: t('providers.zone'),
       testId: 'zone',
@@ -67,13 +69,16 @@ export function ProvidersPage() {
       />
       <Loaded load={load} onRetry={reload} empty={t('providers.empty')} isEmpty={(d) => d.providers.length === 0}>
         {(data) => (
-          <DataTable
-            testId="providers"
-            columns={columns}
-            rows={data.providers}
-            rowKey={(p) => p.providerId}
-            rowProps={(p) => ({ 'data-provider': p.providerId })}
-          />
+          <>
+            <DataTable
+              testId="providers"
+              columns={columns}
+              rows={data.providers}
+              rowKey={(p) => p.providerId}
+              rowProps={(p) => ({ 'data-provider': p.providerId })}
+            />
+            <p className="muted table-note">{t('providers.healthNote')}</p>
+          </>
         )}
       </Loaded>
     </>
