@@ -4,11 +4,11 @@
 // and shows the server's message only as detail.
 import type { z } from 'zod';
 import type { ProviderDetails, providerHealthResponse, UpdateProviderRequest } from '../../../protocol/booking-api.js';
-import type { TicketHit, TicketState } from '../../../protocol/console-api.js';
+import type { AuditEntry, TicketHit, TicketState } from '../../../protocol/console-api.js';
 import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson } from '../../ui-kit/request.js';
 
-export type { ManagedShow, ProviderDetails, TicketHit, TicketState, UpdateProviderRequest };
+export type { AuditEntry, ManagedShow, ProviderDetails, TicketHit, TicketState, UpdateProviderRequest };
 export type ShowInput = Omit<ShowCreateRequest, 'showId' | 'venue'>;
 export interface ShowCancelled {
   showId: string;
@@ -22,20 +22,6 @@ export { ApiError };
 /** GET /api/v1/admin/providers/health: each provider's calls as this booking process saw them. */
 export type ProviderHealthList = z.infer<typeof providerHealthResponse>;
 export type ProviderHealth = ProviderHealthList['providers'][number];
-
-/** One entry of GET /api/v1/admin/audit: who did what, when. */
-export interface AuditEntry {
-  auditId: number;
-  /** epoch seconds */
-  at: number;
-  /** the staff member's e-mail, or "admin token" */
-  actor: string;
-  /** `<thing>.<what happened>`: provider.register, station.revoke… */
-  action: string;
-  providerId: string | null;
-  target: string | null;
-  details: Record<string, unknown>;
-}
 
 export type Role = 'admin' | 'venue';
 
