@@ -25,6 +25,9 @@ const KNOWN: readonly string[] = [
   'seats_sold',
   'show_cancelled',
   'provider_unavailable',
+  // annulling an admission from the Live page
+  'annul_window_passed',
+  'not_annullable',
 ];
 
 export const reasonOf = (err: unknown): string => (err instanceof ApiError ? err.reason : 'generic');

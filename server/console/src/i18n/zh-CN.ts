@@ -278,4 +278,18 @@ export const zhCN: Dictionary = {
   'shows.cancelledPending': '另有 {n} 笔退款正在处理，将自动完成。',
   'shows.cancelledPending_one': '另有 1 笔退款正在处理，将自动完成。',
   'shows.cancelledBadge': '已取消',
+
+  // the Live page: staff annul an admission; venue time
+  'live.annul': '撤销',
+  'live.annulAsk': '让此票可以再次入场？',
+  'live.annulYes': '撤销入场',
+  'live.annulKeep': '保留',
+  'live.annulling': '正在撤销…',
+  'live.annulledBadge': '已撤销',
+  'live.annulledDone': '{gate} 的入场（座位 {seat}）已撤销：此票可以再次扫码入场。',
+  'live.zoneNote': '时间为场馆当地时间：{zone}。',
+  'error.annul_window_passed': '此次入场已超过 10 分钟，无法再撤销。',
+  'error.not_annullable': '此次扫码无法撤销：它不是入场记录，或已被撤销。',
+  'stations.partOff': '关闭',
+  'stations.partError': '故障',
 };
