@@ -59,7 +59,7 @@ describe.skipIf(missing !== null)('the console’s Tickets page in Chromium', { 
     expect((await scan('gx-2')).result).toBe('admitted');
   }, 240_000);
 
-  it('finds the tickets by e-mail, shows the story as a timeline in the browser’s zone, and revokes with a refund', async () => {
+  it('finds the tickets by e-mail, shows the story as a timeline at the venue’s clock, and revokes with a refund', async () => {
     const page = await open('en-US');
     await page.goto(`${app.stack.url}/console/tickets`);
     await page.getByRole('link', { name: 'Tickets' }).waitFor();

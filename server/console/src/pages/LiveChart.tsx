@@ -30,7 +30,8 @@ function series(perMinute: LiveSummary['perMinute']): { gates: string[]; data: u
 /** uPlot's date templates on a 24-hour clock: {h} → {HH}, without am/pm. */
 const fmtDate = (tpl: string) => uPlot.fmtDate(tpl.replace(/\{h\}/g, '{HH}').replace(/\s?\{(aa|AA|a|A)\}/g, ''));
 
-export function LiveChart({ perMinute, label, zone }: { perMinute: LiveSummary['perMinute']; label: string; zone: string | undefined }) {
+/** `label`: the count's name (y axis), `timeLabel`: the time's (legend), both in the page's language. */
+export function LiveChart({ perMinute, label, timeLabel, zone }: { perMinute: LiveSummary['perMinute']; label: string; timeLabel: string; zone: string | undefined }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<{ plot: uPlot; key: string } | null>(null);
   const { gates, data } = series(perMinute);
@@ -48,7 +49,7 @@ export function LiveChart({ perMinute, label, zone }: { perMinute: LiveSummary['
         ...(zone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), zone) } : {}),
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, max)] } },
         axes: [{}, { label }],
-        series: [{}, ...gates.map((gate, i) => ({ label: gate, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
+        series: [{ label: timeLabel }, ...gates.map((gate, i) => ({ label: gate, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
       };
       chart.current = { plot: new uPlot(opts, data, el), key };
     } else {

@@ -132,7 +132,7 @@ export function LivePage() {
               )}
             </div>
             <LiveSection title={t('live.perMinute')} className="live-chart-box" empty={summary.perMinute.length === 0 && t('live.noAdmissions')}>
-              <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} zone={zone} />
+              <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} timeLabel={t('live.time')} zone={zone} />
             </LiveSection>
           </div>
           <LiveSection title={t('live.conflicts')} empty={summary.conflicts.length === 0 && t('live.noConflicts')}>
