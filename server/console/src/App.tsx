@@ -51,9 +51,10 @@ function Console() {
   useEffect(() => {
     document.title = `${t(signedIn ? TITLES[route.name] : 'signIn.title')} · ${t('app.name')} ${t('app.console')}`;
   }, [t, route.name, signedIn]);
-  // The console's front page: the admin starts with the providers, venue staff with their stations.
+  // The console's front page: the admin starts with the providers; venue staff with the Live page, which
+  // opens their first provider's show on now (else the next): what they watch during a show.
   useEffect(() => {
-    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.stations(), { replace: true });
+    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.live(), { replace: true });
   }, [staff, route.name]);
 
   if (!token) return <SignInPage />;

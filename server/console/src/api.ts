@@ -3,7 +3,7 @@
 // (server/ui-kit/request.ts); the console picks its sentence by that reason
 // and shows the server's message only as detail.
 import type { z } from 'zod';
-import type { ProviderDetails, providerHealthResponse, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { ProviderDetails, providerHealthResponse, StationDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
 import type { AuditEntry, TicketHit, TicketState } from '../../../protocol/console-api.js';
 import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson } from '../../ui-kit/request.js';
@@ -47,8 +47,8 @@ export interface Station {
   online?: boolean;
   lastSeenAt?: number | null;
   version?: string | null;
-  sources?: string[] | string | null;
-  relay?: string | boolean | null;
+  sources?: StationDetails['sources'];
+  relay?: StationDetails['relay'];
   offlinePolicy?: string | null;
   bundleAgeS?: number | null;
   journalBacklog?: number | null;
@@ -101,8 +101,6 @@ export const api = {
   me: (token: string) => json<Staff>('GET', '/api/v1/staff/me', token),
 
   providers: (token: string) => json<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers', token),
-  /** names only, for anyone: what a venue account's provider picker shows */
-  providerNames: () => json<{ providers: { providerId: string; name: string }[] }>('GET', '/api/v1/providers', null),
   registerProvider: (token: string, body: NewProvider) => json<{ providerId: string; name: string }>('POST', '/api/v1/admin/providers', token, body),
   updateProvider: (token: string, providerId: string, body: UpdateProviderRequest) =>
     json<ProviderDetails>('PATCH', `/api/v1/admin/providers/${enc(providerId)}`, token, body),
@@ -128,6 +126,8 @@ export const api = {
   revokeTicket: (token: string, ticketId: string) =>
     json<{ ticketId: string; revokedAt: number; refund?: { state: string } }>('POST', `/api/v1/admin/tickets/${enc(ticketId)}/revoke`, token, { refund: true }),
   catalogue: () => json<{ shows: { providerId: string; showId: string; title: string; hall: string; startsAt: number; endsAt: number }[] }>('GET', '/api/v1/shows', null),
+  /** scanId as the Live page lists it: `<stationId>/<scanId>` */
+  annulScan: (token: string, scanId: string) => json<{ scanId: string; annulledAt: number }>('POST', `/api/v1/admin/scans/${enc(scanId)}/annul`, token),
   ackConflict: (token: string, conflictId: string) => json<unknown>('POST', `/api/v1/console/conflicts/${enc(conflictId)}/ack`, token, {}),
 };
 

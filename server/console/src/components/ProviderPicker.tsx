@@ -1,24 +1,19 @@
 // The provider a page works on (Stations, Shows, Live): the providers this
 // account may pick, the one in the address (?provider=…), the first one when
 // the address names none of them, and the picker above the page's content.
+// Each comes with the zone its venue's times are read in.
 import { useEffect, type ReactNode } from 'react';
-import { api, type Staff } from '../api.js';
+import { api, type ProviderDetails } from '../api.js';
 import { useLoad, type Load } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, useLocation } from '../router.js';
-import { useSession } from '../session.js';
 import { ErrorNotice, Loading } from './Status.js';
 
-export interface ProviderName {
-  providerId: string;
-  name: string;
-}
+export type ProviderName = Pick<ProviderDetails, 'providerId' | 'name' | 'timeZoneInUse'>;
 
-/** The providers this account may pick: all of them for an admin, its own for venue staff. */
-export async function providersFor(token: string, staff: Staff | null): Promise<ProviderName[]> {
-  if (staff?.role === 'admin') return (await api.providers(token)).providers;
-  const mine = new Set(staff?.providerIds ?? []);
-  return (await api.providerNames()).providers.filter((p) => mine.has(p.providerId));
+/** The providers this account may pick: the server lists all of them to an admin, its own to venue staff. */
+export async function providersFor(token: string): Promise<ProviderName[]> {
+  return (await api.providers(token)).providers;
 }
 
 export interface ProviderChoice {
@@ -36,9 +31,8 @@ export interface ProviderChoice {
 
 /** `optional`: no provider is a choice too (every provider's entries), so none is picked for the page. */
 export function useProviderChoice(pathFor: (providerId: string) => string, { optional = false } = {}): ProviderChoice {
-  const { staff } = useSession();
   const { search } = useLocation();
-  const [load, reload] = useLoad((tk) => providersFor(tk, staff), [staff]);
+  const [load, reload] = useLoad(providersFor, []);
   const list = load.state === 'ready' ? load.data : [];
   const providerId = search.get('provider') ?? '';
   const provider = list.find((p) => p.providerId === providerId);

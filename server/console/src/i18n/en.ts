@@ -339,6 +339,19 @@ export const en = {
   'audit.action.show.update': 'Show changed',
   'audit.action.show.cancel': 'Show cancelled',
   'audit.action.conflict.acknowledge': 'Conflict acknowledged',
+  // the Live page: staff annul an admission; venue time
+  'live.annul': 'Annul',
+  'live.annulAsk': 'Let this ticket in again?',
+  'live.annulYes': 'Annul admission',
+  'live.annulKeep': 'Keep',
+  'live.annulling': 'Annulling…',
+  'live.annulledBadge': 'Annulled',
+  'live.annulledDone': 'The admission at {gate} (seat {seat}) is annulled: the ticket can be scanned again.',
+  'live.zoneNote': 'Times are the venue’s: {zone}.',
+  'error.annul_window_passed': 'This admission is more than 10 minutes old: it can no longer be annulled.',
+  'error.not_annullable': 'This scan cannot be annulled: it was not an admission, or it is already annulled.',
+  'stations.partOff': 'off',
+  'stations.partError': 'error',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -339,4 +339,17 @@ export const zhCN: Dictionary = {
   'audit.action.show.update': '修改场次',
   'audit.action.show.cancel': '取消场次',
   'audit.action.conflict.acknowledge': '确认冲突',
+  // the Live page: staff annul an admission; venue time
+  'live.annul': '撤销',
+  'live.annulAsk': '让此票可以再次入场？',
+  'live.annulYes': '撤销入场',
+  'live.annulKeep': '保留',
+  'live.annulling': '正在撤销…',
+  'live.annulledBadge': '已撤销',
+  'live.annulledDone': '{gate} 的入场（座位 {seat}）已撤销：此票可以再次扫码入场。',
+  'live.zoneNote': '时间为场馆当地时间：{zone}。',
+  'error.annul_window_passed': '此次入场已超过 10 分钟，无法再撤销。',
+  'error.not_annullable': '此次扫码无法撤销：它不是入场记录，或已被撤销。',
+  'stations.partOff': '关闭',
+  'stations.partError': '故障',
 };
