@@ -1,7 +1,8 @@
 // Answers of the booking server's staff API that the operator console reads
 // and that have no schema in booking-api.ts: a ticket found at the desk
-// (GET /api/v1/admin/tickets) and the Live page's summary of a show at its
-// gates (GET /api/v1/console/live and its stream). Times are epoch seconds.
+// (GET /api/v1/admin/tickets), an audit log entry (GET /api/v1/admin/audit)
+// and the Live page's summary of a show at its gates (GET /api/v1/console/live
+// and its stream). Times are epoch seconds.
 import { z } from 'zod';
 
 export type TicketState = 'valid' | 'used' | 'revoked' | 'refunded';
@@ -16,6 +17,21 @@ export interface TicketHit {
   startsAt: number;
   email: string;
   state: TicketState;
+}
+
+/** One entry of `GET /api/v1/admin/audit`: who did what, and when. */
+export interface AuditEntry {
+  auditId: number;
+  at: number;
+  /** the staff member's e-mail, or "admin token" */
+  actor: string;
+  /** `<thing>.<what happened>`: provider.register, station.revoke… */
+  action: string;
+  providerId: string | null;
+  /** what was acted on: a staff, station, ticket or key ID */
+  target: string | null;
+  /** what changed and its new values; never a password, token or secret */
+  details: Record<string, unknown>;
 }
 
 /** `GET /api/v1/console/live`: one show at one provider's gates. */

@@ -3,8 +3,9 @@
 // with the admin token, registers the verification server through the form
 // and reads its provider ID; adds a station for a gate, and the setup QR as
 // the page shows it, decoded by zbarimg, enrolls a station for real; renames
-// and revokes it. A wrong token, a 401 and a 429 from staff sign-in read as
-// sentences. Screenshots of every page, en and zh-CN, go to artifacts/console/.
+// and revokes it. Venue staff sign in with their account, add a station for
+// their provider, and are offered no other. A wrong token, a 401 and a 429
+// from staff sign-in read as sentences. Screenshots of every page, en and zh-CN, go to artifacts/console/.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -42,6 +43,17 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     );
 
   const shot = app.shot;
+
+  /** Adds a station for `gate` through the Stations page's form; resolves with its setup QR once the image is drawn. */
+  async function addStation(page: Page, gate: string) {
+    const add = page.locator('[data-testid="add-station"]');
+    await add.getByLabel('Gate').fill(gate);
+    await add.locator('button[type="submit"]').click();
+    const qr = page.locator('[data-testid="setup-qr"]');
+    await qr.waitFor();
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await qr.elementHandle());
+    return qr;
+  }
 
   async function signInWithAdminToken(page: Page, token: string): Promise<void> {
     await page.goto(`${app.stack.url}/console`);
@@ -152,13 +164,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await expect.poll(() => page.locator('[data-testid="provider-picker"]').inputValue(), { timeout: 10_000 }).toBe(providerId);
     expect(new URL(page.url()).searchParams.get('provider')).toBe(providerId);
     await page.locator('.empty', { hasText: 'No stations for this provider yet.' }).waitFor();
-    const add = page.locator('[data-testid="add-station"]');
-    await add.getByLabel('Gate').fill('Hall 1 north door');
-    await add.locator('button[type="submit"]').click();
-
-    const qr = page.locator('[data-testid="setup-qr"]');
-    await qr.waitFor();
-    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await qr.elementHandle());
+    const qr = await addStation(page, 'Hall 1 north door');
     const box = (await qr.boundingBox())!;
     expect(box.width).toBeGreaterThanOrEqual(280);
     expect(await page.locator('[data-testid="expires"]').textContent()).toMatch(/^Valid for (14:\d\d|15:00)$/);
@@ -293,9 +299,16 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     const table = page.locator('[data-testid="stations"]');
     await table.waitFor();
     const headers = await table.locator('th').allTextContents();
-    expect(headers).toEqual(expect.arrayContaining(['Last seen', 'Version', 'Journal backlog']));
+    expect(headers).toEqual(expect.arrayContaining(['Version', 'Sources', 'Relay', 'Journal backlog', 'Added']));
     const reporting = table.locator(`tr[data-station="${stationId}"]`);
     await expect(reporting.locator('.badge').textContent()).resolves.toBe('Online');
+    await expect(reporting.locator('[data-testid="last-seen"]').textContent()).resolves.toMatch(/^Last seen: \d+ sec ago$/);
+    await expect(reporting.locator('td').nth(headers.indexOf('Sources')).textContent()).resolves.toBe('keyboard');
+    await expect(reporting.locator('td').nth(headers.indexOf('Relay')).textContent()).resolves.toBe('lcus');
+    // Added: the day, then the time at the venue's clock with its zone.
+    await expect(reporting.locator('td').nth(headers.indexOf('Added')).textContent()).resolves.toMatch(/\d\d:\d\d GMT[+-]?\d*$/);
+    // Every column fits a 1280-px screen: the table does not scroll sideways.
+    expect(await table.evaluate((el) => el.parentElement!.scrollWidth <= el.parentElement!.clientWidth)).toBe(true);
     const versionColumn = headers.indexOf('Version');
     await expect(reporting.locator('td').nth(versionColumn).textContent()).resolves.toBe('0.4.1');
     await expect(reporting.locator('td').nth(headers.indexOf('Journal backlog')).textContent()).resolves.toBe('3');
@@ -303,6 +316,50 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await expect(table.locator('tbody tr').first().locator('td').nth(versionColumn).textContent()).resolves.toBe('—');
     await shot(page, 'en-stations-heartbeat');
     expect(app.pageErrors).toEqual([]);
+  });
+
+  it('lets venue staff add a station for a gate of their provider, and offers them no other provider', async () => {
+    const other = await app.stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', {
+      name: 'Harbour Arts',
+      verifyUrl: app.stack.provider.url,
+      secret: app.stack.providerSecret,
+    });
+    expect(other.status).toBe(201);
+    const account = { email: 'gates@riverside.example', password: 'gate-staff-pass-01' };
+    expect((await app.stack.admin('POST', '/api/v1/admin/staff', { ...account, role: 'venue', providerIds: [providerId] })).status).toBe(201);
+
+    const page = await open('en-US');
+    await page.goto(`${app.stack.url}/console`);
+    const form = page.locator('[data-testid="staff-sign-in"]');
+    await form.locator('input[type="email"]').fill(account.email);
+    await form.locator('input[type="password"]').fill(account.password);
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/console\/live\?provider=/);
+    await page.getByRole('link', { name: 'Stations' }).click();
+    const picker = page.locator('[data-testid="provider-picker"]');
+    await expect.poll(() => picker.inputValue()).toBe(providerId);
+    expect(await picker.locator('option').allTextContents()).toEqual([`Riverside Cinemas (${providerId})`]);
+
+    await addStation(page, 'Balcony door');
+    expect(await page.locator('[data-testid="enrollment-code"]').textContent()).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
+    expect(await page.locator('[data-testid="expires"]').textContent()).toMatch(/^Valid for (14:\d\d|15:00)$/);
+    const row = page.locator('[data-testid="stations"] tbody tr', { hasText: 'Balcony door' });
+    await expect(row.locator('.badge').textContent()).resolves.toBe('Waiting for setup');
+    await shot(page, 'en-station-setup-venue');
+
+    // Another provider in the address: not offered, the page goes back to their own.
+    await page.goto(`${app.stack.url}/console/stations?provider=${other.body.providerId}`);
+    await expect.poll(() => new URL(page.url()).searchParams.get('provider')).toBe(providerId);
+    expect(await picker.locator('option').allTextContents()).toEqual([`Riverside Cinemas (${providerId})`]);
+    // And the API refuses it to their session.
+    const token = await page.evaluate(() => sessionStorage.getItem('gatepost.console.token'));
+    const refused = await fetch(`${app.stack.url}/api/v1/admin/stations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ providerId: other.body.providerId, gate: 'Side door' }),
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe('forbidden_provider');
   });
 
   it('left no error in any page, and wrote its screenshots', async () => {

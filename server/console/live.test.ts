@@ -3,7 +3,10 @@
 // sells with the demo payment): venue staff of the provider open Live, and a
 // ticket scanned through a real station token at a gate is counted on the
 // page within 2 s, with the gate, the per-minute chart and the last scans; a
-// journal conflict is acknowledged from the page. Screenshots en and zh-CN.
+// journal conflict is acknowledged from the page; staff annul an admission
+// from the last scans and the ticket scans admitted again. The venue is in
+// Asia/Shanghai and the browser elsewhere: times read at the venue's clock.
+// Venue staff land on this page. Screenshots en and zh-CN.
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +22,7 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
   let providerId = '';
   let staffToken = '';
   const gates: Record<string, string> = {};
+  const stationIds: Record<string, string> = {};
   const tickets: string[] = [];
 
   const call = async <T>(method: string, path: string, body?: unknown, token = app.stack.adminToken): Promise<T> => {
@@ -31,19 +35,22 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
     return parsed;
   };
-  const scan = (gate: string, payload: string) => call<{ result: string }>('POST', '/api/v1/station/scan', { payload, providerId, scanId: randomUUID(), source: 'test' }, gates[gate]);
+  const scan = (gate: string, payload: string, scanId = randomUUID()) =>
+    call<{ result: string }>('POST', '/api/v1/station/scan', { payload, providerId, scanId, source: 'test' }, gates[gate]);
 
   const open = (locale: string): Promise<Page> =>
     app.open(
-      { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale, timezoneId: 'Asia/Shanghai' },
+      { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale, timezoneId: 'Europe/Berlin' },
       { sessionStorage: { 'gatepost.console.token': staffToken }, localStorage: { 'gatepost.console.lang': locale }, consoleErrors: true },
     );
 
   beforeAll(async () => {
-    providerId = (await call<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Hall', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret })).providerId;
+    providerId = (await call<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Hall', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret, timeZone: 'Asia/Shanghai' })).providerId;
     for (const gate of ['North door', 'South door']) {
       const { enrollment } = await call<{ enrollment: string }>('POST', '/api/v1/admin/stations', { providerId, gate });
-      gates[gate] = (await call<{ token: string }>('POST', '/api/v1/station/enroll', { enrollment }, '')).token;
+      const enrolled = await call<{ token: string; stationId: string }>('POST', '/api/v1/station/enroll', { enrollment }, '');
+      gates[gate] = enrolled.token;
+      stationIds[gate] = enrolled.stationId;
     }
     await call('POST', '/api/v1/admin/staff', { email: 'duty@riverside.example', password: 'correct horse battery', role: 'venue', providerIds: [providerId] });
     staffToken = (await call<{ token: string }>('POST', '/api/v1/staff/sessions', { email: 'duty@riverside.example', password: 'correct horse battery' }, '')).token;
@@ -56,6 +63,14 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     );
     tickets.push(...order.tickets.map((t) => t.payload));
   }, 180_000);
+
+  it('is where venue staff land: their provider’s show on now, else the next', async () => {
+    const page = await open('en');
+    await page.goto(`${app.stack.url}/console`);
+    await page.waitForURL(/\/console\/live\?provider=[^&]+&show=demo-1$/);
+    expect(new URL(page.url()).searchParams.get('provider')).toBe(providerId);
+    await page.locator('[data-testid="live-admitted"]').waitFor();
+  });
 
   it('counts a ticket scanned at a station within 2 s, by gate, in the chart and the last scans', async () => {
     const page = await open('en');
@@ -72,6 +87,19 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     await expect.poll(() => page.locator('[data-testid="live-gates"] tbody tr').first().textContent()).toBe('North door10');
     await expect.poll(() => page.locator('[data-testid="live-chart"] canvas').count()).toBe(1);
     expect(await page.locator('[data-testid="live-recent"] tbody tr').first().textContent()).toMatch(/North door.*Admitted/);
+  });
+
+  it('shows every time at the venue’s clock with its zone, though the browser is in another zone', async () => {
+    const page = await open('en');
+    await page.goto(`${app.stack.url}/console/live?provider=${providerId}&show=demo-1`);
+    await expect.poll(() => page.locator('[data-testid="live-zone"]').textContent()).toBe('Times are the venue’s: Asia/Shanghai (GMT+8).');
+    const shanghai = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' });
+    const first = page.locator('[data-testid="live-recent"] tbody tr').first().locator('td').first();
+    const shown = (await first.textContent())!;
+    expect(shown).toMatch(/^\d\d:\d\d:\d\d GMT\+8$/);
+    // The scan was moments ago: its hour and minute are Shanghai's now (or a minute before).
+    const nowThere = [Date.now(), Date.now() - 60_000].map((ms) => shanghai.format(ms));
+    expect(nowThere).toContain(shown.slice(0, 5));
   });
 
   it('shows denials by reason and a journal conflict until it is acknowledged; screenshots en and zh-CN', async () => {
@@ -101,5 +129,50 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     // Acknowledged for everyone: the other page hears it from the stream.
     await expect.poll(() => zh.locator('[data-testid="live-conflicts"] li').count(), { timeout: 4000 }).toBe(0);
     expect(app.pageErrors).toEqual([]);
+  });
+
+  it('annuls an admission from the last scans after a second click: the count drops and the ticket scans admitted again', async () => {
+    const page = await open('en');
+    await page.goto(`${app.stack.url}/console/live?provider=${providerId}&show=demo-1`);
+    const count = page.locator('[data-testid="live-admitted"] .live-count__value');
+    await count.waitFor();
+    const before = Number(await count.textContent());
+    const scanId = randomUUID();
+    expect((await scan('South door', tickets[3]!, scanId)).result).toBe('admitted');
+    await expect.poll(() => count.textContent(), { timeout: 4000 }).toBe(String(before + 1));
+    const row = page.locator(`tr[data-scan="${stationIds['South door']}/${scanId}"]`);
+    await row.waitFor();
+    // A rejection has nothing to annul.
+    expect(await page.locator('[data-testid="live-recent"] tbody tr', { hasText: 'Denied' }).first().getByRole('button').count()).toBe(0);
+
+    // The provider's server does not answer this once: the sentence says so, and the admission stands.
+    await page.route('**/api/v1/admin/scans/*/annul', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'provider_unavailable', message: 'down' }) }),
+    );
+    await row.getByRole('button', { name: 'Annul' }).click();
+    await row.getByText('Let this ticket in again?').waitFor();
+    await row.getByRole('button', { name: 'Annul admission' }).click();
+    await page.locator('[role="alert"]', { hasText: 'The provider’s verification server is not answering' }).waitFor();
+    expect(await count.textContent()).toBe(String(before + 1));
+    await page.unroute('**/api/v1/admin/scans/*/annul');
+
+    await row.getByRole('button', { name: 'Annul' }).click();
+    await app.shot(page, 'live-annul-confirm-en');
+    await row.getByRole('button', { name: 'Annul admission' }).click();
+    await page.locator('[role="status"]', { hasText: 'The admission at South door (seat ' }).waitFor();
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Annulled');
+    expect(await row.locator('s').textContent()).toBe('Admitted');
+    expect(await row.getByRole('button').count()).toBe(0);
+    await expect.poll(() => count.textContent(), { timeout: 4000 }).toBe(String(before));
+    await app.shot(page, 'live-annulled-en');
+
+    // After a reload the server's list says it: still annulled.
+    await page.reload();
+    await expect.poll(() => page.locator(`tr[data-scan="${stationIds['South door']}/${scanId}"] .badge`).textContent()).toBe('Annulled');
+    // The ticket can be used again.
+    expect((await scan('North door', tickets[3]!)).result).toBe('admitted');
+    await expect.poll(() => page.locator('[data-testid="live-admitted"] .live-count__value').textContent(), { timeout: 4000 }).toBe(String(before + 1));
+    // Chromium logs the 503 answered above as a failed load; nothing else.
+    expect(app.pageErrors.filter((e) => !e.includes('status of 503'))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // told of is in the log. Details name what changed and its new values; never
 // a password, token or provider secret.
 import type { Kysely } from 'kysely';
+import type { AuditEntry } from '../../../protocol/console-api.js';
 import type { GroupCommit } from '../../common/group-commit.js';
 import type { Operator } from '../auth.js';
 import type { BookingDB } from '../schema.js';
@@ -36,15 +37,7 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
-export interface AuditEntry {
-  auditId: number;
-  at: number;
-  actor: string;
-  action: string;
-  providerId: string | null;
-  target: string | null;
-  details: Record<string, unknown>;
-}
+export type { AuditEntry };
 
 /** How an operator is named in the log. */
 export const actorName = (operator: Operator): string => operator.email ?? 'admin token';

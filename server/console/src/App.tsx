@@ -13,6 +13,7 @@ import { StationsPage } from './pages/StationsPage.js';
 import { TicketPage } from './pages/TicketPage.js';
 import { TicketsPage } from './pages/TicketsPage.js';
 import { LivePage } from './pages/LivePage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { match, navigate, paths, useLocation, type Route } from './router.js';
 import { pageFor, type Pages } from '../../ui-kit/router.js';
 import { SessionProvider, useSession } from './session.js';
@@ -37,6 +38,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
   tickets: 'tickets.title',
   ticket: 'tickets.title',
   live: 'live.title',
+  audit: 'audit.title',
   notFound: 'notFound.title',
 };
 
@@ -49,9 +51,10 @@ function Console() {
   useEffect(() => {
     document.title = `${t(signedIn ? TITLES[route.name] : 'signIn.title')} · ${t('app.name')} ${t('app.console')}`;
   }, [t, route.name, signedIn]);
-  // The console's front page: the admin starts with the providers, venue staff with their stations.
+  // The console's front page: the admin starts with the providers; venue staff with the Live page, which
+  // opens their first provider's show on now (else the next): what they watch during a show.
   useEffect(() => {
-    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.stations(), { replace: true });
+    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.live(), { replace: true });
   }, [staff, route.name]);
 
   if (!token) return <SignInPage />;
@@ -70,6 +73,7 @@ const PAGES: Pages<Route> = {
   tickets: () => <TicketsPage />,
   ticket: (route) => <TicketPage ticketId={route.ticketId} />,
   live: () => <LivePage />,
+  audit: () => <AuditPage />,
   notFound: () => <Lead title="notFound.title" lead="notFound.lead" />,
 };
 

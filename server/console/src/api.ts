@@ -2,12 +2,13 @@
 // failure becomes an ApiError with the response's stable `error` reason
 // (server/ui-kit/request.ts); the console picks its sentence by that reason
 // and shows the server's message only as detail.
-import type { ProviderDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
-import type { TicketHit, TicketState } from '../../../protocol/console-api.js';
+import type { z } from 'zod';
+import type { ProviderDetails, providerHealthResponse, StationDetails, UpdateProviderRequest } from '../../../protocol/booking-api.js';
+import type { AuditEntry, TicketHit, TicketState } from '../../../protocol/console-api.js';
 import type { ManagedShow, ShowCreateRequest } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson } from '../../ui-kit/request.js';
 
-export type { ManagedShow, ProviderDetails, TicketHit, TicketState, UpdateProviderRequest };
+export type { AuditEntry, ManagedShow, ProviderDetails, TicketHit, TicketState, UpdateProviderRequest };
 export type ShowInput = Omit<ShowCreateRequest, 'showId' | 'venue'>;
 export interface ShowCancelled {
   showId: string;
@@ -17,6 +18,10 @@ export interface ShowCancelled {
 }
 
 export { ApiError };
+
+/** GET /api/v1/admin/providers/health: each provider's calls as this booking process saw them. */
+export type ProviderHealthList = z.infer<typeof providerHealthResponse>;
+export type ProviderHealth = ProviderHealthList['providers'][number];
 
 export type Role = 'admin' | 'venue';
 
@@ -42,8 +47,8 @@ export interface Station {
   online?: boolean;
   lastSeenAt?: number | null;
   version?: string | null;
-  sources?: string[] | string | null;
-  relay?: string | boolean | null;
+  sources?: StationDetails['sources'];
+  relay?: StationDetails['relay'];
   offlinePolicy?: string | null;
   bundleAgeS?: number | null;
   journalBacklog?: number | null;
@@ -69,6 +74,8 @@ export interface NewProvider {
   verifyUrls?: string[];
   secret: string;
   batchScans: boolean;
+  /** IANA name; left out: the booking server's zone */
+  timeZone?: string;
 }
 
 export type StoryEvent =
@@ -94,11 +101,13 @@ export const api = {
   me: (token: string) => json<Staff>('GET', '/api/v1/staff/me', token),
 
   providers: (token: string) => json<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers', token),
-  /** names only, for anyone: what a venue account's provider picker shows */
-  providerNames: () => json<{ providers: { providerId: string; name: string }[] }>('GET', '/api/v1/providers', null),
   registerProvider: (token: string, body: NewProvider) => json<{ providerId: string; name: string }>('POST', '/api/v1/admin/providers', token, body),
   updateProvider: (token: string, providerId: string, body: UpdateProviderRequest) =>
     json<ProviderDetails>('PATCH', `/api/v1/admin/providers/${enc(providerId)}`, token, body),
+
+  providerHealth: (token: string) => json<ProviderHealthList>('GET', '/api/v1/admin/providers/health', token),
+  audit: (token: string, q: { providerId?: string; limit: number; before?: number }) =>
+    json<{ entries: AuditEntry[] }>('GET', `/api/v1/admin/audit?${auditQuery(q)}`, token),
 
   stations: (token: string) => json<{ stations: Station[] }>('GET', '/api/v1/admin/stations', token),
   addStation: (token: string, providerId: string, gate: string) => enrollment(call('POST', '/api/v1/admin/stations', token, { providerId, gate })),
@@ -117,8 +126,17 @@ export const api = {
   revokeTicket: (token: string, ticketId: string) =>
     json<{ ticketId: string; revokedAt: number; refund?: { state: string } }>('POST', `/api/v1/admin/tickets/${enc(ticketId)}/revoke`, token, { refund: true }),
   catalogue: () => json<{ shows: { providerId: string; showId: string; title: string; hall: string; startsAt: number; endsAt: number }[] }>('GET', '/api/v1/shows', null),
+  /** scanId as the Live page lists it: `<stationId>/<scanId>` */
+  annulScan: (token: string, scanId: string) => json<{ scanId: string; annulledAt: number }>('POST', `/api/v1/admin/scans/${enc(scanId)}/annul`, token),
   ackConflict: (token: string, conflictId: string) => json<unknown>('POST', `/api/v1/console/conflicts/${enc(conflictId)}/ack`, token, {}),
 };
+
+function auditQuery(q: { providerId?: string; limit: number; before?: number }): string {
+  const params = new URLSearchParams({ limit: String(q.limit) });
+  if (q.providerId) params.set('providerId', q.providerId);
+  if (q.before !== undefined) params.set('before', String(q.before));
+  return params.toString();
+}
 
 async function enrollment(response: Promise<Response>): Promise<Enrollment> {
   const res = await response;

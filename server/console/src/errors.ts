@@ -25,6 +25,11 @@ const KNOWN: readonly string[] = [
   'seats_sold',
   'show_cancelled',
   'provider_unavailable',
+  // the provider form
+  'invalid_time_zone',
+  // annulling an admission from the Live page
+  'annul_window_passed',
+  'not_annullable',
 ];
 
 export const reasonOf = (err: unknown): string => (err instanceof ApiError ? err.reason : 'generic');

@@ -16,3 +16,59 @@ export function duration(locale: string, seconds: number): string {
     s < 90 ? [s, 'second'] : s < 90 * 60 ? [Math.round(s / 60), 'minute'] : s < 36 * 3600 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86400), 'day'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
+
+/** A time with its zone named: "20:15 GMT+8"; `timeZone` undefined: this browser's zone. */
+export function zonedTime(locale: string, epochS: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }).format(epochS * 1000);
+}
+
+/** A date and time with its zone named, for records read later (the audit log). */
+export function zonedDateTime(locale: string, epochS: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(epochS * 1000) + ' ' + shortZoneName(locale, epochS, timeZone);
+}
+
+/** The zone's short name at that moment ("GMT+8", "CET"). */
+function shortZoneName(locale: string, epochS: number, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZoneName: 'short', timeZone }).formatToParts(epochS * 1000);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/** Whether this browser knows the IANA zone name. */
+export function knownZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A time as the venue's clock shows it: in the venue's IANA zone (a provider's
+ * timeZoneInUse), 24-hour, with the zone's offset named ("20:03 GMT+8"), so
+ * staff signed in from elsewhere read the time the gate read. Without a zone
+ * yet (still loading): this browser's, named the same way.
+ */
+export function venueTime(locale: string, epochS: number, zone: string | undefined, { date = false, seconds = false } = {}): string {
+  return new Intl.DateTimeFormat(locale, {
+    ...(date ? { year: 'numeric', month: 'short', day: 'numeric' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+    hourCycle: 'h23',
+    timeZone: zone,
+    timeZoneName: 'shortOffset',
+  }).format(epochS * 1000);
+}
+
+/** A zone as staff read it: its IANA name and its offset now, "Asia/Shanghai (GMT+8)"; this browser's zone when none is given. */
+export function zoneName(locale: string, zone: string | undefined): string {
+  const name = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const offset = new Intl.DateTimeFormat(locale, { timeZone: name, timeZoneName: 'shortOffset' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
+  return offset ? `${name} (${offset})` : name;
+}
+
+/** The venue's calendar day of a moment ("Dec 4, 2026"), for a time shown under it with venueTime. */
+export function venueDate(locale: string, epochS: number, zone: string | undefined): string {
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: zone }).format(epochS * 1000);
+}

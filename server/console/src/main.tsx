@@ -10,6 +10,7 @@ import './styles/forms.css';
 import './styles/setup.css';
 import './styles/tickets.css';
 import './styles/live.css';
+import './styles/providers-audit.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'tickets' }
   | { name: 'ticket'; ticketId: string }
   | { name: 'live' }
+  | { name: 'audit' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -31,6 +32,7 @@ export function match(path: string): Route {
   if (p === '/tickets') return { name: 'tickets' };
   if ((m = /^\/tickets\/([^/]+)$/.exec(p))) return { name: 'ticket', ticketId: dec(m[1]!) };
   if (p === '/live') return { name: 'live' };
+  if (p === '/audit') return { name: 'audit' };
   return { name: 'notFound' };
 }
 
@@ -48,4 +50,5 @@ export const paths = {
   shows: (providerId?: string) => `${BASE}/shows${providerId ? `?provider=${enc(providerId)}` : ''}`,
   live: (providerId?: string, showId?: string) =>
     `${BASE}/live${providerId ? `?provider=${enc(providerId)}${showId ? `&show=${enc(showId)}` : ''}` : ''}`,
+  audit: (providerId?: string) => `${BASE}/audit${providerId ? `?provider=${enc(providerId)}` : ''}`,
 };

@@ -25,6 +25,7 @@ export function DataTable<T>({
   rowKey,
   rowProps,
   testId,
+  className,
   head = true,
 }: {
   columns: Column<T>[];
@@ -33,12 +34,14 @@ export function DataTable<T>({
   /** data-… attributes and a class for a row */
   rowProps?(row: T): HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string>;
   testId?: string;
+  /** beside 'table': a table's own layout */
+  className?: string;
   /** false: a table of label and value rows, without a header */
   head?: boolean;
 }) {
   return (
     <div className="table-wrap">
-      <table className="table" data-testid={testId}>
+      <table className={classes('table', className)} data-testid={testId}>
         {head && (
           <thead>
             <tr>

@@ -1,24 +1,19 @@
 // The provider a page works on (Stations, Shows, Live): the providers this
 // account may pick, the one in the address (?provider=…), the first one when
 // the address names none of them, and the picker above the page's content.
+// Each comes with the zone its venue's times are read in.
 import { useEffect, type ReactNode } from 'react';
-import { api, type Staff } from '../api.js';
+import { api, type ProviderDetails } from '../api.js';
 import { useLoad, type Load } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { navigate, useLocation } from '../router.js';
-import { useSession } from '../session.js';
 import { ErrorNotice, Loading } from './Status.js';
 
-export interface ProviderName {
-  providerId: string;
-  name: string;
-}
+export type ProviderName = Pick<ProviderDetails, 'providerId' | 'name' | 'timeZoneInUse'>;
 
-/** The providers this account may pick: all of them for an admin, its own for venue staff. */
-export async function providersFor(token: string, staff: Staff | null): Promise<ProviderName[]> {
-  if (staff?.role === 'admin') return (await api.providers(token)).providers;
-  const mine = new Set(staff?.providerIds ?? []);
-  return (await api.providerNames()).providers.filter((p) => mine.has(p.providerId));
+/** The providers this account may pick: the server lists all of them to an admin, its own to venue staff. */
+export async function providersFor(token: string): Promise<ProviderName[]> {
+  return (await api.providers(token)).providers;
 }
 
 export interface ProviderChoice {
@@ -34,16 +29,16 @@ export interface ProviderChoice {
   pathFor(providerId: string): string;
 }
 
-export function useProviderChoice(pathFor: (providerId: string) => string): ProviderChoice {
-  const { staff } = useSession();
+/** `optional`: no provider is a choice too (every provider's entries), so none is picked for the page. */
+export function useProviderChoice(pathFor: (providerId: string) => string, { optional = false } = {}): ProviderChoice {
   const { search } = useLocation();
-  const [load, reload] = useLoad((tk) => providersFor(tk, staff), [staff]);
+  const [load, reload] = useLoad(providersFor, []);
   const list = load.state === 'ready' ? load.data : [];
   const providerId = search.get('provider') ?? '';
   const provider = list.find((p) => p.providerId === providerId);
   // No provider chosen yet: the first one.
   useEffect(() => {
-    if (!provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true });
+    if (!optional && !provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true });
   }, [provider, list, providerId]);
   return { load, reload, list, providerId, provider, pathFor };
 }
@@ -52,7 +47,20 @@ export function useProviderChoice(pathFor: (providerId: string) => string): Prov
  * The providers' loading state, then a toolbar with the picker and what the
  * page adds beside it. `empty`: said when the account has no provider at all.
  */
-export function ProviderToolbar({ choice, testId = 'provider-picker', empty, children }: { choice: ProviderChoice; testId?: string; empty?: string; children?: ReactNode }) {
+export function ProviderToolbar({
+  choice,
+  testId = 'provider-picker',
+  empty,
+  allLabel,
+  children,
+}: {
+  choice: ProviderChoice;
+  testId?: string;
+  empty?: string;
+  /** the choice of no provider in particular, for pages where that means all of them */
+  allLabel?: string;
+  children?: ReactNode;
+}) {
   const { t } = useI18n();
   const { load, list, provider } = choice;
   if (load.state === 'loading') return <Loading />;
@@ -63,7 +71,7 @@ export function ProviderToolbar({ choice, testId = 'provider-picker', empty, chi
       <label className="field field--inline">
         <span className="field__label">{t('stations.provider')}</span>
         <select value={provider?.providerId ?? ''} onChange={(e) => navigate(choice.pathFor(e.target.value))} data-testid={testId}>
-          {!provider && <option value="">{t('stations.pickProvider')}</option>}
+          {(allLabel !== undefined || !provider) && <option value="">{allLabel ?? t('stations.pickProvider')}</option>}
           {list.map((p) => (
             <option key={p.providerId} value={p.providerId}>
               {p.name} ({p.providerId})

@@ -59,6 +59,7 @@ export function Shell({ children }: { children: ReactNode }) {
             {item(paths.stations(), t('nav.stations'), path.startsWith('/stations'))}
             {item(paths.shows(), t('nav.shows'), path.startsWith('/shows'))}
             {item(paths.tickets(), t('nav.tickets'), path.startsWith('/tickets'))}
+            {item(paths.audit(), t('nav.audit'), path.startsWith('/audit'))}
           </ul>
         </nav>
         <div className="sidebar__foot">

@@ -1,6 +1,7 @@
 // Admissions per minute, one line per gate, drawn by uPlot on a canvas. The
 // chart is made once per set of gates and given new data on every summary,
-// so the stream's updates do not rebuild it.
+// so the stream's updates do not rebuild it. Its clock is the venue's, on a
+// 24-hour dial like every other time on the page.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -26,11 +27,15 @@ function series(perMinute: LiveSummary['perMinute']): { gates: string[]; data: u
   return { gates, data: [minutes, ...rows] };
 }
 
-export function LiveChart({ perMinute, label }: { perMinute: LiveSummary['perMinute']; label: string }) {
+/** uPlot's date templates on a 24-hour clock: {h} → {HH}, without am/pm. */
+const fmtDate = (tpl: string) => uPlot.fmtDate(tpl.replace(/\{h\}/g, '{HH}').replace(/\s?\{(aa|AA|a|A)\}/g, ''));
+
+/** `label`: the count's name (y axis), `timeLabel`: the time's (legend), both in the page's language. */
+export function LiveChart({ perMinute, label, timeLabel, zone }: { perMinute: LiveSummary['perMinute']; label: string; timeLabel: string; zone: string | undefined }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<{ plot: uPlot; key: string } | null>(null);
   const { gates, data } = series(perMinute);
-  const key = gates.join('\n');
+  const key = [zone, ...gates].join('\n');
 
   useEffect(() => {
     const el = box.current;
@@ -40,9 +45,11 @@ export function LiveChart({ perMinute, label }: { perMinute: LiveSummary['perMin
       const opts: uPlot.Options = {
         width: el.clientWidth || 600,
         height: 220,
+        fmtDate,
+        ...(zone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), zone) } : {}),
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, max)] } },
         axes: [{}, { label }],
-        series: [{}, ...gates.map((gate, i) => ({ label: gate, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
+        series: [{ label: timeLabel }, ...gates.map((gate, i) => ({ label: gate, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))],
       };
       chart.current = { plot: new uPlot(opts, data, el), key };
     } else {

@@ -1,13 +1,15 @@
 // The Live page: one provider's show at its gates, as the stream sends it —
 // admitted out of the seats, admissions per minute per gate, denials by
-// reason, the last 50 scans, and offline conflicts to acknowledge. Without a
-// show in the address it opens the one on now (else the next).
+// reason, the last 50 scans (an admission annulled from there), and offline
+// conflicts to acknowledge, every time at the venue's clock. Without a show in
+// the address it opens the one on now (else the next).
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, type ApiError } from '../api.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { ErrorNotice, Loading, PageHeader } from '../components/Status.js';
+import { venueTime, zoneName } from '../format.js';
 import { useLoad } from '../hooks.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -15,10 +17,10 @@ import { watchLive, type LiveSummary } from '../live.js';
 import { navigate, paths, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { LiveChart } from './LiveChart.js';
+import { LiveScans } from './LiveScans.js';
 
 type Gate = LiveSummary['gates'][number];
 type Denial = LiveSummary['denials'][number];
-type Scan = LiveSummary['recent'][number];
 
 export function LivePage() {
   const { t, locale } = useI18n();
@@ -26,6 +28,7 @@ export function LivePage() {
   const { search } = useLocation();
   const choice = useProviderChoice(paths.live);
   const { providerId } = choice;
+  const zone = choice.provider?.timeZoneInUse;
   const [catalogue] = useLoad(() => api.catalogue(), []);
   const showId = search.get('show') ?? '';
   const shows = catalogue.state === 'ready' ? catalogue.data.shows.filter((s) => s.providerId === providerId) : [];
@@ -74,7 +77,7 @@ export function LivePage() {
     }
   };
 
-  const time = (at: number) => new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(at * 1000);
+  const time = (at: number) => venueTime(locale, at, zone, { seconds: true });
   const reason = (r: string) => (t as (k: MessageKey) => string)(`reason.${r}` as MessageKey) ?? r;
   const capacity = summary?.capacity ?? null;
   const gateColumns: Column<Gate>[] = [
@@ -87,17 +90,6 @@ export function LivePage() {
     { label: null, cell: (d) => reason(d.reason) },
     { label: null, cell: (d) => d.count },
   ];
-  const scanColumns: Column<Scan>[] = [
-    { label: t('live.time'), cell: (r) => time(r.at) },
-    { label: t('live.gate'), cell: (r) => r.gate },
-    {
-      label: t('live.result'),
-      cellClassName: (r) => `live-result--${r.result}`,
-      cell: (r) => (r.result === 'admitted' ? t('live.resultAdmitted') : `${t('live.resultRejected')} · ${reason(r.reason ?? '')}`),
-    },
-    { label: t('live.seat'), cell: (r) => r.seat ?? '' },
-  ];
-
   return (
     <>
       <PageHeader
@@ -111,11 +103,16 @@ export function LivePage() {
             <select value={showId} onChange={(e) => navigate(paths.live(providerId, e.target.value))} data-testid="live-show">
               {shows.map((s) => (
                 <option key={s.showId} value={s.showId}>
-                  {s.title} · {s.hall} · {new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(s.startsAt * 1000)}
+                  {s.title} · {s.hall} · {venueTime(locale, s.startsAt, zone, { date: true })}
                 </option>
               ))}
             </select>
           </Field>
+        )}
+        {zone && (
+          <span className="muted live-zone" data-testid="live-zone">
+            {t('live.zoneNote', { zone: zoneName(locale, zone) })}
+          </span>
         )}
       </ProviderToolbar>
       {providerId && catalogue.state === 'ready' && shows.length === 0 && <p className="empty">{t('live.noShows')}</p>}
@@ -135,7 +132,7 @@ export function LivePage() {
               )}
             </div>
             <LiveSection title={t('live.perMinute')} className="live-chart-box" empty={summary.perMinute.length === 0 && t('live.noAdmissions')}>
-              <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} />
+              <LiveChart perMinute={summary.perMinute} label={t('live.admitted')} timeLabel={t('live.time')} zone={zone} />
             </LiveSection>
           </div>
           <LiveSection title={t('live.conflicts')} empty={summary.conflicts.length === 0 && t('live.noConflicts')}>
@@ -160,7 +157,7 @@ export function LivePage() {
             </ul>
           </LiveSection>
           <div className="live-grid">
-            <LiveSection title={t('live.gates')}>
+            <LiveSection title={t('live.gates')} empty={summary.gates.length === 0 && t('live.noScans')}>
               <DataTable testId="live-gates" columns={gateColumns} rows={summary.gates} rowKey={(g) => g.gate} />
             </LiveSection>
             <LiveSection title={t('live.denials')} empty={summary.denials.length === 0 && t('live.noDenials')}>
@@ -168,7 +165,7 @@ export function LivePage() {
             </LiveSection>
           </div>
           <LiveSection title={t('live.recent')} empty={summary.recent.length === 0 && t('live.noScans')}>
-            <DataTable testId="live-recent" columns={scanColumns} rows={summary.recent} rowKey={(_r, i) => i} />
+            <LiveScans scans={summary.recent} zone={zone} reason={reason} />
           </LiveSection>
         </>
       )}

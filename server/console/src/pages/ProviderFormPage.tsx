@@ -11,6 +11,8 @@ import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
 import { Field } from '../components/Field.js';
+import { TimeZoneField } from '../components/TimeZoneField.js';
+import { errorMessage, reasonOf } from '../errors.js';
 import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
 
 interface Fields {
@@ -18,6 +20,8 @@ interface Fields {
   urls: string;
   secret: string;
   batchScans: boolean;
+  /** IANA name; empty: the booking server's zone */
+  timeZone: string;
 }
 
 const urlList = (text: string) => text.split(/\s+/).filter(Boolean);
@@ -40,7 +44,15 @@ export function ProviderFormPage({ providerId }: { providerId?: string }) {
 function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: ReactNode }) {
   const { t } = useI18n();
   const { token, check } = useSession();
-  const initial: Fields = { name: existing?.name ?? '', urls: existing?.verifyUrls.join('\n') ?? '', secret: '', batchScans: existing?.batchScans ?? true };
+  const zone = (f: Fields) => f.timeZone.trim() || null;
+  const fieldsOf = (p?: ProviderDetails): Fields => ({
+    name: p?.name ?? '',
+    urls: p?.verifyUrls.join('\n') ?? '',
+    secret: '',
+    batchScans: p?.batchScans ?? true,
+    timeZone: p?.timeZone ?? '',
+  });
+  const initial = fieldsOf(existing);
   const [fields, setFields] = useState<Fields>(initial);
   const [saved, setSaved] = useState<ProviderDetails | null>(existing ?? null);
   const [busy, setBusy] = useState(false);
@@ -60,7 +72,8 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
     setNotice(null);
     try {
       if (!saved) {
-        setRegistered(await api.registerProvider(token, { name: fields.name.trim(), ...url, secret: fields.secret, batchScans: fields.batchScans }));
+        const timeZone = zone(fields) ?? undefined;
+        setRegistered(await api.registerProvider(token, { name: fields.name.trim(), ...url, secret: fields.secret, batchScans: fields.batchScans, timeZone }));
         return;
       }
       const changes: UpdateProviderRequest = {};
@@ -68,13 +81,14 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
       if (urls.join('\n') !== saved.verifyUrls.join('\n')) Object.assign(changes, url);
       if (fields.secret) changes.secret = fields.secret;
       if (fields.batchScans !== saved.batchScans) changes.batchScans = fields.batchScans;
+      if (zone(fields) !== saved.timeZone) changes.timeZone = zone(fields);
       if (Object.keys(changes).length === 0) {
         setNotice('unchanged');
         return;
       }
       const updated = await api.updateProvider(token, saved.providerId, changes);
       setSaved(updated);
-      setFields({ name: updated.name, urls: updated.verifyUrls.join('\n'), secret: '', batchScans: updated.batchScans });
+      setFields(fieldsOf(updated));
       setNotice('saved');
     } catch (err) {
       check(err);
@@ -83,6 +97,9 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
       setBusy(false);
     }
   };
+
+  // A refused zone is told on its field; every other failure above the buttons.
+  const zoneError = reasonOf(error) === 'invalid_time_zone' ? errorMessage(t, error) : null;
 
   if (registered) return <Registered provider={registered} back={back} onAnother={() => (setRegistered(null), setFields(initial))} />;
 
@@ -114,6 +131,16 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
             onChange={(e) => set('secret', e.target.value)}
           />
         </Field>
+        <TimeZoneField
+          value={fields.timeZone}
+          onChange={(v) => {
+            set('timeZone', v);
+            // The refusal was of the name it replaces.
+            if (zoneError) setError(null);
+          }}
+          serverZone={saved && !saved.timeZone ? saved.timeZoneInUse : undefined}
+          error={zoneError}
+        />
         <label className="check">
           <input type="checkbox" checked={fields.batchScans} onChange={(e) => set('batchScans', e.target.checked)} />
           <span>
@@ -121,7 +148,7 @@ function ProviderForm({ existing, back }: { existing?: ProviderDetails; back: Re
             <span className="field__hint">{t('provider.batchHint')}</span>
           </span>
         </label>
-        {error !== null && <ErrorNotice error={error} />}
+        {error !== null && !zoneError && <ErrorNotice error={error} />}
         {notice && <Notice kind={notice === 'saved' ? 'success' : 'info'}>{t(notice === 'saved' ? 'provider.saved' : 'provider.unchanged')}</Notice>}
         <div className="form__actions">
           <SubmitButton className="btn btn--primary" working={busy} workingLabel={t('common.saving')}>

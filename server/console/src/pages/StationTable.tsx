@@ -1,10 +1,12 @@
-// The stations of one provider as a table. The columns a booking server
-// reports beyond the basic six (heartbeat figures: online, last seen,
-// version, …) appear when the server sends them, and a missing value is a dash.
+// The stations of one provider as a table that fits a 1280-px screen. The
+// columns a booking server reports beyond the basic six (heartbeat figures:
+// version, sources, …) appear when the server sends them, and a missing value
+// is a dash. When it was last seen goes under a station's status; clock times
+// are the venue's.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Station } from '../api.js';
 import { DataTable, type Column } from '../components/DataTable.js';
-import { dateTime, duration } from '../format.js';
+import { duration, venueDate, venueTime } from '../format.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n, type I18n } from '../i18n/i18n.js';
 
@@ -14,25 +16,52 @@ interface HeartbeatColumn {
   show(s: Station, i18n: I18n): ReactNode;
 }
 
-const text = (v: unknown): string | null => {
-  if (v === null || v === undefined || v === '') return null;
-  if (Array.isArray(v)) return v.length ? v.join(', ') : null;
-  if (typeof v === 'boolean') return v ? '✓' : '✗';
-  return String(v);
-};
+const text = (v: string | null | undefined): string | null => (v === null || v === undefined || v === '' ? null : v);
+
+type Part = NonNullable<Station['relay']>;
+
+/** A scanner or the relay as its heartbeat said: its name, and its state when not working; the error on hover. */
+function PartState({ name, part }: { name: string; part: Part }) {
+  const { t } = useI18n();
+  return (
+    <span className={part.state === 'ok' ? undefined : 'station__part--bad'} title={part.error}>
+      {name}
+      {part.state !== 'ok' && ` (${t(part.state === 'off' ? 'stations.partOff' : 'stations.partError')})`}
+    </span>
+  );
+}
 
 /** Heartbeat columns, in the order they are shown when present. */
 const OPTIONAL: HeartbeatColumn[] = [
-  { key: 'lastSeenAt', label: 'stations.lastSeen', show: (s, { t, locale }) => (typeof s.lastSeenAt === 'number' ? <span title={dateTime(locale, s.lastSeenAt)}>{t('stations.ago', { time: duration(locale, Date.now() / 1000 - s.lastSeenAt) })}</span> : null) },
   { key: 'version', label: 'stations.version', show: (s) => text(s.version) },
-  { key: 'sources', label: 'stations.sources', show: (s) => text(s.sources) },
-  { key: 'relay', label: 'stations.relay', show: (s) => text(s.relay) },
+  {
+    key: 'sources',
+    label: 'stations.sources',
+    show: (s) => (s.sources?.length ? s.sources.map((p, i) => <PartState key={i} name={p.name} part={p} />).reduce<ReactNode[]>((all, el) => (all.length ? [...all, ', ', el] : [el]), []) : null),
+  },
+  { key: 'relay', label: 'stations.relay', show: (s) => (s.relay ? <PartState name={s.relay.kind} part={s.relay} /> : null) },
   { key: 'offlinePolicy', label: 'stations.offlinePolicy', show: (s) => text(s.offlinePolicy) },
   { key: 'bundleAgeS', label: 'stations.bundleAge', show: (s, { locale }) => (typeof s.bundleAgeS === 'number' ? duration(locale, s.bundleAgeS) : null) },
   { key: 'journalBacklog', label: 'stations.backlog', show: (s, { locale }) => (typeof s.journalBacklog === 'number' ? new Intl.NumberFormat(locale).format(s.journalBacklog) : null) },
 ];
 
-function Status({ station }: { station: Station }) {
+/** The status badge, and under it when the station was last heard from (the venue's time on hover). */
+function Status({ station, zone }: { station: Station; zone: string | undefined }) {
+  const { t, locale } = useI18n();
+  const seen = station.lastSeenAt;
+  return (
+    <>
+      <StatusBadge station={station} />
+      {typeof seen === 'number' && (
+        <span className="cell-sub muted nowrap" title={venueTime(locale, seen, zone, { date: true, seconds: true })} data-testid="last-seen">
+          {t('stations.lastSeen')}: {t('stations.ago', { time: duration(locale, Date.now() / 1000 - seen) })}
+        </span>
+      )}
+    </>
+  );
+}
+
+function StatusBadge({ station }: { station: Station }) {
   const { t } = useI18n();
   if (station.revoked) return <span className="badge badge--muted">{t('stations.revoked')}</span>;
   if (!station.enrolled) return <span className="badge badge--warn">{t('stations.pending')}</span>;
@@ -48,7 +77,8 @@ export interface StationActions {
   onRevoke(station: Station): void;
 }
 
-export function StationTable({ stations, actions }: { stations: Station[]; actions: StationActions }) {
+/** `zone`: the venue's, for the times shown */
+export function StationTable({ stations, zone, actions }: { stations: Station[]; zone: string | undefined; actions: StationActions }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -69,11 +99,19 @@ export function StationTable({ stations, actions }: { stations: Station[]; actio
         </>
       ),
     },
-    { label: t('stations.status'), cell: (s) => <Status station={s} /> },
+    { label: t('stations.status'), cell: (s) => <Status station={s} zone={zone} /> },
     ...OPTIONAL.filter((c) => stations.some((s) => s[c.key] !== undefined)).map(
       (c): Column<Station> => ({ label: t(c.label), cellClassName: 'nowrap', cell: (s) => c.show(s, i18n) ?? <span className="muted">{t('common.none')}</span> }),
     ),
-    { label: t('stations.created'), cellClassName: 'nowrap', cell: (s) => dateTime(locale, s.createdAt) },
+    {
+      label: t('stations.created'),
+      cell: (s) => (
+        <>
+          <span className="nowrap">{venueDate(locale, s.createdAt, zone)}</span>
+          <span className="cell-sub nowrap">{venueTime(locale, s.createdAt, zone)}</span>
+        </>
+      ),
+    },
     {
       label: t('stations.actions'),
       className: 'table__actions',
@@ -97,6 +135,7 @@ export function StationTable({ stations, actions }: { stations: Station[]; actio
   return (
     <DataTable
       testId="stations"
+      className="table--stations"
       columns={columns}
       rows={stations}
       rowKey={(s) => s.stationId}

@@ -135,7 +135,7 @@ export function StationsPage() {
       )}
       {provider && (
         <Loaded load={stations} onRetry={reloadStations} empty={t('stations.empty')} isEmpty={() => shown.length === 0}>
-          {() => <StationTable stations={shown} actions={actions} />}
+          {() => <StationTable stations={shown} zone={provider.timeZoneInUse} actions={actions} />}
         </Loaded>
       )}
       {provider && revokedCount > 0 && (

@@ -1,28 +1,19 @@
 // One ticket's story for staff answering "what happened to this ticket?": who
 // holds it and for what, its share link as it is now, and its events as a
-// timeline in this browser's time zone (named above it, since the venue's may
-// differ); and "Revoke and refund" behind a confirmation.
+// timeline at the venue's clock (its zone named above it, since staff may
+// read it from elsewhere); and "Revoke and refund" behind a confirmation.
 import { useState, type ReactNode } from 'react';
 import { api, type StoryEvent, type TicketStory } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../components/Status.js';
-import { useLoad } from '../hooks.js';
+import { venueTime, zoneName } from '../format.js';
+import { useLoad, useVenueZones } from '../hooks.js';
 import type { Translate } from '../i18n/i18n.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { TicketStateBadge } from './TicketStateBadge.js';
 
-/** With seconds: an admission and its annulment are often moments apart. */
-function when(locale: string, epochS: number): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(epochS * 1000);
-}
-
-function zoneLabel(locale: string): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const offset = new Intl.DateTimeFormat(locale, { timeZoneName: 'shortOffset' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
-  return offset ? `${zone} (${offset})` : zone;
-}
 
 function money(locale: string, cents: number, currency: string): string {
   try {
@@ -42,6 +33,10 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const zoneOf = useVenueZones();
+  const zone = story.state === 'ready' ? zoneOf(story.data.ticket.providerId) : undefined;
+  /** With seconds: an admission and its annulment are often moments apart. */
+  const when = (epochS: number) => venueTime(locale, epochS, zone, { date: true, seconds: true });
   const back = search.get('q') ? paths.tickets(search.get('q')!, search.get('showId') ?? undefined) : paths.tickets();
 
   const revoke = async () => {
@@ -72,7 +67,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
         <>
           <PageHeader
             title={`${story.data.ticket.title} · ${t('tickets.seat')} ${story.data.ticket.seat}`}
-            lead={t('tickets.valid', { from: when(locale, story.data.ticket.validFrom), until: when(locale, story.data.ticket.validUntil) })}
+            lead={t('tickets.valid', { from: when(story.data.ticket.validFrom), until: when(story.data.ticket.validUntil) })}
             actions={
               (story.data.ticket.state === 'valid' || story.data.ticket.state === 'used') && (
                 <button type="button" className="btn btn--danger" disabled={busy} onClick={() => setConfirming(true)}>
@@ -85,12 +80,12 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           <Facts story={story.data} />
           <h2 className="section-title">{t('tickets.story')}</h2>
           <p className="muted" data-testid="time-zone">
-            {t('tickets.zone', { zone: zoneLabel(locale) })}
+            {t('tickets.zone', { zone: zoneName(locale, zone) })}
           </p>
           <ol className="timeline" data-testid="timeline">
             {story.data.events.map((e, i) => (
               <li key={i} className={`timeline__item timeline__item--${e.kind}`} data-kind={e.kind}>
-                <span className="timeline__time">{e.at === null ? t('event.timeUnknown') : when(locale, e.at)}</span>
+                <span className="timeline__time">{e.at === null ? t('event.timeUnknown') : when(e.at)}</span>
                 <span className="timeline__what">{describe(t, locale, e)}</span>
                 {detail(t, e) && <span className="timeline__detail muted">{detail(t, e)}</span>}
               </li>

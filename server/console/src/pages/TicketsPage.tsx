@@ -7,8 +7,8 @@ import { api, type TicketHit } from '../api.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { ErrorNotice, Loading, PageHeader } from '../components/Status.js';
-import { dateTime } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { venueTime } from '../format.js';
+import { useLoad, useVenueZones } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, navigate, paths, useLocation } from '../router.js';
 import { TicketStateBadge } from './TicketStateBadge.js';
@@ -54,6 +54,7 @@ export function TicketsPage() {
 
 function Results({ tickets, from }: { tickets: TicketHit[]; from: string }) {
   const { t, locale } = useI18n();
+  const zoneOf = useVenueZones();
   if (tickets.length === 0) return <p className="empty">{t('tickets.none')}</p>;
   const columns: Column<TicketHit>[] = [
     {
@@ -74,7 +75,7 @@ function Results({ tickets, from }: { tickets: TicketHit[]; from: string }) {
       ),
     },
     { label: t('tickets.seat'), cell: (tk) => tk.seat },
-    { label: t('tickets.startsAt'), cell: (tk) => dateTime(locale, tk.startsAt) },
+    { label: t('tickets.startsAt'), cellClassName: 'nowrap', cell: (tk) => venueTime(locale, tk.startsAt, zoneOf(tk.providerId), { date: true }) },
     { label: t('tickets.email'), cell: (tk) => tk.email },
     { label: t('tickets.order'), cellClassName: 'mono', cell: (tk) => tk.orderId },
     { label: t('tickets.state'), cell: (tk) => <TicketStateBadge state={tk.state} /> },
