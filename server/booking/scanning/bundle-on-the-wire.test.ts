@@ -13,7 +13,7 @@ import { startFakeProvider, type FakeProvider } from '../testing/fake-provider.j
 import { bookingClient } from '../testing/http.js';
 import { enrollStation, registerProvider, startTestBooking } from '../testing/setup.js';
 import { BookingClient } from '../../../server-client/http.js';
-import { acceptedEncoding } from '../../common/compressed-reply.js';
+import { acceptsGzip } from '../../common/compressed-reply.js';
 
 const ADMIN = 'admin-token-for-bundle-tests-012';
 const SECRET = 'fake-provider-secret-0123456789';
@@ -111,13 +111,13 @@ describe('the offline bundle on the wire', () => {
   });
 });
 
-describe('acceptedEncoding', () => {
-  it('takes the client’s preference among br and gzip, and honours q=0', () => {
-    expect(acceptedEncoding('gzip, compress, deflate, br')).toBe('br');
-    expect(acceptedEncoding('gzip, deflate')).toBe('gzip');
-    expect(acceptedEncoding('br;q=0.5, gzip')).toBe('gzip');
-    expect(acceptedEncoding('br;q=0, *')).toBe('gzip');
-    expect(acceptedEncoding('identity')).toBeNull();
-    expect(acceptedEncoding(undefined)).toBeNull();
+describe('acceptsGzip', () => {
+  it('takes gzip named or by *, and honours q=0', () => {
+    expect(acceptsGzip('gzip, compress, deflate, br')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, gzip;q=0.5')).toBe(true);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('br, *')).toBe(true);
+    expect(acceptsGzip('br, identity')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 });
