@@ -69,6 +69,19 @@ async function seed(db: Kysely<ProviderDB>): Promise<void> {
 
 const item = (code: string, scanId: string, gate: string, at = NOW): Redemption => ({ code, scanId, gate, at });
 
+/** Unredeemed tickets valid for an hour either side of NOW, one per code, on seats `<row>0`, `<row>1`… */
+async function addValidTickets(db: Kysely<ProviderDB>, codes: string[], row: string): Promise<void> {
+  await db
+    .insertInto('tickets')
+    .values(
+      codes.map((code, i) => ({
+        ...{ ticket_id: `tk_${code}`, order_ref: 'o1', show_id: 's1', seat_id: `${row}${i}`, seat_label: `${row}${i}`, title: 'T', venue: 'V', hall: 'H', starts_at: NOW },
+        ...{ code, valid_from: NOW - HOUR, valid_until: NOW + HOUR, created_at: NOW, revoked_at: null, redeemed_at: null, redeemed_gate: null, redeemed_scan_id: null },
+      })),
+    )
+    .execute();
+}
+
 /** Before the batch, one by one: a code admitted under `pre-1`, an unknown code rejected under `pre-unknown`. */
 const BEFORE = [item('p', 'pre-1', 'Gate P', NOW - 100), item('nope', 'pre-unknown', 'Gate P', NOW - 100)];
 
@@ -177,17 +190,7 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
 
   it('decides a batch of fresh scans in one statement, and one with rejections in three', async () => {
     const fresh = Array.from({ length: 50 }, (_, i) => `fresh${i}`);
-    for (const db of [counted, sqlite.db]) {
-      await db
-        .insertInto('tickets')
-        .values(
-          fresh.map((code, i) => ({
-            ...{ ticket_id: `tk_${code}`, order_ref: 'o1', show_id: 's1', seat_id: `F${i}`, seat_label: `F${i}`, title: 'T', venue: 'V', hall: 'H', starts_at: NOW },
-            ...{ code, valid_from: NOW - HOUR, valid_until: NOW + HOUR, created_at: NOW, revoked_at: null, redeemed_at: null, redeemed_gate: null, redeemed_scan_id: null },
-          })),
-        )
-        .execute();
-    }
+    for (const db of [counted, sqlite.db]) await addValidTickets(db, fresh, 'F');
     statements.length = 0;
     const firstHalf = fresh.slice(0, 25).map((code, i) => item(code, `fresh-scan-${i}`, 'G'));
     const outcomes = await new BatchAdmission(counted).redeem(firstHalf);
@@ -204,15 +207,7 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
 
   it('claims the nonces of verifies in the same statement: a replay is refused and left out as if it had not come', async () => {
     const codes = ['nonce0', 'nonce1', 'nonce2'];
-    await counted
-      .insertInto('tickets')
-      .values(
-        codes.map((code, i) => ({
-          ...{ ticket_id: `tk_${code}`, order_ref: 'o1', show_id: 's1', seat_id: `N${i}`, seat_label: `N${i}`, title: 'T', venue: 'V', hall: 'H', starts_at: NOW },
-          ...{ code, valid_from: NOW - HOUR, valid_until: NOW + HOUR, created_at: NOW, revoked_at: null, redeemed_at: null, redeemed_gate: null, redeemed_scan_id: null },
-        })),
-      )
-      .execute();
+    await addValidTickets(counted, codes, 'N');
     const window = new SharedNonces(counted as Kysely<unknown>);
     const [seen, y, z, w] = Array.from({ length: 4 }, () => randomBytes(16).toString('hex'));
     expect(await window.claim(seen!, NOW)).toBe(true);
