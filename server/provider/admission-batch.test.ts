@@ -4,6 +4,7 @@
 // rows stored — and one statement for a batch of fresh scans. Then two real
 // provider processes on one database, racing for one code: exactly one admits.
 // Skipped without a reachable PostgreSQL (a failure under CI).
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { createTestDatabase, postgresAvailable, type TestDatabase } from '../com
 import { signedClient } from '../common/testing/signed-client.js';
 import { admissionQueries, redeem, type Redemption } from './admission.js';
 import { BatchAdmission, outcomeOf, type Outcome } from './admission-batch.js';
+import { SharedNonces } from './shared-nonces.js';
 import { migrations, type ProviderDB } from './schema.js';
 
 const run = await postgresAvailable();
@@ -66,6 +68,19 @@ async function seed(db: Kysely<ProviderDB>): Promise<void> {
 }
 
 const item = (code: string, scanId: string, gate: string, at = NOW): Redemption => ({ code, scanId, gate, at });
+
+/** Unredeemed tickets valid for an hour either side of NOW, one per code, on seats `<row>0`, `<row>1`… */
+async function addValidTickets(db: Kysely<ProviderDB>, codes: string[], row: string): Promise<void> {
+  await db
+    .insertInto('tickets')
+    .values(
+      codes.map((code, i) => ({
+        ...{ ticket_id: `tk_${code}`, order_ref: 'o1', show_id: 's1', seat_id: `${row}${i}`, seat_label: `${row}${i}`, title: 'T', venue: 'V', hall: 'H', starts_at: NOW },
+        ...{ code, valid_from: NOW - HOUR, valid_until: NOW + HOUR, created_at: NOW, revoked_at: null, redeemed_at: null, redeemed_gate: null, redeemed_scan_id: null },
+      })),
+    )
+    .execute();
+}
 
 /** Before the batch, one by one: a code admitted under `pre-1`, an unknown code rejected under `pre-unknown`. */
 const BEFORE = [item('p', 'pre-1', 'Gate P', NOW - 100), item('nope', 'pre-unknown', 'Gate P', NOW - 100)];
@@ -175,17 +190,7 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
 
   it('decides a batch of fresh scans in one statement, and one with rejections in three', async () => {
     const fresh = Array.from({ length: 50 }, (_, i) => `fresh${i}`);
-    for (const db of [counted, sqlite.db]) {
-      await db
-        .insertInto('tickets')
-        .values(
-          fresh.map((code, i) => ({
-            ...{ ticket_id: `tk_${code}`, order_ref: 'o1', show_id: 's1', seat_id: `F${i}`, seat_label: `F${i}`, title: 'T', venue: 'V', hall: 'H', starts_at: NOW },
-            ...{ code, valid_from: NOW - HOUR, valid_until: NOW + HOUR, created_at: NOW, revoked_at: null, redeemed_at: null, redeemed_gate: null, redeemed_scan_id: null },
-          })),
-        )
-        .execute();
-    }
+    for (const db of [counted, sqlite.db]) await addValidTickets(db, fresh, 'F');
     statements.length = 0;
     const firstHalf = fresh.slice(0, 25).map((code, i) => item(code, `fresh-scan-${i}`, 'G'));
     const outcomes = await new BatchAdmission(counted).redeem(firstHalf);
@@ -198,6 +203,32 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
     expect(statements).toHaveLength(3);
     await oneByOne(sqlite.db, firstHalf);
     expect(batched).toEqual(plain(await oneByOne(sqlite.db, mixed)));
+  });
+
+  it('claims the nonces of verifies in the same statement: a replay is refused and left out as if it had not come', async () => {
+    const codes = ['nonce0', 'nonce1', 'nonce2'];
+    await addValidTickets(counted, codes, 'N');
+    const window = new SharedNonces(counted as Kysely<unknown>);
+    const [seen, y, z, w] = Array.from({ length: 4 }, () => randomBytes(16).toString('hex'));
+    expect(await window.claim(seen!, NOW)).toBe(true);
+
+    statements.length = 0;
+    const outcomes = await new BatchAdmission(counted, window).redeem(
+      [item('nonce0', 'nonce-scan-0', 'G'), item('nonce1', 'nonce-scan-1', 'G'), item('nonce1', 'nonce-scan-2', 'G'), item('nonce2', 'nonce-scan-1', 'G')],
+      [{ nonce: w!, t: NOW }, { nonce: seen!, t: NOW }, { nonce: y!, t: NOW }, { nonce: z!, t: NOW }],
+    );
+    expect(statements).toHaveLength(1);
+    expect(outcomes[1]).toMatchObject({ statusCode: 401, reason: 'signature_replayed' });
+    // Without the replay, nonce1 and the scan ID nonce-scan-1 were still unused.
+    expect([0, 2, 3].map((i) => (outcomes[i] as Verdict).ticket?.ticketId)).toEqual(['tk_nonce0', 'tk_nonce1', 'tk_nonce2']);
+    const scans = await counted.selectFrom('scans').select(['scan_id', 'code']).where('scan_id', 'like', 'nonce-scan-%').orderBy('scan_id').execute();
+    expect(scans).toEqual([
+      { scan_id: 'nonce-scan-0', code: 'nonce0' },
+      { scan_id: 'nonce-scan-1', code: 'nonce2' },
+      { scan_id: 'nonce-scan-2', code: 'nonce1' },
+    ]);
+    // The fresh nonces were claimed with the admissions.
+    for (const n of [w!, y!, z!]) expect(await window.claim(n, NOW)).toBe(false);
   });
 });
 

@@ -19,6 +19,13 @@
 //    sees the redemptions and verdicts of the items before it, not after.
 // 3. One insert of those rejection verdicts (ON CONFLICT DO NOTHING). A scan ID
 //    another process stored between 2 and 3 goes through `redeem()` again.
+//
+// On /v1/verify the statement of 1. also claims the requests' nonces in the
+// shared window (shared-nonces.ts) before anything else: an item whose nonce
+// is already there is a replay, answered 401 and left out as if it had not
+// come. Nonce and redemption commit together, so a verify on PostgreSQL is one
+// round trip and one commit when every item wins. Should the statement fail
+// as a whole, the nonces are claimed on their own and the items go one by one.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Verdict } from '../../protocol/verdict.js';
 import { HttpError } from '../common/errors.js';
@@ -38,6 +45,8 @@ import {
   type TicketRow,
 } from './admission.js';
 import type { ProviderDB } from './schema.js';
+import type { SharedNonces } from './shared-nonces.js';
+import { replayed } from './signature-auth.js';
 
 /** An item's verdict, or the 409 `/v1/verify` answers (`scan_id_conflict`), which a batch reports per item. */
 export type Outcome = Verdict | HttpError;
@@ -45,15 +54,25 @@ export type Outcome = Verdict | HttpError;
 const ADMITTED: Verdict = { result: 'admitted' };
 const columns = (table: string) => TICKET_COLUMNS.map((c) => `${table}.${c}`).join(', ');
 
+// Nonces are inserted in nonce order, as shared-nonces.ts does, so two statements holding the same ones wait in one order.
 const WIN = `
 with input as (
-  select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) with ordinality as i(code, gate, scan_id, at, ord)
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::text[], $7::bigint[]) with ordinality as i(code, gate, scan_id, at, nonce, bucket, ord)
+),
+claimed as (
+  insert into nonces (nonce, bucket)
+  select decode(nonce, 'hex'), bucket from input where nonce is not null order by nonce
+  on conflict do nothing
+  returning encode(nonce, 'hex') as nonce
+),
+fresh as (
+  select * from input i where i.nonce is null or i.nonce in (select nonce from claimed)
 ),
 candidate as (
   select distinct on (i.code) i.ord, i.code, i.gate, i.scan_id, i.at
-  from input i join tickets t on t.code = i.code
+  from fresh i join tickets t on t.code = i.code
   where t.redeemed_at is null and t.revoked_at is null and t.valid_from <= i.at and t.valid_until >= i.at
-    and not exists (select 1 from input e where e.scan_id = i.scan_id and e.ord < i.ord)
+    and not exists (select 1 from fresh e where e.scan_id = i.scan_id and e.ord < i.ord)
     and not exists (select 1 from scans s where s.scan_id = i.scan_id)
   order by i.code, i.ord
 ),
@@ -68,7 +87,7 @@ stored as (
   insert into scans (scan_id, code, verdict, at)
   select scan_id, code, $5, at from won order by scan_id
 )
-select * from won`;
+select w.*, f.claimed from (select array_agg(nonce) as claimed from claimed) f left join won w on true`;
 
 const READ = `
 select i.ord, s.code as prior_code, s.verdict as prior_verdict, ${columns('t')}
@@ -91,25 +110,64 @@ returning scan_id`;
  */
 const RETRY_ALONE = new Set(['23505', '40P01']);
 
-type Won = TicketRow & { ord: number };
+type Won = TicketRow & { ord: number | null; claimed: string[] | null };
 type Read = { ord: number; prior_code: string | null; prior_verdict: string | null } & { [K in keyof TicketRow]: TicketRow[K] | null };
+
+/** A signed request's nonce not yet claimed in the shared window (signature-auth.ts). */
+export interface UnclaimedNonce {
+  nonce: string;
+  t: number;
+}
 
 export class BatchAdmission {
   private readonly queries: AdmissionQueries;
 
-  constructor(private readonly db: Kysely<ProviderDB>) {
+  /** `nonces`: the shared window, where the nonces given to `redeem()` are claimed when its statement cannot. */
+  constructor(
+    private readonly db: Kysely<ProviderDB>,
+    private readonly nonces?: SharedNonces,
+  ) {
     this.queries = admissionQueries(db);
   }
 
-  /** Decides `items` in order, as `redeem()` would one after the other; one outcome per item. */
-  async redeem(items: Redemption[]): Promise<Outcome[]> {
+  /**
+   * Decides `items` in order, as `redeem()` would one after the other; one outcome per item.
+   * `nonces[i]`, when given, is claimed first: if another request had it, item i is a replay (401).
+   */
+  async redeem(items: Redemption[], nonces: (UnclaimedNonce | undefined)[] = []): Promise<Outcome[]> {
     let won: Map<number, TicketRow>;
+    let fresh: boolean[];
     try {
-      won = await this.win(items);
+      ({ won, fresh } = await this.win(items, nonces));
     } catch (err) {
       if (!RETRY_ALONE.has((err as { code?: string }).code ?? '')) throw err;
-      return this.oneByOne(items);
+      fresh = await this.claimAlone(nonces, items.length);
+      return this.withReplays(fresh, items, (kept) => this.oneByOne(kept));
     }
+    return this.withReplays(fresh, items, (kept) => {
+      // Winners' indexes among the items kept.
+      const keptWon = new Map<number, TicketRow>();
+      let k = 0;
+      items.forEach((_, i) => {
+        if (!fresh[i]) return;
+        const row = won.get(i);
+        if (row) keptWon.set(k, row);
+        k++;
+      });
+      return this.rest(kept, keptWon);
+    });
+  }
+
+  /** Runs `decide` on the items whose nonce was fresh; the others are answered as replays. */
+  private async withReplays(fresh: boolean[], items: Redemption[], decide: (kept: Redemption[]) => Promise<Outcome[]>): Promise<Outcome[]> {
+    if (fresh.every(Boolean)) return decide(items);
+    const decided = await decide(items.filter((_, i) => fresh[i]));
+    let k = 0;
+    return items.map((_, i) => (fresh[i] ? decided[k++]! : replayed()));
+  }
+
+  /** The items that did not win: their verdicts, read and stored (steps 2 and 3). */
+  private async rest(items: Redemption[], won: Map<number, TicketRow>): Promise<Outcome[]> {
     // Each loser's verdict is set below.
     const out: Outcome[] = items.map((_, i) => (won.has(i) ? { ...ADMITTED, ticket: verdictTicket(won.get(i)!) } : ADMITTED));
     const losers = items.flatMap((_, i) => (won.has(i) ? [] : [i]));
@@ -157,11 +215,33 @@ export class BatchAdmission {
     return out;
   }
 
-  private async win(items: Redemption[]): Promise<Map<number, TicketRow>> {
+  /** Step 1: the winners by index, and per item whether its nonce was fresh (or none was given). */
+  private async win(items: Redemption[], nonces: (UnclaimedNonce | undefined)[]): Promise<{ won: Map<number, TicketRow>; fresh: boolean[] }> {
+    const given = items.map((_, i) => nonces[i]);
     const { rows } = await this.db.executeQuery<Won>(
-      CompiledQuery.raw(WIN, [items.map((r) => r.code), items.map((r) => r.gate), items.map((r) => r.scanId), items.map((r) => r.at), storedVerdict(ADMITTED)]),
+      CompiledQuery.raw(WIN, [
+        items.map((r) => r.code),
+        items.map((r) => r.gate),
+        items.map((r) => r.scanId),
+        items.map((r) => r.at),
+        storedVerdict(ADMITTED),
+        given.map((n) => n?.nonce ?? null),
+        given.map((n) => (n ? this.window().bucketOf(n.t) : null)),
+      ]),
     );
-    return new Map(rows.map((row) => [Number(row.ord) - 1, row]));
+    const claimed = new Set(rows[0]?.claimed ?? []);
+    const won = new Map(rows.filter((row) => row.ord !== null).map((row) => [Number(row.ord) - 1, row as TicketRow]));
+    return { won, fresh: given.map((n) => !n || claimed.has(n.nonce)) };
+  }
+
+  /** The nonces claimed in their own statement, when the admission statement failed: per item, whether it was fresh. */
+  private claimAlone(nonces: (UnclaimedNonce | undefined)[], count: number): Promise<boolean[]> {
+    return Promise.all(Array.from({ length: count }, (_, i) => (nonces[i] ? this.window().claim(nonces[i].nonce, nonces[i].t) : true)));
+  }
+
+  private window(): SharedNonces {
+    if (!this.nonces) throw new Error('nonces given to a batch admission without the shared window');
+    return this.nonces;
   }
 
   /** Per item in `items`' order: its scan ID's stored verdict, and its code's ticket. */
@@ -204,14 +284,17 @@ function asOutcome(err: unknown): Outcome {
 
 interface Waiter {
   r: Redemption;
+  nonce: UnclaimedNonce | undefined;
   resolve(v: Verdict): void;
   reject(err: unknown): void;
 }
 
 /**
  * `/v1/verify` on PostgreSQL: the verifies of one event-loop turn, decided
- * together by one BatchAdmission; a few batches in flight at once, each on
- * its own pool connection, as the group commit runs its transactions.
+ * together by one BatchAdmission; two batches in flight at once, each on its
+ * own pool connection. Two, not the group commit's eight: while they wait,
+ * the next verifies gather into larger batches, and a larger batch costs the
+ * provider and the database less per verify than more statements at once.
  */
 export class VerifyBatches {
   private readonly batches: TurnBatches<Waiter>;
@@ -220,21 +303,27 @@ export class VerifyBatches {
 
   constructor(
     private readonly admission: BatchAdmission,
-    concurrency = 8,
+    concurrency = 2,
     maxBatch = 256,
   ) {
     this.batches = new TurnBatches((batch) => this.decide(batch), concurrency, maxBatch);
   }
 
-  /** The verdict of one scan; rejects with the 409 `scan_id_conflict` as `redeem()` throws it. */
-  redeem(r: Redemption): Promise<Verdict> {
-    return new Promise<Verdict>((resolve, reject) => this.batches.add({ r, resolve, reject }));
+  /**
+   * The verdict of one scan; rejects with the 409 `scan_id_conflict` as `redeem()` throws it,
+   * or with the 401 `signature_replayed` when `nonce` is given and another request had it.
+   */
+  redeem(r: Redemption, nonce?: UnclaimedNonce): Promise<Verdict> {
+    return new Promise<Verdict>((resolve, reject) => this.batches.add({ r, nonce, resolve, reject }));
   }
 
   private async decide(batch: Waiter[]): Promise<void> {
     this.onBatch?.(batch.length);
     try {
-      const outcomes = await this.admission.redeem(batch.map((w) => w.r));
+      const outcomes = await this.admission.redeem(
+        batch.map((w) => w.r),
+        batch.map((w) => w.nonce),
+      );
       batch.forEach((w, i) => {
         const o = outcomes[i]!;
         if (o instanceof HttpError) w.reject(o);

@@ -89,10 +89,12 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
       this.set(authenticate.nonces.size);
     },
   });
-  const stopPruning = database.dialect === 'postgres' ? await shareNonces(app, authenticate, db, now) : () => undefined;
+  const shared = database.dialect === 'postgres' ? await shareNonces(app, db, now) : undefined;
   const ctx: ProviderContext = { db, writes, sync: database.sync, now };
-  if (database.dialect === 'postgres') {
-    const batch = new BatchAdmission(db);
+  if (shared) {
+    // A verify's nonce is claimed in its admission statement: one round trip and one commit.
+    authenticate.share(shared.store, ['POST /v1/verify']);
+    const batch = new BatchAdmission(db, shared.store);
     const verifies = new VerifyBatches(batch);
     const admissionBatch = batchSizeHistogram(app.metrics, 'gatepost_provider_admission_batch_size', 'verifies decided together in one admission statement (PostgreSQL)');
     verifies.onBatch = (n) => admissionBatch.observe(n);
@@ -104,7 +106,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   await verifyRoutes(app, ctx);
   await annulmentRoutes(app, ctx);
   app.addHook('onClose', () => {
-    stopPruning();
+    shared?.stop();
     return database.close();
   });
 
@@ -116,13 +118,12 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
 /**
  * PostgreSQL: every provider process on the database refuses a nonce any of
  * them has seen (shared-nonces.ts). Old buckets are deleted once at start and
- * then every bucket's length, by each process; returns what stops that.
+ * then every bucket's length, by each process; returns the window and what stops the pruning.
  */
-async function shareNonces(app: App, authenticate: ReturnType<typeof signatureAuth>, db: Kysely<ProviderDB>, now: () => number): Promise<() => void> {
+async function shareNonces(app: App, db: Kysely<ProviderDB>, now: () => number): Promise<{ store: SharedNonces; stop: () => void }> {
   const store = new SharedNonces(db as Kysely<unknown>);
   const batchSize = batchSizeHistogram(app.metrics, 'gatepost_provider_nonce_batch_size', 'nonces claimed together in one statement in the shared window (PostgreSQL)');
   store.onBatch = (n) => batchSize.observe(n);
-  authenticate.share(store);
   let pruning = false;
   const prune = () => {
     if (pruning) return Promise.resolve();
@@ -139,5 +140,5 @@ async function shareNonces(app: App, authenticate: ReturnType<typeof signatureAu
   await prune();
   const timer = setInterval(() => void prune(), NONCE_BUCKET_S * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return { store, stop: () => clearInterval(timer) };
 }

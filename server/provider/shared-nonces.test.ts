@@ -1,6 +1,7 @@
 // The nonce window shared on PostgreSQL, between two real `gatepost provider`
 // processes on one database: a signed request captured on its way to one is
-// refused by the other, in either order; distinct requests sent to both at
+// refused by the other, in either order (a verify too, whose nonce is claimed
+// in its admission statement); distinct requests sent to both at
 // once are all taken; and buckets out of the window are deleted by a process
 // that starts. Skipped without a reachable PostgreSQL (a failure under CI).
 import { randomBytes } from 'node:crypto';
@@ -57,6 +58,28 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
     expect(taken.status).toBe(200);
     expect(taken.body.shows).toHaveLength(3);
     expect(await send(a.url, second)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+  });
+
+  it('refuses a verify replayed to the other process, where its nonce is claimed with the admission', async () => {
+    const body = JSON.stringify({ code: randomBytes(16).toString('hex'), gate: 'North', scanId: `replay-${randomBytes(4).toString('hex')}` });
+    const header = signRequest(SECRET, 'POST', '/v1/verify', body);
+    const verify = async (url: string) => {
+      const res = await fetch(`${url}/v1/verify`, { method: 'POST', headers: { [SIGNATURE_HEADER]: header, 'content-type': 'application/json' }, body });
+      return { status: res.status, body: (await res.json()) as { error?: string; result?: string; reason?: string } };
+    };
+    const before = await rows();
+    expect(await verify(a.url)).toMatchObject({ status: 200, body: { result: 'rejected', reason: 'unknown_code' } });
+    expect(await rows()).toBe(before + 1);
+    expect(await verify(b.url)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+    expect(await verify(a.url)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+    // Sent to both at the same moment, a fresh one is answered once.
+    for (let i = 0; i < 10; i++) {
+      const fresh = JSON.stringify({ code: randomBytes(16).toString('hex'), gate: 'North', scanId: `both-${i}-${randomBytes(4).toString('hex')}` });
+      const signed = signRequest(SECRET, 'POST', '/v1/verify', fresh);
+      const send = (url: string) =>
+        fetch(`${url}/v1/verify`, { method: 'POST', headers: { [SIGNATURE_HEADER]: signed, 'content-type': 'application/json' }, body: fresh }).then((r) => r.status);
+      expect((await Promise.all([send(a.url), send(b.url), send(a.url), send(b.url)])).sort()).toEqual([200, 401, 401, 401]);
+    }
   });
 
   it('takes many distinct requests sent to both at once, and one of a request sent to both at the same moment', async () => {

@@ -61,12 +61,17 @@ export class SharedNonces {
     this.bucketS = opts.bucketS ?? NONCE_BUCKET_S;
   }
 
+  /** The time bucket a request stamped `t` is kept in: its row's `bucket`. */
+  bucketOf(t: number): number {
+    return Math.floor(t / this.bucketS);
+  }
+
   /** Records `nonce` (32 lowercase hex digits) of a request stamped `t`: true if no process had it yet. */
   claim(nonce: string, t: number): Promise<boolean> {
     if (this.queued.has(nonce)) return Promise.resolve(false);
     return new Promise<boolean>((resolve, reject) => {
       this.queued.add(nonce);
-      this.batches.add({ nonce, bucket: Math.floor(t / this.bucketS), resolve, reject });
+      this.batches.add({ nonce, bucket: this.bucketOf(t), resolve, reject });
     });
   }
 

@@ -9,6 +9,9 @@
 // On PostgreSQL the processes sharing the database share the window too: a
 // nonce new to this process is then claimed in the database, in batches
 // (shared-nonces.ts), and refused as a replay if another process had it.
+// A route whose own statement can claim the nonce (POST /v1/verify: the
+// admission statement, admission-batch.ts) is left to do so, which saves the
+// verify path a round trip and a commit.
 import type { FastifyRequest } from 'fastify';
 import { checkSignature, SIGNATURE_HEADER } from '../../protocol/signature.js';
 import { unauthorized, unavailable } from '../common/errors.js';
@@ -16,6 +19,13 @@ import { DEFAULT_REPLAY_CAP, ReplayWindow } from './replay-window.js';
 import type { SharedNonces } from './shared-nonces.js';
 
 const OPEN_PATHS = new Set(['/healthz']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** PostgreSQL: this request's nonce, new to this process, for the route to claim in the shared window in its own statement */
+    unclaimedNonce?: { nonce: string; t: number };
+  }
+}
 
 const MESSAGES = {
   bad_signature_header: 'missing or malformed Gatepost-Signature header',
@@ -34,13 +44,16 @@ export interface SignatureAuthOptions {
   onFull?: (held: number) => void;
 }
 
-const replayed = () => unauthorized('signature_replayed', MESSAGES.signature_replayed);
+/** The 401 of a request whose nonce was seen before, here or by another process. */
+export const replayed = () => unauthorized('signature_replayed', MESSAGES.signature_replayed);
 
 export function signatureAuth(secret: string, now: () => number, opts: SignatureAuthOptions = {}) {
   const nonces = new ReplayWindow({ cap: opts.replayCap ?? DEFAULT_REPLAY_CAP });
   let full = false;
   /** PostgreSQL: the window every process on the database shares, set once it is open */
   let shared: SharedNonces | undefined;
+  /** `METHOD /path` of the routes that claim the nonce themselves */
+  let claimedByRoute: ReadonlySet<string> = new Set();
   const authenticate = (req: FastifyRequest): void | Promise<void> => {
     const path = req.url;
     if (OPEN_PATHS.has(path.split('?')[0]!)) return;
@@ -60,6 +73,10 @@ export function signatureAuth(secret: string, now: () => number, opts: Signature
     }
     full = false;
     if (shared) {
+      if (claimedByRoute.has(`${req.method} ${path}`)) {
+        req.unclaimedNonce = { nonce: check.parts.n, t: check.parts.t };
+        return;
+      }
       return shared.claim(check.parts.n, check.parts.t).then((fresh) => {
         if (!fresh) throw replayed();
       });
@@ -67,8 +84,10 @@ export function signatureAuth(secret: string, now: () => number, opts: Signature
   };
   return Object.assign(authenticate, {
     nonces,
-    share(store: SharedNonces) {
+    /** `routes` (`POST /v1/verify`) claim the nonce of `req.unclaimedNonce` in the window themselves. */
+    share(store: SharedNonces, routes: readonly string[] = []) {
       shared = store;
+      claimedByRoute = new Set(routes);
     },
   });
 }

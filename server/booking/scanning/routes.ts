@@ -11,6 +11,7 @@ import {
 } from '../../../protocol/booking-api.js';
 import { scanVerdictSchema } from '../../../protocol/verdict.js';
 import type { AppPlugin } from '../../common/app.js';
+import { sendCompressible } from '../../common/compressed-reply.js';
 import { HttpError } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
@@ -38,13 +39,14 @@ export const stationRoutes: AppPlugin<StationRoutesOptions> = async (app, { db, 
   app.get(
     '/api/v1/station/offline-bundle',
     { schema: { tags: ['station'], querystring: offlineBundleQuery, response: { 200: offlineBundleResponse, 401: errorBody } } },
-    async (req) => {
+    async (req, reply) => {
       const station = await auth.station(req);
       const since = Number(req.query.since ?? 0);
       await scans.flushAdmissions();
       const events = await bundlePage(db, station.providerId, since, now());
       await keys.reload();
-      return { providerId: station.providerId, keys: keys.list(), ...events };
+      // A first sync is tens of thousands of codes: compressed, it fits a slow gate link.
+      return sendCompressible(req, reply, { providerId: station.providerId, keys: keys.list(), ...events });
     },
   );
 

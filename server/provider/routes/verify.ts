@@ -27,7 +27,7 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
   app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
     const r = { ...req.body, at: ctx.now() };
     const verdict = ctx.admission
-      ? await ctx.admission.verifies.redeem(r)
+      ? await ctx.admission.verifies.redeem(r, req.unclaimedNonce)
       : await ctx.writes.run((trx) => redeem(queries, inTransaction(ctx.sync, trx), r));
     count(verdict);
     return verdict;
