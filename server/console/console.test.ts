@@ -340,12 +340,26 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await expect.poll(() => picker.inputValue()).toBe(providerId);
     expect(await picker.locator('option').allTextContents()).toEqual([`Riverside Cinemas (${providerId})`]);
 
-    await addStation(page, 'Balcony door');
-    expect(await page.locator('[data-testid="enrollment-code"]').textContent()).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
+    const qr = await addStation(page, 'Balcony door');
+    const code = (await page.locator('[data-testid="enrollment-code"]').textContent())!;
+    expect(code).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
     expect(await page.locator('[data-testid="expires"]').textContent()).toMatch(/^Valid for (14:\d\d|15:00)$/);
     const row = page.locator('[data-testid="stations"] tbody tr', { hasText: 'Balcony door' });
     await expect(row.locator('.badge').textContent()).resolves.toBe('Waiting for setup');
     await shot(page, 'en-station-setup-venue');
+
+    // The QR as this venue's staff see it enrolls the gate, for their provider.
+    const png = join(ARTIFACTS, 'setup-qr-venue-element.png');
+    await qr.screenshot({ path: png });
+    const setup = decodeSetupPayload(await decodeQrFile(png));
+    expect(setup).toEqual({ serverUrl: app.stack.url, enrollment: code.replace(/-/g, '') });
+    const enrolled = await fetch(`${setup!.serverUrl}/api/v1/station/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollment: setup!.enrollment }),
+    });
+    expect(enrolled.status).toBe(200);
+    expect(await enrolled.json()).toMatchObject({ providerId, gate: 'Balcony door' });
 
     // Another provider in the address: not offered, the page goes back to their own.
     await page.goto(`${app.stack.url}/console/stations?provider=${other.body.providerId}`);
