@@ -22,14 +22,14 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
   let providerId = '';
 
   async function open(locale: string): Promise<Page> {
-    const page = await app.open({ ...DESKTOP, locale, timezoneId: 'Asia/Shanghai' }, { sessionStorage: { 'gatepost.console.token': app.stack.adminToken } });
+    const page = await app.open({ ...DESKTOP, locale, timezoneId: 'America/New_York' }, { sessionStorage: { 'gatepost.console.token': app.stack.adminToken } });
     await page.goto(`${app.stack.url}/console/shows?provider=${providerId}`);
     return page;
   }
   const shot = app.shot;
 
   beforeAll(async () => {
-    const registered = await app.stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret });
+    const registered = await app.stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Riverside Cinema', verifyUrl: app.stack.provider.url, secret: app.stack.providerSecret, timeZone: 'Asia/Shanghai' });
     expect(registered.status).toBe(201);
     providerId = registered.body.providerId;
   }, 180_000);
@@ -38,12 +38,12 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     const page = await open('en');
     const table = page.getByTestId('shows');
     await expect.poll(() => table.locator('tr[data-show="demo-1"]').count(), POLL).toBe(1);
-    // Times in the browser's zone, and the zone named.
+    // Times on the venue's clock, its zone named, though the browser is in New York.
     await expect.poll(() => table.locator('tr[data-show="demo-1"]').innerText(), POLL).toContain('Asia/Shanghai');
 
     await page.getByRole('button', { name: 'New show' }).click();
     const form = page.getByTestId('show-form');
-    await expect.poll(() => form.innerText(), POLL).toContain('Times are in your time zone, Asia/Shanghai.');
+    await expect.poll(() => form.innerText(), POLL).toContain('Times are the venue’s: Asia/Shanghai (GMT+8).');
     await form.locator('input[name="title"]').fill('Harbour Lights Gala');
     await form.locator('input[name="hall"]').fill('Hall 2');
     await form.locator('input[name="startsAt"]').fill('2030-05-01T19:30');
@@ -101,7 +101,7 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     expect(await page.locator('h1').innerText()).toBe('场次');
     await shot(page, 'shows-zh-CN');
     await page.getByRole('button', { name: '新建场次' }).click();
-    await expect.poll(() => page.getByTestId('show-form').innerText(), POLL).toContain('时间按您的时区（Asia/Shanghai）显示。');
+    await expect.poll(() => page.getByTestId('show-form').innerText(), POLL).toContain('时间为场馆当地时间：Asia/Shanghai (GMT+8)。');
     await shot(page, 'shows-new-zh-CN');
     await table.locator('tr[data-show="demo-2"]').getByRole('button', { name: '取消场次' }).click();
     await expect.poll(() => page.getByTestId('confirm').innerText(), POLL).toContain('0 张票将被作废并退款');

@@ -72,3 +72,38 @@ export function zoneName(locale: string, zone: string | undefined): string {
 export function venueDate(locale: string, epochS: number, zone: string | undefined): string {
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: zone }).format(epochS * 1000);
 }
+
+/** How far `zone`'s wall clock is ahead of UTC at `epochMs`, in ms (whole seconds). */
+function zoneOffsetMs(epochMs: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(epochMs);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** epoch seconds → a datetime-local input's value ("2030-05-01T19:30") on `zone`'s wall clock. */
+export function wallClock(epochS: number, zone: string): string {
+  return new Date(epochS * 1000 + zoneOffsetMs(epochS * 1000, zone)).toISOString().slice(0, 16);
+}
+
+/**
+ * A datetime-local input's value read on `zone`'s wall clock → epoch seconds. The
+ * offset is looked up twice, so a time just after a daylight-saving change lands right;
+ * a time the clocks skip is taken as if they had not.
+ */
+export function epochOfWallClock(value: string, zone: string): number {
+  const [date = '', time = ''] = value.split('T');
+  const [y, m, d] = date.split('-').map(Number);
+  const [h, mi] = time.split(':').map(Number);
+  const asUtc = Date.UTC(y!, m! - 1, d!, h!, mi!);
+  const first = asUtc - zoneOffsetMs(asUtc, zone);
+  return Math.floor((asUtc - zoneOffsetMs(first, zone)) / 1000);
+}

@@ -256,7 +256,7 @@ export const en = {
   'shows.hall': 'Hall',
   'shows.startsAt': 'Starts',
   'shows.endsAt': 'Ends',
-  'shows.zoneNote': 'Times are in your time zone, {zone}.',
+  'shows.zoneNote': 'Times are the venue’s: {zone}.',
   'shows.endsBeforeStart': 'A show must end after it starts.',
   'shows.price': 'Price',
   'shows.currency': 'Currency',

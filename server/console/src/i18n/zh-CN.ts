@@ -256,7 +256,7 @@ export const zhCN: Dictionary = {
   'shows.hall': '影厅',
   'shows.startsAt': '开始',
   'shows.endsAt': '结束',
-  'shows.zoneNote': '时间按您的时区（{zone}）显示。',
+  'shows.zoneNote': '时间为场馆当地时间：{zone}。',
   'shows.endsBeforeStart': '场次的结束时间必须晚于开始时间。',
   'shows.price': '票价',
   'shows.currency': '币种',

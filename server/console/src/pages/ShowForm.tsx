@@ -1,23 +1,28 @@
-// Creating or changing a show. Times are entered and shown in the browser's
-// time zone (named beside them); the seat map is fixed once a seat is sold.
+// Creating or changing a show. Times are entered and shown on the venue's clock
+// (its zone named beside them), wherever the browser is; the seat map is fixed
+// once a seat is sold.
 import { useState, type FormEvent } from 'react';
 import type { ManagedShow, ShowInput } from '../api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Field } from '../components/Field.js';
 import { SubmitButton } from '../../../ui-kit/SubmitButton.js';
+import { epochOfWallClock, wallClock, zoneName } from '../format.js';
 
-/** epoch seconds → the value of a datetime-local input, in this browser's zone */
-function localInput(epochS: number): string {
-  const d = new Date(epochS * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-const epochOf = (value: string) => Math.floor(new Date(value).getTime() / 1000);
-
-export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-export function ShowForm({ show, onSubmit, onClose }: { show?: ManagedShow; onSubmit: (input: ShowInput) => Promise<boolean>; onClose: () => void }) {
-  const { t } = useI18n();
+export function ShowForm({
+  show,
+  zone,
+  onSubmit,
+  onClose,
+}: {
+  show?: ManagedShow;
+  /** the venue's IANA zone: times are entered on its clock */
+  zone: string;
+  onSubmit: (input: ShowInput) => Promise<boolean>;
+  onClose: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const localInput = (epochS: number) => wallClock(epochS, zone);
+  const epochOf = (value: string) => epochOfWallClock(value, zone);
   const inAWeek = Math.ceil((Date.now() / 1000 + 7 * 86400) / 3600) * 3600;
   const [title, setTitle] = useState(show?.title ?? '');
   const [hall, setHall] = useState(show?.hall ?? '');
@@ -68,7 +73,7 @@ export function ShowForm({ show, onSubmit, onClose }: { show?: ManagedShow; onSu
           <input name="endsAt" type="datetime-local" required value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
         </Field>
       </div>
-      <p className="muted">{t('shows.zoneNote', { zone: browserZone() })}</p>
+      <p className="muted">{t('shows.zoneNote', { zone: zoneName(locale, zone) })}</p>
       {invalid && <p className="notice notice--error">{t('shows.endsBeforeStart')}</p>}
       <div className="form__row">
         <Field label={t('shows.price')}>

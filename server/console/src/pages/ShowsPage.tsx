@@ -1,5 +1,5 @@
 // One provider's programme, picked above the table: each show with its start
-// in this browser's time zone, price and seats free and sold; create a show,
+// on the venue's clock (its zone named), price and seats free and sold; create a show,
 // change one, or cancel one — after a confirmation that says how many tickets
 // will be refunded — and see how many were.
 import { useEffect, useState } from 'react';
@@ -12,7 +12,7 @@ import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { paths } from '../router.js';
 import { useSession } from '../session.js';
-import { browserZone, ShowForm } from './ShowForm.js';
+import { ShowForm } from './ShowForm.js';
 import '../styles/shows.css';
 
 export function ShowsPage() {
@@ -34,7 +34,7 @@ export function ShowsPage() {
     check(error);
     setMessage({ kind: 'failure', error });
   };
-  const zone = browserZone();
+  const zone = provider?.timeZoneInUse ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const when = (epochS: number) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(epochS * 1000);
   const money = (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
 
@@ -132,7 +132,7 @@ export function ShowsPage() {
       </ProviderToolbar>
       <FeedbackNotice feedback={message} />
       {provider && editing !== null && (
-        <ShowForm key={editing === 'new' ? 'new' : editing.showId} show={editing === 'new' ? undefined : editing} onSubmit={save} onClose={() => setEditing(null)} />
+        <ShowForm key={editing === 'new' ? 'new' : editing.showId} show={editing === 'new' ? undefined : editing} zone={zone} onSubmit={save} onClose={() => setEditing(null)} />
       )}
       {provider && (
         <Loaded load={shows} onRetry={reloadShows} empty={t('shows.empty')} isEmpty={(rows) => rows.length === 0}>
