@@ -8,7 +8,7 @@
 // from staff sign-in read as sentences. Screenshots of every page, en and zh-CN, go to artifacts/console/.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { decodeSetupPayload, type ProviderDetails } from '../../protocol/booking-api.js';
 import { consolePage } from '../../build/assets.js';
@@ -53,6 +53,26 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await qr.waitFor();
     await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await qr.elementHandle());
     return qr;
+  }
+
+  /**
+   * The setup QR as the page draws it, screenshot and read by zbarimg: it must name this
+   * server and the code shown beside it; then a station enrolls with it, as a gate would.
+   */
+  async function enrollFromPage(qr: Locator, code: string, file: string): Promise<{ stationId: string; providerId: string; gate: string; token: string }> {
+    const png = join(ARTIFACTS, file);
+    await qr.screenshot({ path: png });
+    const text = await decodeQrFile(png);
+    expect(text.startsWith('GPS1:')).toBe(true);
+    const setup = decodeSetupPayload(text);
+    expect(setup).toEqual({ serverUrl: app.stack.url, enrollment: code.replace(/-/g, '') });
+    const enrolled = await fetch(`${setup!.serverUrl}/api/v1/station/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollment: setup!.enrollment }),
+    });
+    expect(enrolled.status).toBe(200);
+    return (await enrolled.json()) as { stationId: string; providerId: string; gate: string; token: string };
   }
 
   async function signInWithAdminToken(page: Page, token: string): Promise<void> {
@@ -172,20 +192,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     expect(code).toMatch(/^([0-9A-Z]{4}-){6}[0-9A-Z]{4}$/);
     await shot(page, 'en-station-setup');
 
-    const png = join(ARTIFACTS, 'setup-qr-element.png');
-    await qr.screenshot({ path: png });
-    const text = await decodeQrFile(png);
-    expect(text.startsWith('GPS1:')).toBe(true);
-    const setup = decodeSetupPayload(text);
-    expect(setup).toEqual({ serverUrl: app.stack.url, enrollment: code.replace(/-/g, '') });
-
-    const enrolled = await fetch(`${setup!.serverUrl}/api/v1/station/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enrollment: setup!.enrollment }),
-    });
-    expect(enrolled.status).toBe(200);
-    const station = (await enrolled.json()) as { stationId: string; providerId: string; gate: string; token: string };
+    const station = await enrollFromPage(qr, code, 'setup-qr-element.png');
     expect(station).toMatchObject({ providerId, gate: 'Hall 1 north door' });
     stationId = station.stationId;
     expect(await page.locator('[data-testid="setup-panel"]').textContent()).toContain(stationId);
@@ -349,17 +356,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await shot(page, 'en-station-setup-venue');
 
     // The QR as this venue's staff see it enrolls the gate, for their provider.
-    const png = join(ARTIFACTS, 'setup-qr-venue-element.png');
-    await qr.screenshot({ path: png });
-    const setup = decodeSetupPayload(await decodeQrFile(png));
-    expect(setup).toEqual({ serverUrl: app.stack.url, enrollment: code.replace(/-/g, '') });
-    const enrolled = await fetch(`${setup!.serverUrl}/api/v1/station/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enrollment: setup!.enrollment }),
-    });
-    expect(enrolled.status).toBe(200);
-    expect(await enrolled.json()).toMatchObject({ providerId, gate: 'Balcony door' });
+    expect(await enrollFromPage(qr, code, 'setup-qr-venue-element.png')).toMatchObject({ providerId, gate: 'Balcony door' });
 
     // Another provider in the address: not offered, the page goes back to their own.
     await page.goto(`${app.stack.url}/console/stations?provider=${other.body.providerId}`);
