@@ -92,7 +92,8 @@ describe.skipIf(missing !== null)('the Providers page’s zone and health, and t
     await page.goto(`${app.stack.url}/console/audit`);
     const rows = page.locator('[data-testid="audit"] tbody tr');
     await expect.poll(() => rows.count()).toBe(50);
-    expect(await rows.first().textContent()).toMatch(/Admin tokenStation addeds_[\w-]+Harbour Hallgate: Gate 55$/);
+    // The rows come before the providers' names and zones, which the page reads alongside.
+    await expect.poll(() => rows.first().textContent()).toMatch(/Admin tokenStation addeds_[\w-]+Harbour Hallgate: Gate 55$/);
     await page.locator('[data-testid="audit-older"]').click();
     await page.locator('.list-foot', { hasText: 'That is the start of the log.' }).waitFor();
     const all = await admin<{ entries: { auditId: number }[] }>('GET', '/api/v1/admin/audit?limit=500');
