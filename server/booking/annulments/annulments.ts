@@ -28,8 +28,8 @@ interface Target {
 export class AnnulService {
   constructor(
     private readonly ctx: Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers' | 'log'>,
-    /** commits the admissions this process has answered, so a scan just admitted is found */
-    private readonly flushAdmissions: () => Promise<void>,
+    /** commits the admissions and scan outcomes this process has answered, so a scan just admitted is found and struck */
+    private readonly flushScans: () => Promise<void>,
   ) {}
 
   /** A station undoes one of its own admissions. */
@@ -37,7 +37,7 @@ export class AnnulService {
     const target = { providerId: station.providerId, stationId: station.stationId, scanId };
     const prior = await this.prior(target);
     if (prior) return prior;
-    await this.flushAdmissions();
+    await this.flushScans();
     const rows = await this.admissions(station.providerId, scanId);
     const own = rows.find((r) => r.station_id === station.stationId);
     if (!own) {
@@ -59,7 +59,7 @@ export class AnnulService {
     const target = { providerId: station.provider_id, stationId, scanId };
     const prior = await this.prior(target);
     if (prior) return { ...prior, scanId: fullId, providerId: station.provider_id };
-    await this.flushAdmissions();
+    await this.flushScans();
     const own = (await this.admissions(station.provider_id, scanId)).find((r) => r.station_id === stationId);
     if (!own) throw conflict('not_annullable', `no admission ${fullId} (not admitted, or already undone)`);
     return { ...(await this.annul(target, own, STAFF_WINDOW_S, by)), scanId: fullId, providerId: station.provider_id };

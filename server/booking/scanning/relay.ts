@@ -247,8 +247,13 @@ export class ScanService {
     throw err;
   }
 
-  /** Admissions this process answered, and every gate's scan outcomes, in the database: the offline bundle and annulments read them. */
+  /** Admissions this process answered, in the database: the offline bundle and the ticket search read them. */
   async flushAdmissions(): Promise<void> {
+    await this.admissions.flush();
+  }
+
+  /** Admissions and the Live page's scan outcomes, in the database: an annulment finds the admission and strikes its outcome. */
+  async flushForAnnulment(): Promise<void> {
     await Promise.all([this.admissions.flush(), this.outcomes.flush()]);
   }
 
