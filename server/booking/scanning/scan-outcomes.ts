@@ -26,7 +26,9 @@ export function conflictId(stationId: string, scanId: string): string {
   return `cf_${sha256(`${stationId}/${scanId}`).slice(0, 24)}`;
 }
 
-type Row = { outcome: ScanOutcome } | { conflict: JournalConflictsTable };
+// One buffer for both, told apart by the conflict's key: a scan's outcome goes in as it is, unwrapped.
+type Row = ScanOutcome | JournalConflictsTable;
+const isConflict = (r: Row): r is JournalConflictsTable => 'conflict_id' in r;
 
 export class ScanOutcomeLog {
   private readonly rows: WriteBehind<Row>;
@@ -45,8 +47,8 @@ export class ScanOutcomeLog {
         const outcomes: ScanOutcome[] = [];
         const conflicts: JournalConflictsTable[] = [];
         for (const r of rows) {
-          if ('outcome' in r) outcomes.push(r.outcome);
-          else conflicts.push(r.conflict);
+          if (isConflict(r)) conflicts.push(r);
+          else outcomes.push(r);
         }
         await commit(async (trx) => {
           // Multi-row inserts of at most 500 rows keep within both databases' parameter limits.
@@ -59,12 +61,12 @@ export class ScanOutcomeLog {
   }
 
   add(outcome: ScanOutcome): void {
-    this.rows.push({ outcome });
+    this.rows.push(outcome);
   }
 
   addConflict(c: JournalConflict): void {
     const { stationId, scanId, ...rest } = c;
-    this.rows.push({ conflict: { ...rest, conflict_id: conflictId(stationId, scanId), recorded_at: this.now(), acknowledged_at: null, acknowledged_by: null } });
+    this.rows.push({ ...rest, conflict_id: conflictId(stationId, scanId), recorded_at: this.now(), acknowledged_at: null, acknowledged_by: null });
   }
 
   flush(): Promise<void> {
