@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSetupPayload } from '../protocol/booking-api.js';
-import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
+import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeBurst, wedgeScan } from './testing/browser.js';
 import { startStack, type Stack, type Ticket } from './testing/stack.js';
 import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
 
@@ -62,7 +62,7 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
     expect(before.pinHash).toBeNull();
     const theirs = await stranger.createStation('Their Gate');
 
-    await wedgeScan(page, theirs.setupPayload, 5);
+    await wedgeBurst(page, theirs.setupPayload);
     await expect.poll(() => noticeOf(page, 'setup_ignored').textContent(), POLL).toBe('Setup code ignored: this gate is enrolled. Open settings with the PIN to re-enroll it.');
     await screenshot(page, 'setup-ignored');
     // Still bound to its own server and provider, with its own token.
@@ -91,7 +91,7 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
     await page.getByTestId('settings-save').click();
     await page.getByTestId('settings-saved').waitFor();
     const another = await stranger.createStation('Their Gate 2');
-    await wedgeScan(page, another.setupPayload, 5);
+    await wedgeBurst(page, another.setupPayload);
     const notice = noticeOf(page, 'setup_ignored').last();
     await expect.poll(() => notice.textContent(), POLL).toBe('已忽略设置码：本检票口已注册。如需重新注册，请先用密码进入设置。');
     // Shown on top of the settings screen, where the QR was scanned.
@@ -127,14 +127,14 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
   it('asks for a PIN when a setup QR is scanned on a new station, and enrolls only once it is chosen', async () => {
     const { station: gate, page } = await station({}, null);
     // A setup QR naming a plain-http server on another machine: refused, and the screen says why.
-    await wedgeScan(page, encodeSetupPayload('http://192.0.2.10:7700', 'ABCDEFGHJKMNPQRSTVWXYZ012345'), 5);
+    await wedgeBurst(page, encodeSetupPayload('http://192.0.2.10:7700', 'ABCDEFGHJKMNPQRSTVWXYZ012345'));
     await expect
       .poll(() => noticeOf(page, 'setup_insecure').textContent(), POLL)
       .toBe('Setup code refused: http://192.0.2.10:7700 is plain http to another machine. Use https, or allow plain http in settings.');
     expect(await page.getByTestId('setup-prompt').count()).toBe(0);
 
     const created = await venue.createStation('QR Gate');
-    await wedgeScan(page, created.setupPayload, 5);
+    await wedgeBurst(page, created.setupPayload);
     const prompt = page.getByTestId('setup-prompt');
     await prompt.waitFor();
     expect(await prompt.getAttribute('data-mode')).toBe('choose');
@@ -154,7 +154,7 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
     await prompt.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('gate-name').textContent(), POLL).toBe('QR Gate');
     expect(configOf(gate)).toMatchObject({ serverUrl: venue.bookingUrl, gate: 'QR Gate', pinHash: expect.stringMatching(/^scrypt\$/) });
-    await wedgeScan(page, tickets[1]!.payload, 5);
+    await wedgeBurst(page, tickets[1]!.payload);
     expect((await verdictOf(page)).kind).toBe('admit');
   });
 

@@ -63,6 +63,19 @@ export async function wedgeScan(page: Page, text: string, msPerKey = 5): Promise
   await page.keyboard.press('Enter');
 }
 
+/**
+ * A gun's whole burst, dispatched inside the page in one turn: the keys reach
+ * the screen's keydown listener microseconds apart, as a gun's do. For tests
+ * of what a scan does, not of key timing: on a loaded machine, keys typed one
+ * by one over the DevTools protocol can arrive spread out like a person's
+ * (`wedgeScan` keeps the real input path, for the tests of that).
+ */
+export async function wedgeBurst(page: Page, text: string): Promise<void> {
+  await page.evaluate((keys) => {
+    for (const key of [...keys, 'Enter']) window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+  }, [...text]);
+}
+
 /** Waits until the verdict screen shows, and returns its kind and reason. */
 export async function verdictOf(page: Page, timeout = 10_000): Promise<{ kind: string; reason: string; text: string }> {
   // Read in the same turn the verdict is found: a verdict held for a second
