@@ -15,6 +15,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { postgresAvailable } from '../server/common/testing/postgres.js';
 import { bookingClient } from '../server/booking/testing/http.js';
@@ -60,6 +61,8 @@ interface Step {
   verify: LoadResult;
   admitted: number;
   startupMs: number;
+  /** spawn → the issued-ticket digests in memory (after the ready line) */
+  digestsMs: number;
   bundleBytes: number;
   /** as sent, compressed */
   bundleWireBytes: number;
@@ -82,7 +85,8 @@ async function runEngine(engine: 'sqlite' | 'postgres'): Promise<{ steps: Step[]
   const startBooking = async () => {
     const t0 = performance.now();
     const server = await startGatepost(['booking', '--port', '0', '--data', dirs.booking, '--admin-token', ADMIN], env.booking, 120_000);
-    return { server, ms: performance.now() - t0 };
+    const ms = performance.now() - t0;
+    return { server, ms, digestsMs: (await digestsLoaded(server)) - t0 };
   };
   const steps: Step[] = [];
   let provider: RunningCommand | undefined;
@@ -149,8 +153,8 @@ async function runEngine(engine: 'sqlite' | 'postgres'): Promise<{ steps: Step[]
       const bundle = await firstSync(booking.url, providerId);
       await booking.stop();
       booking = undefined;
-      steps.push({ engine, size, fillProviderS, fillBookingS, verify, admitted, startupMs: started.ms, ...bundle });
-      log(`${engine} ${size}: filled in ${fillProviderS.toFixed(1)} + ${fillBookingS.toFixed(1)} s; verify ${verify.rps.toFixed(0)} req/s p50 ${verify.p50} ms p99 ${verify.p99} ms; booking start-up ${started.ms.toFixed(0)} ms; bundle ${bundle.bundleBytes} B (${bundle.bundleWireBytes} on the wire) in ${bundle.bundleMs.toFixed(0)} ms`);
+      steps.push({ engine, size, fillProviderS, fillBookingS, verify, admitted, startupMs: started.ms, digestsMs: started.digestsMs, ...bundle });
+      log(`${engine} ${size}: filled in ${fillProviderS.toFixed(1)} + ${fillBookingS.toFixed(1)} s; verify ${verify.rps.toFixed(0)} req/s p50 ${verify.p50} ms p99 ${verify.p99} ms; booking start-up ${started.ms.toFixed(0)} ms (digests in ${started.digestsMs.toFixed(0)} ms); bundle ${bundle.bundleBytes} B (${bundle.bundleWireBytes} on the wire) in ${bundle.bundleMs.toFixed(0)} ms`);
     }
     return { steps, emptyStartupMs };
   } finally {
@@ -160,6 +164,20 @@ async function runEngine(engine: 'sqlite' | 'postgres'): Promise<{ steps: Step[]
     rmSync(dirs.provider, { recursive: true, force: true });
     rmSync(dirs.booking, { recursive: true, force: true });
   }
+}
+
+/** When the booking server's log says its start-up load of issued-ticket digests is done (performance.now()). */
+function digestsLoaded(server: RunningCommand): Promise<number> {
+  const done = (line: string) => line.includes('issued-ticket digests loaded');
+  if (server.output.some(done)) return Promise.resolve(performance.now());
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: server.child.stdout! });
+    lines.on('line', (line) => {
+      if (!done(line)) return;
+      lines.close();
+      resolve(performance.now());
+    });
+  });
 }
 
 /** A newly enrolled station's first sync: every page of the offline bundle, as the station asks for them. */
@@ -201,8 +219,8 @@ for (const engine of engines) {
 const load1 = loadavg();
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const head = ['engine', 'tickets', 'fill s (prov+book)', 'verify req/s', 'p50 ms', 'p99 ms', 'p99 vs first', 'booking start ms', 'vs empty', 'bundle bytes', 'on the wire', 'bundle ms'];
-const widths = [8, 10, 19, 12, 7, 7, 12, 16, 8, 13, 11, 9];
+const head = ['engine', 'tickets', 'fill s (prov+book)', 'verify req/s', 'p50 ms', 'p99 ms', 'p99 vs first', 'booking start ms', 'vs empty', 'digests in ms', 'bundle bytes', 'on the wire', 'bundle ms'];
+const widths = [8, 10, 19, 12, 7, 7, 12, 16, 8, 13, 13, 11, 9];
 const line = (cells: string[]) => cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log(`\nGrowth: POST /v1/verify at ${CONNECTIONS} connections, ${REQUESTS} signed verifies on fresh codes per size after ${WARMUP} to warm up;`);
 console.log(`booking start-up spawn → ready line; first offline-bundle sync of a ${values['bundle-seats']}-seat show, ${BUNDLE_REDEEMED} admitted, ${BUNDLE_REVOKED} refunded`);
@@ -223,6 +241,7 @@ for (const { steps, emptyStartupMs } of results) {
         `${fmt(s.verify.p99 / first.verify.p99, 2)}×`,
         fmt(s.startupMs),
         `${fmt(s.startupMs / emptyStartupMs, 2)}×`,
+        fmt(s.digestsMs),
         fmt(s.bundleBytes),
         fmt(s.bundleWireBytes),
         fmt(s.bundleMs),
@@ -238,7 +257,9 @@ for (const { steps, emptyStartupMs } of results) {
     const ratio = last.verify.p99 / first.verify.p99;
     verdicts.push(`${last.engine}: verify p99 at ${fmt(last.size)} ≤ 1.5× its p99 at ${fmt(first.size)} — ${fmt(ratio, 2)}×: ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
   }
-  verdicts.push(`${last.engine}: booking start-up at ${fmt(last.size)} ≤ 3 s — ${fmt(last.startupMs / 1000, 2)} s: ${last.startupMs <= 3000 ? 'met' : 'NOT met'}`);
+  verdicts.push(
+    `${last.engine}: booking start-up at ${fmt(last.size)} ≤ 3 s — ready in ${fmt(last.startupMs / 1000, 2)} s, its digests loaded at ${fmt(last.digestsMs / 1000, 2)} s: ${last.digestsMs <= 3000 ? 'met' : last.startupMs <= 3000 ? 'met for the ready line, not for the digests' : 'NOT met'}`,
+  );
   verdicts.push(`${last.engine}: first bundle sync ≤ 2 MB and ≤ 1 s — ${fmt(last.bundleWireBytes / 1e6, 2)} MB on the wire (${fmt(last.bundleBytes / 1e6, 2)} MB decoded), ${fmt(last.bundleMs)} ms: ${last.bundleWireBytes <= 2e6 && last.bundleMs <= 1000 ? 'met' : 'NOT met'}`);
 }
 console.log(`\n${verdicts.join('\n')}`);

@@ -235,7 +235,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(ticketSearchRoutes, { db, auth, flushAdmissions: () => scans.flushAdmissions() });
   await app.register(stationAdminRoutes, { db, writes, now, providers, auth, audit, links });
   await app.register(stationRoutes, { db, now, keys, auth, scans });
-  await app.register(annulRoutes, { auth, audit, annulments: new AnnulService(ctx, () => scans.flushAdmissions()) });
+  await app.register(annulRoutes, { auth, audit, annulments: new AnnulService(ctx, () => scans.flushForAnnulment()) });
   await app.register(heartbeatRoutes, { relaxedTransaction: ctx.relaxedTransaction, now, auth });
   await app.register(reminderRoutes, { db, now, auth });
   // The Live page: capacity is the show's seat count from the provider (the catalogue cache), unknown while it is unreachable.
@@ -289,7 +289,11 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   if (!opts.adminToken) app.log.warn('no admin token given: the admin API (/api/v1/admin/*) is off');
   if (Object.keys(ctx.payments).length === 0) app.log.warn('no payment method is configured: orders are refused (--demo turns on the demo method)');
   logReady(app, 'booking', { publicUrl: ctx.publicUrl, database: database.location, dialect: database.dialect, signingKey: keys.activeKeyId, metricsUrl });
-  void issued.load(db, now()).catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not load the digests of the issued tickets'));
+  const loadStarted = performance.now();
+  void issued
+    .load(db, now())
+    .then(() => ctx.log.info({ digests: issued.size, ms: Math.round(performance.now() - loadStarted) }, 'issued-ticket digests loaded: scans of them take the fast check'))
+    .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not load the digests of the issued tickets'));
   // Tickets of a retired key left by a retirement at start, or by a process that stopped mid-way.
   if (keys.retiredKeyIds().length > 0) {
     void reissueRetired(ctx).catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not sign again the tickets of a retired key'));
