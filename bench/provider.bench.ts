@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createTestDatabase, postgresAvailable } from '../server/common/testing/postgres.js';
 import { spawnTs } from './support/spawn.js';
-import { cpuSeconds } from './support/cpu.js';
+import { cpuSeconds, cpuSecondsOf } from './support/cpu.js';
 import { HEADER, row, type LoadResult } from './support/load.js';
 import { startBenchProvider, verifyLoad } from './support/provider-setup.js';
 
@@ -36,11 +36,12 @@ async function startProvider(label: string, env: Record<string, string>) {
       process.stderr.write(`${label}: measuring ${SECONDS} s…\n`);
       const round = codes.slice(offset);
       const cpu0 = cpuSeconds(server.child.pid);
+      const db0 = cpuSecondsOf('postgres');
       if (values['cpu-prof']) process.stderr.write(`phase ${label} at ${process.hrtime.bigint() / 1000n} µs\n`);
       const result = await verifyLoad(server.url, round.length > 0 ? round : codes, CONNECTIONS, SECONDS);
       if (values['cpu-prof']) process.stderr.write(`phase end at ${process.hrtime.bigint() / 1000n} µs\n`);
       offset += result.requests;
-      return { ...result, cpuUs: ((cpuSeconds(server.child.pid) - cpu0) * 1e6) / result.requests };
+      return { ...result, cpuUs: ((cpuSeconds(server.child.pid) - cpu0) * 1e6) / result.requests, dbCpuUs: ((cpuSecondsOf('postgres') - db0) * 1e6) / result.requests };
     },
     stop,
   };
@@ -54,7 +55,7 @@ async function bareRound(bare: Awaited<ReturnType<typeof spawnTs>>, label: strin
   return { ...result, cpuUs: ((cpuSeconds(bare.pid) - cpu0) * 1e6) / result.requests };
 }
 
-type Round = { bare: LoadResult & { cpuUs: number }; provider: LoadResult & { cpuUs: number } };
+type Round = { bare: LoadResult & { cpuUs: number }; provider: LoadResult & { cpuUs: number; dbCpuUs: number } };
 const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
 
 // The machine's speed drifts over a run (shared cores): the bare route and each
@@ -112,6 +113,8 @@ if (pgRound) {
   console.log(row('provider, PostgreSQL', pgRound.provider, pgRound.bare));
   // The provider process only: PostgreSQL's own work runs in its server processes, on the same cores.
   console.log(`\n${cpuLine('provider on PostgreSQL', pgRounds)}`);
+  const dbCpu = median(pgRounds, (r) => r.provider.dbCpuUs).provider.dbCpuUs;
+  console.log(`PostgreSQL's own processes per verify (median of rounds): ${dbCpu.toFixed(0)} µs of CPU, on the same two cores`);
 }
 console.log('');
 if (sqliteRound) console.log(`target: SQLite verify ≥ 50% of the bare route — ${(ratioOf(sqliteRound) * 100).toFixed(0)}%: ${ratioOf(sqliteRound) >= 0.5 ? 'met' : 'NOT met'}`);
