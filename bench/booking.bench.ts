@@ -115,6 +115,7 @@ function meanOf(a: LoadResult, b: LoadResult): LoadResult {
     rps: (a.rps + b.rps) / 2,
     p50: (a.p50 + b.p50) / 2,
     p99: (a.p99 + b.p99) / 2,
+    mean: (a.mean + b.mean) / 2,
     errors: a.errors + b.errors,
     non2xx: a.non2xx + b.non2xx,
   };

@@ -32,7 +32,7 @@ async function startProvider(label: string, env: Record<string, string>) {
   process.stderr.write(`${label}: ${codes.length} codes issued\n`);
   let offset = 0;
   return {
-    async measure(): Promise<LoadResult & { cpuUs: number }> {
+    async measure(): Promise<LoadResult & { cpuUs: number; dbCpuUs: number }> {
       process.stderr.write(`${label}: measuring ${SECONDS} s…\n`);
       const round = codes.slice(offset);
       const cpu0 = cpuSeconds(server.child.pid);

@@ -7,6 +7,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** mean latency, ms */
+  mean: number;
   errors: number;
   non2xx: number;
 }
@@ -45,6 +47,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    mean: result.latency.mean,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
