@@ -14,6 +14,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     rounds: { type: 'string', default: '3' },
+    // Codes issued per provider: enough for every round at this many verifies a second, all fresh.
+    'codes-per-second': { type: 'string', default: '16000' },
     // Profiles the providers: node --cpu-prof into DIR (read with bench:booking's --summary).
     'cpu-prof': { type: 'string' },
     // Only one provider: sqlite or postgres (default both).
@@ -28,7 +30,7 @@ const ROUNDS = Number(values.rounds);
 /** Starts a provider with every seat sold; `measure` runs one timed round of verifies on fresh codes. */
 async function startProvider(label: string, env: Record<string, string>) {
   const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const { server, codes, stop } = await startBenchProvider(env, [], prof);
+  const { server, codes, stop } = await startBenchProvider(env, [], prof, ROUNDS * SECONDS * Number(values['codes-per-second']));
   process.stderr.write(`${label}: ${codes.length} codes issued\n`);
   let offset = 0;
   return {
@@ -41,6 +43,7 @@ async function startProvider(label: string, env: Record<string, string>) {
       const result = await verifyLoad(server.url, round.length > 0 ? round : codes, CONNECTIONS, SECONDS);
       if (values['cpu-prof']) process.stderr.write(`phase end at ${process.hrtime.bigint() / 1000n} µs\n`);
       offset += result.requests;
+      if (offset > codes.length) process.stderr.write(`${label}: WARNING: this round ran out of fresh codes (${offset} verifies so far, ${codes.length} codes): raise --codes-per-second\n`);
       return { ...result, cpuUs: ((cpuSeconds(server.child.pid) - cpu0) * 1e6) / result.requests, dbCpuUs: ((cpuSecondsOf('postgres') - db0) * 1e6) / result.requests };
     },
     stop,

@@ -14,6 +14,7 @@ export const BENCH_SECRET = 'bench-secret-0123456789abcdef';
 const SHOWS = 40;
 const ROWS = 26;
 const PER_ROW = 99;
+const SEATS_PER_SHOW = ROWS * PER_ROW;
 
 /** A programme file's content: `shows` shows starting in 10 minutes, each ending `endsAfterS` from now, of rows × perRow seats. */
 export function benchProgramme(now: number, { shows = SHOWS, endsAfterS = 7200, rows = ROWS, perRow = PER_ROW } = {}) {
@@ -33,12 +34,12 @@ export function benchProgramme(now: number, { shows = SHOWS, endsAfterS = 7200, 
   };
 }
 
-/** Sells every seat; returns the codes. */
-async function issueCodes(url: string): Promise<string[]> {
+/** Sells every seat of `shows` shows; returns the codes. */
+async function issueCodes(url: string, shows: number): Promise<string[]> {
   const api = signedClient(url, BENCH_SECRET);
   const codes: string[] = [];
   const orders = [];
-  for (let s = 0; s < SHOWS; s++) {
+  for (let s = 0; s < shows; s++) {
     for (let r = 0; r < ROWS; r++) {
       const row = String.fromCharCode(65 + r);
       for (let n = 1; n <= PER_ROW; n += 20) {
@@ -54,13 +55,19 @@ async function issueCodes(url: string): Promise<string[]> {
   return codes;
 }
 
-/** A provider process with every seat sold, in its own temp folder. */
-export async function startBenchProvider(env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []) {
+/**
+ * A provider process with every seat sold, in its own temp folder: at least
+ * `minCodes` codes (whole shows of 2,574 seats), so a measured load redeems
+ * fresh codes to its end — once they run out, verifyLoad cycles back to
+ * codes already redeemed, and the round measures rejections instead.
+ */
+export async function startBenchProvider(env: Record<string, string>, args: string[] = [], nodeArgs: string[] = [], minCodes = SHOWS * SEATS_PER_SHOW) {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
   const file = join(dir, 'programme.json');
-  writeFileSync(file, JSON.stringify(benchProgramme(Math.floor(Date.now() / 1000))));
+  const shows = Math.max(1, Math.ceil(minCodes / SEATS_PER_SHOW));
+  writeFileSync(file, JSON.stringify(benchProgramme(Math.floor(Date.now() / 1000), { shows })));
   const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', BENCH_SECRET, '--programme', file, ...args], env, 60_000, nodeArgs);
-  const codes = await issueCodes(server.url);
+  const codes = await issueCodes(server.url, shows);
   return {
     server,
     codes,
