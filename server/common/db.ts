@@ -24,6 +24,11 @@ export interface OpenedDatabase<DB> {
    */
   sync?: SqliteExecutor;
   /**
+   * PostgreSQL only: the pool under `db`, for a hot statement sent by name
+   * (`pg`'s named statements: parsed and planned once per connection).
+   */
+  pool?: pg.Pool;
+  /**
    * A transaction whose commit does not wait for the disk, for rows that only
    * cache another server's durable record (the booking server's log of the
    * admissions a provider answered). SQLite commits it at synchronous=NORMAL:
@@ -69,6 +74,7 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
     opened = {
       db,
       dialect: 'postgres',
+      pool,
       location: `postgresql://${url.host}${url.pathname}`,
       relaxedTransaction: (work) =>
         db.transaction().execute(async (trx) => {

@@ -27,6 +27,7 @@
 // round trip and one commit when every item wins. Should the statement fail
 // as a whole, the nonces are claimed on their own and the items go one by one.
 import { CompiledQuery, type Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Verdict } from '../../protocol/verdict.js';
 import { HttpError } from '../common/errors.js';
 import { TurnBatches } from '../common/turn-batches.js';
@@ -87,7 +88,10 @@ stored as (
   insert into scans (scan_id, code, verdict, at)
   select scan_id, code, $5, at from won order by scan_id
 )
-select w.*, f.claimed from (select array_agg(nonce) as claimed from claimed) f left join won w on true`;
+-- The replays' positions once, not the claimed nonces on every row: a batch's answer stays linear in its size.
+select w.*, f.replayed from (
+  select array_agg(i.ord::int) as replayed from input i where i.nonce is not null and i.nonce not in (select nonce from claimed)
+) f left join won w on true`;
 
 const READ = `
 select i.ord, s.code as prior_code, s.verdict as prior_verdict, ${columns('t')}
@@ -110,7 +114,7 @@ returning scan_id`;
  */
 const RETRY_ALONE = new Set(['23505', '40P01']);
 
-type Won = TicketRow & { ord: number | null; claimed: string[] | null };
+type Won = TicketRow & { ord: number | null; replayed: number[] | null };
 type Read = { ord: number; prior_code: string | null; prior_verdict: string | null } & { [K in keyof TicketRow]: TicketRow[K] | null };
 
 /** A signed request's nonce not yet claimed in the shared window (signature-auth.ts). */
@@ -126,6 +130,8 @@ export class BatchAdmission {
   constructor(
     private readonly db: Kysely<ProviderDB>,
     private readonly nonces?: SharedNonces,
+    /** when given, the winners' statement goes by name: a plan per connection, not per batch */
+    private readonly pool?: pg.Pool,
   ) {
     this.queries = admissionQueries(db);
   }
@@ -218,8 +224,7 @@ export class BatchAdmission {
   /** Step 1: the winners by index, and per item whether its nonce was fresh (or none was given). */
   private async win(items: Redemption[], nonces: (UnclaimedNonce | undefined)[]): Promise<{ won: Map<number, TicketRow>; fresh: boolean[] }> {
     const given = items.map((_, i) => nonces[i]);
-    const { rows } = await this.db.executeQuery<Won>(
-      CompiledQuery.raw(WIN, [
+    const params = [
         items.map((r) => r.code),
         items.map((r) => r.gate),
         items.map((r) => r.scanId),
@@ -227,11 +232,12 @@ export class BatchAdmission {
         storedVerdict(ADMITTED),
         given.map((n) => n?.nonce ?? null),
         given.map((n) => (n ? this.window().bucketOf(n.t) : null)),
-      ]),
-    );
-    const claimed = new Set(rows[0]?.claimed ?? []);
+    ];
+    // By name: PostgreSQL parses and plans this statement once per connection, not once per batch.
+    const { rows } = this.pool ? await this.pool.query<Won>({ name: 'gatepost_verify_win', text: WIN, values: params }) : await this.db.executeQuery<Won>(CompiledQuery.raw(WIN, params));
+    const replayed = new Set(rows[0]?.replayed ?? []);
     const won = new Map(rows.filter((row) => row.ord !== null).map((row) => [Number(row.ord) - 1, row as TicketRow]));
-    return { won, fresh: given.map((n) => !n || claimed.has(n.nonce)) };
+    return { won, fresh: given.map((_, i) => !replayed.has(i + 1)) };
   }
 
   /** The nonces claimed in their own statement, when the admission statement failed: per item, whether it was fresh. */

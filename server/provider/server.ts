@@ -94,7 +94,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   if (shared) {
     // A verify's nonce is claimed in its admission statement: one round trip and one commit.
     authenticate.share(shared.store, ['POST /v1/verify']);
-    const batch = new BatchAdmission(db, shared.store);
+    const batch = new BatchAdmission(db, shared.store, database.pool);
     const verifies = new VerifyBatches(batch);
     const admissionBatch = batchSizeHistogram(app.metrics, 'gatepost_provider_admission_batch_size', 'verifies decided together in one admission statement (PostgreSQL)');
     verifies.onBatch = (n) => admissionBatch.observe(n);
