@@ -16,7 +16,7 @@ import { postgresAvailable } from '../../common/testing/postgres.js';
 import { sharedDatabase } from '../../common/testing/shared-database.js';
 import { providerRequestsServed } from '../../common/testing/requests-served.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
-import { OUT_MIN_MS } from './provider-client.js';
+import { OUT_MIN_MS } from './instance-rotation.js';
 
 const SECRET = 'instances-provider-secret-0123456789';
 const ADMIN = 'instances-admin-token-0123456789';

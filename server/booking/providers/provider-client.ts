@@ -1,7 +1,7 @@
 // Calls to verification servers. Each registered provider gets its own undici
-// connection pool (keep-alive) per instance — several instances of one
-// verification server on one database share the calls round-robin, and one
-// that does not answer is left out for a while (RELAY.md, Several instances) — and every call is signed with that provider's
+// connection pool (keep-alive) per instance; several instances of one
+// verification server on one database share the calls (instance-rotation.ts,
+// RELAY.md "Several instances"). Every call is signed with that provider's
 // secret over the exact path+query and body bytes sent (DESIGN.md). undici,
 // not axios: axios's config merging and adapter were a quarter of the booking
 // server's CPU per relayed scan.
@@ -32,6 +32,7 @@ import { computeSignature, SIGNATURE_HEADER } from '../../../protocol/signature.
 import { verdictSchema } from '../../../protocol/verdict.js';
 import { HttpError, notFound } from '../../common/errors.js';
 import type { CallOutcome, ClientHooks, ProviderFailure } from './call-hooks.js';
+import { InstanceRotation, type Instance } from './instance-rotation.js';
 
 export interface ProviderRecord {
   providerId: string;
@@ -73,9 +74,6 @@ export function instanceUrls(record: ProviderRecord): string[] {
   return record.verifyUrls && record.verifyUrls.length > 0 ? record.verifyUrls : [record.verifyUrl];
 }
 
-/** How long an instance that failed is left out, doubling while it keeps failing, up to OUT_MAX_MS. */
-export const OUT_MIN_MS = 5_000;
-export const OUT_MAX_MS = 60_000;
 /** Below this much left of a call's time, it is not tried on another instance. */
 const RETRY_MIN_MS = 50;
 
@@ -90,19 +88,6 @@ const RETRIED = new Set([
   'revoke', // revoking a revoked ticket answers its revocation
   'annul', // by scanId: a repeated annulment gets the first one's answer
 ]);
-
-/** One instance of a provider's verification server: its pool and its health. */
-interface Instance {
-  url: string;
-  prefix: string;
-  pool: Pool;
-  /** consecutive failures; 0: healthy */
-  failures: number;
-  /** until when it is out (performance.now() ms) */
-  outUntil: number;
-  /** one call is probing it after its time out: the others keep away until it answers */
-  probing: boolean;
-}
 
 /** Timeouts per kind of call, in ms. */
 export interface ProviderTimeouts {
@@ -136,9 +121,7 @@ function signature(secret: string, method: string, path: string, body: string): 
 }
 
 export class ProviderClient {
-  private readonly instances: Instance[];
-  /** round-robin position */
-  private next = 0;
+  private readonly rotation: InstanceRotation;
   private unanswered = 0;
 
   constructor(
@@ -146,7 +129,7 @@ export class ProviderClient {
     private readonly timeouts: ProviderTimeouts = DEFAULT_TIMEOUTS,
     private readonly hooks: ClientHooks = {},
   ) {
-    this.instances = instanceUrls(record).map((u) => {
+    const instances = instanceUrls(record).map((u): Instance => {
       const url = new URL(u);
       // No redirects are followed (undici's request never does); every status is ours to interpret.
       const pool = new Pool(url.origin, {
@@ -159,6 +142,10 @@ export class ProviderClient {
         bodyTimeout: Math.max(timeouts.catalogue, timeouts.verify, timeouts.issue),
       });
       return { url: u, prefix: url.pathname.replace(/\/+$/, ''), pool, failures: 0, outUntil: 0, probing: false };
+    });
+    this.rotation = new InstanceRotation(instances, {
+      changed: (url, up) => hooks.instance?.(record.providerId, url, up),
+      takenOut: (url, outMs, detail) => hooks.warn?.(record.providerId, 'instance', `${url} taken out for ${outMs / 1000} s: ${detail}`),
     });
   }
 
@@ -232,56 +219,12 @@ export class ProviderClient {
   }
 
   close(): void {
-    for (const i of this.instances) void i.pool.destroy().catch(() => undefined);
+    for (const i of this.rotation.instances) void i.pool.destroy().catch(() => undefined);
   }
 
   /** Each instance's URL and whether it is taken out now (for tests and operators). */
   instanceHealth(): { url: string; out: boolean; failures: number }[] {
-    const now = performance.now();
-    return this.instances.map((i) => ({ url: i.url, out: i.outUntil > now, failures: i.failures }));
-  }
-
-  /**
-   * The instance for the next attempt, not one of `tried`: round-robin over the
-   * healthy ones (an instance whose time out is over is probed by one call);
-   * when every one left is out, the one closest to coming back rather than none.
-   */
-  private pick(tried: Instance[] | undefined, now: number): Instance | undefined {
-    const n = this.instances.length;
-    if (n === 1) return tried ? undefined : this.instances[0];
-    let fallback: Instance | undefined;
-    for (let k = 0; k < n; k++) {
-      const i = this.instances[(this.next + k) % n]!;
-      if (tried?.includes(i)) continue;
-      if (i.failures === 0 || (i.outUntil <= now && !i.probing)) {
-        this.next = (this.next + k + 1) % n;
-        if (i.failures > 0) i.probing = true;
-        return i;
-      }
-      if (!fallback || i.outUntil < fallback.outUntil) fallback = i;
-    }
-    return fallback;
-  }
-
-  private failed(i: Instance, now: number, detail: string): void {
-    // A call sent before the instance was taken out: the same outage, not another failure.
-    if (i.failures > 0 && i.outUntil > now) return;
-    i.probing = false;
-    i.failures++;
-    const out = Math.min(OUT_MAX_MS, OUT_MIN_MS * 2 ** Math.min(i.failures - 1, 10));
-    i.outUntil = now + out;
-    if (this.instances.length > 1) {
-      if (i.failures === 1) this.hooks.instance?.(this.providerId, i.url, false);
-      this.hooks.warn?.(this.providerId, 'instance', `${i.url} taken out for ${out / 1000} s: ${detail}`);
-    }
-  }
-
-  private answered(i: Instance): void {
-    if (i.failures === 0) return;
-    i.failures = 0;
-    i.outUntil = 0;
-    i.probing = false;
-    if (this.instances.length > 1) this.hooks.instance?.(this.providerId, i.url, true);
+    return this.rotation.health(performance.now());
   }
 
   /**
@@ -302,18 +245,18 @@ export class ProviderClient {
     const started = performance.now();
     const deadline = started + timeoutMs;
     const text = body === undefined ? '' : JSON.stringify(body);
-    const retried = this.instances.length > 1 && RETRIED.has(op);
+    const retried = this.rotation.size > 1 && RETRIED.has(op);
     let tried: Instance[] | undefined;
     for (;;) {
       const now = performance.now();
-      const instance = this.pick(tried, now)!;
+      const instance = this.rotation.pick(tried, now)!;
       (tried ??= []).push(instance);
       const left = deadline - now;
-      const another = retried && tried.length < this.instances.length;
+      const another = retried && tried.length < this.rotation.size;
       const attemptMs = another ? Math.max(RETRY_MIN_MS, Math.floor(left * 0.6)) : Math.max(1, Math.ceil(left));
       const outcome = await this.attempt(instance, op, method, path, text, schema, attemptMs, started);
       if (!('down' in outcome)) return outcome.value;
-      this.failed(instance, performance.now(), outcome.down.detail);
+      this.rotation.failed(instance, performance.now(), outcome.down.detail);
       if (!another || deadline - performance.now() < RETRY_MIN_MS) throw this.unavailable(op, started, outcome.down);
       this.hooks.failover?.(op);
     }
@@ -359,7 +302,7 @@ export class ProviderClient {
       clearTimeout(timer);
     }
     if (res.status >= 500) return { down: { reason: 'server_error', detail: `answered ${res.status}` } };
-    this.answered(instance);
+    this.rotation.answered(instance);
     let json: unknown;
     try {
       json = JSON.parse(res.data);
