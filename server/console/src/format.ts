@@ -17,22 +17,6 @@ export function duration(locale: string, seconds: number): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
 
-/** A time with its zone named: "20:15 GMT+8"; `timeZone` undefined: this browser's zone. */
-export function zonedTime(locale: string, epochS: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }).format(epochS * 1000);
-}
-
-/** A date and time with its zone named, for records read later (the audit log). */
-export function zonedDateTime(locale: string, epochS: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(epochS * 1000) + ' ' + shortZoneName(locale, epochS, timeZone);
-}
-
-/** The zone's short name at that moment ("GMT+8", "CET"). */
-function shortZoneName(locale: string, epochS: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat(locale, { timeZoneName: 'short', timeZone }).formatToParts(epochS * 1000);
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
-}
-
 /** Whether this browser knows the IANA zone name. */
 export function knownZone(name: string): boolean {
   try {
@@ -46,8 +30,9 @@ export function knownZone(name: string): boolean {
 /**
  * A time as the venue's clock shows it: in the venue's IANA zone (a provider's
  * timeZoneInUse), 24-hour, with the zone's offset named ("20:03 GMT+8"), so
- * staff signed in from elsewhere read the time the gate read. Without a zone
- * yet (still loading): this browser's, named the same way.
+ * staff signed in from elsewhere read the time the gate read; `date` puts the
+ * day before it ("Dec 4, 2026, 20:03:09 GMT+8", for records read later).
+ * Without a zone yet (still loading): this browser's, named the same way.
  */
 export function venueTime(locale: string, epochS: number, zone: string | undefined, { date = false, seconds = false } = {}): string {
   return new Intl.DateTimeFormat(locale, {

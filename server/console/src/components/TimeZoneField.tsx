@@ -2,7 +2,7 @@
 // browser knows, empty for the booking server's own. The hint shows the time
 // now in the zone typed, so venue IT sees at a glance whether it is theirs.
 import { useEffect, useState } from 'react';
-import { knownZone, zonedTime } from '../format.js';
+import { knownZone, venueTime } from '../format.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Field } from './Field.js';
 
@@ -35,8 +35,8 @@ export function TimeZoneField({
   const now = useMinute();
   const zone = value.trim();
   let hint: string;
-  if (!zone) hint = serverZone ? t('provider.zoneServerAt', { zone: serverZone, time: zonedTime(locale, now, serverZone) }) : t('provider.zoneServer');
-  else if (knownZone(zone)) hint = t('provider.zoneNow', { time: zonedTime(locale, now, zone) });
+  if (!zone) hint = serverZone ? t('provider.zoneServerAt', { zone: serverZone, time: venueTime(locale, now, serverZone) }) : t('provider.zoneServer');
+  else if (knownZone(zone)) hint = t('provider.zoneNow', { time: venueTime(locale, now, zone) });
   else hint = t('provider.zoneUnknown');
   return (
     <Field label={t('provider.zone')} hint={hint} error={error}>

@@ -7,7 +7,7 @@ import { api, type AuditEntry, type ProviderDetails } from '../api.js';
 import { DataTable, Loaded, type Column } from '../components/DataTable.js';
 import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { ErrorNotice, PageHeader } from '../components/Status.js';
-import { zonedDateTime } from '../format.js';
+import { venueTime } from '../format.js';
 import { useLoad } from '../hooks.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n, type Translate } from '../i18n/i18n.js';
@@ -83,7 +83,7 @@ function AuditList({ providerId, providers }: { providerId?: string; providers: 
       label: t('audit.when'),
       cellClassName: 'nowrap',
       testId: 'audit-when',
-      cell: (e) => zonedDateTime(locale, e.at, (e.providerId && byId.get(e.providerId)?.timeZoneInUse) || undefined),
+      cell: (e) => venueTime(locale, e.at, e.providerId ? byId.get(e.providerId)?.timeZoneInUse : undefined, { date: true, seconds: true }),
     },
     { label: t('audit.who'), testId: 'audit-who', cell: (e) => (e.actor === 'admin token' ? <em>{t('nav.adminToken')}</em> : e.actor) },
     { label: t('audit.action'), cellClassName: 'strong nowrap', testId: 'audit-action', cell: (e) => <span title={e.action}>{actionWords(t, e.action)}</span> },

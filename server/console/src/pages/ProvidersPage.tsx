@@ -4,7 +4,7 @@
 import { api, type ProviderDetails } from '../api.js';
 import { DataTable, Loaded, type Column } from '../components/DataTable.js';
 import { PageHeader } from '../components/Status.js';
-import { zonedTime } from '../format.js';
+import { venueTime } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
@@ -36,7 +36,7 @@ export function ProvidersPage() {
       cell: (p) => (
         <>
           <span className="nowrap">{p.timeZone ?? t('providers.zoneServer')}</span>
-          <span className="cell-sub muted">{t('providers.zoneNow', { time: zonedTime(locale, now, p.timeZoneInUse), zone: p.timeZoneInUse })}</span>
+          <span className="cell-sub muted">{t('providers.zoneNow', { time: venueTime(locale, now, p.timeZoneInUse), zone: p.timeZoneInUse })}</span>
         </>
       ),
     },
