@@ -27,12 +27,27 @@ export function knownZone(name: string): boolean {
   }
 }
 
+/** This browser's zone, read once: every table row's time would otherwise make a format just to learn it. */
+let browserZone: string | undefined;
+
+/**
+ * The zone a time is shown in, given the provider's timeZoneInUse: the API
+ * answers that per provider (the venue's own zone, or the booking server's when
+ * it has none), so the console never works the server's zone out itself. Only
+ * where no provider is known — its list still loading, or a record of no
+ * provider (a staff account's audit entry) — is there no venue to read the time
+ * at, and this browser's zone stands in, named wherever it is shown.
+ */
+export function shownZone(timeZoneInUse: string | undefined): string {
+  return timeZoneInUse ?? (browserZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
 /**
  * A time as the venue's clock shows it: in the venue's IANA zone (a provider's
  * timeZoneInUse), 24-hour, with the zone's offset named ("20:03 GMT+8"), so
  * staff signed in from elsewhere read the time the gate read; `date` puts the
- * day before it ("Dec 4, 2026, 20:03:09 GMT+8", for records read later).
- * Without a zone yet (still loading): this browser's, named the same way.
+ * day before it ("Dec 4, 2026, 20:03:09 GMT+8", for records read later). Zone
+ * undefined: see shownZone.
  */
 export function venueTime(locale: string, epochS: number, zone: string | undefined, { date = false, seconds = false } = {}): string {
   return new Intl.DateTimeFormat(locale, {
@@ -41,21 +56,21 @@ export function venueTime(locale: string, epochS: number, zone: string | undefin
     minute: '2-digit',
     ...(seconds ? { second: '2-digit' } : {}),
     hourCycle: 'h23',
-    timeZone: zone,
+    timeZone: shownZone(zone),
     timeZoneName: 'shortOffset',
   }).format(epochS * 1000);
 }
 
-/** A zone as staff read it: its IANA name and its offset now, "Asia/Shanghai (GMT+8)"; this browser's zone when none is given. */
+/** A zone as staff read it: its IANA name and its offset now, "Asia/Shanghai (GMT+8)". Zone undefined: see shownZone. */
 export function zoneName(locale: string, zone: string | undefined): string {
-  const name = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const name = shownZone(zone);
   const offset = new Intl.DateTimeFormat(locale, { timeZone: name, timeZoneName: 'shortOffset' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
   return offset ? `${name} (${offset})` : name;
 }
 
 /** The venue's calendar day of a moment ("Dec 4, 2026"), for a time shown under it with venueTime. */
 export function venueDate(locale: string, epochS: number, zone: string | undefined): string {
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: zone }).format(epochS * 1000);
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: shownZone(zone) }).format(epochS * 1000);
 }
 
 /** How far `zone`'s wall clock is ahead of UTC at `epochMs`, in ms (whole seconds). */

@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DataTable, Loaded, type Column } from '../components/DataTable.js';
 import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { FeedbackNotice, PageHeader, type Feedback } from '../components/Status.js';
+import { shownZone } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { paths } from '../router.js';
@@ -34,7 +35,7 @@ export function ShowsPage() {
     check(error);
     setMessage({ kind: 'failure', error });
   };
-  const zone = provider?.timeZoneInUse ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = shownZone(provider?.timeZoneInUse);
   const when = (epochS: number) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(epochS * 1000);
   const money = (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
 
