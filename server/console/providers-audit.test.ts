@@ -3,10 +3,11 @@
 // verification server). Venue IT registers a provider in Asia/Shanghai through
 // the form, after the server refused a zone it does not know on its field; the
 // list shows the zone and the provider reachable, then unreachable with the
-// reason once the verification server is stopped. The audit log names who
-// registered the provider and who revoked a station, pages back with "older",
-// and venue staff see their own provider's entries only. Screenshots at
-// 1280×800, en and zh-CN, go to artifacts/console/.
+// reason once the verification server is stopped. An admin edits another
+// provider's zone, is refused an unknown one, and clears it back to the
+// server's. The audit log names who registered the provider and who revoked a
+// station, pages back with "older", and venue staff see their own provider's
+// entries only. Screenshots at 1280×800, en and zh-CN, go to artifacts/console/.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ProviderDetails } from '../../protocol/booking-api.js';
@@ -44,6 +45,10 @@ describe.skipIf(missing !== null)('the Providers page’s zone and health, and t
     return parsed;
   };
   const admin = <T>(method: string, path: string, body?: unknown) => call<T>(app.stack.adminToken, method, path, body);
+  const providerById = async (providerId: string): Promise<ProviderDetails | undefined> =>
+    (await admin<{ providers: ProviderDetails[] }>('GET', '/api/v1/admin/providers')).providers.find((p) => p.providerId === providerId);
+  /** The wall clock in `zone` now, as the console shows it ("20:15"). */
+  const clockIn = (zone: string): string => new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(Date.now());
 
   it('registers a provider in Asia/Shanghai through the form, after a zone the server does not know was refused on its field', async () => {
     const page = await open('en');
@@ -129,6 +134,60 @@ describe.skipIf(missing !== null)('the Providers page’s zone and health, and t
     // The other venue's entries are refused, not merely hidden.
     const res = await fetch(`${app.stack.url}/api/v1/admin/audit?providerId=${harbour}`, { headers: { authorization: `Bearer ${staffToken}` } });
     expect(res.status).toBe(403);
+  });
+
+  it('edits a provider’s zone in the form: set and listed with the time there, an unknown one refused, cleared back to the server’s', async () => {
+    // Harbour Hall was registered without a zone: the API names the server's as the one in use.
+    const registered = await providerById(harbour);
+    expect(registered).toMatchObject({ timeZone: null });
+    const serverZone = registered!.timeZoneInUse;
+    const page = await open('en');
+    await page.goto(`${app.stack.url}/console/providers`);
+    const row = page.locator(`tr[data-provider="${harbour}"]`);
+    await row.getByRole('link', { name: 'Edit' }).click();
+    const form = page.locator('[data-testid="provider-form"]');
+    const zone = form.getByLabel('Venue time zone');
+    const hint = form.locator('.field', { has: page.locator('[data-testid="time-zone"]') }).locator('.field__hint');
+    const submit = () => form.locator('button[type="submit"]').click();
+    const saved = form.locator('[role="status"]', { hasText: 'Changes saved.' });
+    await expect(zone.inputValue()).resolves.toBe('');
+
+    await zone.fill('Asia/Shanghai');
+    await submit();
+    await saved.waitFor();
+    expect(await providerById(harbour)).toMatchObject({ timeZone: 'Asia/Shanghai', timeZoneInUse: 'Asia/Shanghai' });
+    // The list names the zone and the time now there, not in the viewer's Berlin; the minute may turn while it loads.
+    const before = clockIn('Asia/Shanghai');
+    await page.getByRole('link', { name: 'All providers' }).click();
+    const listed = await row.locator('[data-testid="zone"]').textContent();
+    expect([before, clockIn('Asia/Shanghai')].map((time) => `Asia/Shanghainow ${time} GMT+8`)).toContain(listed);
+
+    await row.getByRole('link', { name: 'Edit' }).click();
+    await zone.fill('Mars/Olympus');
+    await expect(hint.textContent()).resolves.toMatch(/^Not a time zone name this browser knows\./);
+    await submit();
+    await expect(form.locator('.field__error').textContent()).resolves.toBe(
+      'The server does not know this time zone. Use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.',
+    );
+    expect(await zone.getAttribute('aria-invalid')).toBe('true');
+    expect(await saved.count()).toBe(0);
+    expect((await providerById(harbour))!.timeZone).toBe('Asia/Shanghai');
+
+    await zone.fill('');
+    await submit();
+    await saved.waitFor();
+    expect(await providerById(harbour)).toMatchObject({ timeZone: null, timeZoneInUse: serverZone });
+    // Saved empty, the field says which zone that is: the server's, by name, with its time now.
+    const said = (await hint.textContent())?.match(/^Empty: times are shown in the booking server’s zone, (.+) \(now \d\d:\d\d GMT[^)]*\)\.$/);
+    expect(said?.[1]).toBe(serverZone);
+    expect(await form.locator('.field__error').count()).toBe(0);
+    await app.shot(page, 'en-provider-zone-cleared');
+    const beforeCleared = clockIn(serverZone);
+    await page.getByRole('link', { name: 'All providers' }).click();
+    const cleared = await row.locator('[data-testid="zone"]').textContent();
+    // The offset's spelling for the server's zone is Chromium's ("GMT", "GMT+1"): only that it is one is checked.
+    expect([beforeCleared, clockIn(serverZone)].map((time) => `Server’s zonenow ${time}`)).toContain(cleared?.replace(/ GMT([+-][\d:]+)?$/, ''));
+    await app.shot(page, 'en-providers-zone-cleared');
   });
 
   it('says a provider is unreachable, and why, once its verification server stops, without reloading the page', async () => {
