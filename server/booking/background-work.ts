@@ -6,6 +6,7 @@ import type { BookingContext } from './context.js';
 import { reissueRetired } from './keys/key-retirement.js';
 import type { TicketCancellations } from './ordering/cancellation.js';
 import type { OrderService } from './ordering/orders.js';
+import type { ShowCancellations } from './shows/show-cancellation.js';
 import { pruneScanOutcomes } from './scanning/scan-outcomes.js';
 import { pruneStationEvents } from './scanning/station-events.js';
 
@@ -21,6 +22,7 @@ export interface BackgroundWork {
   ctx: BookingContext;
   orders: OrderService;
   cancellations: TicketCancellations;
+  shows: ShowCancellations;
   retryIntervalMs: number;
   pruneIntervalMs: number;
   keyRefreshMs: number;
@@ -52,8 +54,13 @@ export function startBackgroundWork(w: BackgroundWork): NodeJS.Timeout[] {
     if (soon) timers.push(setTimeout(tick, 1000));
   };
 
-  // Paid orders still to issue, then cancellations still to finish (a venue or gateway that was down).
-  every(w.retryIntervalMs, 'background issuer', () => w.orders.retryDue().then(() => w.cancellations.resume()));
+  // Paid orders still to issue; tickets stored for a show cancelled meanwhile (a process that
+  // stopped before it looked); then cancellations still to finish (a venue or gateway that was down).
+  every(w.retryIntervalMs, 'background issuer', async () => {
+    await w.orders.retryDue();
+    await w.shows.takeBackLatecomers();
+    await w.cancellations.resume();
+  });
   // Tickets a retired key signed are signed again by whichever process gets there (key-retirement.ts).
   every(w.keyRefreshMs, 'signing key refresh', async () => {
     await ctx.keys.reload();

@@ -21,6 +21,7 @@ import { staffMigration, type StaffDB } from './staff/schema.js';
 import { scanOutcomeAnnulMigration, scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
 import { ticketSearchMigration } from './ticket-search/schema.js';
 import { providerTimeZoneMigration } from './providers/time-zone-schema.js';
+import { showCancellationsMigration, type ShowCancellationsDB } from './shows/schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -162,7 +163,7 @@ export interface AnnulmentsTable {
 }
 
 /** rate_limit_*: PostgreSQL only, the sign-in and scan limits every process shares (shared-rate-limit.ts) */
-export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB, RefundDB, OutboxDB, ScanOutcomesDB {
+export interface BookingDB extends ReminderDB, RateLimitDB, StaffDB, RefundDB, OutboxDB, ScanOutcomesDB, ShowCancellationsDB {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   users: UsersTable;
@@ -196,5 +197,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '016_ticket_search': ticketSearchMigration,
     '017_provider_time_zone': providerTimeZoneMigration,
     '018_scan_outcome_annulments': scanOutcomeAnnulMigration,
+    '019_show_cancellations': showCancellationsMigration,
   };
 }

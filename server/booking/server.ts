@@ -203,6 +203,11 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   orders.onSeatsChanged = (providerId, showId) => catalogue.dropSeats(providerId, showId);
   const cancellations = new TicketCancellations(ctx);
   cancellations.onSeatsChanged = orders.onSeatsChanged;
+  const showCancellations = new ShowCancellations(ctx, cancellations, catalogue);
+  orders.onIssued = (providerId, showId) =>
+    void showCancellations
+      .takeBackLatecomers({ providerId, showId })
+      .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not look for a cancellation of the show just sold; the background pass will'));
   const email = opts.smtpUrl ? new EmailChannel(opts.smtpUrl) : undefined;
   const outbox = new MailOutbox(db, now, ctx.log, email);
   orders.mail = outbox;
@@ -229,7 +234,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   await app.register(staffRoutes, { db, writes, now, auth, audit });
   await app.register(providerRoutes, { providers, allowInsecureHttp: ctx.allowInsecureHttp, auth, audit });
   await app.register(catalogueRoutes, { providers, cache: catalogue });
-  await app.register(showAdminRoutes, { providers, auth, audit, cache: catalogue, shows: new ShowCancellations(ctx, cancellations, catalogue) });
+  await app.register(showAdminRoutes, { providers, auth, audit, cache: catalogue, shows: showCancellations });
   await app.register(orderRoutes, { db, now, auth, orders, cancellations, links });
   await app.register(ticketRoutes, { db, writes, now, providers, auth, audit, links, cancellations });
   await app.register(ticketSearchRoutes, { db, auth, flushAdmissions: () => scans.flushAdmissions() });
@@ -265,6 +270,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     ctx,
     orders,
     cancellations,
+    shows: showCancellations,
     retryIntervalMs: opts.retryIntervalMs ?? 5000,
     pruneIntervalMs: opts.pruneIntervalMs ?? 3600_000,
     keyRefreshMs: opts.keyRefreshMs ?? KEY_REFRESH_MS,

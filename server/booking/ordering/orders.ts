@@ -63,6 +63,8 @@ export class OrderService {
   onState?: (state: OrderRow['state'], reason?: string) => void;
   /** a provider was asked to issue seats of a show (answered or not): its seat map may have changed */
   onSeatsChanged?: (providerId: string, showId: string) => void;
+  /** an order's tickets were stored: a show cancelled meanwhile takes them back (show-cancellation.ts) */
+  onIssued?: (providerId: string, showId: string) => void;
   /** e-mails owed to customers (the order's tickets), queued with the change that owes them */
   mail?: MailQueue;
 
@@ -231,6 +233,7 @@ export class OrderService {
       return true;
     });
     if (won) {
+      this.onIssued?.(order.provider_id, order.show_id);
       this.mail?.kick();
       for (const t of tickets) this.ctx.issued.remember(t.payload);
       this.onState?.('issued');

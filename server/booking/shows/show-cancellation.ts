@@ -3,20 +3,33 @@
 // refund intents of all of them are committed in one transaction before the
 // first is worked on, so a process dying half-way leaves nothing behind: the
 // background pass finishes what is left, and asking again answers the same.
+// The cancellation is recorded before the tickets are read (show_cancellations):
+// an order the venue issued just before it cancelled may store its tickets after
+// that read, and each issued order looks the record up once stored
+// (`takeBackLatecomers`), as does the background pass — so one of the two
+// always sees the other, whatever the order of their commits.
 import type { BookingContext } from '../context.js';
 import type { CatalogueCache } from '../catalogue/show-cache.js';
 import type { TicketCancellations } from '../ordering/cancellation.js';
 import type { ProviderClient } from '../providers/provider-client.js';
 import type { ShowCancelResult } from './schemas.js';
+import type { TicketRow } from '../tickets/ticket-view.js';
 
 /** Tickets worked on at once: the venue and the gateway each see at most this many calls. */
 const PARALLEL = 4;
+/**
+ * How long after a cancellation the background pass still looks for its latecomers:
+ * an order is given up a day after it was placed (orders.ts), so none is stored later.
+ */
+const LATE_FOR_S = 2 * 24 * 3600;
+/** Latecomers taken back in one look (an order holds a handful; the background pass comes again). */
+const LATECOMERS_PAGE = 200;
 /** How long a refund another worker holds is waited for before it is answered as pending (ms). */
 const SETTLE_MS = 3000;
 
 export class ShowCancellations {
   constructor(
-    private readonly ctx: Pick<BookingContext, 'db' | 'log'>,
+    private readonly ctx: Pick<BookingContext, 'db' | 'writes' | 'now' | 'log'>,
     private readonly cancellations: TicketCancellations,
     private readonly cache: CatalogueCache,
   ) {}
@@ -26,6 +39,14 @@ export class ShowCancellations {
     const providerId = client.providerId;
     const atVenue = await client.cancelShow(showId);
     this.cache.dropProvider(providerId);
+    const cancelledAt = this.ctx.now();
+    await this.ctx.writes.run((trx) =>
+      trx
+        .insertInto('show_cancellations')
+        .values({ provider_id: providerId, show_id: showId, cancelled_at: cancelledAt })
+        .onConflict((oc) => oc.columns(['provider_id', 'show_id']).doNothing())
+        .execute(),
+    );
 
     const tickets = await this.ctx.db.selectFrom('tickets').selectAll().where('provider_id', '=', providerId).where('show_id', '=', showId).execute();
     const open = await this.cancellations.refundsOf(tickets.map((t) => t.ticket_id));
@@ -37,10 +58,42 @@ export class ShowCancellations {
     );
     this.ctx.log.info({ providerId, showId, tickets: affected.length, atVenue: atVenue.tickets.length }, 'show cancelled: taking its tickets back');
 
+    await this.takeBack(affected);
+    const refunded = await this.refundedCount(affected.map((t) => t.ticket_id));
+    return { showId, cancelled: affected.length, refunded, pending: affected.length - refunded };
+  }
+
+  /**
+   * Tickets stored for a show already cancelled here, neither revoked nor being
+   * refunded: an order issued by the venue just before the cancellation, whose
+   * tickets were stored after it had read them. Each gets its refund intent,
+   * then is taken back like the others. `show` narrows the look to one show
+   * (an order just issued); without it, every cancelled show (the background pass).
+   */
+  async takeBackLatecomers(show?: { providerId: string; showId: string }): Promise<number> {
+    let query = this.ctx.db
+      .selectFrom('tickets as t')
+      .innerJoin('show_cancellations as c', (join) => join.onRef('c.provider_id', '=', 't.provider_id').onRef('c.show_id', '=', 't.show_id'))
+      .selectAll('t')
+      .where('t.revoked_at', 'is', null)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('refunds as r').select('r.ticket_id').whereRef('r.ticket_id', '=', 't.ticket_id'))))
+      .limit(LATECOMERS_PAGE);
+    if (show) query = query.where('t.provider_id', '=', show.providerId).where('t.show_id', '=', show.showId);
+    else query = query.where('c.cancelled_at', '>', this.ctx.now() - LATE_FOR_S);
+    const late = await query.execute();
+    if (late.length === 0) return 0;
+    this.ctx.log.warn({ tickets: late.length }, 'tickets stored for a show cancelled meanwhile: taking them back');
+    await this.cancellations.requestMany(late, 'show_cancelled');
+    await this.takeBack(late);
+    return late.length;
+  }
+
+  /** Revokes and refunds, a few at a time; what fails stays recorded for the background pass. */
+  private async takeBack(tickets: TicketRow[]): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < affected.length) {
-        const ticket = affected[next++]!;
+      while (next < tickets.length) {
+        const ticket = tickets[next++]!;
         try {
           await this.cancellations.revokeWithRefund(ticket, 'show_cancelled');
         } catch (err) {
@@ -49,9 +102,7 @@ export class ShowCancellations {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, affected.length) }, worker));
-    const refunded = await this.refundedCount(affected.map((t) => t.ticket_id));
-    return { showId, cancelled: affected.length, refunded, pending: affected.length - refunded };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, tickets.length) }, worker));
   }
 
   /**
