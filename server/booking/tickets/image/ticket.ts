@@ -3,6 +3,7 @@
 import { Resvg, renderAsync } from '@resvg/resvg-js';
 import { glyph } from './font.js';
 import type { TicketInfo } from '../../../common/ticket-info.js';
+import { serverZone } from '../../providers/venue-zone.js';
 import { encodePng, encodePngAsync } from './png.js';
 import { QUIET_ZONE, qrMatrix, qrPathData } from './qr.js';
 import { clean, ellipsize, fit, measure, TextLayer, wrap, type Fitted, type Style } from './text-layout.js';
@@ -77,8 +78,6 @@ function formattersFor(locale: TicketLocale, timeZone: string): Formatters {
   }
   return f;
 }
-
-const serverZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function checkEpoch(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`ticket ${name} is not epoch seconds`);
