@@ -171,10 +171,15 @@ async function runEngine(engine: 'sqlite' | 'postgres'): Promise<{ steps: Step[]
 function digestsLoaded(server: RunningCommand): Promise<number> {
   const done = (line: string) => line.includes('issued-ticket digests loaded');
   if (server.output.some(done)) return Promise.resolve(performance.now());
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const lines = createInterface({ input: server.child.stdout! });
+    const timer = setTimeout(() => {
+      lines.close();
+      reject(new Error('the booking server never logged "issued-ticket digests loaded" (120 s)'));
+    }, 120_000);
     lines.on('line', (line) => {
       if (!done(line)) return;
+      clearTimeout(timer);
       lines.close();
       resolve(performance.now());
     });
