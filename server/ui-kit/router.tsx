@@ -25,17 +25,27 @@ export interface RouterOptions {
 }
 
 export function createRouter({ base, scrollToTop }: RouterOptions) {
-  /** The path below the base and the query, re-rendering on every navigation. */
-  function useLocation(): { path: string; search: URLSearchParams } {
+  /**
+   * The path below the base and the query, re-rendering on every navigation;
+   * `href` is the whole location this render saw, for a redirect (navigate's `from`).
+   */
+  function useLocation(): { path: string; search: URLSearchParams; href: string } {
     const current = useSyncExternalStore(subscribe, snapshot);
     const q = current.indexOf('?');
     const full = q < 0 ? current : current.slice(0, q);
     const path = base && full.startsWith(base) ? full.slice(base.length) || '/' : full;
-    return { path, search: new URLSearchParams(q < 0 ? '' : current.slice(q)) };
+    return { path, search: new URLSearchParams(q < 0 ? '' : current.slice(q)), href: current };
   }
 
-  function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  /**
+   * `from`: a redirect a page decides after loading something (no show chosen:
+   * the one on now). It happens only while the location is still the one the
+   * page saw: an effect can run after the user has clicked elsewhere, and must
+   * not take them back.
+   */
+  function navigate(to: string, opts: { replace?: boolean; from?: string } = {}): void {
     if (to === snapshot()) return;
+    if (opts.from !== undefined && opts.from !== snapshot()) return;
     if (opts.replace) history.replaceState(null, '', to);
     else history.pushState(null, '', to);
     window.dispatchEvent(new Event(CHANGE));

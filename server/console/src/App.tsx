@@ -45,7 +45,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
 function Console() {
   const { t } = useI18n();
   const { token, staff } = useSession();
-  const { path } = useLocation();
+  const { path, href } = useLocation();
   const route = match(path);
   const signedIn = token !== null;
   useEffect(() => {
@@ -54,7 +54,7 @@ function Console() {
   // The console's front page: the admin starts with the providers; venue staff with the Live page, which
   // opens their first provider's show on now (else the next): what they watch during a show.
   useEffect(() => {
-    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.live(), { replace: true });
+    if (staff && route.name === 'home') navigate(staff.role === 'admin' ? paths.providers() : paths.live(), { replace: true, from: href });
   }, [staff, route.name]);
 
   if (!token) return <SignInPage />;

@@ -31,14 +31,14 @@ export interface ProviderChoice {
 
 /** `optional`: no provider is a choice too (every provider's entries), so none is picked for the page. */
 export function useProviderChoice(pathFor: (providerId: string) => string, { optional = false } = {}): ProviderChoice {
-  const { search } = useLocation();
+  const { search, href } = useLocation();
   const [load, reload] = useLoad(providersFor, []);
   const list = load.state === 'ready' ? load.data : [];
   const providerId = search.get('provider') ?? '';
   const provider = list.find((p) => p.providerId === providerId);
   // No provider chosen yet: the first one.
   useEffect(() => {
-    if (!optional && !provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true });
+    if (!optional && !provider && list.length > 0) navigate(pathFor(list[0]!.providerId), { replace: true, from: href });
   }, [provider, list, providerId]);
   return { load, reload, list, providerId, provider, pathFor };
 }

@@ -25,7 +25,7 @@ type Denial = LiveSummary['denials'][number];
 export function LivePage() {
   const { t, locale } = useI18n();
   const { token, check } = useSession();
-  const { search } = useLocation();
+  const { search, href } = useLocation();
   const choice = useProviderChoice(paths.live);
   const { providerId } = choice;
   const zone = choice.provider?.timeZoneInUse;
@@ -41,7 +41,7 @@ export function LivePage() {
     if (!providerId || catalogue.state !== 'ready' || shows.some((s) => s.showId === showId)) return;
     const now = Date.now() / 1000;
     const pick = shows.find((s) => s.startsAt <= now && now <= s.endsAt) ?? shows.find((s) => s.startsAt > now) ?? shows[0];
-    if (pick) navigate(paths.live(providerId, pick.showId), { replace: true });
+    if (pick) navigate(paths.live(providerId, pick.showId), { replace: true, from: href });
   }, [providerId, showId, catalogue.state, shows]);
 
   useEffect(() => {
