@@ -8,6 +8,8 @@ export interface ShowCancellationsTable {
   provider_id: string;
   show_id: string;
   cancelled_at: number;
+  /** when no order of the show was left in flight and none of its tickets was left to take back: nothing can come later */
+  settled_at: number | null;
 }
 
 export interface ShowCancellationsDB {
@@ -17,7 +19,7 @@ export interface ShowCancellationsDB {
 export const showCancellationsMigration = schemaMigration({
   tables: {
     show_cancellations: {
-      columns: { provider_id: 'text not null', show_id: 'text not null', cancelled_at: 'bigint not null' },
+      columns: { provider_id: 'text not null', show_id: 'text not null', cancelled_at: 'bigint not null', settled_at: 'bigint' },
       primaryKey: { name: 'show_cancellations_pk', columns: ['provider_id', 'show_id'] },
     },
   },

@@ -6,8 +6,9 @@
 // The cancellation is recorded before the tickets are read (show_cancellations):
 // an order the venue issued just before it cancelled may store its tickets after
 // that read, and each issued order looks the record up once stored
-// (`takeBackLatecomers`), as does the background pass — so one of the two
-// always sees the other, whatever the order of their commits.
+// (`takeBackLatecomers`), as does the background pass until the cancellation
+// is settled — so one of the two always sees the other, whatever the order of
+// their commits.
 import type { BookingContext } from '../context.js';
 import type { CatalogueCache } from '../catalogue/show-cache.js';
 import type { TicketCancellations } from '../ordering/cancellation.js';
@@ -17,11 +18,8 @@ import type { TicketRow } from '../tickets/ticket-view.js';
 
 /** Tickets worked on at once: the venue and the gateway each see at most this many calls. */
 const PARALLEL = 4;
-/**
- * How long after a cancellation the background pass still looks for its latecomers:
- * an order is given up a day after it was placed (orders.ts), so none is stored later.
- */
-const LATE_FOR_S = 2 * 24 * 3600;
+/** Cancellations not yet settled, looked at in one pass (the next pass takes the rest). */
+const CANCELLATIONS_PAGE = 20;
 /** Latecomers taken back in one look (an order holds a handful; the background pass comes again). */
 const LATECOMERS_PAGE = 200;
 /** How long a refund another worker holds is waited for before it is answered as pending (ms). */
@@ -43,7 +41,7 @@ export class ShowCancellations {
     await this.ctx.writes.run((trx) =>
       trx
         .insertInto('show_cancellations')
-        .values({ provider_id: providerId, show_id: showId, cancelled_at: cancelledAt })
+        .values({ provider_id: providerId, show_id: showId, cancelled_at: cancelledAt, settled_at: null })
         .onConflict((oc) => oc.columns(['provider_id', 'show_id']).doNothing())
         .execute(),
     );
@@ -67,24 +65,51 @@ export class ShowCancellations {
    * Tickets stored for a show already cancelled here, neither revoked nor being
    * refunded: an order issued by the venue just before the cancellation, whose
    * tickets were stored after it had read them. Each gets its refund intent,
-   * then is taken back like the others. `show` narrows the look to one show
-   * (an order just issued); without it, every cancelled show (the background pass).
+   * then is taken back like the others. `show`: the show of an order just
+   * issued; without it, every cancellation not yet settled (the background pass).
    */
   async takeBackLatecomers(show?: { providerId: string; showId: string }): Promise<number> {
-    let query = this.ctx.db
+    let open = this.ctx.db.selectFrom('show_cancellations').select(['provider_id', 'show_id']).where('settled_at', 'is', null).limit(CANCELLATIONS_PAGE);
+    if (show) open = open.where('provider_id', '=', show.providerId).where('show_id', '=', show.showId);
+    let taken = 0;
+    for (const c of await open.execute()) taken += await this.sweep(c.provider_id, c.show_id);
+    return taken;
+  }
+
+  /**
+   * One cancelled show's latecomers taken back. Once none is left and no order of
+   * the show is in flight, nothing can come later: the cancellation is settled and
+   * no pass reads the show's tickets again.
+   */
+  private async sweep(providerId: string, showId: string): Promise<number> {
+    // In flight first: an order leaves 'paid' in the transaction that stores its tickets, so
+    // when none is in flight here, every latecomer is already stored and the read below finds it.
+    const inFlight = await this.ctx.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('state', 'in', ['pending', 'paid'])
+      .where('provider_id', '=', providerId)
+      .where('show_id', '=', showId)
+      .executeTakeFirstOrThrow();
+    const late = await this.ctx.db
       .selectFrom('tickets as t')
-      .innerJoin('show_cancellations as c', (join) => join.onRef('c.provider_id', '=', 't.provider_id').onRef('c.show_id', '=', 't.show_id'))
       .selectAll('t')
+      .where('t.provider_id', '=', providerId)
+      .where('t.show_id', '=', showId)
       .where('t.revoked_at', 'is', null)
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('refunds as r').select('r.ticket_id').whereRef('r.ticket_id', '=', 't.ticket_id'))))
-      .limit(LATECOMERS_PAGE);
-    if (show) query = query.where('t.provider_id', '=', show.providerId).where('t.show_id', '=', show.showId);
-    else query = query.where('c.cancelled_at', '>', this.ctx.now() - LATE_FOR_S);
-    const late = await query.execute();
-    if (late.length === 0) return 0;
-    this.ctx.log.warn({ tickets: late.length }, 'tickets stored for a show cancelled meanwhile: taking them back');
-    await this.cancellations.requestMany(late, 'show_cancelled');
-    await this.takeBack(late);
+      .limit(LATECOMERS_PAGE)
+      .execute();
+    if (late.length > 0) {
+      this.ctx.log.warn({ providerId, showId, tickets: late.length }, 'tickets stored for a show cancelled meanwhile: taking them back');
+      await this.cancellations.requestMany(late, 'show_cancelled');
+      await this.takeBack(late);
+    } else if (Number(inFlight.n) === 0) {
+      const settledAt = this.ctx.now();
+      await this.ctx.writes.run((trx) =>
+        trx.updateTable('show_cancellations').set({ settled_at: settledAt }).where('provider_id', '=', providerId).where('show_id', '=', showId).where('settled_at', 'is', null).execute(),
+      );
+    }
     return late.length;
   }
 
