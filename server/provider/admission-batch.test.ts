@@ -21,7 +21,7 @@ import { signedClient } from '../common/testing/signed-client.js';
 import { admissionQueries, redeem, type Redemption } from './admission.js';
 import { BatchAdmission, outcomeOf, type Outcome } from './admission-batch.js';
 import { SharedNonces } from './shared-nonces.js';
-import { migrations, type ProviderDB } from './schema.js';
+import { providerMigrations, type ProviderDB } from './schema.js';
 
 const run = await postgresAvailable();
 const NOW = 1_900_000_000;
@@ -135,8 +135,8 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
   beforeAll(async () => {
     pgdb = await createTestDatabase('gp_admission_batch');
     dir = mkdtempSync(join(tmpdir(), 'gp-admission-batch-'));
-    postgres = await openDatabase<ProviderDB>({ dataDir: dir, file: 'unused.sqlite', databaseUrl: pgdb.url, migrations });
-    sqlite = await openDatabase<ProviderDB>({ dataDir: dir, file: 'provider.sqlite', migrations });
+    postgres = await openDatabase<ProviderDB>({ dataDir: dir, file: 'unused.sqlite', databaseUrl: pgdb.url, migrations: providerMigrations('postgres') });
+    sqlite = await openDatabase<ProviderDB>({ dataDir: dir, file: 'provider.sqlite', migrations: providerMigrations('sqlite') });
     // The same database through a Kysely that counts the statements sent.
     counted = new Kysely<ProviderDB>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgdb.url, max: 2 }) }),

@@ -55,14 +55,14 @@ export type Outcome = Verdict | HttpError;
 const ADMITTED: Verdict = { result: 'admitted' };
 const columns = (table: string) => TICKET_COLUMNS.map((c) => `${table}.${c}`).join(', ');
 
-// Nonces are inserted in nonce order, as shared-nonces.ts does, so two statements holding the same ones wait in one order.
+// Nonces are inserted in key order, (bucket, nonce), as shared-nonces.ts does, so two statements holding the same ones wait in one order.
 const WIN = `
 with input as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::text[], $7::bigint[]) with ordinality as i(code, gate, scan_id, at, nonce, bucket, ord)
 ),
 claimed as (
-  insert into nonces (nonce, bucket)
-  select decode(nonce, 'hex'), bucket from input where nonce is not null order by nonce
+  insert into nonces (bucket, nonce)
+  select bucket, decode(nonce, 'hex') from input where nonce is not null order by bucket, nonce
   on conflict do nothing
   returning encode(nonce, 'hex') as nonce
 ),

@@ -1,6 +1,7 @@
 // The verification server's tables. Tickets carry a copy of their show's
 // title, venue, hall and start so a verify touches one table only.
-import type { Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Dialect } from '../common/db.js';
 import { schemaMigration } from '../common/table-definitions.js';
 import { TICKET_SHOW_COPY_COLUMNS, type TicketShowCopy } from '../common/ticket-show-copy.js';
 
@@ -67,12 +68,16 @@ export interface AnnulmentsTable {
   annulled_at: number;
 }
 
-/** PostgreSQL only: the nonces of signed requests, shared by every provider process (shared-nonces.ts) */
+/**
+ * PostgreSQL only: the nonces of signed requests, shared by every provider
+ * process (shared-nonces.ts). The primary key is (bucket, nonce): a replay
+ * carries the same signed timestamp, so the same bucket, and is refused by it.
+ */
 export interface NoncesTable {
-  /** the nonce's 16 bytes */
-  nonce: Buffer;
   /** floor(t / NONCE_BUCKET_S) of its request's timestamp: rows are deleted by bucket */
   bucket: number;
+  /** the nonce's 16 bytes */
+  nonce: Buffer;
 }
 
 export interface ProviderDB {
@@ -86,7 +91,7 @@ export interface ProviderDB {
 }
 
 /** Every migration, in the order they run. A migration is known by its name: never rename one. */
-export const migrations: Record<string, Migration> = {
+export const providerMigrations = (dialect: Dialect): Record<string, Migration> => ({
   '001_initial': schemaMigration({
     tables: {
       shows: {
@@ -163,4 +168,34 @@ export const migrations: Record<string, Migration> = {
     },
   }),
   '005_show_cancellation': schemaMigration({ addColumns: { shows: { cancelled_at: 'bigint' } } }),
-};
+  '006_nonces_by_bucket': noncesByBucket(dialect),
+});
+
+/**
+ * The nonce window keyed by (bucket, nonce), without its own index on bucket.
+ * Keyed by the nonce alone, every verify inserted into a random page of an
+ * index as large as the window (millions of rows at a busy platform), and the
+ * first change to each page after a checkpoint writes the whole page to the
+ * WAL; led by the bucket, the inserts stay in the current bucket's pages, and
+ * the deletion by bucket uses the key. On PostgreSQL the key is changed in
+ * place, keeping the window's rows and the table other processes use; on
+ * SQLite the table is always empty (signature-auth.ts) and made again.
+ */
+function noncesByBucket(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect === 'postgres') {
+        await sql`alter table nonces drop constraint nonces_pkey, add constraint nonces_pk primary key (bucket, nonce)`.execute(db);
+        await sql`drop index nonces_bucket`.execute(db);
+        return;
+      }
+      await db.schema.dropTable('nonces').execute();
+      await sql`create table nonces (bucket bigint not null, nonce bytea not null, constraint nonces_pk primary key (bucket, nonce))`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('nonces').execute();
+      await sql`create table nonces (nonce bytea primary key, bucket bigint not null)`.execute(db);
+      await db.schema.createIndex('nonces_bucket').on('nonces').column('bucket').execute();
+    },
+  };
+}

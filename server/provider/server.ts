@@ -13,7 +13,7 @@ import { codeRoutes } from './routes/codes.js';
 import { programmeAdminRoutes } from './routes/programme-admin.js';
 import { showRoutes } from './routes/shows.js';
 import { verifyRoutes } from './routes/verify.js';
-import { migrations, type ProviderDB } from './schema.js';
+import { providerMigrations, type ProviderDB } from './schema.js';
 import { signatureAuth } from './signature-auth.js';
 import { NONCE_BUCKET_S, SharedNonces } from './shared-nonces.js';
 
@@ -61,7 +61,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     dataDir: opts.dataDir,
     file: 'provider.sqlite',
     databaseUrl: opts.databaseUrl,
-    migrations,
+    migrations: providerMigrations(opts.databaseUrl ? 'postgres' : 'sqlite'),
   });
   const { db } = database;
   if (opts.demo) await loadProgramme(db, demoProgramme(now()));

@@ -3,13 +3,16 @@
 // refused by the other, in either order (a verify too, whose nonce is claimed
 // in its admission statement); distinct requests sent to both at
 // once are all taken; and buckets out of the window are deleted by a process
-// that starts. Skipped without a reachable PostgreSQL (a failure under CI).
+// that starts; and the window kept across the upgrade that re-keyed it.
+// Skipped without a reachable PostgreSQL (a failure under CI).
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeSignature, SIGNATURE_HEADER, signRequest } from '../../protocol/signature.js';
 import type { RunningCommand } from '../../testing/processes.js';
 import { postgresAvailable } from '../common/testing/postgres.js';
 import { sharedDatabase } from '../common/testing/shared-database.js';
+import { openDatabase } from '../common/db.js';
+import { providerMigrations, type ProviderDB } from './schema.js';
 import { NONCE_BUCKET_S } from './shared-nonces.js';
 
 const SECRET = 'shared-nonce-secret-0123456789';
@@ -122,5 +125,33 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
     expect(await rows()).toBe(live0);
     const left = await db.client.query<{ bucket: string }>('select min(bucket) as bucket from nonces');
     expect(Number(left.rows[0]!.bucket)).toBeGreaterThan(old);
+  });
+});
+
+describe.runIf(run)('the shared nonce window across the upgrade that keys it by bucket', { timeout: 120_000 }, () => {
+  const db = sharedDatabase('gp_nonce_upgrade');
+
+  it('still refuses a request taken before the upgrade, replayed after it', async () => {
+    // The database as the release before made it: nonces keyed by the nonce alone, one of them taken.
+    const { '006_nonces_by_bucket': _, ...before } = providerMigrations('postgres');
+    const old = await openDatabase<ProviderDB>({ dataDir: db.folder('gp-provider-old-'), file: 'unused.sqlite', databaseUrl: db.url, migrations: before });
+    await old.close();
+    const t = Math.floor(Date.now() / 1000);
+    const taken = capture(t);
+    const nonce = /n=([0-9a-f]{32})/.exec(taken)![1]!;
+    await db.client.query(`insert into nonces (nonce, bucket) values (decode($1, 'hex'), $2)`, [nonce, Math.floor(t / NONCE_BUCKET_S)]);
+
+    const upgraded = await db.start('provider', ['--booking-secret', SECRET, '--demo']);
+    expect(await send(upgraded.url, taken)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+    expect((await send(upgraded.url, capture())).status).toBe(200);
+    const key = await db.client.query<{ columns: string }>(
+      `select string_agg(a.attname, ',' order by k.i) as columns
+       from pg_index x cross join unnest(x.indkey) with ordinality as k(attnum, i)
+       join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.attnum
+       where x.indrelid = 'nonces'::regclass and x.indisprimary`,
+    );
+    expect(key.rows[0]!.columns).toBe('bucket,nonce');
+    const indexes = await db.client.query<{ n: string }>(`select count(*) as n from pg_indexes where tablename = 'nonces'`);
+    expect(Number(indexes.rows[0]!.n)).toBe(1);
   });
 });

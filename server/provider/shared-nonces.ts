@@ -9,13 +9,14 @@
 // group commit. So the nonces of every request that arrived within one turn
 // of the event loop go in one statement,
 //   INSERT … SELECT FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING nonce
-// and a nonce not returned was already there: its request is a replay. A few
+// and a nonce not returned was already there: its request is a replay. (A
+// replay carries the same signed t, so it lands in the same bucket.) A few
 // such statements may be in flight at once (on separate pool connections), so
 // one waiting on the database does not hold the next tick's nonces back.
 //
 // Rows are kept by the time bucket of their request's t, like the in-memory
-// window, and deleted by bucket (`DELETE … WHERE bucket < $1`, an index on
-// bucket) once at start and then every bucket's length, by any process: two
+// window, keyed by (bucket, nonce), and deleted by bucket (`DELETE … WHERE
+// bucket < $1`, on the key) once at start and then every bucket's length, by any process: two
 // deleting the same rows is harmless. One bucket more is kept than the window
 // needs, for processes whose clocks differ by a few seconds.
 //
@@ -77,16 +78,15 @@ export class SharedNonces {
 
   private async insert(batch: Waiter[]): Promise<void> {
     for (const w of batch) this.queued.delete(w.nonce);
-    // Every statement inserts in nonce order: two batches holding the same
-    // nonces (one replay sent to two processes at once) then wait on each
-    // other in one order only, never in a deadlock.
-    batch.sort((x, y) => (x.nonce < y.nonce ? -1 : x.nonce > y.nonce ? 1 : 0));
     this.onBatch?.(batch.length);
     try {
+      // Every statement inserts in key order: two batches holding the same
+      // nonces (one replay sent to two processes at once) then wait on each
+      // other in one order only, never in a deadlock.
       const { rows } = await sql<{ nonce: string }>`
-        insert into nonces (nonce, bucket)
-        select decode(n, 'hex'), b from unnest(${batch.map((w) => w.nonce)}::text[], ${batch.map((w) => w.bucket)}::bigint[]) as u(n, b)
-        order by n
+        insert into nonces (bucket, nonce)
+        select b, decode(n, 'hex') from unnest(${batch.map((w) => w.nonce)}::text[], ${batch.map((w) => w.bucket)}::bigint[]) as u(n, b)
+        order by b, n
         on conflict do nothing
         returning encode(nonce, 'hex') as nonce`.execute(this.db);
       const fresh = new Set(rows.map((r) => r.nonce));
