@@ -14,6 +14,7 @@ import { closePort, openFarEnd } from '../scanner-drivers/testing/far-end.js';
 import { ptyPair, socatAvailable, tempDir, type PtyPair } from '../scanner-drivers/testing/socat.js';
 import { REPO_ROOT } from '../testing/processes.js';
 import { backToReady, chromiumAvailable, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
+import { ADMIT } from './testing/verdicts.js';
 import { gateOnScreen } from './testing/gate-screen.js';
 import { ADMIN_TOKEN } from './testing/stack.js';
 import { TEST_PIN } from './testing/station.js';
@@ -78,7 +79,7 @@ describe.runIf(run)('gate station: heartbeat, rename and revocation', () => {
 
   it('admits a ticket and pulses the relay while enrolled', async () => {
     await wedgeScan(gate.page, gate.tickets[0]!.payload);
-    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'admit' });
+    expect(await verdictOf(gate.page)).toEqual(ADMIT);
     await expect.poll(() => relayBytes.length, POLL).toBe(8);
     await backToReady(gate.page);
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closePort, openFarEnd, writeChunks } from '../scanner-drivers/testing/far-end.js';
 import { ptyPair, socatAvailable, tempDir, type PtyPair } from '../scanner-drivers/testing/socat.js';
 import { backToReady, chromiumAvailable, POLL, verdictOf } from './testing/browser.js';
+import { ADMIT } from './testing/verdicts.js';
 import { gateOnScreen } from './testing/gate-screen.js';
 import { TEST_PIN } from './testing/station.js';
 
@@ -64,7 +65,7 @@ describe.runIf(run)('gate station: serial scanner and relay over socat', () => {
   it('admits a ticket and pulses the relay: LCUS close, then open', async () => {
     const [ticket] = await gate.stack.buyTickets(1);
     await scan(ticket!.payload);
-    expect((await verdictOf(gate.page)).kind).toBe('admit');
+    expect(await verdictOf(gate.page)).toEqual(ADMIT);
     await expect.poll(() => gate.page.getByTestId('verdict-seat').textContent(), POLL).toContain(ticket!.seat);
     await expect.poll(() => relayBytes.length, POLL).toBe(8);
     expect(relayBytes).toEqual([0xa0, 0x01, 0x01, 0xa2, 0xa0, 0x01, 0x00, 0xa1]);
@@ -80,6 +81,6 @@ describe.runIf(run)('gate station: serial scanner and relay over socat', () => {
     await backToReady(gate.page);
     const [ticket] = await gate.stack.buyTickets(1);
     await scan(ticket!.payload);
-    expect((await verdictOf(gate.page)).kind).toBe('admit');
+    expect(await verdictOf(gate.page)).toEqual(ADMIT);
   });
 });

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSetupPayload } from '../protocol/booking-api.js';
 import { backToReady, chromiumAvailable, launchChromium, openStation, POLL, screenshot, verdictOf, wedgeBurst, wedgeScan } from './testing/browser.js';
+import { ADMIT } from './testing/verdicts.js';
 import { startStack, type Stack, type Ticket } from './testing/stack.js';
 import { startStation, TEST_PIN, type StationProcess } from './testing/station.js';
 
@@ -155,7 +156,7 @@ describe.runIf(run)('gate station: setup-QR takeover, first enrollment, bridge s
     await expect.poll(() => page.getByTestId('gate-name').textContent(), POLL).toBe('QR Gate');
     expect(configOf(gate)).toMatchObject({ serverUrl: venue.bookingUrl, gate: 'QR Gate', pinHash: expect.stringMatching(/^scrypt\$/) });
     await wedgeBurst(page, tickets[1]!.payload);
-    expect((await verdictOf(page)).kind).toBe('admit');
+    expect(await verdictOf(page)).toEqual(ADMIT);
   });
 
   it('serves no bridge to a page opened without the launch secret, and never logs the secret', async () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backToReady, chromiumAvailable, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
+import { ADMIT } from './testing/verdicts.js';
 import { gateOnScreen } from './testing/gate-screen.js';
 import { TEST_PIN } from './testing/station.js';
 
@@ -100,7 +101,7 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     await closeSettings();
     await expect.poll(() => gate.page.locator('.ready-word').textContent(), POLL).toBe('就绪');
     await wedgeScan(gate.page, gate.tickets[1]!.payload, 5);
-    expect((await verdictOf(gate.page)).kind).toBe('admit');
+    expect(await verdictOf(gate.page)).toEqual(ADMIT);
     await expect.poll(() => gate.page.locator('.verdict-word').textContent(), POLL).toBe('请通行');
     await screenshot(gate.page, 'admit-zh-CN');
     await backToReady(gate.page);
