@@ -225,13 +225,13 @@ export class BatchAdmission {
   private async win(items: Redemption[], nonces: (UnclaimedNonce | undefined)[]): Promise<{ won: Map<number, TicketRow>; fresh: boolean[] }> {
     const given = items.map((_, i) => nonces[i]);
     const params = [
-        items.map((r) => r.code),
-        items.map((r) => r.gate),
-        items.map((r) => r.scanId),
-        items.map((r) => r.at),
-        storedVerdict(ADMITTED),
-        given.map((n) => n?.nonce ?? null),
-        given.map((n) => (n ? this.window().bucketOf(n.t) : null)),
+      items.map((r) => r.code),
+      items.map((r) => r.gate),
+      items.map((r) => r.scanId),
+      items.map((r) => r.at),
+      storedVerdict(ADMITTED),
+      given.map((n) => n?.nonce ?? null),
+      given.map((n) => (n ? this.window().bucketOf(n.t) : null)),
     ];
     // By name: PostgreSQL parses and plans this statement once per connection, not once per batch.
     const { rows } = this.pool ? await this.pool.query<Won>({ name: 'gatepost_verify_win', text: WIN, values: params }) : await this.db.executeQuery<Won>(CompiledQuery.raw(WIN, params));
