@@ -27,7 +27,24 @@ describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
   const { run } = each;
   const gateway = recordingGateway();
   const { refunds } = gateway;
-  const bed = bookingTestbed(each, { name: 'cancellation', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { payments: gateway.payments, retryIntervalMs: 50 } });
+  // The booking server's log, read for the one line that says a request joined an attempt under way.
+  const logWaiters: { msg: string; seen: () => void }[] = [];
+  const logger = {
+    level: 'info',
+    stream: {
+      write(line: string) {
+        const { msg } = JSON.parse(line) as { msg: string };
+        for (const w of logWaiters.filter((x) => x.msg === msg)) w.seen();
+      },
+    },
+  };
+  const logged = (msg: string) => new Promise<void>((seen) => logWaiters.push({ msg, seen }));
+  const bed = bookingTestbed(each, {
+    name: 'cancellation',
+    adminToken: ADMIN,
+    provider: { secret: SECRET, kind: 'demo' },
+    booking: { payments: gateway.payments, retryIntervalMs: 50, logger },
+  });
   let api: BookingClient;
   let providerId: string;
   let alice: string;
@@ -143,6 +160,24 @@ describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
     expect((await ticketView(b)).revokedAt).toEqual(expect.any(Number));
     expect(await seatStatus('demo-3', 'C2')).toBe('free');
     expect(refundsOf(b.ticketId)).toHaveLength(1);
+  });
+
+  it.runIf(run)('tells the owner who asks while the background pass refunds that it is refunded, and refunds once', async () => {
+    const t = (await order(alice, 'demo-3', ['E1'])).tickets[0]!;
+    gateway.unreachableRefunds = 1;
+    const held = gateway.holdNextRefund();
+    expect((await cancel(t)).status).toBe(202);
+    // The background pass has taken the refund to the gateway, which has not answered yet.
+    await held.reached;
+    const joined = logged('ticket cancellation already under way here; waiting for it');
+    const asked = cancel(t);
+    // Released once the owner's request waits for it; a request that answered at once is already wrong.
+    await Promise.race([joined, asked]);
+    held.release();
+    const res = await asked;
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.refund.state).toBe('refunded');
+    expect(refundsOf(t.ticketId)).toHaveLength(1);
   });
 
   it.runIf(run)('lets the operator revoke with a refund, whatever the cutoff', async () => {

@@ -53,6 +53,8 @@ export class TicketCancellations {
   /** e-mails owed to customers (the refund notice), queued with the change that owes them */
   mail?: MailQueue;
 
+  private readonly inFlight = new Map<string, Promise<CancelOutcome>>();
+
   constructor(private readonly ctx: Context) {}
 
   /** When the owner may cancel until (epoch s): the venue's cutoff before the show starts. */
@@ -167,7 +169,23 @@ export class TicketCancellations {
     return (await this.refundOf(ticket.ticket_id))!;
   }
 
-  private async advance(row: RefundRow, ticket: TicketRow): Promise<CancelOutcome> {
+  /**
+   * One attempt per ticket at a time in this process: the owner asking while the background
+   * pass carries the same ticket waits for that attempt and hears how it ended, instead of
+   * finding the refund claimed and being told it is still pending.
+   */
+  private advance(row: RefundRow, ticket: TicketRow): Promise<CancelOutcome> {
+    const running = this.inFlight.get(ticket.ticket_id);
+    if (running) {
+      this.ctx.log.info({ ticketId: ticket.ticket_id }, 'ticket cancellation already under way here; waiting for it');
+      return running;
+    }
+    const attempt = this.step(row, ticket).finally(() => this.inFlight.delete(ticket.ticket_id));
+    this.inFlight.set(ticket.ticket_id, attempt);
+    return attempt;
+  }
+
+  private async step(row: RefundRow, ticket: TicketRow): Promise<CancelOutcome> {
     let revokedAt = ticket.revoked_at === null ? null : Number(ticket.revoked_at);
     if (row.state === 'requested') {
       revokedAt = await this.revoke(ticket, row);

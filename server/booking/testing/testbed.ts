@@ -74,13 +74,23 @@ export interface RecordingGateway {
   refunds: RefundRequest[];
   /** how many refunds to fail (gateway unreachable) before the next one is taken */
   unreachableRefunds: number;
+  /** The next refund waits, once it has reached the gateway, until released. */
+  holdNextRefund(): { reached: Promise<void>; release(): void };
 }
 
 export function recordingGateway(): RecordingGateway {
+  let hold: { reached(): void; released: Promise<void> } | undefined;
   const gateway: RecordingGateway = {
     charges: [],
     refunds: [],
     unreachableRefunds: 0,
+    holdNextRefund() {
+      let release!: () => void;
+      let reachedNow!: () => void;
+      const reached = new Promise<void>((resolve) => (reachedNow = resolve));
+      hold = { reached: () => reachedNow(), released: new Promise<void>((resolve) => (release = resolve)) };
+      return { reached, release: () => release() };
+    },
     payments: {
       demo: {
         charge: async (req) => {
@@ -91,6 +101,12 @@ export function recordingGateway(): RecordingGateway {
           if (gateway.unreachableRefunds > 0) {
             gateway.unreachableRefunds--;
             throw new Error('gateway unreachable');
+          }
+          const held = hold;
+          hold = undefined;
+          if (held) {
+            held.reached();
+            await held.released;
           }
           gateway.refunds.push(req);
           return { reference: `refund_${req.refundId}` };
