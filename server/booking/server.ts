@@ -95,6 +95,8 @@ export interface BookingOptions {
   retryIntervalMs?: number;
   /** how often offline-bundle events of expired tickets are pruned (ms), also once at start; 0 turns it off */
   pruneIntervalMs?: number;
+  /** how long cancelling a show waits for its refunds before answering with what is done (ms); the rest carries on */
+  showCancellationReplyMs?: number;
   logger?: Parameters<typeof createApp>[0]['logger'];
   /** reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client */
   trustProxy?: string[];
@@ -203,7 +205,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   orders.onSeatsChanged = (providerId, showId) => catalogue.dropSeats(providerId, showId);
   const cancellations = new TicketCancellations(ctx);
   cancellations.onSeatsChanged = orders.onSeatsChanged;
-  const showCancellations = new ShowCancellations(ctx, cancellations, catalogue);
+  const showCancellations = new ShowCancellations(ctx, cancellations, catalogue, opts.showCancellationReplyMs);
   orders.onIssued = (providerId, showId) =>
     void showCancellations
       .takeBackLatecomers({ providerId, showId })
@@ -278,6 +280,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   });
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
+    await showCancellations.stop();
     stopReminders();
     await stopMail();
     email?.close();

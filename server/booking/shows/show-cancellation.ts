@@ -24,13 +24,26 @@ const CANCELLATIONS_PAGE = 20;
 const LATECOMERS_PAGE = 200;
 /** How long a refund another worker holds is waited for before it is answered as pending (ms). */
 const SETTLE_MS = 3000;
+/** How long staff wait for a cancellation's refunds before they are told what is done so far (ms). */
+export const DEFAULT_REPLY_WITHIN_MS = 10_000;
 
 export class ShowCancellations {
+  /** takebacks under way, some of them past the request that started them */
+  private readonly running = new Set<Promise<void>>();
+  private stopping = false;
+
   constructor(
     private readonly ctx: Pick<BookingContext, 'db' | 'writes' | 'now' | 'log'>,
     private readonly cancellations: TicketCancellations,
     private readonly cache: CatalogueCache,
+    private readonly replyWithinMs = DEFAULT_REPLY_WITHIN_MS,
   ) {}
+
+  /** Lets the takebacks under way finish the ticket each is on, and waits for them; the background pass of the next start does the rest. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
 
   /** Throws the provider's failure (ProviderRefusal, ProviderUnavailable) when the venue did not cancel it. */
   async cancel(client: ProviderClient, showId: string): Promise<ShowCancelResult> {
@@ -56,8 +69,11 @@ export class ShowCancellations {
     );
     this.ctx.log.info({ providerId, showId, tickets: affected.length, atVenue: atVenue.tickets.length }, 'show cancelled: taking its tickets back');
 
-    await this.takeBack(affected);
-    const refunded = await this.refundedCount(affected.map((t) => t.ticket_id));
+    // A stadium's tickets take minutes: staff are answered with what is done by then, and the
+    // rest carries on here (and in the background pass, should this process stop).
+    const done = await this.within(this.takeBack(affected), this.replyWithinMs);
+    if (!done) this.ctx.log.info({ providerId, showId, tickets: affected.length }, 'show cancellation answered before all its refunds were done; they carry on');
+    const refunded = await this.refundedCount(affected.map((t) => t.ticket_id), done);
     return { showId, cancelled: affected.length, refunded, pending: affected.length - refunded };
   }
 
@@ -113,11 +129,28 @@ export class ShowCancellations {
     return late.length;
   }
 
-  /** Revokes and refunds, a few at a time; what fails stays recorded for the background pass. */
-  private async takeBack(tickets: TicketRow[]): Promise<void> {
+  /** Whether `work` finished within `ms`; it goes on either way. */
+  private async within(work: Promise<void>, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+    try {
+      return await Promise.race([work.then(() => true), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Revokes and refunds, a few at a time; what fails stays recorded for the background pass. Never throws. */
+  private takeBack(tickets: TicketRow[]): Promise<void> {
+    const work = this.work(tickets).finally(() => this.running.delete(work));
+    this.running.add(work);
+    return work;
+  }
+
+  private async work(tickets: TicketRow[]): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < tickets.length) {
+      while (!this.stopping && next < tickets.length) {
         const ticket = tickets[next++]!;
         try {
           await this.cancellations.revokeWithRefund(ticket, 'show_cancelled');
@@ -133,10 +166,11 @@ export class ShowCancellations {
   /**
    * How many of these tickets are refunded. The background pass may hold a refund
    * this request skipped (one asker at a time): that one is waited for a moment,
-   * so staff are told what happened rather than what was under way.
+   * so staff are told what happened rather than what was under way. Not when this
+   * request's own takeback is still going: its claims are the busy ones.
    */
-  private async refundedCount(ticketIds: string[]): Promise<number> {
-    const until = Date.now() + SETTLE_MS;
+  private async refundedCount(ticketIds: string[], settle: boolean): Promise<number> {
+    const until = Date.now() + (settle ? SETTLE_MS : 0);
     for (;;) {
       const rows = [...(await this.cancellations.refundsOf(ticketIds)).values()];
       const busy = rows.some((r) => r.state !== 'refunded' && r.claimed_until !== null && r.last_error === null);

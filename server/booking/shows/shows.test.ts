@@ -16,12 +16,14 @@ const ADMIN = 'shows-admin-token-0123456789abcdef';
 const SECRET = 'shows-provider-secret-0123456789abc';
 const POLL = { timeout: 10_000, interval: 50 };
 const HOUR = 3600;
+/** how long cancelling a show waits for its refunds before answering */
+const REPLY_MS = 2000;
 
 describe.each(BACKENDS)('managing shows on $backend', (each) => {
   const { run } = each;
   const gateway = recordingGateway();
   const { refunds } = gateway;
-  const bed = bookingTestbed(each, { name: 'shows', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { payments: gateway.payments, retryIntervalMs: 50 } });
+  const bed = bookingTestbed(each, { name: 'shows', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { payments: gateway.payments, retryIntervalMs: 50, showCancellationReplyMs: REPLY_MS } });
   let api: BookingClient;
   let providerId: string;
   let alice: string;
@@ -94,6 +96,28 @@ describe.each(BACKENDS)('managing shows on $backend', (each) => {
       await expect.poll(() => refunds.filter((r) => r.refundId === `ticket:${t.ticketId}`).length, POLL).toBe(1);
       await expect.poll(async () => (await messages(alice)).some((m) => m.ticketId === t.ticketId), POLL).toBe(true);
     }
+  });
+
+  it.runIf(run)('answers staff in time when refunds are slow, and finishes them after', async () => {
+    await api.post(showsPath(), newShow('slow'), { token: ADMIN });
+    const placed = await order(alice, 'slow', ['A1', 'A2', 'A3', 'B1', 'B2', 'B3']);
+    expect(placed.status, placed.text).toBe(201);
+    // One refund hangs at the gateway (a stadium's thousands take minutes the same way).
+    const held = gateway.holdNextRefund();
+    const asked = Date.now();
+    const cancelled = await api.post<{ cancelled: number; refunded: number; pending: number }>(`${showsPath()}/slow/cancel`, undefined, { token: ADMIN });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(REPLY_MS);
+    expect(cancelled.body.cancelled).toBe(6);
+    expect(cancelled.body.pending).toBeGreaterThanOrEqual(1);
+    expect(cancelled.body.refunded + cancelled.body.pending).toBe(6);
+    // Every ticket is refused at the gate already, and once the gateway answers every one is refunded, once.
+    for (const [i, t] of placed.body.tickets.entries()) expect((await scan(t.payload, `slow-${i}`)).reason).toBe('revoked');
+    await held.reached;
+    held.release();
+    for (const t of placed.body.tickets) await expect.poll(() => refunds.filter((r) => r.refundId === `ticket:${t.ticketId}`).length, POLL).toBe(1);
+    const again = await api.post(`${showsPath()}/slow/cancel`, undefined, { token: ADMIN });
+    expect(again.body).toEqual({ showId: 'slow', cancelled: 6, refunded: 6, pending: 0 });
   });
 
   it.runIf(run)('changes a show; refuses what the venue refuses with its reason, and other venues’ staff with 403', async () => {
