@@ -98,7 +98,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     const verifies = new VerifyBatches(batch);
     const admissionBatch = batchSizeHistogram(app.metrics, 'gatepost_provider_admission_batch_size', 'verifies decided together in one admission statement (PostgreSQL)');
     verifies.onBatch = (n) => admissionBatch.observe(n);
-    ctx.admission = { batch, verifies };
+    ctx.admission = { batch, verifies, nonces: shared.store };
   }
   await showRoutes(app, ctx);
   await programmeAdminRoutes(app, ctx);

@@ -1,7 +1,7 @@
 // The nonce window shared on PostgreSQL, between two real `gatepost provider`
 // processes on one database: a signed request captured on its way to one is
 // refused by the other, in either order (a verify too, whose nonce is claimed
-// in its admission statement); distinct requests sent to both at
+// in its admission statement, and one whose body is refused); distinct requests sent to both at
 // once are all taken; and buckets out of the window are deleted by a process
 // that starts; and the window kept across the upgrade that re-keyed it.
 // Skipped without a reachable PostgreSQL (a failure under CI).
@@ -75,6 +75,16 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
     expect(await rows()).toBe(before + 1);
     expect(await verify(b.url)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
     expect(await verify(a.url)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+    // A body the verify refuses (no code) spends its nonce too: replayed elsewhere, it is a replay.
+    const bad = JSON.stringify({ gate: 'North', scanId: `bad-${randomBytes(4).toString('hex')}` });
+    const badHeader = signRequest(SECRET, 'POST', '/v1/verify', bad);
+    const sendBad = async (url: string) => {
+      const res = await fetch(`${url}/v1/verify`, { method: 'POST', headers: { [SIGNATURE_HEADER]: badHeader, 'content-type': 'application/json' }, body: bad });
+      return { status: res.status, body: (await res.json()) as { error?: string } };
+    };
+    expect(await sendBad(a.url)).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(await sendBad(b.url)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
+    expect(await sendBad(a.url)).toMatchObject({ status: 401, body: { error: 'signature_replayed' } });
     // Sent to both at the same moment, a fresh one is answered once.
     for (let i = 0; i < 10; i++) {
       const fresh = JSON.stringify({ code: randomBytes(16).toString('hex'), gate: 'North', scanId: `both-${i}-${randomBytes(4).toString('hex')}` });

@@ -11,6 +11,7 @@ import { conflict, HttpError, notFound } from '../../common/errors.js';
 import { admissionQueries, redeem } from '../admission.js';
 import { outcomeOf, type Outcome } from '../admission-batch.js';
 import { inTransaction } from '../../common/prepared.js';
+import { replayed } from '../signature-auth.js';
 import type { ProviderContext } from '../context.js';
 
 export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void> {
@@ -24,7 +25,14 @@ export async function verifyRoutes(app: App, ctx: ProviderContext): Promise<void
   const verdictCount = app.metricsBuffer.counter(verdicts);
   const count = (v: Verdict | BatchVerdict) => verdictCount(v.result, v.reason ?? '');
 
-  app.post('/v1/verify', { schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
+  app.post('/v1/verify', { attachValidation: true, schema: { tags: ['verify'], body: verifyRequest, response: { 200: verdictSchema } } }, async (req) => {
+    if (req.validationError) {
+      // Refused before the admission statement that would spend its nonce: spent here, so
+      // that a replay to another process is refused as one, as a valid verify's would be.
+      const nonce = req.unclaimedNonce;
+      if (nonce && ctx.admission && !(await ctx.admission.nonces.claim(nonce.nonce, nonce.t))) throw replayed();
+      throw req.validationError;
+    }
     const r = { ...req.body, at: ctx.now() };
     const verdict = ctx.admission
       ? await ctx.admission.verifies.redeem(r, req.unclaimedNonce)
