@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DataTable, Loaded, type Column } from '../components/DataTable.js';
 import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { FeedbackNotice, PageHeader, type Feedback } from '../components/Status.js';
-import { shownZone } from '../format.js';
+import { shownZone, venueTime } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { paths } from '../router.js';
@@ -36,7 +36,8 @@ export function ShowsPage() {
     setMessage({ kind: 'failure', error });
   };
   const zone = shownZone(provider?.timeZoneInUse);
-  const when = (epochS: number) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(epochS * 1000);
+  // As every time in the console: the venue's clock, 24-hour, with the offset of that day.
+  const when = (epochS: number) => venueTime(locale, epochS, zone, { date: true });
   const money = (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
 
   const save = async (input: ShowInput): Promise<boolean> => {
