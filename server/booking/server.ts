@@ -280,6 +280,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   });
   app.addHook('onClose', async () => {
     timers.forEach(clearInterval);
+    cancellations.stop();
     await showCancellations.stop();
     stopReminders();
     await stopMail();

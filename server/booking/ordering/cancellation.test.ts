@@ -180,6 +180,26 @@ describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
     expect(refundsOf(t.ticketId)).toHaveLength(1);
   });
 
+  it.runIf(run)('refunds others while a whole show’s refunds are refused, more than the background pass reads at once', async () => {
+    const start = Math.floor(Date.now() / 1000) + 3 * 24 * 3600;
+    const show = { showId: 'refused', title: 'Closed Cards Night', hall: 'Hall 3', startsAt: start, endsAt: start + 7200, priceCents: 3000, currency: 'CNY', rows: 6, seatsPerRow: 17 };
+    expect((await api.post(`/api/v1/admin/providers/${providerId}/shows`, show, { token: ADMIN })).status).toBe(201);
+    for (const row of 'ABCDEF') {
+      const seats = Array.from({ length: 17 }, (_, i) => `${row}${i + 1}`);
+      const placed = await api.post<Order>('/api/v1/orders', { providerId, showId: 'refused', seats, payment: { method: 'closed-card' } }, { token: bob });
+      expect(placed.status, placed.text).toBe(201);
+    }
+    const cancelled = await api.post(`/api/v1/admin/providers/${providerId}/shows/refused/cancel`, undefined, { token: ADMIN });
+    expect(cancelled.body).toEqual({ showId: 'refused', cancelled: 102, refunded: 0, pending: 102 });
+
+    // Asked for later, a refund the gateway takes on the second try still goes through.
+    const t = (await order(alice, 'demo-3', ['F1'])).tickets[0]!;
+    gateway.unreachableRefunds = 1;
+    expect((await cancel(t)).status).toBe(202);
+    await expect.poll(async () => (await ticketView(t)).refund?.state, POLL).toBe('refunded');
+    expect(refundsOf(t.ticketId)).toHaveLength(1);
+  });
+
   it.runIf(run)('lets the operator revoke with a refund, whatever the cutoff', async () => {
     const t = (await order(bob, 'demo-1', ['D1'])).tickets[0]!;
     expect((await api.post(`/api/v1/admin/tickets/${t.ticketId}/revoke`, { refund: true })).status).toBe(401);

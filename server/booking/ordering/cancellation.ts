@@ -44,6 +44,19 @@ export function refundState(state: RefundRow['state']): TicketRefund['state'] {
 
 /** How long one process may take to get a refund through before another may try (s). */
 const REFUND_CLAIM_S = 60;
+/** Tickets the background pass looks at in one read; it reads on while they keep coming, for this long (ms). */
+const RESUME_PAGE = 100;
+const RESUME_BUDGET_MS = 20_000;
+
+/**
+ * How long a cancellation waits after its `attempts`-th failure before the next try (s):
+ * 2 s, 4 s, 8 s … up to 15 minutes. A gateway that refuses some refunds for good (a closed
+ * card, a payment method no longer set up) would otherwise hold the head of the queue,
+ * and every other cancellation would wait behind it.
+ */
+export function retryAfterS(attempts: number): number {
+  return Math.min(2 ** Math.max(1, attempts), 900);
+}
 
 type Context = Pick<BookingContext, 'db' | 'writes' | 'now' | 'providers' | 'payments' | 'log'>;
 
@@ -54,6 +67,7 @@ export class TicketCancellations {
   mail?: MailQueue;
 
   private readonly inFlight = new Map<string, Promise<CancelOutcome>>();
+  private stopping = false;
 
   constructor(private readonly ctx: Context) {}
 
@@ -94,20 +108,44 @@ export class TicketCancellations {
     this.ctx.log.info({ tickets: tickets.length, cause }, 'ticket cancellations requested');
   }
 
-  /** Carries every unfinished cancellation one step further (the background pass); returns how many finished. */
-  async resume(limit = 100): Promise<number> {
-    const open = await this.ctx.db.selectFrom('refunds').selectAll().where('state', '!=', 'refunded').orderBy('requested_at').limit(limit).execute();
+  /** The background pass stops after the ticket it is on; the next start carries on. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * Carries every unfinished cancellation that is due one step further (the background
+   * pass), oldest first, page after page while there are more: after a restart in the middle
+   * of a stadium's cancellation, the rest goes at full speed. Returns how many finished.
+   */
+  async resume(): Promise<number> {
+    const until = Date.now() + RESUME_BUDGET_MS;
     let done = 0;
-    for (const row of open) {
-      const ticket = await this.ctx.db.selectFrom('tickets').selectAll().where('ticket_id', '=', row.ticket_id).executeTakeFirst();
-      if (!ticket) continue;
-      try {
-        if ((await this.advance(row, ticket)).refund.state === 'refunded') done++;
-      } catch (err) {
-        this.ctx.log.warn({ ticketId: row.ticket_id, err: (err as Error).message }, 'cancellation still open; tried again later');
+    for (;;) {
+      const now = this.ctx.now();
+      // Each row read ends refunded, claimed by someone, or waiting for its next try: a page is never read twice in one pass.
+      const due = await this.ctx.db
+        .selectFrom('refunds')
+        .selectAll()
+        .where('state', '!=', 'refunded')
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .orderBy('requested_at')
+        .limit(RESUME_PAGE)
+        .execute();
+      for (const row of due) {
+        if (this.stopping) return done;
+        const ticket = await this.ctx.db.selectFrom('tickets').selectAll().where('ticket_id', '=', row.ticket_id).executeTakeFirst();
+        try {
+          if (!ticket) throw new Error('its ticket is not stored here');
+          if ((await this.advance(row, ticket)).refund.state === 'refunded') done++;
+        } catch (err) {
+          const message = (err as Error).message;
+          await this.failed(row, message);
+          this.ctx.log.warn({ ticketId: row.ticket_id, err: message }, 'cancellation still open; tried again later');
+        }
       }
+      if (due.length < RESUME_PAGE || Date.now() >= until) return done;
     }
-    return done;
   }
 
   /** The refunds of some tickets, for the views that show them. */
@@ -255,11 +293,9 @@ export class TicketCancellations {
       }));
     } catch (err) {
       const message = (err as Error).message;
-      await this.ctx.writes.run((trx) =>
-        trx.updateTable('refunds').set({ attempts: row.attempts + 1, last_error: message.slice(0, 500), claimed_until: null }).where('ticket_id', '=', row.ticket_id).execute(),
-      );
-      this.ctx.log.error({ ticketId: row.ticket_id, err: message }, 'refund failed; the ticket is revoked and the refund is tried again');
-      return { ...row, attempts: row.attempts + 1, last_error: message };
+      const failed = await this.failed(row, message);
+      this.ctx.log.error({ ticketId: row.ticket_id, err: message, retryAt: failed.claimed_until }, 'refund failed; the ticket is revoked and the refund is tried again');
+      return failed;
     }
     const now = this.ctx.now();
     const language = (await this.ctx.db.selectFrom('reminder_prefs').select('language').where('user_id', '=', row.user_id).executeTakeFirst())?.language ?? 'en';
@@ -277,5 +313,13 @@ export class TicketCancellations {
     this.mail?.kick();
     this.ctx.log.info({ ticketId: row.ticket_id, amountCents: row.amount_cents, currency: row.currency, cause: row.cause }, 'ticket refunded');
     return { ...row, state: 'refunded', reference, refunded_at: now, last_error: null, claimed_until: null };
+  }
+
+  /** A failed step: counted, and nobody tries again before its wait (retryAfterS) is over. A row gone meanwhile stays gone. */
+  private async failed(row: RefundRow, message: string): Promise<RefundRow> {
+    const attempts = row.attempts + 1;
+    const next = { attempts, last_error: message.slice(0, 500), claimed_until: this.ctx.now() + retryAfterS(attempts) };
+    await this.ctx.writes.run((trx) => trx.updateTable('refunds').set(next).where('ticket_id', '=', row.ticket_id).where('state', '!=', 'refunded').execute());
+    return { ...row, ...next };
   }
 }

@@ -19,9 +19,13 @@ export interface RefundsTable {
   state: RefundState;
   /** the gateway's reference for the refund, once made */
   reference: string | null;
+  /** failed tries, of the venue's revocation or of the gateway's refund */
   attempts: number;
   last_error: string | null;
-  /** while a process is asking the gateway for this refund (epoch s): nobody else asks meanwhile */
+  /**
+   * Nobody works on this cancellation before then (epoch s): a process is asking the gateway
+   * for the refund, or the last try failed and the next waits (cancellation.ts, retryAfterS)
+   */
   claimed_until: number | null;
   requested_at: number;
   refunded_at: number | null;

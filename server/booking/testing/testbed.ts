@@ -68,7 +68,7 @@ export function bookingTestbed(each: { backend: Backend; run: boolean }, options
 }
 
 export interface RecordingGateway {
-  /** `demo` charges and refunds, recording both; `declining` turns every charge down */
+  /** `demo` charges and refunds, recording both; `declining` turns every charge down; `closed-card` charges and refuses every refund */
   payments: PaymentGateways;
   charges: ChargeRequest[];
   refunds: RefundRequest[];
@@ -113,6 +113,13 @@ export function recordingGateway(): RecordingGateway {
         },
       },
       declining: { charge: async () => ({ ok: false, reason: 'insufficient funds' }), refund: async () => ({ reference: null }) },
+      // Paid, but every refund refused: a card closed since.
+      'closed-card': {
+        charge: async (req) => ({ ok: true, reference: `charge_${req.orderId}` }),
+        refund: async () => {
+          throw new Error('the card was closed');
+        },
+      },
     },
   };
   return gateway;
