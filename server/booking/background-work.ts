@@ -17,6 +17,8 @@ import { pruneStationEvents } from './scanning/station-events.js';
  * finds nothing through an index once a retirement is done.
  */
 export const KEY_REFRESH_MS = 5_000;
+/** How long closing waits for the tasks under way (ms). */
+const STOP_WAIT_MS = 5_000;
 
 export interface BackgroundWork {
   ctx: BookingContext;
@@ -33,11 +35,13 @@ export interface BackgroundWork {
 /**
  * The background issuer (paid orders a provider has not issued yet, cancellations to
  * finish), the key refresher (rotations and retirements by other processes) and the
- * pruners. Returns the timers, unref'd, for the caller to clear on close.
+ * pruners, on unref'd timers. `stop` clears them and waits for the tasks under way,
+ * so the database is closed after them, not under them.
  */
-export function startBackgroundWork(w: BackgroundWork): NodeJS.Timeout[] {
+export function startBackgroundWork(w: BackgroundWork): { stop(): Promise<void> } {
   const { ctx } = w;
   const timers: NodeJS.Timeout[] = [];
+  const underWay = new Set<Promise<unknown>>();
   /** Runs `task` every `ms`, never two at once; a failure is logged and the next tick tries again. */
   const every = (ms: number, what: string, task: () => Promise<unknown>, soon = false): void => {
     if (ms <= 0) return;
@@ -45,9 +49,13 @@ export function startBackgroundWork(w: BackgroundWork): NodeJS.Timeout[] {
     const tick = (): void => {
       if (running) return;
       running = true;
-      task()
+      const run = task()
         .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, `${what} failed`))
-        .finally(() => (running = false));
+        .finally(() => {
+          running = false;
+          underWay.delete(run);
+        });
+      underWay.add(run);
     };
     timers.push(setInterval(tick, ms));
     // A server that was down catches up soon after start, not a whole interval later.
@@ -90,5 +98,14 @@ export function startBackgroundWork(w: BackgroundWork): NodeJS.Timeout[] {
     );
   }
   timers.forEach((t) => t.unref());
-  return timers;
+  return {
+    async stop() {
+      timers.forEach(clearInterval);
+      // Bounded: a task stuck on a provider that does not answer must not hold the shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
+      await Promise.race([Promise.allSettled([...underWay]), late]);
+      clearTimeout(timer);
+    },
+  };
 }

@@ -268,7 +268,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
   // The same pace as reminders: a message owed is sent at once (kick) and retried at this interval.
   const stopMail = outbox.start(opts.reminderIntervalMs || 15_000);
 
-  const timers = startBackgroundWork({
+  const background = startBackgroundWork({
     ctx,
     orders,
     cancellations,
@@ -279,8 +279,9 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     shared,
   });
   app.addHook('onClose', async () => {
-    timers.forEach(clearInterval);
+    // The cancellations first: the background pass may be in the middle of many.
     cancellations.stop();
+    await background.stop();
     await showCancellations.stop();
     stopReminders();
     await stopMail();
