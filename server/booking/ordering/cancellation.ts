@@ -44,7 +44,7 @@ export function refundState(state: RefundRow['state']): TicketRefund['state'] {
 
 /** How long one process may take to get a refund through before another may try (s). */
 const REFUND_CLAIM_S = 60;
-/** Tickets the background pass looks at in one read; it reads on while they keep coming, for this long (ms). */
+/** Cancellations the background pass reads at once; it reads on while pages come full, for at most RESUME_BUDGET_MS. */
 const RESUME_PAGE = 100;
 const RESUME_BUDGET_MS = 20_000;
 
@@ -54,7 +54,7 @@ const RESUME_BUDGET_MS = 20_000;
  * card, a payment method no longer set up) would otherwise hold the head of the queue,
  * and every other cancellation would wait behind it.
  */
-export function retryAfterS(attempts: number): number {
+function retryAfterS(attempts: number): number {
   return Math.min(2 ** Math.max(1, attempts), 900);
 }
 
