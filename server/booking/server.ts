@@ -15,7 +15,7 @@ import { IssuedPayloads } from './scanning/issued-payloads.js';
 import { reissueRetired, retireKey } from './keys/key-retirement.js';
 import { PlatformKeys } from './keys/keys.js';
 import { DEFAULT_ORDER_TIMING, OrderService, type OrderTiming } from './ordering/orders.js';
-import { defaultGateways, type PaymentGateways } from './ordering/payments.js';
+import { DEFAULT_PAYMENT_DEADLINE_MS, defaultGateways, withDeadline, type PaymentGateways } from './ordering/payments.js';
 import { TicketCancellations } from './ordering/cancellation.js';
 import { MailOutbox } from './mail/outbox.js';
 import { DEFAULT_TIMEOUTS, type ProviderTimeouts } from './providers/provider-client.js';
@@ -86,6 +86,8 @@ export interface BookingOptions {
   now?: () => number;
   /** payment gateways by method; default: `demo` in demo mode, none otherwise */
   payments?: PaymentGateways;
+  /** how long a payment gateway call may take before it counts as the gateway not reached (ms) */
+  paymentDeadlineMs?: number;
   providerTimeouts?: Partial<ProviderTimeouts>;
   /** the catalogue cache's lifetimes, size and clock (show-cache.ts) */
   catalogueCache?: Partial<CatalogueCacheOptions>;
@@ -183,7 +185,7 @@ export async function startBooking(opts: BookingOptions): Promise<RunningBooking
     keys,
     issued,
     providers,
-    payments: opts.payments ?? (opts.demo ? defaultGateways() : {}),
+    payments: withDeadline(opts.payments ?? (opts.demo ? defaultGateways() : {}), opts.paymentDeadlineMs ?? DEFAULT_PAYMENT_DEADLINE_MS),
     shareSecret: await shareSecret(db, sealer),
     publicUrl: '',
     allowInsecureHttp: opts.allowInsecureHttp ?? false,

@@ -14,6 +14,8 @@ import { bookingTestbed, recordingGateway } from '../testing/testbed.js';
 const ADMIN = 'cancellation-admin-token-0123456789';
 const SECRET = 'cancellation-provider-secret-0123456789';
 const POLL = { timeout: 10_000, interval: 50 };
+/** how long the booking server waits for the payment gateway before it counts as not reached */
+const GATEWAY_DEADLINE_MS = 3000;
 
 type Ticket = Order['tickets'][number];
 interface Cancelled {
@@ -43,7 +45,7 @@ describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
     name: 'cancellation',
     adminToken: ADMIN,
     provider: { secret: SECRET, kind: 'demo' },
-    booking: { payments: gateway.payments, retryIntervalMs: 50, logger },
+    booking: { payments: gateway.payments, retryIntervalMs: 50, logger, paymentDeadlineMs: GATEWAY_DEADLINE_MS },
   });
   let api: BookingClient;
   let providerId: string;
@@ -196,6 +198,17 @@ describe.each(BACKENDS)('cancelling tickets on $backend', (each) => {
     const t = (await order(alice, 'demo-3', ['F1'])).tickets[0]!;
     gateway.unreachableRefunds = 1;
     expect((await cancel(t)).status).toBe(202);
+    await expect.poll(async () => (await ticketView(t)).refund?.state, POLL).toBe('refunded');
+    expect(refundsOf(t.ticketId)).toHaveLength(1);
+  });
+
+  it.runIf(run)('answers and retries when the gateway never answers a refund', async () => {
+    const t = (await order(alice, 'demo-3', ['G1'])).tickets[0]!;
+    // This refund call never returns; the next one is taken.
+    gateway.holdNextRefund();
+    const res = await cancel(t);
+    expect(res.status, res.text).toBe(202);
+    expect(res.body.refund.state).toBe('pending');
     await expect.poll(async () => (await ticketView(t)).refund?.state, POLL).toBe('refunded');
     expect(refundsOf(t.ticketId)).toHaveLength(1);
   });

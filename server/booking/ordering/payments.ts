@@ -56,3 +56,28 @@ export type PaymentGateways = Record<string, PaymentGateway>;
 export function defaultGateways(): PaymentGateways {
   return { demo: new DemoGateway() };
 }
+
+/** How long one gateway call may take before it counts as a gateway not reached (ms). */
+export const DEFAULT_PAYMENT_DEADLINE_MS = 30_000;
+
+/**
+ * The same gateways, each call given up after `ms` as if the gateway could not be
+ * reached: a call that never returns would otherwise hold a customer's order, or the
+ * background pass and every refund behind it, for good. Safe to retry after, since both
+ * calls are idempotent; the call given up on is left to finish or fail on its own.
+ */
+export function withDeadline(gateways: PaymentGateways, ms: number): PaymentGateways {
+  const bounded = <T>(call: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the payment gateway did not answer the ${what} within ${ms} ms`)), ms);
+    });
+    return Promise.race([call, late]).finally(() => clearTimeout(timer));
+  };
+  return Object.fromEntries(
+    Object.entries(gateways).map(([method, gateway]): [string, PaymentGateway] => [
+      method,
+      { charge: (req) => bounded(gateway.charge(req), 'charge'), refund: (req) => bounded(gateway.refund(req), 'refund') },
+    ]),
+  );
+}
