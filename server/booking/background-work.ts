@@ -1,6 +1,7 @@
 // What every booking process does on a timer, beside answering requests. Each task
 // is safe to run in several processes at once (claims, conditional writes, deletes).
 import type { Kysely } from 'kysely';
+import { settledWithin } from '../common/deadline.js';
 import { pruneRateLimits } from '../common/shared-rate-limit.js';
 import type { BookingContext } from './context.js';
 import { reissueRetired } from './keys/key-retirement.js';
@@ -102,10 +103,7 @@ export function startBackgroundWork(w: BackgroundWork): { stop(): Promise<void> 
     async stop() {
       timers.forEach(clearInterval);
       // Bounded: a task stuck on a provider that does not answer must not hold the shutdown.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
-      await Promise.race([Promise.allSettled([...underWay]), late]);
-      clearTimeout(timer);
+      await settledWithin(Promise.allSettled([...underWay]), STOP_WAIT_MS);
     },
   };
 }

@@ -3,6 +3,7 @@
 // driven again after a crash or by a retried request, and must never be
 // charged or refunded twice. Gateways answer declines as values; a throw means
 // the gateway could not be reached (the order stays pending and is retried).
+import { withinOrFail } from '../../common/deadline.js';
 
 export interface ChargeRequest {
   orderId: string;
@@ -67,13 +68,7 @@ export const DEFAULT_PAYMENT_DEADLINE_MS = 30_000;
  * calls are idempotent; the call given up on is left to finish or fail on its own.
  */
 export function withDeadline(gateways: PaymentGateways, ms: number): PaymentGateways {
-  const bounded = <T>(call: Promise<T>, what: string): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the payment gateway did not answer the ${what} within ${ms} ms`)), ms);
-    });
-    return Promise.race([call, late]).finally(() => clearTimeout(timer));
-  };
+  const bounded = <T>(call: Promise<T>, what: string) => withinOrFail(call, ms, `the payment gateway did not answer the ${what} within ${ms} ms`);
   return Object.fromEntries(
     Object.entries(gateways).map(([method, gateway]): [string, PaymentGateway] => [
       method,

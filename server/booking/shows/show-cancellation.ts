@@ -9,6 +9,7 @@
 // (`takeBackLatecomers`), as does the background pass until the cancellation
 // is settled — so one of the two always sees the other, whatever the order of
 // their commits.
+import { settledWithin } from '../../common/deadline.js';
 import type { BookingContext } from '../context.js';
 import type { CatalogueCache } from '../catalogue/show-cache.js';
 import type { TicketCancellations } from '../ordering/cancellation.js';
@@ -71,7 +72,7 @@ export class ShowCancellations {
 
     // A stadium's tickets take minutes: staff are answered with what is done by then, and the
     // rest carries on here (and in the background pass, should this process stop).
-    const done = await this.within(this.takeBack(affected), this.replyWithinMs);
+    const done = await settledWithin(this.takeBack(affected), this.replyWithinMs);
     if (!done) this.ctx.log.info({ providerId, showId, tickets: affected.length }, 'show cancellation answered before all its refunds were done; they carry on');
     const refunded = await this.refundedCount(affected.map((t) => t.ticket_id), done);
     return { showId, cancelled: affected.length, refunded, pending: affected.length - refunded };
@@ -127,17 +128,6 @@ export class ShowCancellations {
       );
     }
     return late.length;
-  }
-
-  /** Whether `work` finished within `ms`; it goes on either way. */
-  private async within(work: Promise<void>, ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
-    try {
-      return await Promise.race([work.then(() => true), late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Revokes and refunds, a few at a time; what fails stays recorded for the background pass. Never throws. */
