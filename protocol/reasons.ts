@@ -99,5 +99,7 @@ export const ERROR_REASONS = [
   'unknown_conflict',
   // a provider's time zone that is not an IANA name this server knows
   'invalid_time_zone',
+  // a path segment longer than any identifier either API gives out (414)
+  'uri_too_long',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

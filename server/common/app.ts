@@ -5,6 +5,7 @@ import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
   type RawReplyDefaultExpression,
@@ -17,6 +18,7 @@ import { jsonSchemaTransform, validatorCompiler, type FastifyPluginAsyncZod, typ
 import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { metricsPlugin } from './metrics.js';
+import { nulCharacterAt } from './nul-text.js';
 import { loggerOptions } from './logger.js';
 import { BODY_LIMIT } from '../../protocol/limits.js';
 
@@ -88,6 +90,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     forceCloseConnections: true,
     // Only the listed proxies are believed: anyone else could write X-Forwarded-For themselves.
     trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? opts.trustProxy : false,
+    // What the router refuses before any route or hook runs, in the one error shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const answer = reply as FastifyReply;
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void answer.code(414).send({ error: 'uri_too_long', message: 'a path segment of this request is longer than any identifier here' });
+      else void answer.code(400).send({ error: 'bad_request', message: 'the request path is not a valid URL path' });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -162,15 +170,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return app as unknown as App;
 }
 
-/** The raw JSON body, kept for signatures, parsed: after authentication, so an unsigned request costs no parse. */
+/**
+ * The raw JSON body, kept for signatures, parsed: after authentication, so an
+ * unsigned request costs no parse. Then the whole request is refused if it
+ * carries a NUL character anywhere (nul-text.ts).
+ */
 function parseBody(req: FastifyRequest, done: (err?: Error) => void): void {
-  if (typeof req.body !== 'string') return done();
-  const raw = req.body;
-  try {
-    req.body = raw.length === 0 ? undefined : JSON.parse(raw);
-  } catch {
-    return done(new HttpError(400, 'invalid_json', 'the request body is not valid JSON'));
+  if (typeof req.body === 'string') {
+    const raw = req.body;
+    try {
+      req.body = raw.length === 0 ? undefined : JSON.parse(raw);
+    } catch {
+      return done(new HttpError(400, 'invalid_json', 'the request body is not valid JSON'));
+    }
   }
+  const nul = nulCharacterAt(req);
+  if (nul) return done(new HttpError(400, 'bad_request', `${nul}: text may not contain the NUL character (U+0000)`));
   done();
 }
 

@@ -1,7 +1,8 @@
 // The nonce window shared on PostgreSQL, between two real `gatepost provider`
 // processes on one database: a signed request captured on its way to one is
 // refused by the other, in either order (a verify too, whose nonce is claimed
-// in its admission statement, and one whose body is refused); distinct requests sent to both at
+// in its admission statement, and one whose body is refused); a verify carrying a
+// NUL character is refused with 400, not a failed statement; distinct requests sent to both at
 // once are all taken; and buckets out of the window are deleted by a process
 // that starts; and the window kept across the upgrade that re-keyed it.
 // Skipped without a reachable PostgreSQL (a failure under CI).
@@ -93,6 +94,18 @@ describe.runIf(run)('the nonce window shared by two provider processes on Postgr
         fetch(`${url}/v1/verify`, { method: 'POST', headers: { [SIGNATURE_HEADER]: signed, 'content-type': 'application/json' }, body: fresh }).then((r) => r.status);
       expect((await Promise.all([send(a.url), send(b.url), send(a.url), send(b.url)])).sort()).toEqual([200, 401, 401, 401]);
     }
+  });
+
+  it('answers a signed verify whose text carries a NUL with 400, where PostgreSQL would refuse the statement', async () => {
+    const verify = async (gate: string) => {
+      const body = JSON.stringify({ code: randomBytes(16).toString('hex'), gate, scanId: `nul-${randomBytes(4).toString('hex')}` });
+      const res = await fetch(`${a.url}/v1/verify`, { method: 'POST', headers: { [SIGNATURE_HEADER]: signRequest(SECRET, 'POST', '/v1/verify', body), 'content-type': 'application/json' }, body });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    // Sent at the same moment: the clean verify is decided whatever batch the other would have joined.
+    const [nul, clean] = await Promise.all([verify('North\u0000'), verify('North')]);
+    expect(nul).toEqual({ status: 400, body: { error: 'bad_request', message: 'body.gate: text may not contain the NUL character (U+0000)' } });
+    expect(clean).toMatchObject({ status: 200, body: { result: 'rejected', reason: 'unknown_code' } });
   });
 
   it('takes many distinct requests sent to both at once, and one of a request sent to both at the same moment', async () => {
