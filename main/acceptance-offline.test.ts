@@ -100,6 +100,17 @@ describe.runIf(run)('gate station: offline', () => {
       await expect.poll(() => otherPage.getByTestId('conflict').first().textContent(), POLL).toContain('Offline Gate');
       await screenshot(otherPage, 'conflict');
       expect(other.output.some((l) => l.includes('conflict'))).toBe(true);
+
+      // A finger on Dismiss dismisses: the ready screen's "annul last admission" (the offline
+      // admission just made here) sits clear of the alert, so the tap never lands on it.
+      const annul = otherPage.getByTestId('annul');
+      await expect.poll(() => annul.isVisible(), POLL).toBe(true);
+      const [alertBox, annulBox] = await Promise.all([otherPage.getByTestId('conflicts').boundingBox(), annul.boundingBox()]);
+      expect(annulBox!.y, 'the annul control is below the alert').toBeGreaterThanOrEqual(alertBox!.y + alertBox!.height);
+      const dismiss = (await otherPage.getByTestId('conflicts').getByRole('button').boundingBox())!;
+      await otherPage.mouse.click(dismiss.x + dismiss.width / 2, dismiss.y + dismiss.height / 2);
+      await otherPage.getByTestId('conflicts').waitFor({ state: 'detached', timeout: POLL.timeout });
+      expect(await annul.getAttribute('data-armed')).toBe('no');
     });
   });
 });

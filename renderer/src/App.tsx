@@ -60,8 +60,11 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
     >
       <TopBar state={state} t={t} onSettings={() => setSettingsOpen(true)} />
       <ReadyScreen state={state} t={t} checking={model.checking} video={video} typed={typed} />
-      <Conflicts conflicts={state.conflicts} t={t} lang={lang} onDismiss={(scanId) => void bridge.invoke('conflicts:dismiss', { scanId }).catch(() => undefined)} />
-      <RefusedUploads refused={state.journalRefused} t={t} onDismiss={() => void bridge.invoke('conflicts:dismiss', { scanId: null }).catch(() => undefined)} />
+      {/* One column: the two alerts never cover each other, nor the annul control below them. */}
+      <div className="alerts">
+        <Conflicts conflicts={state.conflicts} t={t} lang={lang} onDismiss={(scanId) => void bridge.invoke('conflicts:dismiss', { scanId }).catch(() => undefined)} />
+        <RefusedUploads refused={state.journalRefused} t={t} onDismiss={() => void bridge.invoke('conflicts:dismiss', { scanId: null }).catch(() => undefined)} />
+      </div>
       <BottomStrip state={state} t={t} lang={lang} />
       {/* keyed by scan: each verdict is a new element, so two ADMITs in a row still visibly flash */}
       {verdict && !settingsOpen && !state.revoked && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}

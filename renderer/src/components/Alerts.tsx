@@ -9,7 +9,12 @@ export function Conflicts({ conflicts, t, lang, onDismiss }: { conflicts: Confli
   if (conflicts.length === 0) return null;
   return (
     <section className="conflicts" data-testid="conflicts" role="alert">
-      <h2>{t('conflictTitle')}</h2>
+      <header className="alert-head">
+        <h2>{t('conflictTitle')}</h2>
+        <button type="button" className="button" onClick={() => onDismiss(null)}>
+          {t('dismiss')}
+        </button>
+      </header>
       <ul>
         {conflicts.slice(0, 3).map((c) => (
           <li key={c.scanId} data-testid="conflict">
@@ -18,9 +23,6 @@ export function Conflicts({ conflicts, t, lang, onDismiss }: { conflicts: Confli
           </li>
         ))}
       </ul>
-      <button type="button" className="button" onClick={() => onDismiss(null)}>
-        {t('dismiss')}
-      </button>
     </section>
   );
 }
@@ -30,7 +32,12 @@ export function RefusedUploads({ refused, t, onDismiss }: { refused: JournalRefu
   const total = refused.reduce((n, r) => n + r.count, 0);
   return (
     <section className="conflicts" data-testid="journal-refused" data-count={total} role="alert">
-      <h2>{t('refusedTitle', { n: total })}</h2>
+      <header className="alert-head">
+        <h2>{t('refusedTitle', { n: total })}</h2>
+        <button type="button" className="button" onClick={onDismiss}>
+          {t('dismiss')}
+        </button>
+      </header>
       <ul>
         {refused.map((r) => (
           <li key={r.reason} data-testid="journal-refused-reason" data-reason={r.reason}>
@@ -38,9 +45,6 @@ export function RefusedUploads({ refused, t, onDismiss }: { refused: JournalRefu
           </li>
         ))}
       </ul>
-      <button type="button" className="button" onClick={onDismiss}>
-        {t('dismiss')}
-      </button>
     </section>
   );
 }
