@@ -50,7 +50,7 @@ export function heartbeatReport(
   return {
     version,
     sources: s.sources.slice(0, 32).map(sourceReport),
-    relay: { kind: c.relay.kind, state: relayState, ...(relayState === 'error' && s.relay.detail ? { error: s.relay.detail.slice(0, 300) } : {}) },
+    relay: { kind: c.relay.kind, state: relayState, ...(relayState === 'error' && printable(s.relay.detail) ? { error: printable(s.relay.detail).slice(0, 300) } : {}) },
     offlinePolicy: c.offlinePolicy,
     bundleAgeS: s.offlineBundleAt === null ? null : Math.max(0, nowS - s.offlineBundleAt),
     journalBacklog: s.journalPending,
@@ -59,10 +59,17 @@ export function heartbeatReport(
 
 /** A configured source that is not connected (unplugged, not found) is a fault to report, not "off". */
 function sourceReport(s: SourceStatusView): HeartbeatRequest['sources'][number] {
-  const name = (s.name || s.kind).slice(0, 200);
+  const name = (printable(s.name) || s.kind).slice(0, 200);
   if (s.state === 'connected') return { kind: s.kind, name, state: 'ok' };
-  return { kind: s.kind, name, state: 'error', error: (s.detail || s.state).slice(0, 300) };
+  return { kind: s.kind, name, state: 'error', error: (printable(s.detail) || s.state).slice(0, 300) };
 }
+
+// Names and errors come from the devices and the OS (a HID product string padded with NULs, a
+// driver's message with a bell in it): control characters are dropped, and with them the NUL
+// the server refuses in any request, which would leave the gate listed as offline.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
+const printable = (text: string) => text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
 
 export interface HeartbeatOptions {
   intervalMs: number;
