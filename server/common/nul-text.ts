@@ -21,8 +21,10 @@ export function nulCharacterAt(req: FastifyRequest): string | undefined {
 
 function inValue(value: unknown, where: string, depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes(NUL) ? where : undefined;
-  // Bodies are at most BODY_LIMIT bytes; the depth bound only keeps a hostile nesting off the stack.
-  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  // No request of either API nests this deep: a hostile nesting with a NUL escape in it is
+  // refused as carrying one, rather than walked down the stack or let through unlooked-at.
+  if (depth > 64) return where;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = inValue(value[i], `${where}.${i}`, depth + 1);
