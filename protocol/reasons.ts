@@ -101,5 +101,7 @@ export const ERROR_REASONS = [
   'invalid_time_zone',
   // a path segment longer than any identifier either API gives out (414)
   'uri_too_long',
+  // the database cannot be reached or cannot write (503, with Retry-After): try again shortly
+  'storage_unavailable',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { metricsPlugin } from './metrics.js';
 import { nulCharacterAt } from './nul-text.js';
+import { storageOutage } from './storage-outage.js';
 import { loggerOptions } from './logger.js';
 import { BODY_LIMIT } from '../../protocol/limits.js';
 
@@ -143,6 +144,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.code(e.statusCode).send({ error: 'bad_request', message: e.message ?? 'bad request' });
     }
+    const outage = storageOutage(err);
+    if (outage) {
+      req.log.warn({ storage: outage }, 'request failed: the database is unavailable');
+      return reply.code(503).header('retry-after', '1').send({ error: 'storage_unavailable', message: 'the database is unavailable: try again shortly' });
+    }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
@@ -162,7 +168,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       try {
         await opts.healthCheck?.();
       } catch {
-        return reply.code(503).send({ error: 'unavailable', message: 'database not reachable' });
+        return reply.code(503).send({ error: 'storage_unavailable', message: 'database not reachable' });
       }
       return { status: 'ok' as const };
     },

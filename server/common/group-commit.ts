@@ -6,12 +6,16 @@
 // A unit of work returns its outcome as a value (a rejection verdict is not an
 // error). If a unit throws, the batch is rolled back and each unit is re-run in
 // a transaction of its own, so one bad request never fails its neighbours
-// (this also resolves the rare deadlock between two concurrent batches).
+// (this also resolves the rare deadlock between two concurrent batches). Not
+// when the database itself is out (storage-outage.ts): each unit re-run would
+// wait out the same busy timeout or connection failure in turn, freezing a
+// SQLite server for a timeout per unit, so the whole batch fails at once.
 //
 // SQLite has one writer, so one batch at a time (`concurrency` 1). PostgreSQL
 // pays a network round trip per statement, so several batches run at once on
 // separate pool connections.
 import type { Kysely, Transaction } from 'kysely';
+import { storageOutage } from './storage-outage.js';
 import { TurnBatches } from './turn-batches.js';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
@@ -49,7 +53,11 @@ export class GroupCommit<DB> {
         for (const item of batch) results.push(await item.work(trx));
       });
       batch.forEach((item, i) => item.resolve(results[i]));
-    } catch {
+    } catch (err) {
+      if (storageOutage(err)) {
+        for (const item of batch) item.reject(err);
+        return;
+      }
       // Somebody's unit failed (or the commit did): isolate it.
       for (const item of batch) {
         try {
