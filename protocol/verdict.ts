@@ -10,7 +10,14 @@
 import { z } from 'zod';
 import { BATCH_REJECTION_REASONS, REJECTION_REASONS, SCAN_RESULTS, type DenyReason } from './reasons.js';
 
-export const epochSeconds = z.number().int().nonnegative();
+/**
+ * The last second of the year 9999: a time past it cannot be shown as a date
+ * (JavaScript's Date, ISO 8601, a ticket's printed validity), so a show or a
+ * scan claimed later is refused where it comes in rather than failing the
+ * ticket, the reminder and the gate's screen that would format it.
+ */
+export const LAST_EPOCH_SECOND = 253_402_300_799;
+export const epochSeconds = z.number().int().nonnegative().max(LAST_EPOCH_SECOND);
 
 /** The verdict's shape, for a list of reasons and a ticket. */
 function verdictShape<const R extends readonly [string, ...string[]], T extends z.ZodType>(reasons: R, ticket: T) {

@@ -7,72 +7,18 @@
 // answers 4xx in the one error shape with a reason clients can switch on. A 500
 // here would also have written an error line to the log for every such request.
 import { describe, expect, it } from 'vitest';
-import { ERROR_REASONS } from '../../protocol/reasons.js';
+import { LAST_EPOCH_SECOND } from '../../protocol/verdict.js';
 import { BACKENDS } from '../common/testing/storage.js';
 import { enrollStation, registerProvider, signUp, venueStaffSession } from './testing/setup.js';
 import { bookingTestbed } from './testing/testbed.js';
-import type { Reply } from './testing/http.js';
+import { expectNoFault, expectRefusal, operationsOf, sample, type Paths } from '../common/testing/hostile-input.js';
 
 const ADMIN = 'admin-token-hostile-text-0123456789';
 const SECRET = 'provider-secret-hostile-0123456789';
 const NUL_TEXT = 'ab\u0000cd';
 
-interface Schema {
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  items?: Schema;
-  enum?: unknown[];
-  anyOf?: Schema[];
-  oneOf?: Schema[];
-}
-interface Operation {
-  parameters?: { in: 'path' | 'query' | 'header'; name: string }[];
-  requestBody?: { content?: { 'application/json'?: { schema?: Schema } } };
-}
-type Paths = Record<string, Record<string, Operation>>;
-
-/** A value of `schema` whose every free text is `text` and every number `num`. */
-function sample(schema: Schema | undefined, text: string, num = 1): unknown {
-  if (!schema) return text;
-  const alt = schema.anyOf?.[0] ?? schema.oneOf?.[0];
-  if (alt) return sample(alt, text, num);
-  if (schema.enum) return schema.enum[0];
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sample(v, text, num)]));
-    case 'array':
-      return [sample(schema.items, text, num)];
-    case 'integer':
-    case 'number':
-      return num;
-    case 'boolean':
-      return true;
-    default:
-      return text;
-  }
-}
-
-/** Each answer a 4xx `{error, message}` with a known reason and no stack trace. */
-function expectRefusal(res: Reply, what: string): void {
-  const said = `${what}: ${res.status} ${res.text.slice(0, 200)}`;
-  expect(res.status, said).toBeGreaterThanOrEqual(400);
-  expectNoFault(res, what);
-}
-
-/** Never a 5xx; a refusal in the one error shape with a known reason and no stack trace. */
-function expectNoFault(res: Reply, what: string): void {
-  const said = `${what}: ${res.status} ${res.text.slice(0, 200)}`;
-  expect(res.status, said).toBeLessThan(500);
-  if (res.status < 400) return;
-  const body = res.body as { error?: string; message?: string };
-  expect(ERROR_REASONS as readonly string[], said).toContain(body.error);
-  expect(typeof body.message, what).toBe('string');
-  expect(res.text, what).not.toMatch(/at .*\.(ts|js):\d+/);
-}
-
 describe.each(BACKENDS)('hostile text on $backend', (each) => {
-  const bed = bookingTestbed(each, { name: 'hostile-text', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' } });
+  const bed = bookingTestbed(each, { name: 'hostile-text', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { demo: true } });
 
   /** A provider, and a token for each kind of caller (none for no one) with access to it. */
   async function everyone(tag: string): Promise<{ providerId: string; callers: [string, string | undefined][] }> {
@@ -88,12 +34,9 @@ describe.each(BACKENDS)('hostile text on $backend', (each) => {
     return { providerId, callers };
   }
 
-  /** Every operation of the OpenAPI document; signing out and other deletions last, so the tokens stay good. */
-  async function operations(): Promise<{ path: string; method: string; op: Operation }[]> {
-    const paths = (await bed.api.get<{ paths: Paths }>('/docs/json')).body.paths;
-    const all = Object.entries(paths)
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
-      .sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+  /** Every operation of the OpenAPI document. */
+  async function operations(): Promise<ReturnType<typeof operationsOf>> {
+    const all = operationsOf((await bed.api.get<{ paths: Paths }>('/docs/json')).body.paths);
     expect(all.length).toBeGreaterThan(40);
     return all;
   }
@@ -103,9 +46,7 @@ describe.each(BACKENDS)('hostile text on $backend', (each) => {
     const { callers } = await everyone('hostile');
 
     let withParams = 0;
-    for (const { path, method, op } of await operations()) {
-      const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-      const body = op.requestBody?.content?.['application/json']?.schema;
+    for (const { path, method, query, body } of await operations()) {
       const hasPathParams = path.includes('{');
       if (!hasPathParams && query.length === 0 && !body) continue;
       withParams++;
@@ -131,16 +72,12 @@ describe.each(BACKENDS)('hostile text on $backend', (each) => {
     const { providerId, callers } = await everyone('numbers');
     const BIG = Number.MAX_SAFE_INTEGER;
     let sent = 0;
-    for (const { path, method, op } of await operations()) {
+    for (const { path, method, query: names, body } of await operations()) {
       // A live stream answers 200 and stays open; its refusals are the NUL sweep's.
       if (path.endsWith('/stream')) continue;
-      const query = (op.parameters ?? [])
-        .filter((p) => p.in === 'query')
-        .map((p) => `${p.name}=${p.name === 'providerId' ? providerId : BIG}`)
-        .join('&');
-      const body = op.requestBody?.content?.['application/json']?.schema;
-      // The provider is a real one, so a route gets past its look-up to the numbers.
-      const url = path.replace('{providerId}', providerId).replace(/\{[^}]+\}/g, String(BIG)) + (query ? `?${query}` : '');
+      const query = names.map((name) => `${name}=${name === 'providerId' ? providerId : BIG}`).join('&');
+      // The provider and the show are real ones, so a route gets past its look-ups to the numbers.
+      const url = path.replace('{providerId}', providerId).replace('{showId}', 'demo-1').replace(/\{[^}]+\}/g, String(BIG)) + (query ? `?${query}` : '');
       for (const [who, token] of callers) {
         const res = await api.call(method, url, { token, body: body ? sample(body, String(BIG), BIG) : undefined });
         expectNoFault(res, `${method} ${path} as ${who}, the largest numbers`);
@@ -149,6 +86,23 @@ describe.each(BACKENDS)('hostile text on $backend', (each) => {
     }
     expect(sent).toBeGreaterThan(200);
     expect((await api.get('/healthz')).status).toBe(200);
+  });
+
+  it.runIf(each.run)('refuses a show moved past the year 9999, which no ticket could print, and prints one at its last second', async () => {
+    const { api } = bed;
+    const providerId = await registerProvider(api, ADMIN, { verifyUrl: bed.provider.url, secret: SECRET });
+    const move = (endsAt: number) => api.call('PATCH', `/api/v1/admin/providers/${providerId}/shows/demo-3`, { token: ADMIN, body: { endsAt } });
+    // Unbounded, the show was stored, tickets were sold for it, and their image answered 500.
+    expect(await move(LAST_EPOCH_SECOND + 1)).toMatchObject({ status: 400, body: { error: 'bad_request', message: expect.stringContaining('endsAt') } });
+    expect((await move(LAST_EPOCH_SECOND)).status).toBe(200);
+    const token = await signUp(api, 'far-future@example.com');
+    const order = await api.post<{ tickets: { ticketId: string; validUntil: number }[] }>('/api/v1/orders', { providerId, showId: 'demo-3', seats: ['A1'], payment: { method: 'demo' } }, { token });
+    expect(order.status, order.text).toBe(201);
+    const ticket = order.body.tickets[0]!;
+    expect(ticket.validUntil).toBeGreaterThanOrEqual(LAST_EPOCH_SECOND);
+    const image = await api.get(`/api/v1/tickets/${ticket.ticketId}/image.png`, { token });
+    expect(image.status, image.text.slice(0, 200)).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
   });
 
   it.runIf(each.run)('names where the NUL was, and lets the same caller on with clean text', async () => {
