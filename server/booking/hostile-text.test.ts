@@ -6,12 +6,14 @@
 // kind of caller (no one, a customer, venue staff, a station, the admin): each
 // answers 4xx in the one error shape with a reason clients can switch on. A 500
 // here would also have written an error line to the log for every such request.
+// Then the largest numbers: in every field at once, and each alone in a body
+// otherwise valid, so that no other field's refusal hides a missing bound.
 import { describe, expect, it } from 'vitest';
 import { LAST_EPOCH_SECOND } from '../../protocol/verdict.js';
 import { BACKENDS } from '../common/testing/storage.js';
 import { enrollStation, registerProvider, signUp, venueStaffSession } from './testing/setup.js';
 import { bookingTestbed } from './testing/testbed.js';
-import { expectNoFault, expectRefusal, operationsOf, sample, type Paths } from '../common/testing/hostile-input.js';
+import { expectNoFault, expectRefusal, numberPaths, operationsOf, replacedAt, sample, type Paths } from '../common/testing/hostile-input.js';
 
 const ADMIN = 'admin-token-hostile-text-0123456789';
 const SECRET = 'provider-secret-hostile-0123456789';
@@ -86,6 +88,54 @@ describe.each(BACKENDS)('hostile text on $backend', (each) => {
     }
     expect(sent).toBeGreaterThan(200);
     expect((await api.get('/healthz')).status).toBe(200);
+  });
+
+  it.runIf(each.run)('takes each number of each operation alone, in an otherwise valid body, without a fault', { timeout: 120_000 }, async () => {
+    const { api } = bed;
+    const { providerId, callers } = await everyone('one-number');
+    const now = Math.floor(Date.now() / 1000);
+    // Valid where validation would stop the request before its numbers.
+    const named = {
+      providerId,
+      showId: 'demo-2',
+      seats: ['C3'],
+      payment: { method: 'demo' },
+      email: 'one-number@example.com',
+      password: 'password123',
+      currency: 'CNY',
+      startsAt: now + 86_400,
+      endsAt: now + 93_600,
+      rows: 5,
+      seatsPerRow: 10,
+      priceCents: 1000,
+      at: now,
+      gate: 'Gate one-number',
+      channels: ['inapp'],
+      language: 'en',
+      // Either this or verifyUrl: undefined leaves the other out.
+      verifyUrl: undefined,
+      verifyUrls: [bed.provider.url],
+      timeZone: 'UTC',
+      secret: SECRET,
+    };
+    let sent = 0;
+    for (const { path, method, query: names, body } of await operations()) {
+      if (path.endsWith('/stream') || path.endsWith('/cancel')) continue;
+      const query = names.map((name) => `${name}=${name === 'providerId' ? providerId : 1}`).join('&');
+      const url = path.replace('{providerId}', providerId).replace('{showId}', 'demo-2').replace(/\{[^}]+\}/g, 'x') + (query ? `?${query}` : '');
+      for (const at of numberPaths(body)) {
+        for (const n of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 31, 1e300]) {
+          for (const [who, token] of callers) {
+            // A new show takes an ID of its own rather than the existing show's.
+            const valid = sample(body, 'x', 1, method === 'POST' && path.endsWith('/shows') ? { ...named, showId: `far-${sent}` } : named);
+            const res = await api.call(method, url, { token, body: replacedAt(valid, at, n) });
+            expectNoFault(res, `${method} ${path} as ${who}, ${at.join('.')} = ${n}`);
+            sent++;
+          }
+        }
+      }
+    }
+    expect(sent).toBeGreaterThan(100);
   });
 
   it.runIf(each.run)('refuses a show moved past the year 9999, which no ticket could print, and prints one at its last second', async () => {
