@@ -19,8 +19,8 @@ const ADMIN = 'admin-token-hostile-text-0123456789';
 const SECRET = 'provider-secret-hostile-0123456789';
 const NUL_TEXT = 'ab\u0000cd';
 
-describe.each(BACKENDS)('hostile text on $backend', (each) => {
-  const bed = bookingTestbed(each, { name: 'hostile-text', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { demo: true } });
+describe.each(BACKENDS)('hostile input on $backend', (each) => {
+  const bed = bookingTestbed(each, { name: 'hostile-input', adminToken: ADMIN, provider: { secret: SECRET, kind: 'demo' }, booking: { demo: true } });
 
   /** A provider, and a token for each kind of caller (none for no one) with access to it. */
   async function everyone(tag: string): Promise<{ providerId: string; callers: [string, string | undefined][] }> {
