@@ -7,7 +7,8 @@
 // answers 4xx in the one error shape with a reason clients can switch on. A 500
 // here would also have written an error line to the log for every such request.
 // Then the largest numbers: in every field at once, and each alone in a body
-// otherwise valid, so that no other field's refusal hides a missing bound.
+// otherwise valid, so that no other field's refusal hides a missing bound; and
+// each query parameter given twice.
 import { describe, expect, it } from 'vitest';
 import { LAST_EPOCH_SECOND } from '../../protocol/verdict.js';
 import { BACKENDS } from '../common/testing/storage.js';
@@ -69,7 +70,7 @@ describe.each(BACKENDS)('hostile input on $backend', (each) => {
     expect(withParams).toBeGreaterThan(30);
   });
 
-  it.runIf(each.run)('takes the largest numbers in every parameter and body field of every operation, as every caller, without a fault', { timeout: 120_000 }, async () => {
+  it.runIf(each.run)('takes the largest numbers in every parameter and body field of every operation, and each query parameter twice, as every caller, without a fault', { timeout: 120_000 }, async () => {
     const { api } = bed;
     const { providerId, callers } = await everyone('numbers');
     const BIG = Number.MAX_SAFE_INTEGER;
@@ -80,9 +81,12 @@ describe.each(BACKENDS)('hostile input on $backend', (each) => {
       const query = names.map((name) => `${name}=${name === 'providerId' ? providerId : BIG}`).join('&');
       // The provider and the show are real ones, so a route gets past its look-ups to the numbers.
       const url = path.replace('{providerId}', providerId).replace('{showId}', 'demo-1').replace(/\{[^}]+\}/g, String(BIG)) + (query ? `?${query}` : '');
+      // Each query parameter given twice, as a list, too.
+      const twice = names.length ? `${url.split('?')[0]}?${names.map((name) => `${name}=${name === 'providerId' ? providerId : 1}&${name}=2`).join('&')}` : undefined;
       for (const [who, token] of callers) {
         const res = await api.call(method, url, { token, body: body ? sample(body, String(BIG), BIG) : undefined });
         expectNoFault(res, `${method} ${path} as ${who}, the largest numbers`);
+        if (twice) expectNoFault(await api.call(method, twice, { token, body: body ? sample(body, 'x') : undefined }), `${method} ${path} as ${who}, each query parameter twice`);
         sent++;
       }
     }
