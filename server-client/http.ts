@@ -20,6 +20,7 @@ import {
   type ScanRequest,
 } from '../protocol/booking-api.js';
 import { scanVerdictSchema, type ScanVerdict } from '../protocol/verdict.js';
+import { ServerClock } from './server-clock.js';
 
 export type ScanOutcome =
   | { kind: 'verdict'; verdict: ScanVerdict; attempts: number }
@@ -54,6 +55,8 @@ export interface BookingClientOptions {
   timeoutMs?: number;
   /** deadline of background calls (bundle, journal) */
   backgroundTimeoutMs?: number;
+  /** learns the server's time from its answers (a new one when not given) */
+  clock?: ServerClock;
 }
 
 const RETRY_BACKOFF_MS = [0, 50, 150];
@@ -63,6 +66,7 @@ const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED'
 
 export class BookingClient {
   readonly baseUrl: string;
+  readonly clock: ServerClock;
   private instance: Promise<AxiosInstance> | null = null;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
@@ -71,6 +75,7 @@ export class BookingClient {
 
   constructor(options: BookingClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.clock = options.clock ?? new ServerClock();
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.backgroundTimeoutMs = options.backgroundTimeoutMs ?? 10_000;
     // Keep-alive saves a TCP (and TLS) handshake per scan; Nagle off for small requests.
@@ -87,8 +92,8 @@ export class BookingClient {
    * station's start-up time, and the screen should be up before it is needed.
    */
   private client(): Promise<AxiosInstance> {
-    this.instance ??= import('axios').then(({ default: axios }) =>
-      axios.create({
+    this.instance ??= import('axios').then(({ default: axios }) => {
+      const instance = axios.create({
         baseURL: this.baseUrl,
         headers: this.headers,
         httpAgent: this.agents.http,
@@ -99,8 +104,13 @@ export class BookingClient {
         // A verdict is tiny; anything large is not from a booking server.
         maxContentLength: 8 * 1024 * 1024,
         proxy: false,
-      }),
-    );
+      });
+      instance.interceptors.response.use((res) => {
+        if (res.status >= 200 && res.status < 300) this.clock.observe(res.headers.date, this.clock.local());
+        return res;
+      });
+      return instance;
+    });
     return this.instance;
   }
 

@@ -3,5 +3,6 @@ export { BookingClient, ServerRefused, ServerUnavailable, type ScanOutcome, type
 export { ScanVerifier, type LogLike, type VerifierOptions, type VerifierSettings } from './verifier.js';
 export { Journal, type JournalEntry } from './journal.js';
 export { OfflineCache } from './offline-cache.js';
+export { ServerClock } from './server-clock.js';
 export { decideOffline, type OfflineDecision } from './offline-check.js';
 export type { Decision } from './decision.js';

@@ -11,6 +11,7 @@ import { BookingClient, ServerRefused, type AnnulOutcome } from './http.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { decideOffline } from './offline-check.js';
 import { OfflineCache } from './offline-cache.js';
+import { ServerClock } from './server-clock.js';
 
 export interface LogLike {
   info(obj: object, msg: string): void;
@@ -47,6 +48,8 @@ export interface VerifierOptions {
   onBundle?: (refreshedAt: number) => void;
   /** the server refused the station itself (token revoked, provider mismatch) */
   onProblem?: (p: { error: string; message: string }) => void;
+  /** the PC's clock in ms (default Date.now): a test's wrong clock */
+  localNow?: () => number;
 }
 
 /** A scan that got no verdict keeps its scanId for this long: scanned again, it asks with the same one. */
@@ -61,6 +64,8 @@ export class ScanVerifier {
   private client: BookingClient | null = null;
   private cache: OfflineCache | null = null;
   readonly journal: Journal;
+  /** the server's time as last heard: offline decisions and the journal go by it, not by the PC's clock */
+  readonly clock: ServerClock;
   private connectivity: Connectivity = 'unknown';
   private readonly unresolved = new Map<string, { scanId: string; at: number }>();
   private bundleTimer: ReturnType<typeof setInterval> | undefined;
@@ -72,6 +77,11 @@ export class ScanVerifier {
   private stationRefused: BookingClient | null = null;
 
   constructor(private readonly options: VerifierOptions) {
+    this.clock = new ServerClock(options.localNow, (skewS) =>
+      skewS === 0
+        ? options.log.info({ skewS }, "this PC's clock agrees with the server's again")
+        : options.log.warn({ skewS }, "this PC's clock is off the server's: offline checks and the journal go by the server's time"),
+    );
     this.journal = new Journal(Journal.fileIn(options.dataDir), (err) => options.log.error({ err: err.message }, 'journal write failed'));
   }
 
@@ -90,7 +100,7 @@ export class ScanVerifier {
     const enrolled = next.serverUrl !== '' && next.token !== null;
     if (!prev || prev.serverUrl !== next.serverUrl || prev.token !== next.token || prev.timeoutMs !== next.timeoutMs) {
       this.client?.close();
-      this.client = enrolled ? new BookingClient({ baseUrl: next.serverUrl, token: next.token, timeoutMs: next.timeoutMs }) : null;
+      this.client = enrolled ? new BookingClient({ baseUrl: next.serverUrl, token: next.token, timeoutMs: next.timeoutMs, clock: this.clock }) : null;
       this.unresolved.clear();
     }
     const scope = scopeOf(next);
@@ -123,7 +133,7 @@ export class ScanVerifier {
   async verify(scan: ScanText, source: string): Promise<Decision> {
     const body = scan.kind === 'gp1' ? scan.decoded.body : undefined;
     const code = scan.kind === 'code' ? scan.code : body?.code;
-    const now = Date.now();
+    const now = this.clock.local();
     const prior = code ? this.unresolved.get(code) : undefined;
     const scanId = prior && now - prior.at < UNRESOLVED_MS ? prior.scanId : randomUUID();
     const settings = this.settings;
@@ -143,7 +153,7 @@ export class ScanVerifier {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
       if (this.stationRefused === this.client) this.stationRefused = null;
-      if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, Math.floor(now / 1000));
+      if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, this.clock.nowS());
       if (this.uploadable().length > 0) void this.uploadJournal();
       return fromServer(outcome.verdict, base);
     }
@@ -160,7 +170,7 @@ export class ScanVerifier {
     if (settings.policy === 'deny' || !this.cache) {
       return { ...base, result: 'rejected', reason: 'cannot_verify', offline: true, detail: `offline (${why}), policy deny` };
     }
-    const nowS = Math.floor(Date.now() / 1000);
+    const nowS = this.clock.nowS();
     const local = decideOffline(scan, {
       cache: this.cache,
       providerId: settings.providerId,
@@ -191,7 +201,7 @@ export class ScanVerifier {
       if (code) this.cache?.forget(code);
       this.options.onJournal?.(this.journal.pendingCount);
       this.options.log.info({ scanId }, 'offline admission annulled: dropped from the journal');
-      return { ok: true, annulledAt: Math.floor(Date.now() / 1000), offline: true };
+      return { ok: true, annulledAt: this.clock.nowS(), offline: true };
     }
     if (!this.client) return { ok: false, error: 'not_enrolled', message: 'the station is not enrolled' };
     const outcome = await this.client.annul(scanId);
@@ -233,7 +243,7 @@ export class ScanVerifier {
       for (let page = 0; page < 50; page++) {
         const bundle = await client.offlineBundle(cache.cursor);
         if (client !== this.client || cache !== this.cache) return false;
-        cache.apply(bundle, Math.floor(Date.now() / 1000), !bundle.more);
+        cache.apply(bundle, this.clock.nowS(), !bundle.more);
         if (!bundle.more) break;
       }
       if (this.connectivity === 'unknown') this.setConnectivity('online');

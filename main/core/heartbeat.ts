@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEARTBEAT_INTERVAL_MS, type HeartbeatRequest } from '../../protocol/booking-api.js';
-import { BookingClient, ServerRefused } from '../../server-client/index.js';
+import { BookingClient, ServerRefused, type ServerClock } from '../../server-client/index.js';
 import type { SourceStatusView, StationState } from '../bridge/contract.js';
 import type { StationConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -80,6 +80,8 @@ export interface HeartbeatOptions {
   /** the server has another gate name for this station */
   onGate(gate: string): void;
   onRevoked(): void;
+  /** the station's one record of the server's time, which the heartbeat's answers keep up to date too */
+  clock?: ServerClock;
 }
 
 export class StationHeartbeat {
@@ -109,7 +111,7 @@ export class StationHeartbeat {
     if (key === this.clientKey) return;
     this.client?.close();
     this.clientKey = key;
-    this.client = target ? new BookingClient({ baseUrl: target.serverUrl, token: target.token }) : null;
+    this.client = target ? new BookingClient({ baseUrl: target.serverUrl, token: target.token, clock: this.options.clock }) : null;
     this.failing = false;
     if (!this.timer || !this.client) return;
     // One in flight through the old client: the new one beats right after it.

@@ -113,7 +113,9 @@ export class StationCore {
         const c = this.config.current;
         return c.enrollment && !this.revocation.active && !this.serverRefused ? { serverUrl: c.serverUrl, token: c.enrollment.token } : null;
       },
-      report: () => heartbeatReport(version, this.config.current, this.state(), Math.floor(Date.now() / 1000)),
+      // The bundle's time was taken on the server's clock: its age is too.
+      report: () => heartbeatReport(version, this.config.current, this.state(), this.verifier.clock.nowS()),
+      clock: this.verifier.clock,
       onGate: (gate) => renameGate(this.config, this.log, gate),
       onRevoked: () => this.revoked(),
     });

@@ -27,6 +27,8 @@ export interface FakeBooking {
   journalVerdict: (item: { scanId: string; payload?: string }) => ScanVerdict;
   /** a journal upload over this many bytes is refused with 413, as a server with a smaller body limit would */
   journalBodyLimit: number;
+  /** the Date header of its error answers, as a proxy in front with its own clock would send */
+  errorDate?: string;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function startFakeBooking(token = 'st_test'): Promise<FakeBooking> 
     const path = req.url ?? '/';
     fake.seen.push({ method: req.method ?? '', path, auth: req.headers.authorization, body });
     const reply = (status: number, value: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...(status >= 400 && fake.errorDate ? { date: fake.errorDate } : {}) });
       res.end(JSON.stringify(value));
     };
     if (path === '/api/v1/station/enroll') {
