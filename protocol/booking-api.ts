@@ -286,6 +286,8 @@ export const journalResponse = z.object({ results: z.array(scanVerdictSchema.ext
 // ---- station status: the heartbeat a station sends, and what the operator sees of it
 
 export const STATION_SOURCE_KINDS = ['wedge', 'serial', 'hid', 'camera'] as const;
+/** A skew beyond a hundred years is no clock at all. */
+const CLOCK_SKEW_LIMIT_S = 100 * 365 * 24 * 3600;
 export const STATION_PART_STATES = ['ok', 'error', 'off'] as const;
 const partState = z.enum(STATION_PART_STATES);
 /** what a failing part says, cut short: the heartbeat is small and the console shows one line */
@@ -302,6 +304,8 @@ export const heartbeatRequest = z.object({
   bundleAgeS: z.number().int().min(0).max(10 * 365 * 24 * 3600).nullable(),
   /** offline admissions not yet uploaded */
   journalBacklog: z.number().int().min(0).max(10_000_000),
+  /** how far the station PC's clock is off the server's, in seconds (positive: ahead); 0 when within a few seconds */
+  clockSkewS: z.number().int().min(-CLOCK_SKEW_LIMIT_S).max(CLOCK_SKEW_LIMIT_S).optional(),
 });
 export type HeartbeatRequest = z.infer<typeof heartbeatRequest>;
 /** the gate the server has for the station: a rename reaches it this way */
@@ -327,6 +331,7 @@ export const stationDetails = z.object({
   offlinePolicy: z.enum(['deny', 'signed']).nullable(),
   bundleAgeS: z.number().int().nullable(),
   journalBacklog: z.number().int().nullable(),
+  clockSkewS: z.number().int().nullable(),
 });
 export type StationDetails = z.infer<typeof stationDetails>;
 export const stationsResponse = z.object({ stations: z.array(stationDetails) });

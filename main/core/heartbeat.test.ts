@@ -31,6 +31,7 @@ describe('the station heartbeat to the real booking server', { timeout: 60_000 }
         journalPending: 0,
       },
       Math.floor(Date.now() / 1000),
+      -3 * 3600,
     );
     const warnings: string[] = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
@@ -49,7 +50,7 @@ describe('the station heartbeat to the real booking server', { timeout: 60_000 }
 
     const { body } = await stack.api<{ stations: StationDetails[] }>('GET', `/api/v1/admin/stations?providerId=${stack.providerId}`, undefined, ADMIN_TOKEN);
     const me = body.stations.find((s) => s.stationId === stationId)!;
-    expect(me).toMatchObject({ online: true, version: '9.9.9', relay: { kind: 'lcus', state: 'error', error: 'no answer' } });
+    expect(me).toMatchObject({ online: true, version: '9.9.9', relay: { kind: 'lcus', state: 'error', error: 'no answer' }, clockSkewS: -3 * 3600 });
     expect(me.sources).toEqual([
       { kind: 'hid', name: 'Honeywell 1900', state: 'ok' },
       { kind: 'serial', name: 'serial', state: 'error', error: 'open failed EBUSY' },

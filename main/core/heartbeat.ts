@@ -44,6 +44,8 @@ export function heartbeatReport(
   c: Pick<StationConfig, 'offlinePolicy' | 'relay'>,
   s: Pick<StationState, 'sources' | 'relay' | 'offlineBundleAt' | 'journalPending'>,
   nowS: number,
+  /** how far this PC's clock is off the server's (ServerClock.skewS) */
+  clockSkewS = 0,
 ): HeartbeatRequest {
   // A configured relay that has not pulsed yet is `idle`: nothing wrong with it.
   const relayState = c.relay.kind === 'none' ? 'off' : s.relay.state === 'error' ? 'error' : 'ok';
@@ -54,6 +56,7 @@ export function heartbeatReport(
     offlinePolicy: c.offlinePolicy,
     bundleAgeS: s.offlineBundleAt === null ? null : Math.max(0, nowS - s.offlineBundleAt),
     journalBacklog: s.journalPending,
+    clockSkewS,
   };
 }
 

@@ -114,7 +114,7 @@ export class StationCore {
         return c.enrollment && !this.revocation.active && !this.serverRefused ? { serverUrl: c.serverUrl, token: c.enrollment.token } : null;
       },
       // The bundle's time was taken on the server's clock: its age is too.
-      report: () => heartbeatReport(version, this.config.current, this.state(), this.verifier.clock.nowS()),
+      report: () => heartbeatReport(version, this.config.current, this.state(), this.verifier.clock.nowS(), this.verifier.clock.skewS),
       clock: this.verifier.clock,
       onGate: (gate) => renameGate(this.config, this.log, gate),
       onRevoked: () => this.revoked(),

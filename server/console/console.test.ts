@@ -298,6 +298,8 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
         offlinePolicy: 'signed',
         bundleAgeS: 40,
         journalBacklog: 3,
+        // The gate PC's clock two days slow: venue IT should set it right.
+        clockSkewS: -2 * 86_400,
       }),
     });
     expect(beat.status).toBe(200);
@@ -310,6 +312,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     const reporting = table.locator(`tr[data-station="${stationId}"]`);
     await expect(reporting.locator('.badge').textContent()).resolves.toBe('Online');
     await expect(reporting.locator('[data-testid="last-seen"]').textContent()).resolves.toMatch(/^Last seen: \d+ sec ago$/);
+    await expect(reporting.locator('[data-testid="clock-skew"]').textContent()).resolves.toBe('PC clock 2 days slow');
     await expect(reporting.locator('td').nth(headers.indexOf('Sources')).textContent()).resolves.toBe('keyboard');
     await expect(reporting.locator('td').nth(headers.indexOf('Relay')).textContent()).resolves.toBe('lcus');
     // Added: the day, then the time at the venue's clock with its zone.
@@ -321,6 +324,7 @@ describe.skipIf(missing !== null)('operator console in Chromium', { timeout: 90_
     await expect(reporting.locator('td').nth(headers.indexOf('Journal backlog')).textContent()).resolves.toBe('3');
     // The stations added earlier in this file never ran at a gate: nothing reported.
     await expect(table.locator('tbody tr').first().locator('td').nth(versionColumn).textContent()).resolves.toBe('—');
+    expect(await table.locator('[data-testid="clock-skew"]').count()).toBe(1);
     await shot(page, 'en-stations-heartbeat');
     expect(app.pageErrors).toEqual([]);
   });

@@ -24,6 +24,7 @@ const BEAT: HeartbeatRequest = {
   offlinePolicy: 'signed',
   bundleAgeS: 42,
   journalBacklog: 3,
+  clockSkewS: -95,
 };
 
 describe.each(BACKENDS)('gate stations: heartbeat, list, rename, revoke on $backend', (each) => {
@@ -110,6 +111,7 @@ describe.each(BACKENDS)('gate stations: heartbeat, list, rename, revoke on $back
       [{ ...BEAT, sources: Array.from({ length: 33 }, () => BEAT.sources[0]) }, /sources/],
       [{ ...BEAT, version: 'v'.repeat(51) }, /version/],
       [{ ...BEAT, journalBacklog: -1 }, /journalBacklog/],
+      [{ ...BEAT, clockSkewS: 1e12 }, /clockSkewS/],
       [{ ...BEAT, relay: { kind: 'lcus', state: 'ok', error: 'e'.repeat(301) } }, /relay/],
       [{ ...BEAT, offlinePolicy: undefined }, /offlinePolicy/],
     ];

@@ -28,6 +28,7 @@ export function stationDetails(row: Selectable<StationsTable>, now: number): Sta
     offlinePolicy: status?.offlinePolicy ?? null,
     bundleAgeS: status?.bundleAgeS ?? null,
     journalBacklog: status?.journalBacklog ?? null,
+    clockSkewS: status?.clockSkewS ?? null,
   };
 }
 

@@ -52,6 +52,8 @@ export interface Station {
   offlinePolicy?: string | null;
   bundleAgeS?: number | null;
   journalBacklog?: number | null;
+  /** how far the station PC's clock is off the server's, in seconds (positive: ahead) */
+  clockSkewS?: number | null;
 }
 
 export interface Enrollment {

@@ -115,6 +115,9 @@ export const en = {
   'stations.unknown': 'This station is no longer there. The list is reloaded.',
   'stations.showRevoked': 'Show revoked stations ({n})',
   'stations.ago': '{time} ago',
+  'stations.clockAhead': 'PC clock {time} fast',
+  'stations.clockBehind': 'PC clock {time} slow',
+  'stations.clockHint': 'The station checks tickets offline by the server’s time, but set this PC’s clock right (time sync) for its logs and its screen.',
 
   'setup.title': 'Set up station “{gate}”',
   'setup.lead': 'On the gate station, open Settings → Enrollment and scan this code with its camera or scanner, or type the one-time code.',

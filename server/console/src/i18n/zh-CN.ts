@@ -115,6 +115,9 @@ export const zhCN: Dictionary = {
   'stations.unknown': '此闸机已不存在，列表已刷新。',
   'stations.showRevoked': '显示已吊销的闸机（{n}）',
   'stations.ago': '{time}前',
+  'stations.clockAhead': '电脑时钟快 {time}',
+  'stations.clockBehind': '电脑时钟慢 {time}',
+  'stations.clockHint': '闸机离线验票按服务器时间，但请校准这台电脑的时钟（开启时间同步），以免日志和屏幕时间有误。',
 
   'setup.title': '设置闸机“{gate}”',
   'setup.lead': '在闸机上打开“设置 → 注册”，用摄像头或扫码枪扫描此二维码，或输入一次性代码。',

@@ -57,9 +57,24 @@ function Status({ station, zone }: { station: Station; zone: string | undefined 
           {t('stations.lastSeen')}: {t('stations.ago', { time: duration(locale, Date.now() / 1000 - seen) })}
         </span>
       )}
+      <ClockSkew skewS={station.clockSkewS} />
     </>
   );
 }
+
+/** A PC clock a minute or more off the server's: venue IT should turn on its time sync. */
+function ClockSkew({ skewS }: { skewS: number | null | undefined }) {
+  const { t, locale } = useI18n();
+  if (typeof skewS !== 'number' || Math.abs(skewS) < CLOCK_SKEW_SHOWN_S) return null;
+  return (
+    <span className="cell-sub station__part--bad nowrap" title={t('stations.clockHint')} data-testid="clock-skew">
+      {t(skewS > 0 ? 'stations.clockAhead' : 'stations.clockBehind', { time: duration(locale, Math.abs(skewS)) })}
+    </span>
+  );
+}
+
+/** Below this, a clock off is not worth venue IT's attention: the offline check goes by the server's time anyway. */
+const CLOCK_SKEW_SHOWN_S = 60;
 
 function StatusBadge({ station }: { station: Station }) {
   const { t } = useI18n();
