@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseScanText } from '../protocol/gp1.js';
 import { startFakeBooking, type FakeBooking } from './testing/fake-booking.js';
 import { bundleWith, platformKey, ticket } from './testing/tickets.js';
+import { ServerClock } from './server-clock.js';
 import { ScanVerifier } from './verifier.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -90,5 +91,29 @@ describe("a gate PC whose clock is off the server's", () => {
     verifier = new ScanVerifier({ dataDir: dir, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, localNow: () => Date.now() - 2 * DAY_MS, startDelayMs: 60_000 });
     verifier.configure({ serverUrl: url, token: 'st_test', providerId: 'prv_test', gate: 'Gate T', policy: 'signed', timeoutMs: 300 });
     expect(await verifier.verify(parseScanText(ticket(key).text), 'serial')).toMatchObject({ result: 'rejected', reason: 'not_yet_valid', offline: true });
+  });
+});
+
+describe('the server clock learnt from Date headers', () => {
+  /** The skews reported while answers come in at every phase of their second, the PC `offMs` off. */
+  function reportsAt(offMs: number): number[] {
+    const reported: number[] = [];
+    const clock = new ServerClock(Date.now, (skewS) => reported.push(skewS));
+    const base = Date.UTC(2026, 11, 5, 18, 0, 0);
+    for (let phase = 0; phase < 3000; phase += 37) {
+      // The answer left the server at base + phase; its header says the whole second.
+      clock.observe(new Date(base + phase).toUTCString(), base + phase + offMs);
+    }
+    return reported;
+  }
+
+  it('reports a clock a minute or more off once, however the answers fall within their second', () => {
+    expect(reportsAt(-3 * 3600_000)).toEqual([expect.closeTo(-3 * 3600, -1)]);
+    expect(reportsAt(90_000)).toEqual([expect.closeTo(90, -1)]);
+  });
+
+  it('reports nothing for a clock a few seconds off, where the header alone is a second coarse', () => {
+    expect(reportsAt(2_100)).toEqual([]);
+    expect(reportsAt(-59_000)).toEqual([]);
   });
 });

@@ -10,17 +10,19 @@
 
 /** An offset smaller than this is the Date header's resolution and latency, not a wrong clock. */
 const TOLERANCE_MS = 2000;
+/** A clock off by this much is worth a line in the log (once, not at every answer). */
+const NOTABLE_MS = 60_000;
 
 export class ServerClock {
   private offsetMs = 0;
 
   /**
    * `localNow`: the PC's clock, in ms (injectable for tests of a wrong clock);
-   * `onSkew`: the PC's clock was found off (or right again), in seconds, for the log.
+   * `onSkew`: the PC's clock was found a minute or more off (or back within a minute), in seconds, for the log.
    */
   constructor(
     private readonly localNow: () => number = Date.now,
-    private readonly onSkew?: (skewS: number) => void,
+    private readonly onSkew?: (skewS: number, off: boolean) => void,
   ) {}
 
   /**
@@ -34,10 +36,11 @@ export class ServerClock {
     if (!Number.isFinite(serverMs)) return;
     // The header is truncated to the second: the server's time was within the second after it.
     const offset = serverMs + 500 - receivedAtMs;
-    const next = Math.abs(offset) < TOLERANCE_MS ? 0 : offset;
-    const changed = Math.abs(next - this.offsetMs) >= TOLERANCE_MS;
-    this.offsetMs = changed ? next : this.offsetMs;
-    if (changed) this.onSkew?.(this.skewS);
+    const before = this.offsetMs;
+    this.offsetMs = Math.abs(offset) < TOLERANCE_MS ? 0 : offset;
+    const wasOff = Math.abs(before) >= NOTABLE_MS;
+    const isOff = Math.abs(this.offsetMs) >= NOTABLE_MS;
+    if (wasOff !== isOff || (isOff && Math.abs(this.offsetMs - before) >= NOTABLE_MS)) this.onSkew?.(this.skewS, isOff);
   }
 
   /** The PC's clock, for what it times itself (timeouts, the gap between two reads). */

@@ -77,9 +77,9 @@ export class ScanVerifier {
   private stationRefused: BookingClient | null = null;
 
   constructor(private readonly options: VerifierOptions) {
-    this.clock = new ServerClock(options.localNow, (skewS) =>
-      skewS === 0
-        ? options.log.info({ skewS }, "this PC's clock agrees with the server's again")
+    this.clock = new ServerClock(options.localNow, (skewS, off) =>
+      !off
+        ? options.log.info({ skewS }, "this PC's clock is within a minute of the server's again")
         : options.log.warn({ skewS }, "this PC's clock is off the server's: offline checks and the journal go by the server's time"),
     );
     this.journal = new Journal(Journal.fileIn(options.dataDir), (err) => options.log.error({ err: err.message }, 'journal write failed'));
