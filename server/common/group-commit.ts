@@ -9,7 +9,10 @@
 // (this also resolves the rare deadlock between two concurrent batches). Not
 // when the database itself is out (storage-outage.ts): each unit re-run would
 // wait out the same busy timeout or connection failure in turn, freezing a
-// SQLite server for a timeout per unit, so the whole batch fails at once.
+// SQLite server for a timeout per unit, so the whole batch fails at once. And
+// as SQLite waits out its busy timeout inside the call, the server's one thread
+// blocked, the batches of the next second after such a failure fail at once too
+// (503 with Retry-After: 1) rather than each blocking the server again.
 //
 // SQLite has one writer, so one batch at a time (`concurrency` 1). PostgreSQL
 // pays a network round trip per statement, so several batches run at once on
@@ -19,6 +22,9 @@ import { storageOutage } from './storage-outage.js';
 import { TurnBatches } from './turn-batches.js';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
+
+/** After SQLite failed a batch for being locked or unwritable, later batches fail at once for this long. */
+const SQLITE_OUTAGE_COOL_DOWN_MS = 1000;
 
 interface Pending<DB> {
   work: Work<DB, unknown>;
@@ -30,6 +36,8 @@ export class GroupCommit<DB> {
   private readonly batches: TurnBatches<Pending<DB>>;
   /** sizes of recent batches, for metrics */
   onBatch?: (size: number) => void;
+  /** a SQLite outage, and until when batches fail with it without trying */
+  private outage: { err: unknown; until: number } | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -47,6 +55,10 @@ export class GroupCommit<DB> {
 
   private async commit(batch: Pending<DB>[]): Promise<void> {
     this.onBatch?.(batch.length);
+    if (this.outage && Date.now() < this.outage.until) {
+      for (const item of batch) item.reject(this.outage.err);
+      return;
+    }
     try {
       const results: unknown[] = [];
       await this.db.transaction().execute(async (trx) => {
@@ -54,7 +66,9 @@ export class GroupCommit<DB> {
       });
       batch.forEach((item, i) => item.resolve(results[i]));
     } catch (err) {
-      if (storageOutage(err)) {
+      const outage = storageOutage(err);
+      if (outage) {
+        if (outage.startsWith('SQLITE_')) this.outage = { err, until: Date.now() + SQLITE_OUTAGE_COOL_DOWN_MS };
         for (const item of batch) item.reject(err);
         return;
       }
