@@ -14,7 +14,7 @@ import { LAST_EPOCH_SECOND } from '../../protocol/verdict.js';
 import { BACKENDS } from '../common/testing/storage.js';
 import { enrollStation, registerProvider, signUp, venueStaffSession } from './testing/setup.js';
 import { bookingTestbed } from './testing/testbed.js';
-import { expectNoFault, expectRefusal, numberPaths, operationsOf, replacedAt, sample, type Paths } from '../common/testing/hostile-input.js';
+import { expectNoFault, expectRefusal, numberPaths, operationsOf, replacedAt, sample, validTimesAndShow, type Paths } from '../common/testing/hostile-input.js';
 
 const ADMIN = 'admin-token-hostile-text-0123456789';
 const SECRET = 'provider-secret-hostile-0123456789';
@@ -97,22 +97,15 @@ describe.each(BACKENDS)('hostile input on $backend', (each) => {
   it.runIf(each.run)('takes each number of each operation alone, in an otherwise valid body, without a fault', { timeout: 120_000 }, async () => {
     const { api } = bed;
     const { providerId, callers } = await everyone('one-number');
-    const now = Math.floor(Date.now() / 1000);
     // Valid where validation would stop the request before its numbers.
     const named = {
+      ...validTimesAndShow(),
       providerId,
       showId: 'demo-2',
       seats: ['C3'],
       payment: { method: 'demo' },
       email: 'one-number@example.com',
       password: 'password123',
-      currency: 'CNY',
-      startsAt: now + 86_400,
-      endsAt: now + 93_600,
-      rows: 5,
-      seatsPerRow: 10,
-      priceCents: 1000,
-      at: now,
       gate: 'Gate one-number',
       channels: ['inapp'],
       language: 'en',

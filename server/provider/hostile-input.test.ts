@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LAST_EPOCH_SECOND } from '../../protocol/verdict.js';
 import { BACKENDS } from '../common/testing/storage.js';
-import { expectNoFault, expectRefusal, numberPaths, operationsOf, replacedAt, sample, type Paths } from '../common/testing/hostile-input.js';
+import { expectNoFault, expectRefusal, numberPaths, operationsOf, replacedAt, sample, validTimesAndShow, type Paths } from '../common/testing/hostile-input.js';
 import { providerTestbed } from './testing/testbed.js';
 
 const SECRET = 'hostile-input-secret-0123456789';
@@ -26,20 +26,13 @@ describe.each(BACKENDS)('hostile input to the verification server on $backend', 
     // Cancelling the show last: the other operations need it open.
     const operations = operationsOf(docs.body.paths).sort((a, b) => Number(a.path.endsWith('/cancel')) - Number(b.path.endsWith('/cancel')));
     // Valid where validation would stop the request before its numbers.
-    const now = Math.floor(Date.now() / 1000);
     const named = {
+      ...validTimesAndShow(),
       code: randomBytes(16).toString('hex'),
-      currency: 'CNY',
       showId: 'demo-1',
       seats: ['A1'],
       seatId: 'A1',
       orderRef: 'hostile-order',
-      startsAt: now + 86_400,
-      endsAt: now + 93_600,
-      rows: 5,
-      seatsPerRow: 10,
-      priceCents: 1000,
-      at: now,
     };
     let numbers = 0;
     expect(operations.length).toBeGreaterThan(8);

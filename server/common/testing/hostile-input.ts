@@ -84,6 +84,11 @@ export function expectNoFault(res: Answer, what: string): void {
   expect(res.text, what).not.toMatch(/at .*\.(ts|js):\d+/);
 }
 
+/** Valid values of a show's fields and of a scan's time, for `sample`'s `named`: the demo venue's currency, a show tomorrow. */
+export function validTimesAndShow(nowS = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  return { currency: 'CNY', startsAt: nowS + 86_400, endsAt: nowS + 93_600, rows: 5, seatsPerRow: 10, priceCents: 1000, at: nowS };
+}
+
 /** The paths (property names and array index 0) of every number in `schema`'s sample. */
 export function numberPaths(schema: Schema | undefined, at: (string | number)[] = []): (string | number)[][] {
   if (!schema) return [];
