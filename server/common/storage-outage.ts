@@ -11,8 +11,11 @@
 const PG_OUTAGE = /^(08...|57P0[1-3]|53...|58...)$/;
 /** Socket errors a driver passes on when the database's end went away. */
 const SOCKET_OUTAGE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** better-sqlite3's codes for a database file it cannot read, write or lock. */
-const SQLITE_OUTAGE = /^SQLITE_(IOERR|FULL|BUSY|LOCKED|CANTOPEN|READONLY|NOMEM)/;
+/**
+ * better-sqlite3's codes for a database file it cannot read, write or lock. Not SQLITE_LOCKED:
+ * that is a conflict within the server's own connection, which the group commit's retry alone settles.
+ */
+const SQLITE_OUTAGE = /^SQLITE_(IOERR|FULL|BUSY|CANTOPEN|READONLY)/;
 /** node-postgres says so in words only, for a connection that ends under a query or a pool that cannot connect. */
 const PG_CLIENT_OUTAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
