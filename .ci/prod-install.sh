@@ -15,11 +15,23 @@ install="$work/gatepost"
 data="$work/data"
 demo_pid=""
 
-cleanup() {
-  if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then
-    kill "$demo_pid" 2>/dev/null || true
-    wait "$demo_pid" 2>/dev/null || true
+# Stops the demo as a service manager would: SIGTERM, then SIGKILL after 10 s.
+# Says whether it had to kill it.
+stop_demo() {
+  [ -n "$demo_pid" ] || return 0
+  kill "$demo_pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$demo_pid" 2>/dev/null || break; sleep 0.1; done
+  local killed=no
+  if kill -0 "$demo_pid" 2>/dev/null; then
+    kill -9 "$demo_pid" 2>/dev/null || true
+    killed=yes
   fi
+  wait "$demo_pid" 2>/dev/null || true
+  demo_pid=""
+  [ "$killed" = no ]
+}
+cleanup() {
+  stop_demo || true
   chmod -R u+w "$work" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -53,13 +65,16 @@ chmod -R a-w "$install"
 touch "$work/marker"
 install -d -o nobody -g nogroup -m 0700 "$data" "$work/home"
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$work/home" CI= "$@"; }
+# The same in place of the calling shell: in a background subshell, $! is then the command's own
+# PID (setpriv and env exec), so stopping it stops the demo rather than orphan it.
+exec_as_nobody() { exec setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$work/home" CI= "$@"; }
 
 step "gatepost --version (the package's bin, without tsx: runs dist/)"
 version="$(as_nobody node bin/gatepost.js --version)" || fail "bin/gatepost.js --version"
 [ "$version" = "gatepost $(node -p 'require("./package.json").version')" ] || fail "version said: $version"
 
 step "gatepost demo --headless from dist/"
-as_nobody node dist/bin/gatepost.js demo --headless --data "$data/demo" --booking-port 0 --provider-port 0 --station-port 0 >"$work/demo.log" 2>&1 &
+(exec_as_nobody node dist/bin/gatepost.js demo --headless --data "$data/demo" --booking-port 0 --provider-port 0 --station-port 0) >"$work/demo.log" 2>&1 &
 demo_pid=$!
 # The demo prints this line once every part is up and demo.json is written
 # (tail follows the log until the demo exits; grep stops at the line).
@@ -98,9 +113,8 @@ step "gatepost scanners decode $(basename "$ticket_image")"
 decoded="$(as_nobody node dist/bin/gatepost.js scanners decode "$ticket_image")" || fail "scanners decode"
 [ "$decoded" = "$ticket_payload" ] || fail "decoded $decoded, the ticket holds $ticket_payload"
 
-kill "$demo_pid"
-wait "$demo_pid" || true
-demo_pid=""
+[ "$(ps -o comm= -p "$demo_pid")" = node ] || fail "the demo's PID is not the node process: stopping it would orphan the demo"
+stop_demo || fail "the demo did not stop within 10 s of SIGTERM"
 written="$(find "$install" -newer "$work/marker" | head -n 20)"
 [ -z "$written" ] || fail "written under the install directory: $written"
 step "ok: built, pruned, read-only; demo, customer page, operator console, station screen and decode answered; nothing written under the install"
