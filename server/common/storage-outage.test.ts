@@ -6,32 +6,33 @@
 import { describe, expect, it } from 'vitest';
 import { storageOutage } from './storage-outage.js';
 
-const pgError = (code: string) => Object.assign(new Error('pg'), { code });
+/** An error as either driver raises it: a message and a code. */
+const driverError = (code: string) => Object.assign(new Error('driver'), { code });
 
 describe('storageOutage', () => {
   it.each([
-    ['PostgreSQL terminating the connection', pgError('57P01'), '57P01'],
-    ['PostgreSQL starting up', pgError('57P03'), '57P03'],
-    ['a connection failure', pgError('08006'), '08006'],
-    ['too many clients', pgError('53300'), '53300'],
-    ['a full disk', pgError('53100'), '53100'],
-    ['a refused socket', pgError('ECONNREFUSED'), 'ECONNREFUSED'],
+    ['PostgreSQL terminating the connection', driverError('57P01'), '57P01'],
+    ['PostgreSQL starting up', driverError('57P03'), '57P03'],
+    ['a connection failure', driverError('08006'), '08006'],
+    ['too many clients', driverError('53300'), '53300'],
+    ['a full disk', driverError('53100'), '53100'],
+    ['a refused socket', driverError('ECONNREFUSED'), 'ECONNREFUSED'],
     ['a connection ended under a query', new Error('Connection terminated unexpectedly'), 'Connection terminated unexpectedly'],
     ['a pool that cannot connect', new Error('timeout exceeded when trying to connect'), 'timeout exceeded when trying to connect'],
-    ['SQLite locked by another process', pgError('SQLITE_BUSY'), 'SQLITE_BUSY'],
-    ['SQLite failing to write', pgError('SQLITE_IOERR_WRITE'), 'SQLITE_IOERR_WRITE'],
-    ['SQLite on a full disk', pgError('SQLITE_FULL'), 'SQLITE_FULL'],
+    ['SQLite locked by another process', driverError('SQLITE_BUSY'), 'SQLITE_BUSY'],
+    ['SQLite failing to write', driverError('SQLITE_IOERR_WRITE'), 'SQLITE_IOERR_WRITE'],
+    ['SQLite on a full disk', driverError('SQLITE_FULL'), 'SQLITE_FULL'],
   ])('%s is an outage', (_, err, named) => {
     expect(storageOutage(err)).toBe(named);
   });
 
   it.each([
-    ['a unique violation', pgError('23505')],
-    ['a deadlock between two batches', pgError('40P01')],
-    ['an integer out of range', pgError('22003')],
-    ['a NUL in text', pgError('22021')],
-    ['SQLite table locked within the server’s own connection', pgError('SQLITE_LOCKED')],
-    ['a SQLite constraint', pgError('SQLITE_CONSTRAINT_PRIMARYKEY')],
+    ['a unique violation', driverError('23505')],
+    ['a deadlock between two batches', driverError('40P01')],
+    ['an integer out of range', driverError('22003')],
+    ['a NUL in text', driverError('22021')],
+    ['SQLite table locked within the server’s own connection', driverError('SQLITE_LOCKED')],
+    ['a SQLite constraint', driverError('SQLITE_CONSTRAINT_PRIMARYKEY')],
     ['a bug', new TypeError('x is undefined')],
     ['not an error at all', 'boom'],
   ])('%s is not', (_, err) => {

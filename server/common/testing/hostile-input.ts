@@ -26,18 +26,24 @@ export interface Answer {
 }
 
 /** The operations of an OpenAPI document's `paths`; deletions (signing out among them) last, so tokens stay good. */
-export function operationsOf(paths: Paths): { path: string; method: string; op: Operation; query: string[]; body?: Schema }[] {
+export function operationsOf(paths: Paths): { path: string; method: string; query: string[]; body?: Schema }[] {
   return Object.entries(paths)
     .flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
         path,
         method: method.toUpperCase(),
-        op,
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
         body: op.requestBody?.content?.['application/json']?.schema,
       })),
     )
     .sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+}
+
+/** The schema a value takes (the first alternative of a union) and its type, nullable or not. */
+function resolved(schema: Schema): { schema: Schema; type: string | undefined } {
+  const alt = schema.anyOf?.[0] ?? schema.oneOf?.[0];
+  if (alt) return resolved(alt);
+  return { schema, type: Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type };
 }
 
 /**
@@ -47,15 +53,13 @@ export function operationsOf(paths: Paths): { path: string; method: string; op: 
  */
 export function sample(schema: Schema | undefined, text: string, num = 1, named: Record<string, unknown> = {}): unknown {
   if (!schema) return text;
-  const alt = schema.anyOf?.[0] ?? schema.oneOf?.[0];
-  if (alt) return sample(alt, text, num, named);
-  if (schema.enum) return schema.enum[0];
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  const { type, schema: s } = resolved(schema);
+  if (s.enum) return s.enum[0];
   switch (type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, k in named ? named[k] : sample(v, text, num, named)]));
+      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, k in named ? named[k] : sample(v, text, num, named)]));
     case 'array':
-      return [sample(schema.items, text, num, named)];
+      return [sample(s.items, text, num, named)];
     case 'integer':
     case 'number':
       return num;
@@ -92,13 +96,11 @@ export function validTimesAndShow(nowS = Math.floor(Date.now() / 1000)): Record<
 /** The paths (property names and array index 0) of every number in `schema`'s sample. */
 export function numberPaths(schema: Schema | undefined, at: (string | number)[] = []): (string | number)[][] {
   if (!schema) return [];
-  const alt = schema.anyOf?.[0] ?? schema.oneOf?.[0];
-  if (alt) return numberPaths(alt, at);
-  if (schema.enum) return [];
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  const { type, schema: s } = resolved(schema);
+  if (s.enum) return [];
   if (type === 'integer' || type === 'number') return [at];
-  if (type === 'array') return numberPaths(schema.items, [...at, 0]);
-  if (type === 'object') return Object.entries(schema.properties ?? {}).flatMap(([k, v]) => numberPaths(v, [...at, k]));
+  if (type === 'array') return numberPaths(s.items, [...at, 0]);
+  if (type === 'object') return Object.entries(s.properties ?? {}).flatMap(([k, v]) => numberPaths(v, [...at, k]));
   return [];
 }
 
