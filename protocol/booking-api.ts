@@ -203,7 +203,21 @@ export const orderSchema = z.object({
   tickets: z.array(bookingTicketSchema),
 });
 export type Order = z.infer<typeof orderSchema>;
-export const ordersResponse = z.object({ orders: z.array(orderSchema) });
+/** A page of a customer's list, newest or soonest first: `next` is the cursor of the page after it, null on the last. */
+const nextCursor = z.string().nullable();
+/** A page cursor as the server wrote it: a time and an ID. */
+const pageCursor = z.string().max(120).regex(/^\d{1,16}~[\w-]{1,100}$/, 'not a cursor this server gave');
+const pageSize = z.coerce.number().int().min(1).max(200);
+
+export const ordersQuery = z.object({ cursor: pageCursor.optional(), limit: pageSize.default(50) });
+export const ordersResponse = z.object({ orders: z.array(orderSchema), next: nextCursor });
+
+/** Which of the customer's tickets: still to be used (soonest show first), or used, expired and cancelled (latest first). */
+export const MY_TICKET_SECTIONS = ['upcoming', 'past'] as const;
+export const myTicketsQuery = z.object({ when: z.enum(MY_TICKET_SECTIONS).default('upcoming'), cursor: pageCursor.optional(), limit: pageSize.default(50) });
+export const myTicketSchema = bookingTicketSchema.extend({ orderId: z.string() });
+export type MyTicket = z.infer<typeof myTicketSchema>;
+export const myTicketsResponse = z.object({ tickets: z.array(myTicketSchema), next: nextCursor });
 
 export const shareResponse = z.object({ shareUrl: z.string() });
 export const sharedTicketResponse = bookingTicketSchema.omit({ shareUrl: true, cancellableUntil: true, refund: true });

@@ -114,7 +114,7 @@ describe.each(BACKENDS)('booking on $backend', ({ backend, run }) => {
     const session = await api.post<{ token: string }>('/api/v1/sessions', { email: 'ADA@example.com', password: PASSWORD });
     expect(session.status).toBe(200);
     secretsSeen.push(session.body.token);
-    expect((await api.get('/api/v1/orders', { token: session.body.token })).body).toEqual({ orders: [] });
+    expect((await api.get('/api/v1/orders', { token: session.body.token })).body).toEqual({ orders: [], next: null });
     expect((await api.get('/api/v1/orders')).body).toMatchObject({ error: 'unauthorized' });
     expect((await api.get('/api/v1/orders', { token: 'us_forged' })).status).toBe(401);
     expect((await api.get('/api/v1/me', { token: session.body.token })).body).toEqual({ userId: user.userId, email: 'ada@example.com' });

@@ -22,6 +22,7 @@ import { scanOutcomeAnnulMigration, scanOutcomesMigration, type ScanOutcomesDB }
 import { ticketSearchMigration } from './ticket-search/schema.js';
 import { providerTimeZoneMigration } from './providers/time-zone-schema.js';
 import { showCancellationsMigration, type ShowCancellationsDB } from './shows/schema.js';
+import { ownerPagesMigration } from './ordering/owner-views-schema.js';
 
 export interface SigningKeysTable {
   key_id: number;
@@ -198,5 +199,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '017_provider_time_zone': providerTimeZoneMigration,
     '018_scan_outcome_annulments': scanOutcomeAnnulMigration,
     '019_show_cancellations': showCancellationsMigration,
+    '020_owner_pages': ownerPagesMigration,
   };
 }

@@ -1,19 +1,28 @@
-// Orders over HTTP: place one (with an optional Idempotency-Key), list yours,
-// read one, cancel one of its tickets for a refund. The state machines
-// themselves are in orders.ts and cancellation.ts.
+// Orders over HTTP: place one (with an optional Idempotency-Key), list yours
+// and your tickets a page at a time, read one, cancel one of its tickets for a
+// refund. The state machines themselves are in orders.ts and cancellation.ts,
+// the pages in owner-views.ts.
 import { z } from 'zod';
-import { cancelTicketResponse, errorBody, IDEMPOTENCY_KEY_HEADER, orderRequest, orderSchema, ordersResponse, type Order } from '../../../protocol/booking-api.js';
+import {
+  cancelTicketResponse,
+  errorBody,
+  IDEMPOTENCY_KEY_HEADER,
+  myTicketsQuery,
+  myTicketsResponse,
+  orderRequest,
+  orderSchema,
+  ordersQuery,
+  ordersResponse,
+} from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
 import { badRequest, notFound } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
-import type { Kysely } from 'kysely';
 import { queries } from '../queries.js';
-import type { BookingDB } from '../schema.js';
-import { orderOutcome, type OrderRow, type OrderService } from './orders.js';
-import { ownerTicket, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
-import { cancelView, refundState, type TicketCancellations } from './cancellation.js';
-import { venueZones } from '../providers/venue-zone.js';
+import { orderOutcome, type OrderService } from './orders.js';
+import type { TicketLinks } from '../tickets/ticket-view.js';
+import { cancelView, type TicketCancellations } from './cancellation.js';
+import { myTicketsPage, ordersPage, orderView, type Views } from './owner-views.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -49,11 +58,21 @@ export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, now,
 
   app.get(
     '/api/v1/orders',
-    { schema: { tags: ['orders'], response: { 200: ordersResponse, 401: errorBody } } },
+    { schema: { tags: ['orders'], querystring: ordersQuery, response: { 200: ordersResponse, 400: errorBody, 401: errorBody } } },
     async (req) => {
       const userId = await auth.user(req);
-      const rows = await db.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('order_id').limit(200).execute();
-      return { orders: await orderViews(views, rows) };
+      const page = await ordersPage(views, userId, req.query);
+      return { orders: page.items, next: page.next };
+    },
+  );
+
+  app.get(
+    '/api/v1/me/tickets',
+    { schema: { tags: ['orders'], querystring: myTicketsQuery, response: { 200: myTicketsResponse, 400: errorBody, 401: errorBody } } },
+    async (req) => {
+      const userId = await auth.user(req);
+      const page = await myTicketsPage(views, userId, req.query);
+      return { tickets: page.items, next: page.next };
     },
   );
 
@@ -91,55 +110,3 @@ export const orderRoutes: AppPlugin<OrderRoutesOptions> = async (app, { db, now,
     },
   );
 };
-
-interface Views {
-  db: Kysely<BookingDB>;
-  links: TicketLinks;
-  cancellations: TicketCancellations;
-  now: () => number;
-}
-
-async function orderView(views: Views, row: OrderRow): Promise<Order> {
-  return (await orderViews(views, [row]))[0]!;
-}
-
-async function orderViews({ db, links, cancellations, now }: Views, rows: OrderRow[]): Promise<Order[]> {
-  const ids = rows.filter((r) => r.state === 'issued').map((r) => r.order_id);
-  const tickets =
-    ids.length === 1
-      ? (await queries(db).ticketsOfOrder(db, { orderId: ids[0]! })).rows
-      : ids.length
-        ? await db.selectFrom('tickets').selectAll().where('order_id', 'in', ids).execute()
-        : [];
-  const cutoffs = await cancellations.cutoffs(rows.map((r) => r.provider_id));
-  const zones = await venueZones(db, rows.map((r) => r.provider_id));
-  const refunds = await cancellations.refundsOf(tickets.map((t) => t.ticket_id));
-  const at = now();
-  const byOrder = new Map<string, TicketRow[]>();
-  for (const t of tickets) byOrder.set(t.order_id, [...(byOrder.get(t.order_id) ?? []), t]);
-  return rows.map((r) => {
-    const seats = JSON.parse(r.seats) as string[];
-    // Tickets in the order the seats were asked for.
-    const own = (byOrder.get(r.order_id) ?? []).sort((a, b) => seats.indexOf(a.seat_id) - seats.indexOf(b.seat_id));
-    return {
-      orderId: r.order_id,
-      state: r.state,
-      providerId: r.provider_id,
-      showId: r.show_id,
-      seats,
-      amountCents: r.amount_cents,
-      currency: r.currency,
-      createdAt: Number(r.created_at),
-      ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
-      tickets: own.map((t) => {
-        const refund = refunds.get(t.ticket_id);
-        return ownerTicket(links, t, {
-          cancelCutoffS: cutoffs.get(t.provider_id),
-          timeZone: zones.get(t.provider_id),
-          refund: refund ? { amountCents: refund.amount_cents, currency: refund.currency, state: refundState(refund.state) } : null,
-          now: at,
-        });
-      }),
-    };
-  });
-}

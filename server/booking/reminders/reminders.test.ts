@@ -53,7 +53,7 @@ async function customerWithTickets(url: string, email: string, seats: string[], 
   if (prefs) expect((await api.call('PUT', '/api/v1/me/reminders', { body: prefs, token: user.body.token })).status).toBe(200);
   const order = await api.post<Order>('/api/v1/orders', { providerId, showId: 'demo-1', seats, payment: { method: 'demo' } }, { token: user.body.token });
   expect(order.status, order.text).toBe(201);
-  return { api, token: user.body.token, tickets: order.body.tickets };
+  return { api, token: user.body.token, tickets: order.body.tickets, orderId: order.body.orderId };
 }
 
 describe('reminders at the lead time, with a controllable clock', () => {
@@ -68,10 +68,10 @@ describe('reminders at the lead time, with a controllable clock', () => {
 
   it('sends one e-mail and one inbox message per ticket at the lead time, after a restart, and never again', async () => {
     const before = mailbox.reminders.length;
-    const { token, tickets } = await customerWithTickets(booking.url, 'lead@example.com', ['D1', 'D2']);
+    const { token, tickets, orderId } = await customerWithTickets(booking.url, 'lead@example.com', ['D1', 'D2']);
     const due = tickets[0]!.validUntil - 120 * 60; // the default lead: two hours before validity ends
     // (a restarted server listens on a new port: ask the one running now)
-    const inbox = async () => (await bookingClient(booking.url).get<{ messages: { ticketId: string; body: string }[] }>('/api/v1/me/messages', { token })).body.messages;
+    const inbox = async () => (await bookingClient(booking.url).get<{ messages: { ticketId: string; orderId: string | null; body: string }[] }>('/api/v1/me/messages', { token })).body.messages;
 
     expect(await booking.reminders.runDue()).toBe(0);
     clock = due - 1;
@@ -89,6 +89,8 @@ describe('reminders at the lead time, with a controllable clock', () => {
     expect(mails[0]!.subject).toContain('The Last Lighthouse');
     const messages = await inbox();
     expect(messages.map((m) => m.ticketId).sort()).toEqual(tickets.map((t) => t.ticketId).sort());
+    // Each links to its order, however old the order is.
+    expect(messages.map((m) => m.orderId)).toEqual([orderId, orderId]);
     expect(messages[0]!.body).toMatch(/valid until/);
 
     clock = due + 600;

@@ -17,11 +17,15 @@ export const reminderPrefs = z.object({
 export const messageSchema = z.object({
   messageId: z.string(),
   ticketId: z.string().nullable(),
+  /** the ticket's order, for a link to it; null when the message is about no ticket of this customer */
+  orderId: z.string().nullable(),
   title: z.string(),
   body: z.string(),
   createdAt: z.number().int(),
   readAt: z.number().int().nullable(),
 });
+/** The newest messages shown; older ones are kept but not listed. */
+const MESSAGES_SHOWN = 100;
 export const messagesResponse = z.object({ messages: z.array(messageSchema), unread: z.number().int() });
 
 export interface ReminderRoutesOptions extends Pick<BookingContext, 'db' | 'now'> {
@@ -59,17 +63,28 @@ export const reminderRoutes: AppPlugin<ReminderRoutesOptions> = async (app, { db
 
   app.get('/api/v1/me/messages', { schema: { tags: ['reminders'], response: { 200: messagesResponse, 401: errorBody } } }, async (req) => {
     const userId = await auth.user(req);
-    const rows = await db.selectFrom('messages').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(100).execute();
+    const rows = await db
+      .selectFrom('messages as m')
+      // The ticket's order, for the link to it: an old order is not on the first page of the order list.
+      .leftJoin('tickets as t', (j) => j.onRef('t.ticket_id', '=', 'm.ticket_id').onRef('t.user_id', '=', 'm.user_id'))
+      .select(['m.message_id', 'm.ticket_id', 'm.title', 'm.body', 'm.created_at', 'm.read_at', 't.order_id'])
+      .where('m.user_id', '=', userId)
+      .orderBy('m.created_at', 'desc')
+      .limit(MESSAGES_SHOWN)
+      .execute();
+    // Counted over every message, not only those shown.
+    const unread = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
     return {
       messages: rows.map((m) => ({
         messageId: m.message_id,
         ticketId: m.ticket_id,
+        orderId: m.order_id,
         title: m.title,
         body: m.body,
         createdAt: Number(m.created_at),
         readAt: m.read_at === null ? null : Number(m.read_at),
       })),
-      unread: rows.filter((m) => m.read_at === null).length,
+      unread: Number(unread.n),
     };
   });
 

@@ -1,11 +1,11 @@
 // The booking server's API as the page uses it. Every failure becomes an
 // ApiError carrying the stable `error` reason of the response (server/ui-kit/request.ts),
 // which the page maps to a message: raw bodies are never shown.
-import type { BookingTicket, CatalogueShow, Order } from '../../../protocol/booking-api.js';
+import type { BookingTicket, CatalogueShow, MyTicket, Order } from '../../../protocol/booking-api.js';
 import type { Seat } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson as json } from '../../ui-kit/request.js';
 
-export type { BookingTicket, CatalogueShow, Order, Seat };
+export type { BookingTicket, CatalogueShow, MyTicket, Order, Seat };
 export type SharedTicket = Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'>;
 
 export { ApiError };
@@ -26,7 +26,9 @@ export const api = {
   placeOrder: (token: string, idempotencyKey: string, order: { providerId: string; showId: string; seats: string[] }) =>
     json<Order>('POST', '/api/v1/orders', { token, headers: { 'idempotency-key': idempotencyKey }, body: { ...order, payment: { method: 'demo' } } }),
   order: (token: string, orderId: string) => json<Order>('GET', `/api/v1/orders/${enc(orderId)}`, { token }),
-  orders: (token: string) => json<{ orders: Order[] }>('GET', '/api/v1/orders', { token }),
+  /** My tickets, a page at a time: `upcoming` soonest first, `past` latest first */
+  myTickets: (token: string, when: 'upcoming' | 'past', cursor?: string) =>
+    json<{ tickets: MyTicket[]; next: string | null }>('GET', `/api/v1/me/tickets?when=${when}${cursor ? `&cursor=${enc(cursor)}` : ''}`, { token }),
 
   share: (token: string, ticketId: string) => json<{ shareUrl: string }>('POST', `/api/v1/tickets/${enc(ticketId)}/share`, { token }),
   unshare: (token: string, ticketId: string) => json<void>('DELETE', `/api/v1/tickets/${enc(ticketId)}/share`, { token }),

@@ -33,6 +33,46 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>): Loaded<T
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+export interface Pages<T> {
+  items: T[];
+  error: unknown;
+  loading: boolean;
+  /** true while the server has more after what is shown */
+  more: boolean;
+  loadMore(): void;
+  reload(): void;
+}
+
+/** A list the server sends a page at a time (`next`: the cursor of the page after); `key` changing starts it over. */
+export function usePages<T>(key: string | null, loadPage: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>): Pages<T> {
+  const [state, setState] = useState<{ items: T[]; next: string | null; error?: unknown; loading: boolean }>({ items: [], next: null, loading: key !== null });
+  const [round, setRound] = useState(0);
+  const loadRef = useRef(loadPage);
+  loadRef.current = loadPage;
+  // The run a page belongs to: an answer for an earlier key or round is dropped.
+  const run = useRef(0);
+  const fetchPage = useCallback((cursor: string | undefined, append: boolean) => {
+    const mine = run.current;
+    setState((s) => ({ ...s, error: undefined, loading: true }));
+    loadRef.current(cursor).then(
+      (page) => run.current === mine && setState((s) => ({ items: append ? [...s.items, ...page.items] : page.items, next: page.next, loading: false })),
+      (error: unknown) => run.current === mine && setState((s) => ({ ...s, error, loading: false })),
+    );
+  }, []);
+  useEffect(() => {
+    run.current++;
+    if (key === null) return;
+    setState({ items: [], next: null, loading: true });
+    fetchPage(undefined, false);
+  }, [key, round, fetchPage]);
+  const next = state.next;
+  const loadMore = useCallback(() => {
+    if (next !== null) fetchPage(next, true);
+  }, [next, fetchPage]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { items: state.items, error: state.error, loading: state.loading, more: next !== null, loadMore, reload };
+}
+
 export interface Action {
   busy: boolean;
   /** the last run's failure, to show; undefined when it worked or while it runs */

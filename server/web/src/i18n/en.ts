@@ -120,6 +120,8 @@ export const en = {
   'tickets.find': 'Find a showtime',
   'tickets.open': 'Show ticket',
   'tickets.loading': 'Loading your tickets…',
+  'tickets.more': 'Show more',
+  'tickets.older': 'Show older tickets',
 
   'shared.title': 'A ticket shared with you',
   'shared.lead': 'Someone shared this ticket with you. Show the QR code at the entrance.',

@@ -120,6 +120,8 @@ export const zhCN: Dictionary = {
   'tickets.find': '去选场次',
   'tickets.open': '查看电子票',
   'tickets.loading': '正在加载你的电子票…',
+  'tickets.more': '显示更多',
+  'tickets.older': '显示更早的票',
 
   'shared.title': '分享给你的电子票',
   'shared.lead': '有人把这张票分享给了你。入场时出示二维码即可。',

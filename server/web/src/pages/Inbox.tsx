@@ -2,7 +2,7 @@
 // read once shown), each linking to its ticket. A server without reminders
 // answers 404: that reads as "not available", not as an error.
 import { useEffect } from 'react';
-import { api, ApiError, type Order } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
 import { dateTime } from '../format.js';
 import { useLoad } from '../hooks.js';
@@ -17,6 +17,8 @@ export interface InboxMessage {
   body: string;
   at: number | undefined;
   ticketId: string | null;
+  /** the ticket's order, which the link opens */
+  orderId: string | null;
   unread: boolean;
 }
 
@@ -40,26 +42,17 @@ export function parseMessages(raw: unknown): InboxMessage[] {
         body,
         at: typeof o.createdAt === 'number' ? o.createdAt : undefined,
         ticketId: str(o.ticketId) ?? null,
+        orderId: str(o.orderId) ?? null,
         unread: o.readAt === null,
       },
     ];
   });
 }
 
-async function loadInbox(token: string): Promise<{ messages: InboxMessage[]; orderOf: Map<string, string> }> {
-  const messages = parseMessages(await api.messages(token));
-  const orderOf = new Map<string, string>();
-  if (messages.some((m) => m.ticketId)) {
-    const { orders } = await api.orders(token).catch((): { orders: Order[] } => ({ orders: [] }));
-    for (const o of orders) for (const t of o.tickets) orderOf.set(t.ticketId, o.orderId);
-  }
-  return { messages, orderOf };
-}
-
 export function Inbox({ token }: { token: string }) {
   const { t, locale } = useI18n();
   const session = useSession();
-  const inbox = useLoad(`inbox:${token}`, () => loadInbox(token));
+  const inbox = useLoad(`inbox:${token}`, async () => ({ messages: parseMessages(await api.messages(token)) }));
   const data = inbox.data;
 
   useEffect(() => {
@@ -79,7 +72,6 @@ export function Inbox({ token }: { token: string }) {
       {data && data.messages.length > 0 && (
         <ul className="inbox">
           {data.messages.map((m) => {
-            const orderId = m.ticketId ? data.orderOf.get(m.ticketId) : undefined;
             return (
               <li key={m.id} className={`inbox__item${m.unread ? ' inbox__item--unread' : ''}`}>
                 <p className="inbox__title">
@@ -89,8 +81,8 @@ export function Inbox({ token }: { token: string }) {
                 {m.body && <p className="inbox__body">{m.body}</p>}
                 <p className="inbox__meta">
                   {m.at !== undefined && <time dateTime={new Date(m.at * 1000).toISOString()}>{dateTime(locale, m.at)}</time>}
-                  {orderId && (
-                    <Link className="inbox__link" href={paths.order(orderId)}>
+                  {m.orderId && (
+                    <Link className="inbox__link" href={paths.order(m.orderId)}>
                       {t('tickets.open')}
                     </Link>
                   )}

@@ -1,47 +1,46 @@
-// My tickets: every issued ticket of the customer's orders, upcoming first
-// (soonest at the top), then the past and cancelled ones.
+// My tickets: the tickets still to be used, soonest first, then the used,
+// expired and cancelled ones, latest first. Each section comes a page at a
+// time from the server, with a button for more: a customer with years of
+// tickets sees every one, and the page never loads them all at once.
 import { useEffect } from 'react';
-import { api, type BookingTicket, type Order } from '../api.js';
+import { api, type MyTicket } from '../api.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
 import { dateTime, isoString } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { usePages, type Pages } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
 import { SignInNeeded } from './SignInNeeded.js';
 import { Hero } from '../components/Panel.js';
 
-type Row = BookingTicket & { orderId: string };
+type Row = MyTicket;
 
-function rows(orders: Order[]): Row[] {
-  return orders.flatMap((o) => o.tickets.map((t) => ({ ...t, orderId: o.orderId })));
+function useSection(token: string | null, when: 'upcoming' | 'past'): Pages<Row> {
+  const session = useSession();
+  const pages = usePages(token ? `${when}:${token}` : null, async (cursor) => {
+    const { tickets, next } = await api.myTickets(token!, when, cursor);
+    return { items: tickets, next };
+  });
+  useEffect(() => {
+    if (pages.error !== undefined) session.check(pages.error);
+  }, [pages.error, session]);
+  return pages;
 }
 
 export function TicketsPage() {
   const { t } = useI18n();
-  const session = useSession();
-  const token = session.token;
-  const orders = useLoad(token ? `orders:${token}` : null, async () => {
-    const { orders } = await api.orders(token!);
-    return orders;
-  });
-  useEffect(() => {
-    if (orders.error !== undefined) session.check(orders.error);
-  }, [orders.error, session]);
+  const token = useSession().token;
+  const upcoming = useSection(token, 'upcoming');
+  const past = useSection(token, 'past');
 
   if (!token) return <SignInNeeded />;
-  const all = orders.data ? rows(orders.data) : [];
-  const now = Date.now() / 1000;
-  const live = (r: Row) => r.validUntil >= now && r.revokedAt === null;
-  const upcoming = all.filter(live).sort((a, b) => a.startsAt - b.startsAt);
-  const past = all.filter((r) => !live(r)).sort((a, b) => b.startsAt - a.startsAt);
+  const settled = !upcoming.loading && !past.loading;
+  const empty = settled && upcoming.error === undefined && past.error === undefined && upcoming.items.length === 0 && past.items.length === 0;
 
   return (
     <div className="page page--narrow">
       <Hero title={t('tickets.title')} />
-      {orders.loading && !orders.data && <Loading label={t('tickets.loading')} />}
-      {orders.error !== undefined && <ErrorBlock error={orders.error} onRetry={orders.reload} />}
-      {orders.data && all.length === 0 && (
+      {empty && (
         <Notice>
           <p>{t('tickets.empty')}</p>
           <Link className="btn btn--primary btn--small" href={paths.shows()}>
@@ -49,9 +48,30 @@ export function TicketsPage() {
           </Link>
         </Notice>
       )}
-      {upcoming.length > 0 && <TicketRows title={t('tickets.upcoming')} rows={upcoming} />}
-      {past.length > 0 && <TicketRows title={t('tickets.past')} rows={past} muted />}
+      <Section title={t('tickets.upcoming')} pages={upcoming} moreLabel={t('tickets.more')} />
+      <Section title={t('tickets.past')} pages={past} moreLabel={t('tickets.older')} muted />
     </div>
+  );
+}
+
+/** One section: its rows, then a button while the server has more, or where the next page failed. */
+function Section({ title, pages, moreLabel, muted }: { title: string; pages: Pages<Row>; moreLabel: string; muted?: boolean }) {
+  const { t } = useI18n();
+  const first = pages.items.length === 0;
+  return (
+    <>
+      {first && pages.loading && <Loading label={t('tickets.loading')} />}
+      {first && pages.error !== undefined && <ErrorBlock error={pages.error} onRetry={pages.reload} />}
+      {!first && <TicketRows title={title} rows={pages.items} muted={muted} />}
+      {!first && pages.error !== undefined && <ErrorBlock error={pages.error} onRetry={pages.loadMore} />}
+      {!first && pages.more && pages.error === undefined && (
+        <p className="tickets-more">
+          <button type="button" className="btn btn--ghost btn--small" disabled={pages.loading} onClick={pages.loadMore}>
+            {pages.loading ? t('tickets.loading') : moreLabel}
+          </button>
+        </p>
+      )}
+    </>
   );
 }
 
