@@ -94,7 +94,7 @@ function TicketRows({ title, rows, muted }: { title: string; rows: Row[]; muted?
               </span>
               <span className="ticket-row__body">
                 <span className="ticket-row__title">
-                  {r.title}
+                  <span className="ticket-row__name">{r.title}</span>
                   {r.revokedAt !== null && <span className="badge badge--muted">{t('ticket.cancelled')}</span>}
                 </span>
                 <span className="ticket-row__meta">
