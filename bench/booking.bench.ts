@@ -116,6 +116,7 @@ function meanOf(a: LoadResult, b: LoadResult): LoadResult {
     p50: (a.p50 + b.p50) / 2,
     p99: (a.p99 + b.p99) / 2,
     mean: (a.mean + b.mean) / 2,
+    max: Math.max(a.max, b.max),
     errors: a.errors + b.errors,
     non2xx: a.non2xx + b.non2xx,
   };

@@ -9,6 +9,8 @@ export interface LoadResult {
   p99: number;
   /** mean latency, ms */
   mean: number;
+  /** the slowest request, ms */
+  max: number;
   errors: number;
   non2xx: number;
 }
@@ -48,6 +50,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     p50: result.latency.p50,
     p99: result.latency.p99,
     mean: result.latency.mean,
+    max: result.latency.max,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };

@@ -61,11 +61,19 @@ async function issueCodes(url: string, shows: number): Promise<string[]> {
  * fresh codes to its end — once they run out, verifyLoad cycles back to
  * codes already redeemed, and the round measures rejections instead.
  */
-export async function startBenchProvider(env: Record<string, string>, args: string[] = [], nodeArgs: string[] = [], minCodes = SHOWS * SEATS_PER_SHOW) {
+export async function startBenchProvider(
+  env: Record<string, string>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+  minCodes = SHOWS * SEATS_PER_SHOW,
+  /** more shows in the programme, left unsold */
+  unsold: ReturnType<typeof benchProgramme>['shows'] = [],
+) {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
   const file = join(dir, 'programme.json');
   const shows = Math.max(1, Math.ceil(minCodes / SEATS_PER_SHOW));
-  writeFileSync(file, JSON.stringify(benchProgramme(Math.floor(Date.now() / 1000), { shows })));
+  const programme = benchProgramme(Math.floor(Date.now() / 1000), { shows });
+  writeFileSync(file, JSON.stringify({ ...programme, shows: [...programme.shows, ...unsold] }));
   const server: RunningCommand = await startGatepost(['provider', '--port', '0', '--data', dir, '--booking-secret', BENCH_SECRET, '--programme', file, ...args], env, 60_000, nodeArgs);
   const codes = await issueCodes(server.url, shows);
   return {

@@ -2,7 +2,7 @@
 // (`--programme FILE`) that venue IT exports from their cinema system.
 // Loading is idempotent: a show already present is left as it is, with its sales.
 import { readFileSync } from 'node:fs';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ProviderDB, ShowsTable } from './schema.js';
 
@@ -30,6 +30,20 @@ export type Programme = z.infer<typeof programmeSchema>;
 export const SHOW_COLUMNS = ['shows.show_id', 'title', 'venue', 'hall', 'starts_at', 'ends_at', 'price_cents', 'currency'] as const;
 
 type ShowRow = Pick<ShowsTable, 'show_id' | 'title' | 'venue' | 'hall' | 'starts_at' | 'ends_at' | 'price_cents' | 'currency'>;
+
+/**
+ * How many of a show's seats are sold, as a subquery of a select from shows: an index range
+ * count (seats_status), no seat row read. The free ones are the rest of the map
+ * (seat_rows × seats_per_row, every seat is free or sold): counting them instead would walk
+ * every unsold seat of a programme on sale months ahead, by far the most of them.
+ */
+export function seatsSold(eb: ExpressionBuilder<ProviderDB, 'shows'>) {
+  return eb.selectFrom('seats').select((s) => s.fn.countAll<number>().as('n')).whereRef('seats.show_id', '=', 'shows.show_id').where('seats.status', '=', 'sold');
+}
+
+/** A listed show's seats free, from its shape and its `seats_sold` (seatsSold). */
+export const seatsFree = (r: { seat_rows: number; seats_per_row: number; seats_sold: number | string | null }) =>
+  Number(r.seat_rows) * Number(r.seats_per_row) - Number(r.seats_sold ?? 0);
 
 /** A show row as the wire names it; bigint columns may come back as strings from PostgreSQL. */
 export function showSummary(r: ShowRow) {
@@ -91,6 +105,8 @@ export async function loadProgramme(db: Kysely<ProviderDB>, programme: Programme
           price_cents: show.priceCents,
           currency: show.currency,
           cancelled_at: null,
+          seat_rows: show.rows,
+          seats_per_row: show.seatsPerRow,
         })
         .execute();
       await trx.insertInto('seats').values(seatMap(show.showId, show.rows, show.seatsPerRow)).execute();

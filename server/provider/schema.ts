@@ -16,6 +16,9 @@ export interface ShowsTable {
   currency: string;
   /** set once the venue cancelled the show: nothing more is sold for it */
   cancelled_at: number | null;
+  /** the seat map's shape, as it was made (seatMap): rows A, B, … of seats 1 … seats_per_row */
+  seat_rows: number;
+  seats_per_row: number;
 }
 
 export interface SeatsTable {
@@ -169,6 +172,25 @@ export const providerMigrations = (dialect: Dialect): Record<string, Migration> 
   }),
   '005_show_cancellation': schemaMigration({ addColumns: { shows: { cancelled_at: 'bigint' } } }),
   '006_nonces_by_bucket': noncesByBucket(dialect),
+  '007_seat_counts': seatCounts,
+});
+
+/**
+ * A programme is listed with each show's seats free and sold, and its seat map's shape,
+ * without reading every seat of every show: a multiplex selling two months ahead holds
+ * hundreds of thousands of seats, and on SQLite a listing that read them all held the
+ * server's thread (and every gate's verify) for most of a second. The shape is kept on
+ * the show, the sold seats are counted in an index on (show_id, status), and the free ones
+ * are the rest of the shape (programme.ts).
+ */
+const seatCounts = schemaMigration({
+  addColumns: { shows: { seat_rows: 'integer not null default 0', seats_per_row: 'integer not null default 0' } },
+  fill: async (db) => {
+    await sql`update shows set
+        seat_rows = (select count(distinct row_label) from seats where seats.show_id = shows.show_id),
+        seats_per_row = coalesce((select max(number) from seats where seats.show_id = shows.show_id), 0)`.execute(db);
+  },
+  indexes: { seats: { seats_status: ['show_id', 'status'] } },
 });
 
 /**

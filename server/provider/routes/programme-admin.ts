@@ -3,7 +3,7 @@
 // in the database with its tickets — the booking server takes each one back with
 // a refund — but sells nothing more and leaves the customers' list.
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import {
   programmeResponse,
@@ -19,7 +19,7 @@ import type { App } from '../../common/app.js';
 import { badRequest, conflict, HttpError, notFound } from '../../common/errors.js';
 import type { ProviderContext } from '../context.js';
 import { DOORS_OPEN_S } from './codes.js';
-import { SHOW_COLUMNS, seatMap, showSummary } from '../programme.js';
+import { SHOW_COLUMNS, seatMap, seatsFree, seatsSold, showSummary } from '../programme.js';
 import type { ProviderDB } from '../schema.js';
 
 const params = z.object({ showId: z.string().min(1).max(100) });
@@ -62,25 +62,18 @@ export async function programmeAdminRoutes(app: App, ctx: ProviderContext): Prom
 export async function managedShows(db: Kysely<ProviderDB>, showId?: string): Promise<ManagedShow[]> {
   let query = db
     .selectFrom('shows')
-    .leftJoin('seats', 'seats.show_id', 'shows.show_id')
-    .select([...SHOW_COLUMNS, 'cancelled_at'])
-    .select([
-      sql<number>`sum(case when seats.status = 'free' then 1 else 0 end)`.as('seats_free'),
-      sql<number>`sum(case when seats.status = 'sold' then 1 else 0 end)`.as('seats_sold'),
-      sql<number>`count(distinct seats.row_label)`.as('rows'),
-      sql<number>`max(seats.number)`.as('seats_per_row'),
-    ])
-    .groupBy([...SHOW_COLUMNS, 'cancelled_at'])
+    .select([...SHOW_COLUMNS, 'cancelled_at', 'seat_rows', 'seats_per_row'])
+    .select((eb) => seatsSold(eb).as('seats_sold'))
     .orderBy('starts_at')
     .orderBy('shows.show_id');
   if (showId !== undefined) query = query.where('shows.show_id', '=', showId);
   const rows = await query.execute();
   return rows.map((r) => ({
     ...showSummary(r),
-    seatsFree: Number(r.seats_free ?? 0),
+    seatsFree: seatsFree(r),
     seatsSold: Number(r.seats_sold ?? 0),
-    rows: Number(r.rows ?? 0),
-    seatsPerRow: Number(r.seats_per_row ?? 0),
+    rows: Number(r.seat_rows),
+    seatsPerRow: Number(r.seats_per_row),
     cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
   }));
 }
@@ -119,6 +112,8 @@ async function createShow(trx: Transaction<ProviderDB>, body: ShowCreateRequest)
       price_cents: body.priceCents,
       currency: body.currency,
       cancelled_at: null,
+      seat_rows: body.rows,
+      seats_per_row: body.seatsPerRow,
     })
     .execute();
   await trx.insertInto('seats').values(seatMap(showId, body.rows, body.seatsPerRow)).execute();
@@ -143,7 +138,15 @@ async function updateShow(trx: Transaction<ProviderDB>, showId: string, change: 
   const hall = change.hall ?? show.hall;
   await trx
     .updateTable('shows')
-    .set({ title, hall, starts_at: startsAt, ends_at: endsAt, price_cents: change.priceCents ?? show.priceCents })
+    .set({
+      title,
+      hall,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      price_cents: change.priceCents ?? show.priceCents,
+      seat_rows: change.rows ?? show.rows,
+      seats_per_row: change.seatsPerRow ?? show.seatsPerRow,
+    })
     .where('show_id', '=', showId)
     .execute();
   // Tickets carry a copy of their show for the gate: a moved show moves their validity

@@ -4,24 +4,22 @@ import { seatsResponse, showsResponse } from '../../../protocol/provider-api.js'
 import type { App } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
 import type { ProviderContext } from '../context.js';
-import { SHOW_COLUMNS, showSummary } from '../programme.js';
+import { SHOW_COLUMNS, seatsFree, seatsSold, showSummary } from '../programme.js';
 
 export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> {
   const { db } = ctx;
   app.get('/v1/shows', { schema: { tags: ['shows'], response: { 200: showsResponse } } }, async () => {
     const rows = await db
       .selectFrom('shows')
-      .leftJoin('seats', (j) => j.onRef('seats.show_id', '=', 'shows.show_id').on('seats.status', '=', 'free'))
-      .select(SHOW_COLUMNS)
-      .select((eb) => eb.fn.count<number>('seats.seat_id').as('seats_free'))
+      .select([...SHOW_COLUMNS, 'seat_rows', 'seats_per_row'])
+      .select((eb) => seatsSold(eb).as('seats_sold'))
       .where('shows.ends_at', '>', ctx.now())
       // A cancelled show is off sale: customers no longer see it (staff do, in /v1/programme).
       .where('shows.cancelled_at', 'is', null)
-      .groupBy([...SHOW_COLUMNS])
       .orderBy('starts_at')
       .execute();
     return {
-      shows: rows.map((r) => ({ ...showSummary(r), seatsFree: Number(r.seats_free) })),
+      shows: rows.map((r) => ({ ...showSummary(r), seatsFree: seatsFree(r) })),
     };
   });
 
