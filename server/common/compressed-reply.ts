@@ -1,8 +1,9 @@
 // Large JSON answers gzip-compressed when the client accepts it. Only the
-// routes that send pages of codes use this (the offline bundle): a page is a
-// few hundred kilobytes of JSON whose keys and digits repeat, so it shrinks to
-// under a third, while scan verdicts, SSE streams and images gain nothing and
-// are left alone. It is done in the route rather than by a hook on every reply
+// routes that send long lists use this: the offline bundle (a page is a few
+// hundred kilobytes of JSON whose keys and digits repeat, so it shrinks to
+// under a third) and the catalogue (a multiplex's programme months ahead,
+// mostly repeated titles and names), while scan verdicts, SSE streams and
+// images gain nothing and are left alone. It is done in the route rather than by a hook on every reply
 // so that a stream or a small answer never goes through a compressor.
 //
 // gzip only: on these pages brotli (quality 5) came out no smaller — the bulk is

@@ -2,7 +2,7 @@
 // current path (below the app's base) and query, navigation by pushState,
 // and a Link that navigates without reloading. The booking server answers
 // every client route with the app's index.html. Each app matches its own routes.
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode, type Ref } from 'react';
 
 const CHANGE = 'gatepost:navigate';
 
@@ -53,7 +53,7 @@ export function createRouter({ base, scrollToTop }: RouterOptions) {
   }
 
   /** An <a> that navigates without reloading the page (and still opens a new tab on ctrl/cmd-click). */
-  function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; ref?: Ref<HTMLAnchorElement> }) {
     const handle = (e: MouseEvent<HTMLAnchorElement>) => {
       onClick?.(e);
       if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

@@ -83,17 +83,21 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     });
 
     await page.goto(`${app.stack.url}/`);
-    const card = page.locator('.show-card', { hasText: SHOW });
-    await card.waitFor();
+    await page.locator('.show-card').first().waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe("What's on");
     // The first show starts 30 minutes from now: in the viewer's zone that is
     // today, or tomorrow when the test runs in the last half hour of the day.
-    const shows = (await (await fetch(`${app.stack.url}/api/v1/shows`)).json()) as { shows: { startsAt: number }[] };
+    const shows = (await (await fetch(`${app.stack.url}/api/v1/shows`)).json()) as { shows: { title: string; startsAt: number }[] };
     const firstStart = Math.min(...shows.shows.map((s) => s.startsAt));
     const calendarDay = (epochS: number) => fmt('en-CA', epochS, { year: 'numeric', month: '2-digit', day: '2-digit' });
     const firstDay = calendarDay(firstStart) === calendarDay(Date.now() / 1000) ? 'Today' : 'Tomorrow';
     await expect(page.locator('.day__heading').first().textContent()).resolves.toBe(firstDay);
+    await expect(page.locator('.day-chip--current .day-chip__name').textContent()).resolves.toBe(firstDay);
     await shot(page, 'phone-shows');
+    // The show is two days on: its day is picked from the strip.
+    await page.locator(`.day-chip[href="/?day=${calendarDay(shows.shows.find((s) => s.title === SHOW)!.startsAt)}"]`).click();
+    const card = page.locator('.show-card', { hasText: SHOW });
+    await card.waitFor();
 
     // The seat map by keyboard: the map is one tab stop; arrows move, Space picks.
     await card.getByRole('link', { name: 'Choose seats' }).click();
@@ -288,7 +292,9 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     const page = await open({ locale: 'en-US', device: PHONE });
     await page.goto(`${app.stack.url}/`);
     await page.getByText("Showtimes from Riverside Screens can't be loaded right now.").waitFor();
-    expect(await page.locator('.show-card').count()).toBe(3);
+    // The demo's three days are still there, one showtime each.
+    expect(await page.locator('.day-chip').count()).toBe(3);
+    expect(await page.locator('.show-card').count()).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   }, 30_000);

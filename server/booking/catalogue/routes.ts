@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { catalogueResponse, errorBody, seatsResponse, type CatalogueShow } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
+import { sendCompressible } from '../../common/compressed-reply.js';
 import { notFound } from '../../common/errors.js';
 import type { BookingContext } from '../context.js';
 import { providerError } from '../providers/provider-client.js';
@@ -17,7 +18,7 @@ export interface CatalogueRoutesOptions extends Pick<BookingContext, 'providers'
 }
 
 export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { providers, cache }) => {
-  app.get('/api/v1/shows', { schema: { tags: ['catalogue'], response: { 200: catalogueResponse } } }, async () => {
+  app.get('/api/v1/shows', { schema: { tags: ['catalogue'], response: { 200: catalogueResponse } } }, async (req, reply) => {
     const clients = await providers.all();
     cache.keepOnly(clients.map((c) => c.providerId));
     const results = await Promise.allSettled(clients.map((c) => cache.shows(c)));
@@ -29,7 +30,8 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
       else for (const s of r.value) shows.push({ ...s, providerId, timeZone: venueZone(clients[i]!.record.timeZone) });
     });
     shows.sort((a, b) => a.startsAt - b.startsAt || a.providerId.localeCompare(b.providerId) || a.showId.localeCompare(b.showId));
-    return { shows, unavailable };
+    // A multiplex's months ahead are hundreds of kilobytes of repeating keys and titles: sent gzipped to a browser that takes it.
+    return sendCompressible(req, reply, { shows, unavailable });
   });
 
   app.get(

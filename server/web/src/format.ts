@@ -61,6 +61,19 @@ export function dayHeading(locale: string, epochS: number, nowMs = Date.now(), t
   return longDate(locale, epochS, timeZone);
 }
 
+/** A day chip's two lines: "Today" / "Tomorrow" / "Mon", and "Dec 7" / "12月7日". */
+export function dayChip(locale: string, epochS: number, nowMs = Date.now(), timeZone?: string): { name: string; date: string } {
+  const days = daysFromToday(epochS, nowMs, timeZone);
+  const name =
+    days === 0 || days === 1
+      ? (() => {
+          const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
+          return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
+        })()
+      : dtf(locale, { weekday: 'short', ...inZone(timeZone, false) }).format(toDate(epochS));
+  return { name, date: dtf(locale, { month: 'short', day: 'numeric', ...inZone(timeZone, false) }).format(toDate(epochS)) };
+}
+
 /** The two ends of a validity period; the end without its date when both fall on one day. */
 export function validityEnds(locale: string, fromS: number, untilS: number, timeZone?: string): { from: string; until: string } {
   const from = dateTime(locale, fromS, timeZone);

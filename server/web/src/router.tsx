@@ -28,7 +28,8 @@ export function match(path: string): Route {
 }
 
 export const paths = {
-  shows: () => '/',
+  /** `day`: a day of the strip (YYYY-MM-DD); none: the first day with showtimes */
+  shows: (day?: string) => (day ? `/?day=${encodeURIComponent(day)}` : '/'),
   seats: (providerId: string, showId: string, seats: string[] = []) =>
     `/shows/${encodeURIComponent(providerId)}/${encodeURIComponent(showId)}${seats.length ? `?seats=${seats.map(encodeURIComponent).join(',')}` : ''}`,
   order: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,

@@ -16,8 +16,8 @@ export interface Stack {
   providerId: string;
   booking: RunningCommand;
   provider: RunningCommand;
-  /** registers another verification server through the admin API; returns its provider ID */
-  registerProvider(name: string, verifyUrl: string): Promise<string>;
+  /** registers another verification server through the admin API (with its secret, when it is a real one); returns its provider ID */
+  registerProvider(name: string, verifyUrl: string, secret?: string, timeZone?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export async function startStack(): Promise<Stack> {
       providerId,
       booking,
       provider,
-      registerProvider: (name, verifyUrl) => registerProvider(name, verifyUrl),
+      registerProvider: (name, verifyUrl, providerSecret, timeZone) => registerProvider(name, verifyUrl, providerSecret, timeZone),
       async stop() {
         await Promise.all(started.map((c) => c.stop()));
         await rm(dir, { recursive: true, force: true });

@@ -36,6 +36,7 @@ export const en = {
   'shows.until': 'until {time}',
   'shows.perSeat': 'per seat',
   'shows.started': 'Started',
+  'shows.days': 'Days',
 
   'seats.back': 'All showtimes',
   'seats.title': 'Choose your seats',

@@ -36,6 +36,7 @@ export const zhCN: Dictionary = {
   'shows.until': '至 {time}',
   'shows.perSeat': '每座',
   'shows.started': '已开场',
+  'shows.days': '日期',
 
   'seats.back': '全部场次',
   'seats.title': '选择座位',

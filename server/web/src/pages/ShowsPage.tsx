@@ -1,12 +1,16 @@
-// What's on: every provider's showtimes grouped by day, with a gentle notice
-// for cinemas that did not answer in time.
+// What's on: every provider's showtimes one day at a time, picked from a strip
+// of the days that have any, with a gentle notice for cinemas that did not
+// answer in time. A multiplex sells thousands of showtimes months ahead: drawn
+// all at once they took seconds to appear on a phone, and a customer looks for
+// one evening. The day is in the address (?day=), so back and a shared link keep it.
+import { useEffect, useMemo, useRef } from 'react';
 import { api, type CatalogueShow } from '../api.js';
 import { Poster } from '../components/Poster.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
-import { dayHeading, dayKey, money, time } from '../format.js';
+import { dayChip, dayHeading, dayKey, money, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
-import { Link, paths } from '../router.js';
+import { Link, paths, useLocation } from '../router.js';
 import { Hero } from '../components/Panel.js';
 
 /** Below this share of free seats a showtime is "almost full". */
@@ -56,26 +60,62 @@ function UnavailableNotice({ ids, names }: { ids: string[]; names: Map<string, s
   return <Notice tone="warning">{text}</Notice>;
 }
 
-function ShowDays({ shows }: { shows: CatalogueShow[] }) {
-  const { locale } = useI18n();
+/** Showtimes by calendar day in each venue's zone, days in order. */
+function byDay(shows: CatalogueShow[]): [string, CatalogueShow[]][] {
   const days = new Map<string, CatalogueShow[]>();
-  for (const s of shows) days.set(dayKey(s.startsAt, s.timeZone), [...(days.get(dayKey(s.startsAt, s.timeZone)) ?? []), s]);
+  for (const s of shows) {
+    const key = dayKey(s.startsAt, s.timeZone);
+    const day = days.get(key);
+    if (day) day.push(s);
+    else days.set(key, [s]);
+  }
+  return [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function ShowDays({ shows }: { shows: CatalogueShow[] }) {
+  const { t, locale } = useI18n();
+  const { search } = useLocation();
+  const days = useMemo(() => byDay(shows), [shows]);
+  const current = days.find(([key]) => key === search.get('day')) ?? days[0];
+  const currentKey = current?.[0];
+  const chosen = useRef<HTMLAnchorElement>(null);
+  // A day far along the strip (a shared link, back) is scrolled into view. In braces: an effect's
+  // return value is its cleanup, and newer browsers' scrollIntoView returns a promise.
+  useEffect(() => {
+    void chosen.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [currentKey]);
+  if (!current) return null;
+  const [key, dayShows] = current;
   return (
     <>
-      {[...days].map(([key, dayShows]) => (
-        <section key={key} className="day" aria-labelledby={`day-${key}`}>
-          <h2 id={`day-${key}`} className="day__heading">
-            {dayHeading(locale, dayShows[0]!.startsAt, Date.now(), dayShows[0]!.timeZone)}
-          </h2>
-          <ul className="show-list">
-            {dayShows.map((s) => (
-              <li key={`${s.providerId}/${s.showId}`}>
-                <ShowCard show={s} />
+      <nav className="day-strip" aria-label={t('shows.days')}>
+        <ul>
+          {days.map(([k, ds]) => {
+            const chip = dayChip(locale, ds[0]!.startsAt, Date.now(), ds[0]!.timeZone);
+            const here = k === key;
+            return (
+              <li key={k}>
+                <Link ref={here ? chosen : undefined} className={`day-chip${here ? ' day-chip--current' : ''}`} href={paths.shows(k)} aria-current={here ? 'date' : undefined}>
+                  <span className="day-chip__name">{chip.name}</span>
+                  <span className="day-chip__date">{chip.date}</span>
+                </Link>
               </li>
-            ))}
-          </ul>
-        </section>
-      ))}
+            );
+          })}
+        </ul>
+      </nav>
+      <section className="day" aria-labelledby={`day-${key}`}>
+        <h2 id={`day-${key}`} className="day__heading">
+          {dayHeading(locale, dayShows[0]!.startsAt, Date.now(), dayShows[0]!.timeZone)}
+        </h2>
+        <ul className="show-list">
+          {dayShows.map((s) => (
+            <li key={`${s.providerId}/${s.showId}`}>
+              <ShowCard show={s} />
+            </li>
+          ))}
+        </ul>
+      </section>
     </>
   );
 }
