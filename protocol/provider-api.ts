@@ -141,6 +141,11 @@ export const managedShowSchema = showSchema.extend({
 });
 export type ManagedShow = z.infer<typeof managedShowSchema>;
 export const programmeResponse = z.object({ shows: z.array(managedShowSchema) });
+/**
+ * `endsAfter` (epoch s): only the shows ending after it — what is on sale and what just ended, not
+ * every show of the venue's years. Without it, every show.
+ */
+export const programmeQuery = z.object({ endsAfter: z.coerce.number().pipe(epochSeconds).optional() });
 
 /** A cancelled show's tickets (every one sold, revoked since or not): the same list each time it is asked. */
 export const showCancelResponse = z.object({ showId: z.string(), cancelledAt: epochSeconds, tickets: z.array(z.object({ ticketId: z.string() })) });

@@ -103,5 +103,7 @@ export const ERROR_REASONS = [
   'uri_too_long',
   // the database cannot be reached or cannot write (503, with Retry-After): try again shortly
   'storage_unavailable',
+  // a show that has ended cannot be cancelled: its tickets were for a show that took place
+  'show_ended',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -94,6 +94,44 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('lists the last week and what is to come, and older shows on request', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const past = (showId: string, daysAgo: number) =>
+      app.stack.admin('POST', `/api/v1/admin/providers/${providerId}/shows`, {
+        showId,
+        title: `Matinee ${daysAgo} days ago`,
+        hall: 'Hall 1',
+        startsAt: now - daysAgo * 86_400,
+        endsAt: now - daysAgo * 86_400 + 7200,
+        priceCents: 1000,
+        currency: 'CNY',
+        rows: 1,
+        seatsPerRow: 4,
+      });
+    expect((await past('long-ago', 40)).status).toBe(201);
+    expect((await past('last-week', 3)).status).toBe(201);
+    const page = await open('en');
+    const table = page.getByTestId('shows');
+    await expect.poll(() => table.locator('tr[data-show="last-week"]').count(), POLL).toBe(1);
+    expect(await table.locator('tr[data-show="long-ago"]').count()).toBe(0);
+    expect(await table.locator('tr[data-show="demo-1"]').count()).toBe(1);
+    await expect.poll(() => page.locator('.shows__range').innerText(), POLL).toContain('Shows that ended more than a week ago are not listed.');
+    await page.getByTestId('shows-range').click();
+    await expect.poll(() => table.locator('tr[data-show="long-ago"]').count(), POLL).toBe(1);
+    // The oldest first, as every show is listed by its start.
+    expect(await table.locator('tbody tr').first().getAttribute('data-show')).toBe('long-ago');
+    // An ended show says so and offers no cancellation; the booking server passes the venue's refusal on by name.
+    const ended = table.locator('tr[data-show="last-week"]');
+    expect(await ended.innerText()).toContain('Ended');
+    expect(await ended.getByRole('button', { name: 'Cancel show' }).count()).toBe(0);
+    expect(await table.locator('tr[data-show="demo-1"]').getByRole('button', { name: 'Cancel show' }).count()).toBe(1);
+    expect(await app.stack.admin('POST', `/api/v1/admin/providers/${providerId}/shows/last-week/cancel`)).toMatchObject({ status: 409, body: { error: 'show_ended' } });
+    await shot(page, 'shows-older-en');
+    await page.getByTestId('shows-range').click();
+    await expect.poll(() => table.locator('tr[data-show="long-ago"]').count(), POLL).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('reads in Chinese', async () => {
     const page = await open('zh-CN');
     const table = page.getByTestId('shows');

@@ -87,6 +87,24 @@ describe.each(BACKENDS)('the programme managed from the console on $backend', (e
     expect(await bed.api.call('PATCH', '/v1/shows/cancel-1', { title: 'Back on' })).toMatchObject({ status: 409, body: { error: 'show_cancelled' } });
   });
 
+  it.runIf(run)('lists the shows ending after a time when asked (what staff see by default), every show otherwise; an ended show is not cancelled', async () => {
+    const day = 86_400;
+    const now = Math.floor(Date.now() / 1000);
+    await bed.api.post('/v1/shows', show({ showId: 'range-old', startsAt: now - 10 * day, endsAt: now - 10 * day + 2 * HOUR }));
+    await bed.api.post('/v1/shows', show({ showId: 'range-recent', startsAt: now - 2 * day, endsAt: now - 2 * day + 2 * HOUR }));
+    await bed.api.post('/v1/shows', show({ showId: 'range-next', startsAt: now + day, endsAt: now + day + 2 * HOUR }));
+    const ids = async (path: string) => (await bed.api.get<{ shows: ManagedShow[] }>(path)).body.shows.map((s) => s.showId).filter((id) => id.startsWith('range-'));
+    expect(await ids(`/v1/programme?endsAfter=${now - 7 * day}`)).toEqual(['range-recent', 'range-next']);
+    expect(await ids(`/v1/programme?endsAfter=${now}`)).toEqual(['range-next']);
+    expect(await ids('/v1/programme')).toEqual(['range-old', 'range-recent', 'range-next']);
+    // A show that took place is not cancelled (it would refund every ticket, used ones too).
+    expect(await bed.api.post('/v1/shows/range-recent/cancel', undefined)).toMatchObject({ status: 409, body: { error: 'show_ended' } });
+    expect((await bed.api.get<{ shows: ManagedShow[] }>('/v1/programme')).body.shows.find((s) => s.showId === 'range-recent')).toMatchObject({ cancelledAt: null });
+    for (const bad of ['-1', 'soon', '1e300', `${now}&endsAfter=${now}`]) {
+      expect(await bed.api.get(`/v1/programme?endsAfter=${bad}`), bad).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    }
+  });
+
   it.runIf(run)('answers bad input with 400 and a reason, unknown shows with 404, unsigned requests with 401', async () => {
     for (const body of [{}, show({ endsAt: start - 1 }), show({ currency: 'yuan' }), show({ rows: 27 }), show({ title: ' ' }), show({ showId: 'a b' })]) {
       const res = await bed.api.post('/v1/shows', body);

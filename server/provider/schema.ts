@@ -190,7 +190,8 @@ const seatCounts = schemaMigration({
         seat_rows = (select count(distinct row_label) from seats where seats.show_id = shows.show_id),
         seats_per_row = coalesce((select max(number) from seats where seats.show_id = shows.show_id), 0)`.execute(db);
   },
-  indexes: { seats: { seats_status: ['show_id', 'status'] } },
+  // Shows by their end: what is on sale (the catalogue) and what staff list (endsAfter), not the venue's years.
+  indexes: { seats: { seats_status: ['show_id', 'status'] }, shows: { shows_ends: ['ends_at'] } },
 });
 
 /**

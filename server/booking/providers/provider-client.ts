@@ -199,9 +199,10 @@ export class ProviderClient {
     return this.call('annul', 'POST', '/v1/annulments', req, annulResponse, this.timeouts.verify);
   }
 
-  /** The programme as staff manage it: cancelled shows too, with seats sold. */
-  programme() {
-    return this.call('programme', 'GET', '/v1/programme', undefined, programmeResponse, this.timeouts.catalogue);
+  /** The programme as staff manage it: cancelled shows too, with seats sold; `endsAfter`: only those ending after it. */
+  programme(endsAfter?: number) {
+    const query = endsAfter === undefined ? '' : `?endsAfter=${endsAfter}`;
+    return this.call('programme', 'GET', `/v1/programme${query}`, undefined, programmeResponse, this.timeouts.catalogue);
   }
 
   /** Creates a show and its seats; the same showId and body again answers the same show. */

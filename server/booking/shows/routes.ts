@@ -13,7 +13,7 @@ import type { CatalogueCache } from '../catalogue/show-cache.js';
 import type { BookingContext } from '../context.js';
 import { providerError, ProviderRefusal, type ProviderClient } from '../providers/provider-client.js';
 import type { AuditLog } from '../staff/audit.js';
-import { managedShowSchema, programmeResponse, providerParams, showCancelResult, showCreateRequest, showParams, showUpdateRequest } from './schemas.js';
+import { managedShowSchema, programmeQuery, programmeResponse, providerParams, showCancelResult, showCreateRequest, showParams, showUpdateRequest } from './schemas.js';
 import type { ShowCancellations } from './show-cancellation.js';
 
 export interface ShowAdminRoutesOptions extends Pick<BookingContext, 'providers'> {
@@ -24,7 +24,7 @@ export interface ShowAdminRoutesOptions extends Pick<BookingContext, 'providers'
 }
 
 /** The venue's refusals staff can act on keep their reason; anything else is the usual provider error. */
-const PASSED_ON: readonly ErrorReason[] = ['show_conflict', 'seats_sold', 'show_cancelled', 'bad_request'];
+const PASSED_ON: readonly ErrorReason[] = ['show_conflict', 'seats_sold', 'show_cancelled', 'show_ended', 'bad_request'];
 function venueError(err: unknown): unknown {
   if (err instanceof ProviderRefusal && (PASSED_ON as readonly string[]).includes(err.reason)) {
     return new HttpError(err.status, err.reason as ErrorReason, err.message);
@@ -53,8 +53,8 @@ export const showAdminRoutes: AppPlugin<ShowAdminRoutesOptions> = async (app, { 
 
   app.get(
     '/api/v1/admin/providers/:providerId/shows',
-    { schema: { tags: ['admin'], params: providerParams, response: { 200: programmeResponse, ...errors } } },
-    async (req) => (await atVenue(req, req.params.providerId, (client) => client.programme())).result,
+    { schema: { tags: ['admin'], params: providerParams, querystring: programmeQuery, response: { 200: programmeResponse, ...errors } } },
+    async (req) => (await atVenue(req, req.params.providerId, (client) => client.programme(req.query.endsAfter))).result,
   );
 
   app.post(

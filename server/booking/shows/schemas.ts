@@ -1,9 +1,9 @@
 // The console's programme API: the provider's own show schemas (protocol/provider-api.ts),
 // passed through, and what a cancellation answers.
 import { z } from 'zod';
-import { managedShowSchema, programmeResponse, showCreateRequest, showUpdateRequest } from '../../../protocol/provider-api.js';
+import { managedShowSchema, programmeQuery, programmeResponse, showCreateRequest, showUpdateRequest } from '../../../protocol/provider-api.js';
 
-export { managedShowSchema, programmeResponse, showCreateRequest, showUpdateRequest };
+export { managedShowSchema, programmeQuery, programmeResponse, showCreateRequest, showUpdateRequest };
 
 export const providerParams = z.object({ providerId: z.string().min(1).max(100) });
 export const showParams = providerParams.extend({ showId: z.string().min(1).max(100) });

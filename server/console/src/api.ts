@@ -117,7 +117,9 @@ export const api = {
   renameStation: (token: string, stationId: string, gate: string) => json<unknown>('PATCH', `/api/v1/admin/stations/${enc(stationId)}`, token, { gate }),
   revokeStation: (token: string, stationId: string) => json<void>('DELETE', `/api/v1/admin/stations/${enc(stationId)}`, token),
 
-  shows: (token: string, providerId: string) => json<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${enc(providerId)}/shows`, token),
+  /** `endsAfter` (epoch s): only the shows ending after it */
+  shows: (token: string, providerId: string, endsAfter?: number) =>
+    json<{ shows: ManagedShow[] }>('GET', `/api/v1/admin/providers/${enc(providerId)}/shows${endsAfter === undefined ? '' : `?endsAfter=${endsAfter}`}`, token),
   createShow: (token: string, providerId: string, body: ShowInput) => json<ManagedShow>('POST', `/api/v1/admin/providers/${enc(providerId)}/shows`, token, body),
   updateShow: (token: string, providerId: string, showId: string, body: Partial<ShowInput>) =>
     json<ManagedShow>('PATCH', `/api/v1/admin/providers/${enc(providerId)}/shows/${enc(showId)}`, token, body),

@@ -24,6 +24,7 @@ const KNOWN: readonly string[] = [
   'show_conflict',
   'seats_sold',
   'show_cancelled',
+  'show_ended',
   'provider_unavailable',
   // the provider form
   'invalid_time_zone',

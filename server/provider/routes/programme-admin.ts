@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import {
+  programmeQuery,
   programmeResponse,
   managedShowSchema,
   showCancelResponse,
@@ -25,7 +26,9 @@ import type { ProviderDB } from '../schema.js';
 const params = z.object({ showId: z.string().min(1).max(100) });
 
 export async function programmeAdminRoutes(app: App, ctx: ProviderContext): Promise<void> {
-  app.get('/v1/programme', { schema: { tags: ['shows'], response: { 200: programmeResponse } } }, async () => ({ shows: await managedShows(ctx.db) }));
+  app.get('/v1/programme', { schema: { tags: ['shows'], querystring: programmeQuery, response: { 200: programmeResponse } } }, async (req) => ({
+    shows: await managedShows(ctx.db, { endsAfter: req.query.endsAfter }),
+  }));
 
   app.post(
     '/v1/shows',
@@ -59,7 +62,7 @@ export async function programmeAdminRoutes(app: App, ctx: ProviderContext): Prom
 }
 
 /** Shows with their seat counts and seat map's shape; all of them, or the ones named. */
-export async function managedShows(db: Kysely<ProviderDB>, showId?: string): Promise<ManagedShow[]> {
+export async function managedShows(db: Kysely<ProviderDB>, { showId, endsAfter }: { showId?: string; endsAfter?: number } = {}): Promise<ManagedShow[]> {
   let query = db
     .selectFrom('shows')
     .select([...SHOW_COLUMNS, 'cancelled_at', 'seat_rows', 'seats_per_row'])
@@ -67,6 +70,7 @@ export async function managedShows(db: Kysely<ProviderDB>, showId?: string): Pro
     .orderBy('starts_at')
     .orderBy('shows.show_id');
   if (showId !== undefined) query = query.where('shows.show_id', '=', showId);
+  if (endsAfter !== undefined) query = query.where('shows.ends_at', '>', endsAfter);
   const rows = await query.execute();
   return rows.map((r) => ({
     ...showSummary(r),
@@ -82,7 +86,7 @@ export async function managedShows(db: Kysely<ProviderDB>, showId?: string): Pro
 // neighbours' writes in the same group commit.
 async function createShow(trx: Transaction<ProviderDB>, body: ShowCreateRequest): Promise<{ created: boolean; show: ManagedShow } | HttpError> {
   const showId = body.showId ?? `sh_${randomBytes(9).toString('base64url')}`;
-  const [existing] = await managedShows(trx, showId);
+  const [existing] = await managedShows(trx, { showId });
   if (existing) {
     const same =
       existing.title === body.title &&
@@ -117,11 +121,11 @@ async function createShow(trx: Transaction<ProviderDB>, body: ShowCreateRequest)
     })
     .execute();
   await trx.insertInto('seats').values(seatMap(showId, body.rows, body.seatsPerRow)).execute();
-  return { created: true, show: (await managedShows(trx, showId))[0]! };
+  return { created: true, show: (await managedShows(trx, { showId }))[0]! };
 }
 
 async function updateShow(trx: Transaction<ProviderDB>, showId: string, change: ShowUpdateRequest): Promise<ManagedShow | HttpError> {
-  const [show] = await managedShows(trx, showId);
+  const [show] = await managedShows(trx, { showId });
   if (!show) return notFound('unknown_show', `no show ${showId}`);
   if (show.cancelledAt !== null) return conflict('show_cancelled', 'this show was cancelled: it can no longer be changed');
   const startsAt = change.startsAt ?? show.startsAt;
@@ -158,13 +162,16 @@ async function updateShow(trx: Transaction<ProviderDB>, showId: string, change: 
       .where('show_id', '=', showId)
       .execute();
   }
-  return (await managedShows(trx, showId))[0]!;
+  return (await managedShows(trx, { showId }))[0]!;
 }
 
 async function cancelShow(trx: Transaction<ProviderDB>, showId: string, now: number) {
-  const show = await trx.selectFrom('shows').select(['cancelled_at']).where('show_id', '=', showId).executeTakeFirst();
+  const show = await trx.selectFrom('shows').select(['cancelled_at', 'ends_at']).where('show_id', '=', showId).executeTakeFirst();
   if (!show) return notFound('unknown_show', `no show ${showId}`);
   let cancelledAt = show.cancelled_at === null ? null : Number(show.cancelled_at);
+  // A show that took place is not cancelled: that would refund every ticket, used ones too,
+  // on one click. (A cancellation made before the end is answered again as it was.)
+  if (cancelledAt === null && Number(show.ends_at) <= now) return conflict('show_ended', 'this show has ended: it can no longer be cancelled');
   if (cancelledAt === null) {
     await trx.updateTable('shows').set({ cancelled_at: now }).where('show_id', '=', showId).where('cancelled_at', 'is', null).execute();
     cancelledAt = now;

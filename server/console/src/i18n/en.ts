@@ -246,6 +246,7 @@ export const en = {
   'error.show_conflict': 'A show with this ID already exists with other details.',
   'error.seats_sold': 'Seats of this show are sold: its seat map can no longer change.',
   'error.show_cancelled': 'This show was cancelled: it can no longer be changed.',
+  'error.show_ended': 'This show has ended: it can no longer be cancelled.',
   'error.provider_unavailable': 'The provider’s verification server is not answering. Try again shortly.',
 
   'nav.shows': 'Shows',
@@ -281,6 +282,11 @@ export const en = {
   'shows.cancelledPending': '{n} more refunds are on their way and finish on their own.',
   'shows.cancelledPending_one': '1 more refund is on its way and finishes on its own.',
   'shows.cancelledBadge': 'Cancelled',
+  'shows.endedBadge': 'Ended',
+  'shows.recentListed': 'Shows that ended more than a week ago are not listed.',
+  'shows.showOlder': 'Show older shows too',
+  'shows.allListed': 'Every show is listed, the oldest first.',
+  'shows.onlyRecent': 'Only recent and coming shows',
 
   // Providers: the venue's time zone and each provider's health; the audit log.
   'provider.zone': 'Venue time zone',

@@ -246,6 +246,7 @@ export const zhCN: Dictionary = {
   'error.show_conflict': '已有相同 ID 但内容不同的场次。',
   'error.seats_sold': '此场次已有座位售出，座位图不能再修改。',
   'error.show_cancelled': '此场次已取消，不能再修改。',
+  'error.show_ended': '此场次已结束，不能再取消。',
   'error.provider_unavailable': '票务方的验票服务器没有响应，请稍后重试。',
 
   'nav.shows': '场次',
@@ -281,6 +282,11 @@ export const zhCN: Dictionary = {
   'shows.cancelledPending': '另有 {n} 笔退款正在处理，将自动完成。',
   'shows.cancelledPending_one': '另有 1 笔退款正在处理，将自动完成。',
   'shows.cancelledBadge': '已取消',
+  'shows.endedBadge': '已结束',
+  'shows.recentListed': '结束超过一周的场次未列出。',
+  'shows.showOlder': '同时显示更早的场次',
+  'shows.allListed': '已列出全部场次，最早的在前。',
+  'shows.onlyRecent': '只看近期和即将上映的场次',
 
   // Providers: the venue's time zone and each provider's health; the audit log.
   'provider.zone': '场馆时区',

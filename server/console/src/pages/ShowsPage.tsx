@@ -1,7 +1,9 @@
 // One provider's programme, picked above the table: each show with its start
 // on the venue's clock (its zone named), price and seats free and sold; create a show,
 // change one, or cancel one — after a confirmation that says how many tickets
-// will be refunded — and see how many were.
+// will be refunded — and see how many were. The shows that ended more than a
+// week ago are listed only on request: a venue's years of programme are tens of
+// thousands of shows.
 import { useEffect, useState } from 'react';
 import { api, type ManagedShow, type ShowInput } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -16,12 +18,22 @@ import { useSession } from '../session.js';
 import { ShowForm } from './ShowForm.js';
 import '../styles/shows.css';
 
+/** What is listed without asking for older shows: those that ended within the last week, and all to come. */
+const RECENT_S = 7 * 86_400;
+const recentSince = () => Math.max(0, Math.floor(Date.now() / 1000) - RECENT_S);
+/** A show that took place: it can no longer be cancelled (the verification server refuses: show_ended). */
+const ended = (s: ManagedShow) => s.endsAt * 1000 <= Date.now();
+
 export function ShowsPage() {
   const { t, locale } = useI18n();
   const { token, check } = useSession();
   const choice = useProviderChoice(paths.shows);
   const { providerId, provider } = choice;
-  const [shows, reloadShows] = useLoad(async (tk) => (providerId ? (await api.shows(tk, providerId)).shows : []), [providerId]);
+  const [older, setOlder] = useState(false);
+  const [shows, reloadShows] = useLoad(
+    async (tk) => (providerId ? (await api.shows(tk, providerId, older ? undefined : recentSince())).shows : []),
+    [providerId, older],
+  );
   const [editing, setEditing] = useState<ManagedShow | 'new' | null>(null);
   const [cancelling, setCancelling] = useState<ManagedShow | null>(null);
   const [message, setMessage] = useState<Feedback | null>(null);
@@ -82,6 +94,7 @@ export function ShowsPage() {
       cell: (s) => (
         <>
           <span className="strong">{s.title}</span> {s.cancelledAt !== null && <span className="badge badge--bad">{t('shows.cancelledBadge')}</span>}
+          {s.cancelledAt === null && ended(s) && <span className="badge badge--muted">{t('shows.endedBadge')}</span>}
         </>
       ),
     },
@@ -114,9 +127,11 @@ export function ShowsPage() {
             <button type="button" className="btn btn--small" onClick={() => setEditing(s)}>
               {t('shows.edit')}
             </button>
-            <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setCancelling(s)}>
-              {t('shows.cancel')}
-            </button>
+            {!ended(s) && (
+              <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setCancelling(s)}>
+                {t('shows.cancel')}
+              </button>
+            )}
           </div>
         ),
     },
@@ -148,6 +163,14 @@ export function ShowsPage() {
             />
           )}
         </Loaded>
+      )}
+      {provider && (
+        <p className="muted shows__range">
+          {older ? t('shows.allListed') : t('shows.recentListed')}{' '}
+          <button type="button" className="btn btn--small" onClick={() => setOlder(!older)} data-testid="shows-range">
+            {older ? t('shows.onlyRecent') : t('shows.showOlder')}
+          </button>
+        </p>
       )}
       {cancelling && (
         <ConfirmDialog confirm={t('shows.cancelYes')} onConfirm={() => void cancel(cancelling)} onCancel={() => setCancelling(null)}>
