@@ -12,7 +12,7 @@
 // Usage: npm run bench:programme [-- --halls 10 --days 60 --per-day 6 --sold-days 7 --seconds 8 --rounds 3 --connections 4]
 import { parseArgs } from 'node:util';
 import { signedClient } from '../server/common/testing/signed-client.js';
-import type { benchProgramme} from './support/provider-setup.js';
+import { multiplexShows } from '../server/provider/testing/multiplex.js';
 import { BENCH_SECRET, startBenchProvider, verifyLoad } from './support/provider-setup.js';
 import type { LoadResult } from './support/load.js';
 
@@ -38,15 +38,7 @@ const REFRESH_MS = Number(values['refresh-ms']);
 const SOLD_DAYS = Number(values['sold-days']);
 
 const now = Math.floor(Date.now() / 1000);
-const multiplex: ReturnType<typeof benchProgramme>['shows'] = [];
-for (let d = 0; d < DAYS; d++) {
-  for (let h = 0; h < HALLS; h++) {
-    for (let s = 0; s < PER_DAY; s++) {
-      const startsAt = now + d * 86_400 + s * 3 * 3600 + 3600;
-      multiplex.push({ showId: `m${d}-${h}-${s}`, title: `Feature ${h * PER_DAY + s}`, hall: `Screen ${h + 1}`, startsAt, endsAt: startsAt + 7200, priceCents: 4500, currency: 'EUR', rows: 10, seatsPerRow: 20 });
-    }
-  }
-}
+const multiplex = multiplexShows({ now, halls: HALLS, days: DAYS, perDay: PER_DAY, priceCents: 4500 });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodesResponse } from '../../protocol/provider-api.js';
+import type { Programme } from '../../server/provider/programme.js';
 import { signRequest } from '../../protocol/signature.js';
 import { startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { signedClient } from '../../server/common/testing/signed-client.js';
@@ -67,7 +68,7 @@ export async function startBenchProvider(
   nodeArgs: string[] = [],
   minCodes = SHOWS * SEATS_PER_SHOW,
   /** more shows in the programme, left unsold */
-  unsold: ReturnType<typeof benchProgramme>['shows'] = [],
+  unsold: Programme['shows'] = [],
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-'));
   const file = join(dir, 'programme.json');

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogueShow } from '../../protocol/booking-api.js';
 import { customerPage } from '../../build/assets.js';
 import { REPO_ROOT, startGatepost, type RunningCommand } from '../../testing/processes.js';
+import { multiplexShows } from '../provider/testing/multiplex.js';
 import { browserApp } from '../ui-kit/testing/browser-app.js';
 import { chromiumMissing } from '../ui-kit/testing/chromium.js';
 import { startStack } from './testing/stack.js';
@@ -42,14 +43,7 @@ describe.skipIf(missing !== null)("What's on with a multiplex's month, in Chromi
 
   beforeAll(async () => {
     const now = Math.floor(Date.now() / 1000);
-    const programme = {
-      venue: 'Mega Multiplex',
-      shows: Array.from({ length: DAYS * HALLS * PER_DAY }, (_, i) => {
-        const [d, h, s] = [Math.floor(i / (HALLS * PER_DAY)), Math.floor(i / PER_DAY) % HALLS, i % PER_DAY];
-        const startsAt = now + d * 86_400 + s * 3 * 3600 + 3600;
-        return { showId: `m${d}-${h}-${s}`, title: `Feature ${h * PER_DAY + s}`, hall: `Screen ${h + 1}`, startsAt, endsAt: startsAt + 7200, priceCents: 1200, currency: 'EUR', rows: 10, seatsPerRow: 20 };
-      }),
-    };
+    const programme = { venue: 'Mega Multiplex', shows: multiplexShows({ now, halls: HALLS, days: DAYS, perDay: PER_DAY }) };
     writeFileSync(join(dir, 'programme.json'), JSON.stringify(programme));
     const secret = randomBytes(24).toString('hex');
     multiplex = await startGatepost(['provider', '--port', '0', '--data', join(dir, 'data'), '--booking-secret', secret, '--programme', join(dir, 'programme.json')], { DATABASE_URL: '' }, 120_000);

@@ -51,8 +51,9 @@ export async function ordersPage(views: Views, userId: string, q: { cursor?: str
 }
 
 /**
- * My tickets: `upcoming` are valid and not taken back, soonest show first; `past` are the
- * rest (used up, expired, cancelled), latest show first. The split is the one the page shows.
+ * My tickets: `upcoming` are still valid and not taken back, soonest show first; `past` are
+ * the rest (their validity over, or cancelled), latest show first. The split is the one the
+ * page shows.
  */
 export async function myTicketsPage(views: Views, userId: string, q: { when: 'upcoming' | 'past'; cursor?: string; limit: number }): Promise<Page<MyTicket>> {
   const now = views.now();
