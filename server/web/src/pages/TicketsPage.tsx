@@ -49,18 +49,19 @@ export function TicketsPage() {
         </Notice>
       )}
       <Section title={t('tickets.upcoming')} pages={upcoming} moreLabel={t('tickets.more')} />
-      <Section title={t('tickets.past')} pages={past} moreLabel={t('tickets.older')} muted />
+      {/* One "loading" line for the page: the upcoming section's. */}
+      <Section title={t('tickets.past')} pages={past} moreLabel={t('tickets.older')} muted quiet />
     </div>
   );
 }
 
 /** One section: its rows, then a button while the server has more, or where the next page failed. */
-function Section({ title, pages, moreLabel, muted }: { title: string; pages: Pages<Row>; moreLabel: string; muted?: boolean }) {
+function Section({ title, pages, moreLabel, muted, quiet }: { title: string; pages: Pages<Row>; moreLabel: string; muted?: boolean; quiet?: boolean }) {
   const { t } = useI18n();
   const first = pages.items.length === 0;
   return (
     <>
-      {first && pages.loading && <Loading label={t('tickets.loading')} />}
+      {first && pages.loading && !quiet && <Loading label={t('tickets.loading')} />}
       {first && pages.error !== undefined && <ErrorBlock error={pages.error} onRetry={pages.reload} />}
       {!first && <TicketRows title={title} rows={pages.items} muted={muted} />}
       {!first && pages.error !== undefined && <ErrorBlock error={pages.error} onRetry={pages.loadMore} />}
