@@ -32,13 +32,36 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
 }
 
 /**
+ * A JSON answer serialized once, to be sent as often as asked, plain or gzipped
+ * (compressed on first need, then kept): for an answer many requests share
+ * until its source changes, such as the catalogue.
+ */
+export class PreparedJson {
+  readonly json: string | Buffer;
+  readonly bytes: number;
+  private gzipped?: Promise<Buffer>;
+  /** `json`: as reply.serialize gives it */
+  constructor(json: string | Buffer | ArrayBuffer) {
+    this.json = json instanceof ArrayBuffer ? Buffer.from(json) : json;
+    this.bytes = Buffer.byteLength(this.json);
+  }
+  gzip(): Promise<Buffer> {
+    return (this.gzipped ??= gzipAsync(this.json));
+  }
+}
+
+/** Sends a prepared answer, gzipped when the request accepts it and the body is worth it. */
+export async function sendPrepared(req: FastifyRequest, reply: FastifyReply, prepared: PreparedJson): Promise<FastifyReply> {
+  reply.header('vary', 'accept-encoding').type('application/json; charset=utf-8');
+  if (!acceptsGzip(req.headers['accept-encoding']) || prepared.bytes < MIN_BYTES) return reply.send(prepared.json);
+  return reply.header('content-encoding', 'gzip').send(await prepared.gzip());
+}
+
+/**
  * Sends `payload` serialized by the route's response schema, gzipped when the
  * request accepts it and the body is worth it. Compression runs on the thread
  * pool, not on the event loop.
  */
-export async function sendCompressible(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<FastifyReply> {
-  const json = reply.serialize(payload);
-  reply.header('vary', 'accept-encoding').type('application/json; charset=utf-8');
-  if (!acceptsGzip(req.headers['accept-encoding']) || Buffer.byteLength(json) < MIN_BYTES) return reply.send(json);
-  return reply.header('content-encoding', 'gzip').send(await gzipAsync(json));
+export function sendCompressible(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<FastifyReply> {
+  return sendPrepared(req, reply, new PreparedJson(reply.serialize(payload)));
 }
