@@ -19,6 +19,8 @@ export const showSchema = z.object({
   priceCents: z.number().int(),
   currency: z.string(),
   seatsFree: z.number().int(),
+  /** every seat of the show, free or sold; absent from a verification server older than this field */
+  seatsTotal: z.number().int().nonnegative().optional(),
 });
 export type Show = z.infer<typeof showSchema>;
 export const showsResponse = z.object({ shows: z.array(showSchema) });

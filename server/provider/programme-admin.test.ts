@@ -31,10 +31,10 @@ describe.each(BACKENDS)('the programme managed from the console on $backend', (e
   it.runIf(run)('creates a show with its seats, at the venue of the programme; a retry answers the same, other details 409', async () => {
     const created = await bed.api.post<ManagedShow>('/v1/shows', show({ showId: 'autumn-1' }));
     expect(created.status, created.text).toBe(201);
-    expect(created.body).toMatchObject({ showId: 'autumn-1', venue: 'Demo Cinema', seatsFree: 10, seatsSold: 0, rows: 2, seatsPerRow: 5, cancelledAt: null });
+    expect(created.body).toMatchObject({ showId: 'autumn-1', venue: 'Demo Cinema', seatsFree: 10, seatsTotal: 10, seatsSold: 0, rows: 2, seatsPerRow: 5, cancelledAt: null });
     const seats = await bed.api.get<{ seats: { seatId: string }[] }>('/v1/shows/autumn-1/seats');
     expect(seats.body.seats.map((s) => s.seatId)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'B1', 'B2', 'B3', 'B4', 'B5']);
-    expect((await customerShows()).find((s) => s.showId === 'autumn-1')).toMatchObject({ title: 'Autumn Concert', seatsFree: 10 });
+    expect((await customerShows()).find((s) => s.showId === 'autumn-1')).toMatchObject({ title: 'Autumn Concert', seatsFree: 10, seatsTotal: 10 });
 
     expect(await bed.api.post('/v1/shows', show({ showId: 'autumn-1' }))).toMatchObject({ status: 200, body: created.body });
     expect(await bed.api.post('/v1/shows', show({ showId: 'autumn-1', priceCents: 3500 }))).toMatchObject({ status: 409, body: { error: 'show_conflict' } });

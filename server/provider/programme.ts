@@ -41,9 +41,11 @@ export function seatsSold(eb: ExpressionBuilder<ProviderDB, 'shows'>) {
   return eb.selectFrom('seats').select((s) => s.fn.countAll<number>().as('n')).whereRef('seats.show_id', '=', 'shows.show_id').where('seats.status', '=', 'sold');
 }
 
-/** A listed show's seats free, from its shape and its `seats_sold` (seatsSold). */
-export const seatsFree = (r: { seat_rows: number; seats_per_row: number; seats_sold: number | string | null }) =>
-  Number(r.seat_rows) * Number(r.seats_per_row) - Number(r.seats_sold ?? 0);
+/** A listed show's seats in all and free, from its shape and its `seats_sold` (seatsSold). */
+export function seatCounts(r: { seat_rows: number; seats_per_row: number; seats_sold: number | string | null }): { seatsTotal: number; seatsFree: number } {
+  const seatsTotal = Number(r.seat_rows) * Number(r.seats_per_row);
+  return { seatsTotal, seatsFree: seatsTotal - Number(r.seats_sold ?? 0) };
+}
 
 /** A show row as the wire names it; bigint columns may come back as strings from PostgreSQL. */
 export function showSummary(r: ShowRow) {

@@ -8,6 +8,7 @@ import { en } from './src/i18n/en.js';
 import { detectLang, translator } from './src/i18n/i18n.js';
 import { zhCN } from './src/i18n/zh-CN.js';
 import { match, paths } from './src/router.js';
+import { availability } from './src/pages/ShowsPage.js';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 
@@ -48,6 +49,17 @@ describe('the booking page', () => {
     expect(duration('zh-CN', 30)).toBe('30分钟');
     expect(dayHeading('en-US', at('2026-11-28T20:00:00Z'), Date.parse('2026-11-28T08:00:00Z'))).toBe('Today');
     expect(dayHeading('zh-CN', at('2026-11-29T20:00:00Z'), Date.parse('2026-11-28T08:00:00Z'))).toBe('明天');
+  });
+
+  it('calls a showtime almost full by its own hall’s size, when the venue says it', () => {
+    // A 40-seat screening room with 18 left is not almost full; a 2,000-seat hall with 250 left is.
+    expect(availability({ seatsFree: 18, seatsTotal: 40 })).toBe('open');
+    expect(availability({ seatsFree: 250, seatsTotal: 2000 })).toBe('almostFull');
+    expect(availability({ seatsFree: 5, seatsTotal: 20 })).toBe('almostFull');
+    expect(availability({ seatsFree: 0, seatsTotal: 20 })).toBe('soldOut');
+    // A venue's server that does not say: a typical hall of 120.
+    expect(availability({ seatsFree: 18 })).toBe('almostFull');
+    expect(availability({ seatsFree: 19 })).toBe('open');
   });
 
   it('routes every client path, and builds the links it routes', () => {

@@ -20,7 +20,7 @@ import type { App } from '../../common/app.js';
 import { badRequest, conflict, HttpError, notFound } from '../../common/errors.js';
 import type { ProviderContext } from '../context.js';
 import { DOORS_OPEN_S } from './codes.js';
-import { SHOW_COLUMNS, seatMap, seatsFree, seatsSold, showSummary } from '../programme.js';
+import { SHOW_COLUMNS, seatCounts, seatMap, seatsSold, showSummary } from '../programme.js';
 import type { ProviderDB } from '../schema.js';
 
 const params = z.object({ showId: z.string().min(1).max(100) });
@@ -74,7 +74,7 @@ export async function managedShows(db: Kysely<ProviderDB>, { showId, endsAfter }
   const rows = await query.execute();
   return rows.map((r) => ({
     ...showSummary(r),
-    seatsFree: seatsFree(r),
+    ...seatCounts(r),
     seatsSold: Number(r.seats_sold ?? 0),
     rows: Number(r.seat_rows),
     seatsPerRow: Number(r.seats_per_row),

@@ -4,7 +4,7 @@ import { seatsResponse, showsResponse } from '../../../protocol/provider-api.js'
 import type { App } from '../../common/app.js';
 import { notFound } from '../../common/errors.js';
 import type { ProviderContext } from '../context.js';
-import { SHOW_COLUMNS, seatsFree, seatsSold, showSummary } from '../programme.js';
+import { SHOW_COLUMNS, seatCounts, seatsSold, showSummary } from '../programme.js';
 
 export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> {
   const { db } = ctx;
@@ -19,7 +19,7 @@ export async function showRoutes(app: App, ctx: ProviderContext): Promise<void> 
       .orderBy('starts_at')
       .execute();
     return {
-      shows: rows.map((r) => ({ ...showSummary(r), seatsFree: seatsFree(r) })),
+      shows: rows.map((r) => ({ ...showSummary(r), ...seatCounts(r) })),
     };
   });
 

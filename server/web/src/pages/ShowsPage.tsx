@@ -15,8 +15,14 @@ import { Hero } from '../components/Panel.js';
 
 /** Below this share of free seats a showtime is "almost full". */
 const ALMOST_FULL = 0.15;
-/** The demo halls hold 120; a provider does not say how many seats a hall has. */
+/** A hall's size when its verification server does not say (one older than `seatsTotal`). */
 const TYPICAL_HALL = 120;
+
+/** Sold out, almost full (under 15 % of its own seats left, or 5), or plenty. */
+export function availability(show: Pick<CatalogueShow, 'seatsFree' | 'seatsTotal'>): 'soldOut' | 'almostFull' | 'open' {
+  if (show.seatsFree <= 0) return 'soldOut';
+  return show.seatsFree <= Math.max(5, (show.seatsTotal ?? TYPICAL_HALL) * ALMOST_FULL) ? 'almostFull' : 'open';
+}
 
 interface Catalogue {
   shows: CatalogueShow[];
@@ -122,8 +128,8 @@ function ShowDays({ shows }: { shows: CatalogueShow[] }) {
 
 function ShowCard({ show }: { show: CatalogueShow }) {
   const { t, locale } = useI18n();
-  const soldOut = show.seatsFree <= 0;
-  const almostFull = !soldOut && show.seatsFree <= Math.max(5, TYPICAL_HALL * ALMOST_FULL);
+  const soldOut = availability(show) === 'soldOut';
+  const almostFull = availability(show) === 'almostFull';
   const started = show.startsAt * 1000 < Date.now();
   const headingId = `show-${show.providerId}-${show.showId}`;
   return (
