@@ -212,7 +212,7 @@ const pageSize = z.coerce.number().int().min(1).max(200);
 export const ordersQuery = z.object({ cursor: pageCursor.optional(), limit: pageSize.default(50) });
 export const ordersResponse = z.object({ orders: z.array(orderSchema), next: nextCursor });
 
-/** Which of the customer's tickets: still to be used (soonest show first), or used, expired and cancelled (latest first). */
+/** Which of the customer's tickets: still valid (soonest show first), or expired and cancelled (latest first). */
 export const MY_TICKET_SECTIONS = ['upcoming', 'past'] as const;
 export const myTicketsQuery = z.object({ when: z.enum(MY_TICKET_SECTIONS).default('upcoming'), cursor: pageCursor.optional(), limit: pageSize.default(50) });
 export const myTicketSchema = bookingTicketSchema.extend({ orderId: z.string() });

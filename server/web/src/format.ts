@@ -53,24 +53,19 @@ export function daysFromToday(epochS: number, nowMs = Date.now(), timeZone?: str
 
 /** "Today" / "Tomorrow" / "Friday, November 28", capitalised: a heading for a day of showtimes. */
 export function dayHeading(locale: string, epochS: number, nowMs = Date.now(), timeZone?: string): string {
-  const days = daysFromToday(epochS, nowMs, timeZone);
-  if (days === 0 || days === 1) {
-    const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
-    return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
-  }
-  return longDate(locale, epochS, timeZone);
+  return todayOrTomorrow(locale, daysFromToday(epochS, nowMs, timeZone)) ?? longDate(locale, epochS, timeZone);
+}
+
+/** "Today" / "Tomorrow" (capitalised, in `locale`) for 0 and 1 days from today; undefined for any other day. */
+function todayOrTomorrow(locale: string, days: number): string | undefined {
+  if (days !== 0 && days !== 1) return undefined;
+  const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
+  return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
 }
 
 /** A day chip's two lines: "Today" / "Tomorrow" / "Mon", and "Dec 7" / "12月7日". */
 export function dayChip(locale: string, epochS: number, nowMs = Date.now(), timeZone?: string): { name: string; date: string } {
-  const days = daysFromToday(epochS, nowMs, timeZone);
-  const name =
-    days === 0 || days === 1
-      ? (() => {
-          const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
-          return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
-        })()
-      : dtf(locale, { weekday: 'short', ...inZone(timeZone, false) }).format(toDate(epochS));
+  const name = todayOrTomorrow(locale, daysFromToday(epochS, nowMs, timeZone)) ?? dtf(locale, { weekday: 'short', ...inZone(timeZone, false) }).format(toDate(epochS));
   return { name, date: dtf(locale, { month: 'short', day: 'numeric', ...inZone(timeZone, false) }).format(toDate(epochS)) };
 }
 

@@ -71,25 +71,23 @@ export function Inbox({ token }: { token: string }) {
       {data && data.messages.length === 0 && <p className="empty">{t('reminders.inboxEmpty')}</p>}
       {data && data.messages.length > 0 && (
         <ul className="inbox">
-          {data.messages.map((m) => {
-            return (
-              <li key={m.id} className={`inbox__item${m.unread ? ' inbox__item--unread' : ''}`}>
-                <p className="inbox__title">
-                  {m.unread && <span className="badge badge--accent">{t('reminders.new')}</span>}
-                  {m.title}
-                </p>
-                {m.body && <p className="inbox__body">{m.body}</p>}
-                <p className="inbox__meta">
-                  {m.at !== undefined && <time dateTime={new Date(m.at * 1000).toISOString()}>{dateTime(locale, m.at)}</time>}
-                  {m.orderId && (
-                    <Link className="inbox__link" href={paths.order(m.orderId)}>
-                      {t('tickets.open')}
-                    </Link>
-                  )}
-                </p>
-              </li>
-            );
-          })}
+          {data.messages.map((m) => (
+            <li key={m.id} className={`inbox__item${m.unread ? ' inbox__item--unread' : ''}`}>
+              <p className="inbox__title">
+                {m.unread && <span className="badge badge--accent">{t('reminders.new')}</span>}
+                {m.title}
+              </p>
+              {m.body && <p className="inbox__body">{m.body}</p>}
+              <p className="inbox__meta">
+                {m.at !== undefined && <time dateTime={new Date(m.at * 1000).toISOString()}>{dateTime(locale, m.at)}</time>}
+                {m.orderId && (
+                  <Link className="inbox__link" href={paths.order(m.orderId)}>
+                    {t('tickets.open')}
+                  </Link>
+                )}
+              </p>
+            </li>
+          ))}
         </ul>
       )}
     </Panel>

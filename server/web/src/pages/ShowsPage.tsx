@@ -128,8 +128,9 @@ function ShowDays({ shows }: { shows: CatalogueShow[] }) {
 
 function ShowCard({ show }: { show: CatalogueShow }) {
   const { t, locale } = useI18n();
-  const soldOut = availability(show) === 'soldOut';
-  const almostFull = availability(show) === 'almostFull';
+  const left = availability(show);
+  const soldOut = left === 'soldOut';
+  const almostFull = left === 'almostFull';
   const started = show.startsAt * 1000 < Date.now();
   const headingId = `show-${show.providerId}-${show.showId}`;
   return (

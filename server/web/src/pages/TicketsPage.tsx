@@ -1,5 +1,5 @@
-// My tickets: the tickets still to be used, soonest first, then the used,
-// expired and cancelled ones, latest first. Each section comes a page at a
+// My tickets: the tickets still valid, soonest first, then the expired and
+// cancelled ones, latest first. Each section comes a page at a
 // time from the server, with a button for more: a customer with years of
 // tickets sees every one, and the page never loads them all at once.
 import { useEffect } from 'react';
@@ -13,9 +13,7 @@ import { useSession } from '../session.js';
 import { SignInNeeded } from './SignInNeeded.js';
 import { Hero } from '../components/Panel.js';
 
-type Row = MyTicket;
-
-function useSection(token: string | null, when: 'upcoming' | 'past'): Pages<Row> {
+function useSection(token: string | null, when: 'upcoming' | 'past'): Pages<MyTicket> {
   const session = useSession();
   const pages = usePages(token ? `${when}:${token}` : null, async (cursor) => {
     const { tickets, next } = await api.myTickets(token!, when, cursor);
@@ -56,7 +54,7 @@ export function TicketsPage() {
 }
 
 /** One section: its rows, then a button while the server has more, or where the next page failed. */
-function Section({ title, pages, moreLabel, muted, quiet }: { title: string; pages: Pages<Row>; moreLabel: string; muted?: boolean; quiet?: boolean }) {
+function Section({ title, pages, moreLabel, muted, quiet }: { title: string; pages: Pages<MyTicket>; moreLabel: string; muted?: boolean; quiet?: boolean }) {
   const { t } = useI18n();
   const first = pages.items.length === 0;
   return (
@@ -76,7 +74,7 @@ function Section({ title, pages, moreLabel, muted, quiet }: { title: string; pag
   );
 }
 
-function TicketRows({ title, rows, muted }: { title: string; rows: Row[]; muted?: boolean }) {
+function TicketRows({ title, rows, muted }: { title: string; rows: MyTicket[]; muted?: boolean }) {
   const { t, locale } = useI18n();
   // The bare day number: zh-CN would otherwise write "26日".
   const dayParts = (timeZone: string) => new Intl.DateTimeFormat(locale, { day: 'numeric', timeZone });
