@@ -12,6 +12,8 @@ import { customerPage } from '../../build/assets.js';
 import { browserApp } from '../ui-kit/testing/browser-app.js';
 import { chromiumMissing } from '../ui-kit/testing/chromium.js';
 import { startStack, VENUE_TIME_ZONE } from './testing/stack.js';
+import { en } from './src/i18n/en.js';
+import { paths } from './src/router.js';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
@@ -288,7 +290,7 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
   }, 30_000);
 
   it('names a cinema that does not answer in a gentle notice, and still lists the others', async () => {
-    await app.stack.registerProvider('Riverside Screens', 'http://127.0.0.1:9');
+    const riverside = await app.stack.registerProvider('Riverside Screens', 'http://127.0.0.1:9');
     const page = await open({ locale: 'en-US', device: PHONE });
     await page.goto(`${app.stack.url}/`);
     await page.getByText("Showtimes from Riverside Screens can't be loaded right now.").waitFor();
@@ -296,6 +298,14 @@ describe.skipIf(missing !== null)('customer booking page in Chromium', () => {
     expect(await page.locator('.day-chip').count()).toBe(3);
     expect(await page.locator('.show-card').count()).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);
+    // A link to one of its showtimes: the cinema is not answering, which is not "no such showtime".
+    await page.goto(`${app.stack.url}${paths.seats(riverside, 'late-show')}`);
+    await page.getByText("The cinema isn't answering right now.").waitFor();
+    expect(await page.getByText(en['seats.unknownShow']).count()).toBe(0);
+    // A link to a showtime its cinema no longer sells.
+    const demo = ((await (await fetch(`${app.stack.url}/api/v1/shows?day=first`)).json()) as { shows: { providerId: string }[] }).shows[0]!.providerId;
+    await page.goto(`${app.stack.url}${paths.seats(demo, 'no-such-show')}`);
+    await page.getByText(en['seats.unknownShow']).waitFor();
     expect(app.pageErrors).toEqual([]);
   }, 30_000);
 });

@@ -61,6 +61,12 @@ describe.skipIf(missing !== null)("What's on with a multiplex's month, in Chromi
   it('draws one day at a time from a strip of every day, and keeps the day in the address', async () => {
     expect(shows.length).toBeGreaterThanOrEqual(DAYS * HALLS * PER_DAY);
     const page = await app.open({ ...PHONE, locale: 'en-US', timezoneId: MULTIPLEX_ZONE });
+    // What the page asks the catalogue for, and how much JSON comes back each time.
+    const asked: { query: string; bytes: Promise<number> }[] = [];
+    page.on('response', (res) => {
+      const url = new URL(res.url());
+      if (url.pathname === '/api/v1/shows') asked.push({ query: url.search, bytes: res.body().then((b) => b.length, () => 0) });
+    });
     await page.goto(`${app.stack.url}/`);
     await page.locator('.show-card').first().waitFor();
     const chips = page.locator('.day-strip .day-chip');
@@ -101,6 +107,12 @@ describe.skipIf(missing !== null)("What's on with a multiplex's month, in Chromi
     }
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
+
+    // The page asked for one day at a time, never the season: a day's answer is a small part of the whole list.
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((a) => !/^\?day=(first|\d{4}-\d{2}-\d{2})$/.test(a.query)).map((a) => a.query)).toEqual([]);
+    const whole = (await (await fetch(`${app.stack.url}/api/v1/shows`, { headers: { 'accept-encoding': 'identity' } })).text()).length;
+    for (const a of asked) expect(await a.bytes).toBeLessThan(whole / 10);
   }, 90_000);
 
   it('sends the catalogue gzipped to a client that takes it, the same list as plain', async () => {

@@ -112,4 +112,63 @@ describe("the venue's time zone", () => {
     expect(notice.subject).toBe('Refunded: Noon in London');
     expect(notice.text).toMatch(/Starts \w+ \d+, \d{4}, 8:00\sPM GMT\+8/);
   });
+
+  it("answers the catalogue a day at a time on the venue's calendar: 16:30 UTC is tomorrow in Shanghai", async () => {
+    const { api, providerId } = pair;
+    // 20:00 and 00:30 in Shanghai: one UTC date, two Shanghai dates.
+    const evening = STARTS_AT + 3 * DAY_S;
+    const night = evening + 4.5 * 3600;
+    for (const [showId, startsAt] of [['zone-evening', evening], ['zone-night', night]] as const) {
+      const created = await api.post(
+        `/api/v1/admin/providers/${providerId}/shows`,
+        { showId, title: showId, hall: 'Hall 3', startsAt, endsAt: startsAt + 7200, priceCents: 4500, currency: 'CNY', rows: 1, seatsPerRow: 4 },
+        { token: ADMIN },
+      );
+      expect(created.status, created.text).toBe(201);
+    }
+    const utcDay = new Date(evening * 1000).toISOString().slice(0, 10);
+    const nextDay = new Date((evening + DAY_S) * 1000).toISOString().slice(0, 10);
+    type Answer = { shows: CatalogueShow[]; days: { day: string; shows: number; startsAt: number; timeZone: string }[]; day: string | null; unavailable: string[] };
+    const whole = (await api.get<Answer>('/api/v1/shows')).body;
+    expect(whole.day).toBeNull();
+
+    const evenings = await api.get<Answer>(`/api/v1/shows?day=${utcDay}`);
+    expect(evenings.status, evenings.text).toBe(200);
+    expect(evenings.body.day).toBe(utcDay);
+    expect(evenings.body.shows.map((s) => s.showId)).toContain('zone-evening');
+    expect(evenings.body.shows.map((s) => s.showId)).not.toContain('zone-night');
+    const nights = (await api.get<Answer>(`/api/v1/shows?day=${nextDay}`)).body;
+    expect(nights.shows.map((s) => s.showId)).toContain('zone-night');
+    // Every day's answer is that day's share of the whole list, in its order, and `days` counts them.
+    expect(whole.days.map((d) => d.day)).toEqual([...new Set(whole.days.map((d) => d.day))].sort());
+    const seen: string[] = [];
+    for (const d of whole.days) {
+      const one = (await api.get<Answer>(`/api/v1/shows?day=${d.day}`)).body;
+      expect(one.shows).toHaveLength(d.shows);
+      expect(one.shows[0]).toMatchObject({ startsAt: d.startsAt, timeZone: d.timeZone });
+      expect(one.days).toEqual(whole.days);
+      seen.push(...one.shows.map((s) => s.showId));
+    }
+    expect(seen.sort()).toEqual(whole.shows.map((s) => s.showId).sort());
+    const first = (await api.get<Answer>('/api/v1/shows?day=first')).body;
+    expect(first.day).toBe(whole.days[0]!.day);
+
+    // A day with nothing on sale: no shows, the days still listed. Not a day: 400, and nothing else breaks.
+    const empty = (await api.get<Answer>('/api/v1/shows?day=1999-01-01')).body;
+    expect(empty).toMatchObject({ shows: [], day: '1999-01-01', days: whole.days });
+    for (const day of ['tomorrow', '2026-1-1', '<script>', '2026-12-05T00:00']) {
+      const refused = await api.get(`/api/v1/shows?day=${encodeURIComponent(day)}`);
+      expect(refused.status, day).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'bad_request' });
+    }
+
+    // One show, as the catalogue lists it, for a page opened on it.
+    const one = await api.get<CatalogueShow>(`/api/v1/providers/${providerId}/shows/zone-night`);
+    expect(one.status, one.text).toBe(200);
+    expect(one.body).toEqual(nights.shows.find((s) => s.showId === 'zone-night'));
+    const unknown = await api.get(`/api/v1/providers/${providerId}/shows/no-such-show`);
+    expect([unknown.status, unknown.body]).toMatchObject([404, { error: 'unknown_show' }]);
+    const noProvider = await api.get('/api/v1/providers/p_nobody/shows/zone-night');
+    expect([noProvider.status, noProvider.body]).toMatchObject([404, { error: 'unknown_provider' }]);
+  });
 });

@@ -1,11 +1,11 @@
 // The booking server's API as the page uses it. Every failure becomes an
 // ApiError carrying the stable `error` reason of the response (server/ui-kit/request.ts),
 // which the page maps to a message: raw bodies are never shown.
-import type { BookingTicket, CatalogueShow, MyTicket, Order } from '../../../protocol/booking-api.js';
+import type { BookingTicket, CatalogueDay, CatalogueShow, MyTicket, Order } from '../../../protocol/booking-api.js';
 import type { Seat } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson as json } from '../../ui-kit/request.js';
 
-export type { BookingTicket, CatalogueShow, MyTicket, Order, Seat };
+export type { BookingTicket, CatalogueDay, CatalogueShow, MyTicket, Order, Seat };
 export type SharedTicket = Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' | 'refund'>;
 
 export { ApiError };
@@ -17,7 +17,10 @@ export const api = {
     json<{ userId: string; token: string }>('POST', '/api/v1/users', { body: { email, password, ...(phone ? { phone } : {}) } }),
   signIn: (email: string, password: string) => json<{ token: string }>('POST', '/api/v1/sessions', { body: { email, password } }),
 
-  shows: () => json<{ shows: CatalogueShow[]; unavailable: string[] }>('GET', '/api/v1/shows'),
+  /** one day's showtimes (`first`: the first day on sale), with every day on sale */
+  shows: (day: string) =>
+    json<{ shows: CatalogueShow[]; unavailable: string[]; days: CatalogueDay[]; day: string | null }>('GET', `/api/v1/shows?day=${enc(day)}`),
+  show: (providerId: string, showId: string) => json<CatalogueShow>('GET', `/api/v1/providers/${enc(providerId)}/shows/${enc(showId)}`),
   providers: () => json<{ providers: { providerId: string; name: string }[] }>('GET', '/api/v1/providers'),
   seats: (providerId: string, showId: string) =>
     json<{ seats: Seat[] }>('GET', `/api/v1/providers/${enc(providerId)}/shows/${enc(showId)}/seats`),

@@ -4,6 +4,8 @@
 // the page says what the ticket, the e-mail and the reminder say; without one,
 // the browser's zone.
 
+import { venueDay } from '../../../protocol/venue-day.js';
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 function dtf(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = locale + JSON.stringify(options);
@@ -40,10 +42,7 @@ export function longDate(locale: string, epochS: number, timeZone?: string): str
 }
 
 /** Calendar day in `timeZone` (default the browser's), as a sortable key. */
-export function dayKey(epochS: number, timeZone?: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return dtf('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...inZone(timeZone, false) }).format(toDate(epochS));
-}
+export const dayKey = venueDay;
 
 /** Days from today (0 today, 1 tomorrow) in `timeZone` (default the browser's). */
 export function daysFromToday(epochS: number, nowMs = Date.now(), timeZone?: string): number {

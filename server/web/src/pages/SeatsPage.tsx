@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, type CatalogueShow, type Seat } from '../api.js';
 import { Poster } from '../components/Poster.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
-import { dateTime, money } from '../format.js';
+import { dateTime, dayKey, money } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, navigate, paths, useLocation } from '../router.js';
@@ -18,13 +18,13 @@ export const MAX_SEATS = 6;
 export function SeatsPage({ providerId, showId }: { providerId: string; showId: string }) {
   const { t } = useI18n();
   const { search } = useLocation();
-  const show = useLoad(`show:${providerId}/${showId}`, async () => {
-    const { shows, unavailable } = await api.shows();
-    const found = shows.find((s) => s.providerId === providerId && s.showId === showId);
-    // Not listed because its cinema is not answering is not the same as not on sale.
-    if (!found && unavailable.includes(providerId)) throw new ApiError(503, 'provider_unavailable', 'provider unavailable');
-    return found ?? null;
-  });
+  const show = useLoad(`show:${providerId}/${showId}`, () =>
+    // Not on sale (over, cancelled, a mistyped link) is told apart; its cinema not answering is an error to retry.
+    api.show(providerId, showId).catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }),
+  );
   const seats = useLoad(`seats:${providerId}/${showId}`, () => api.seats(providerId, showId));
   const [step, setStep] = useState<'pick' | 'pay'>(search.get('pay') === '1' ? 'pay' : 'pick');
   const [notice, setNotice] = useState<unknown>(undefined);
@@ -53,7 +53,7 @@ export function SeatsPage({ providerId, showId }: { providerId: string; showId: 
 
   return (
     <div className="page page--seats">
-      <Link href={paths.shows()} className="back-link">
+      <Link href={paths.shows(dayKey(s.startsAt, s.timeZone))} className="back-link">
         <span aria-hidden="true">←</span> {t('seats.back')}
       </Link>
       <ShowHeader show={s} />

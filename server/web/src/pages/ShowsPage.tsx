@@ -1,13 +1,14 @@
 // What's on: every provider's showtimes one day at a time, picked from a strip
 // of the days that have any, with a gentle notice for cinemas that did not
-// answer in time. A multiplex sells thousands of showtimes months ahead: drawn
-// all at once they took seconds to appear on a phone, and a customer looks for
-// one evening. The day is in the address (?day=), so back and a shared link keep it.
-import { useEffect, useMemo, useRef } from 'react';
+// answer in time. A multiplex sells thousands of showtimes months ahead, and a
+// platform carries many venues: the page asks the server for the day it shows
+// (`GET /api/v1/shows?day=`), and a customer looks for one evening. The day is
+// in the address (?day=), so back and a shared link keep it.
+import { useEffect, useRef } from 'react';
 import { api, type CatalogueShow } from '../api.js';
 import { Poster } from '../components/Poster.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
-import { dayChip, dayHeading, dayKey, money, time } from '../format.js';
+import { dayChip, dayHeading, money, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths, useLocation } from '../router.js';
@@ -24,26 +25,29 @@ export function availability(show: Pick<CatalogueShow, 'seatsFree' | 'seatsTotal
   return show.seatsFree <= Math.max(5, (show.seatsTotal ?? TYPICAL_HALL) * ALMOST_FULL) ? 'almostFull' : 'open';
 }
 
-interface Catalogue {
-  shows: CatalogueShow[];
-  unavailable: string[];
-  names: Map<string, string>;
-}
+type Catalogue = Awaited<ReturnType<typeof api.shows>> & { names: Map<string, string> };
 
-async function loadCatalogue(): Promise<Catalogue> {
-  const { shows, unavailable } = await api.shows();
+/** A `?day=` the page asks the server for: a date as written, anything else the first day on sale. */
+const askedDay = (day: string | null) => (day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : 'first');
+
+async function loadCatalogue(day: string): Promise<Catalogue> {
+  let answer = await api.shows(day);
+  // A day with nothing on sale (an old link, a day sold out and gone): the first day instead.
+  if (answer.shows.length === 0 && day !== 'first' && answer.days.length > 0) answer = await api.shows('first');
   const names = new Map<string, string>();
-  if (unavailable.length) {
+  if (answer.unavailable.length) {
     // Names for the notice; without them the notice still reads well.
     const providers = await api.providers().catch(() => ({ providers: [] }));
     for (const p of providers.providers) names.set(p.providerId, p.name);
   }
-  return { shows, unavailable, names };
+  return { ...answer, names };
 }
 
 export function ShowsPage() {
   const { t } = useI18n();
-  const catalogue = useLoad('shows', loadCatalogue);
+  const { search } = useLocation();
+  const asked = askedDay(search.get('day'));
+  const catalogue = useLoad(`shows:${asked}`, () => loadCatalogue(asked));
   const data = catalogue.data;
 
   return (
@@ -52,8 +56,8 @@ export function ShowsPage() {
       {data && data.unavailable.length > 0 && <UnavailableNotice ids={data.unavailable} names={data.names} />}
       {catalogue.loading && !data && <Loading label={t('shows.loading')} />}
       {catalogue.error !== undefined && <ErrorBlock error={catalogue.error} onRetry={catalogue.reload} />}
-      {data && data.shows.length === 0 && data.unavailable.length === 0 && <Notice>{t('shows.empty')}</Notice>}
-      {data && <ShowDays shows={data.shows} />}
+      {data && data.days.length === 0 && data.unavailable.length === 0 && <Notice>{t('shows.empty')}</Notice>}
+      {data && <ShowDays catalogue={data} asked={asked} loading={catalogue.loading} />}
     </div>
   );
 }
@@ -66,42 +70,29 @@ function UnavailableNotice({ ids, names }: { ids: string[]; names: Map<string, s
   return <Notice tone="warning">{text}</Notice>;
 }
 
-/** Showtimes by calendar day in each venue's zone, days in order. */
-function byDay(shows: CatalogueShow[]): [string, CatalogueShow[]][] {
-  const days = new Map<string, CatalogueShow[]>();
-  for (const s of shows) {
-    const key = dayKey(s.startsAt, s.timeZone);
-    const day = days.get(key);
-    if (day) day.push(s);
-    else days.set(key, [s]);
-  }
-  return [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function ShowDays({ shows }: { shows: CatalogueShow[] }) {
+/** The strip of days on sale and the day shown. While another day loads, its chip is already the current one and the list waits, dimmed. */
+function ShowDays({ catalogue, asked, loading }: { catalogue: Catalogue; asked: string; loading: boolean }) {
   const { t, locale } = useI18n();
-  const { search } = useLocation();
-  const days = useMemo(() => byDay(shows), [shows]);
-  const current = days.find(([key]) => key === search.get('day')) ?? days[0];
-  const currentKey = current?.[0];
+  const { days, shows } = catalogue;
+  const shown = days.find((d) => d.day === catalogue.day);
+  const currentKey = (loading && days.some((d) => d.day === asked) ? asked : shown?.day) ?? null;
   const chosen = useRef<HTMLAnchorElement>(null);
   // A day far along the strip (a shared link, back) is scrolled into view. In braces: an effect's
   // return value is its cleanup, and newer browsers' scrollIntoView returns a promise.
   useEffect(() => {
     void chosen.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [currentKey]);
-  if (!current) return null;
-  const [key, dayShows] = current;
+  if (!shown) return null;
   return (
     <>
       <nav className="day-strip" aria-label={t('shows.days')}>
         <ul>
-          {days.map(([k, ds]) => {
-            const chip = dayChip(locale, ds[0]!.startsAt, Date.now(), ds[0]!.timeZone);
-            const here = k === key;
+          {days.map((d) => {
+            const chip = dayChip(locale, d.startsAt, Date.now(), d.timeZone);
+            const here = d.day === currentKey;
             return (
-              <li key={k}>
-                <Link ref={here ? chosen : undefined} className={`day-chip${here ? ' day-chip--current' : ''}`} href={paths.shows(k)} aria-current={here ? 'date' : undefined}>
+              <li key={d.day}>
+                <Link ref={here ? chosen : undefined} className={`day-chip${here ? ' day-chip--current' : ''}`} href={paths.shows(d.day)} aria-current={here ? 'date' : undefined}>
                   <span className="day-chip__name">{chip.name}</span>
                   <span className="day-chip__date">{chip.date}</span>
                 </Link>
@@ -110,12 +101,12 @@ function ShowDays({ shows }: { shows: CatalogueShow[] }) {
           })}
         </ul>
       </nav>
-      <section className="day" aria-labelledby={`day-${key}`}>
-        <h2 id={`day-${key}`} className="day__heading">
-          {dayHeading(locale, dayShows[0]!.startsAt, Date.now(), dayShows[0]!.timeZone)}
+      <section className={`day${currentKey !== shown.day ? ' day--pending' : ''}`} aria-labelledby={`day-${shown.day}`} aria-busy={currentKey !== shown.day}>
+        <h2 id={`day-${shown.day}`} className="day__heading">
+          {dayHeading(locale, shown.startsAt, Date.now(), shown.timeZone)}
         </h2>
         <ul className="show-list">
-          {dayShows.map((s) => (
+          {shows.map((s) => (
             <li key={`${s.providerId}/${s.showId}`}>
               <ShowCard show={s} />
             </li>
