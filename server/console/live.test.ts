@@ -175,4 +175,27 @@ describe.skipIf(missing !== null)('the Live page in Chromium', { timeout: 90_000
     // Chromium logs the 503 answered above as a failed load; nothing else.
     expect(app.pageErrors.filter((e) => !e.includes('status of 503'))).toEqual([]);
   });
+
+  it('offers the show that ended an hour ago and the next day’s, not next week’s nor a cancelled one', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const show = (showId: string, startsAt: number) =>
+      call('POST', `/api/v1/admin/providers/${providerId}/shows`, { showId, title: showId, hall: 'Hall 2', startsAt, endsAt: startsAt + 7200, priceCents: 900, currency: 'CNY', rows: 1, seatsPerRow: 4 });
+    await show('matinee-over', now - 3 * 3600);
+    await show('next-week', now + 7 * 86_400);
+    await show('called-off', now + 3 * 3600);
+    await call('POST', `/api/v1/admin/providers/${providerId}/shows/called-off/cancel`);
+
+    const errorsBefore = app.pageErrors.length;
+    const page = await open('en');
+    await page.goto(`${app.stack.url}/console/live?provider=${providerId}&show=matinee-over`);
+    await page.locator('[data-testid="live-admitted"]').waitFor();
+    // The ended show stays chosen: its figures can be looked back on.
+    expect(new URL(page.url()).searchParams.get('show')).toBe('matinee-over');
+    const offered = await page.locator('[data-testid="live-show"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toContain('matinee-over');
+    expect(offered).toContain('demo-1');
+    expect(offered).not.toContain('next-week');
+    expect(offered).not.toContain('called-off');
+    expect(app.pageErrors.slice(errorsBefore)).toEqual([]);
+  });
 });

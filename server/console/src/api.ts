@@ -129,7 +129,6 @@ export const api = {
   ticketStory: (token: string, ticketId: string) => json<TicketStory>('GET', `/api/v1/admin/tickets/${enc(ticketId)}/story`, token),
   revokeTicket: (token: string, ticketId: string) =>
     json<{ ticketId: string; revokedAt: number; refund?: { state: string } }>('POST', `/api/v1/admin/tickets/${enc(ticketId)}/revoke`, token, { refund: true }),
-  catalogue: () => json<{ shows: { providerId: string; showId: string; title: string; hall: string; startsAt: number; endsAt: number }[] }>('GET', '/api/v1/shows', null),
   /** scanId as the Live page lists it: `<stationId>/<scanId>` */
   annulScan: (token: string, scanId: string) => json<{ scanId: string; annulledAt: number }>('POST', `/api/v1/admin/scans/${enc(scanId)}/annul`, token),
   ackConflict: (token: string, conflictId: string) => json<unknown>('POST', `/api/v1/console/conflicts/${enc(conflictId)}/ack`, token, {}),

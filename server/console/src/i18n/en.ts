@@ -204,7 +204,7 @@ export const en = {
   'live.title': 'Live',
   'live.lead': 'What the gates of one show are doing now: admissions, denials, the last scans and offline conflicts.',
   'live.show': 'Show',
-  'live.noShows': 'This provider has no shows listed right now.',
+  'live.noShows': 'This provider has no show in the last 6 hours or the next 24.',
   'live.admitted': 'Admitted',
   'live.ofCapacity': 'of {capacity} seats',
   'live.capacityUnknown': 'seat count unavailable',

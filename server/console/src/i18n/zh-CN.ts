@@ -204,7 +204,7 @@ export const zhCN: Dictionary = {
   'live.title': '实时',
   'live.lead': '一场演出各闸机的实时情况：入场、拒绝、最近扫码和离线冲突。',
   'live.show': '场次',
-  'live.noShows': '此票务方当前没有可显示的场次。',
+  'live.noShows': '此票务方在过去 6 小时和未来 24 小时内没有场次。',
   'live.admitted': '已入场',
   'live.ofCapacity': '共 {capacity} 个座位',
   'live.capacityUnknown': '座位数暂不可用',

@@ -2,9 +2,11 @@
 // admitted out of the seats, admissions per minute per gate, denials by
 // reason, the last 50 scans (an admission annulled from there), and offline
 // conflicts to acknowledge, every time at the venue's clock. Without a show in
-// the address it opens the one on now (else the next).
+// the address it opens the one on now (else the next). The picker offers the
+// provider's shows of the last hours and the next day, from its programme:
+// the show that just ended can still be looked back on.
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, type ApiError } from '../api.js';
+import { api, type ApiError, type ManagedShow } from '../api.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
@@ -22,6 +24,16 @@ import { LiveScans } from './LiveScans.js';
 type Gate = LiveSummary['gates'][number];
 type Denial = LiveSummary['denials'][number];
 
+/** How far back the show picker reaches: the show that just ended is still reviewed (its denials, the last scans). */
+const LIVE_PAST_S = 6 * 3600;
+/** How far ahead: the rest of tonight and tomorrow, not a multiplex's months on sale. */
+const LIVE_AHEAD_S = 24 * 3600;
+
+/** The shows the picker offers: ended in the last hours or starting within a day, cancelled ones left out. */
+function liveShows(shows: ManagedShow[], now: number): ManagedShow[] {
+  return shows.filter((s) => s.cancelledAt === null && s.endsAt > now - LIVE_PAST_S && s.startsAt <= now + LIVE_AHEAD_S);
+}
+
 export function LivePage() {
   const { t, locale } = useI18n();
   const { token, check } = useSession();
@@ -29,20 +41,25 @@ export function LivePage() {
   const choice = useProviderChoice(paths.live);
   const { providerId } = choice;
   const zone = choice.provider?.timeZoneInUse;
-  const [catalogue] = useLoad(() => api.catalogue(), []);
+  const [programme] = useLoad(
+    async (token) => ({ providerId, shows: providerId ? (await api.shows(token, providerId, Math.floor(Date.now() / 1000) - LIVE_PAST_S)).shows : [] }),
+    [providerId],
+  );
   const showId = search.get('show') ?? '';
-  const shows = catalogue.state === 'ready' ? catalogue.data.shows.filter((s) => s.providerId === providerId) : [];
+  // Until another provider's list has come, the last one's is not offered as its.
+  const listed = programme.state === 'ready' && programme.data.providerId === providerId;
+  const shows = listed ? liveShows(programme.data.shows, Date.now() / 1000) : [];
   const [summary, setSummary] = useState<LiveSummary | null>(null);
   const [down, setDown] = useState<ApiError | null>(null);
   const [acking, setAcking] = useState<string | null>(null);
 
   // No show chosen: the provider's show on now, else the next one (useProviderChoice picks the first provider).
   useEffect(() => {
-    if (!providerId || catalogue.state !== 'ready' || shows.some((s) => s.showId === showId)) return;
+    if (!providerId || !listed || shows.some((s) => s.showId === showId)) return;
     const now = Date.now() / 1000;
     const pick = shows.find((s) => s.startsAt <= now && now <= s.endsAt) ?? shows.find((s) => s.startsAt > now) ?? shows[0];
     if (pick) navigate(paths.live(providerId, pick.showId), { replace: true, from: href });
-  }, [providerId, showId, catalogue.state, shows]);
+  }, [providerId, showId, listed, shows]);
 
   useEffect(() => {
     setSummary(null);
@@ -115,7 +132,7 @@ export function LivePage() {
           </span>
         )}
       </ProviderToolbar>
-      {providerId && catalogue.state === 'ready' && shows.length === 0 && <p className="empty">{t('live.noShows')}</p>}
+      {providerId && listed && shows.length === 0 && <p className="empty">{t('live.noShows')}</p>}
       {down && !summary && down.status !== 0 && <ErrorNotice error={down} />}
       {showId && !summary && !down && <Loading />}
       {summary && (
