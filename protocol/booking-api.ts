@@ -224,10 +224,10 @@ export const orderSchema = z.object({
 });
 export type Order = z.infer<typeof orderSchema>;
 /** A page of a customer's list, newest or soonest first: `next` is the cursor of the page after it, null on the last. */
-const nextCursor = z.string().nullable();
+export const nextCursor = z.string().nullable();
 /** A page cursor as the server wrote it: a time and an ID. */
-const pageCursor = z.string().max(120).regex(/^\d{1,16}~[\w-]{1,100}$/, 'not a cursor this server gave');
-const pageSize = z.coerce.number().int().min(1).max(200);
+export const pageCursor = z.string().max(120).regex(/^\d{1,16}~[\w-]{1,100}$/, 'not a cursor this server gave');
+export const pageSize = z.coerce.number().int().min(1).max(200);
 
 export const ordersQuery = z.object({ cursor: pageCursor.optional(), limit: pageSize.default(50) });
 export const ordersResponse = z.object({ orders: z.array(orderSchema), next: nextCursor });

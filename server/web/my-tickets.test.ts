@@ -1,8 +1,8 @@
 // My tickets for a regular with hundreds of orders, in headless Chromium
 // against real processes (a provider with the demo programme and the booking
 // server serving the page). Her first order, long ago, is for tonight: it must
-// be the first row, and every other ticket one "Show more" away. Screenshots
-// go to artifacts/web/.
+// be the first row, and every other ticket one "Show more" away; her inbox holds
+// a reminder for each, older ones a button away. Screenshots go to artifacts/web/.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -84,4 +84,31 @@ describe.skipIf(missing !== null)('My tickets with hundreds of orders, in Chromi
     await screen(page, 'my-tickets-end');
     expect(app.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('lists every reminder in her inbox, the older ones a button away', async () => {
+    // A week's lead: every ticket she holds is due at the booking server's next reminder pass.
+    await call('PUT', '/api/v1/me/reminders', { channels: ['inapp'], leadMinutes: 7 * 24 * 60, language: 'en' });
+    // One reminder for each ticket she holds, and the refund notice of the one she cancelled.
+    const unread = async () => (await call<{ unread: number }>('GET', '/api/v1/me/messages?limit=1')).unread;
+    await expect.poll(unread, { timeout: 40_000, interval: 500 }).toBe(ORDERS);
+
+    const page = await app.open({ ...PHONE, locale: 'en-US' }, { localStorage: { 'gatepost.session': token } });
+    await page.goto(`${app.stack.url}/reminders`);
+    const items = page.locator('.inbox__item');
+    await expect.poll(() => items.count()).toBe(100);
+    const older = page.getByRole('button', { name: 'Show older reminders' });
+    await older.click();
+    await expect.poll(() => items.count()).toBe(200);
+    await older.click();
+    await expect.poll(() => items.count()).toBe(ORDERS);
+    await expect.poll(() => older.count()).toBe(0);
+    // Each links to its own order: all of hers, once.
+    const links = await items.locator('.inbox__link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(new Set(links)).toEqual(new Set(placed.map((o) => `/orders/${o.orderId}`)));
+    await items.last().scrollIntoViewIfNeeded();
+    await screen(page, 'inbox-end');
+    // Shown is read: every one of them, the older pages too.
+    await expect.poll(unread).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  }, 90_000);
 });

@@ -138,4 +138,34 @@ describe.each(BACKENDS)(`a customer with ${ORDERS} orders, on $backend`, (each) 
       placed[1]!.tickets[0]!.ticketId,
     );
   });
+
+  it.runIf(each.run)('pages through every reminder in her inbox, newest first, none twice, with every unread one counted', async () => {
+    type Message = { messageId: string; ticketId: string; orderId: string | null; createdAt: number; readAt: number | null };
+    // A week's lead: every ticket she still holds is due now, and the reminders go out in one pass,
+    // most of them in the same second (the cursor's tie-break is what keeps them apart).
+    const prefs = await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['inapp'], leadMinutes: 7 * 24 * 60, language: 'en' }, token: alice });
+    expect(prefs.status, prefs.text).toBe(200);
+    let sent = 0;
+    for (let n = await bed.booking.reminders.runDue(); n > 0; n = await bed.booking.reminders.runDue()) sent += n;
+    expect(sent).toBeGreaterThanOrEqual(ORDERS - 2);
+
+    // Her inbox: a reminder for each ticket she holds, and the refund notice of each she cancelled.
+    const all = placed.flatMap((o) => o.tickets.map((t) => t.ticketId));
+    const first = await api.get<Page<'messages', Message> & { unread: number }>('/api/v1/me/messages', { token: alice });
+    expect(first.body.messages).toHaveLength(100);
+    expect(first.body.unread).toBe(ORDERS);
+    const { items } = await walk<'messages', Message>('/api/v1/me/messages', 'messages', alice, 64);
+    expect(items).toHaveLength(ORDERS);
+    expect(new Set(items.map((m) => m.messageId)).size).toBe(items.length);
+    expect(new Set(items.map((m) => m.ticketId))).toEqual(new Set(all));
+    const times = items.map((m) => m.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // The badge's question: one message and the count of them all.
+    const badge = await api.get<Page<'messages', Message> & { unread: number }>('/api/v1/me/messages?limit=1', { token: alice });
+    expect([badge.body.messages.length, badge.body.unread, typeof badge.body.next]).toEqual([1, ORDERS, 'string']);
+    expect((await api.get<Page<'messages', Message>>('/api/v1/me/messages', { token: bob })).body.messages.map((m) => m.ticketId)).not.toContain(all[0]);
+    for (const path of ['/api/v1/me/messages?cursor=abc', '/api/v1/me/messages?limit=201']) {
+      expect((await api.get(path, { token: alice })).body).toMatchObject({ error: 'bad_request' });
+    }
+  });
 });

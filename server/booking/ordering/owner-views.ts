@@ -11,32 +11,13 @@ import type { BookingDB } from '../schema.js';
 import { ownerTicket, type TicketLinks, type TicketRow } from '../tickets/ticket-view.js';
 import { refundState, type TicketCancellations } from './cancellation.js';
 import type { OrderRow } from './orders.js';
+import { cursorOf, paged, parseCursor, type Page } from '../../common/cursor-pages.js';
 
 export interface Views {
   db: Kysely<BookingDB>;
   links: TicketLinks;
   cancellations: TicketCancellations;
   now: () => number;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** the cursor of the next page; null on the last */
-  next: string | null;
-}
-
-/** A cursor as ordersQuery/myTicketsQuery accept it: the row's sort time and its ID. */
-const cursorOf = (at: number, id: string) => `${at}~${id}`;
-function parseCursor(cursor: string): { at: number; id: string } {
-  const sep = cursor.indexOf('~');
-  return { at: Number(cursor.slice(0, sep)), id: cursor.slice(sep + 1) };
-}
-
-/** One row more than the page is read: whether there is a next page is known without a count. */
-function paged<R, T>(rows: R[], limit: number, key: (r: R) => string, view: (rs: R[]) => Promise<T[]>): Promise<Page<T>> {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
-  return view(kept).then((items) => ({ items, next: more ? key(kept[kept.length - 1]!) : null }));
 }
 
 /** The customer's orders, newest first (ties by order ID). */

@@ -1,7 +1,8 @@
 // The customer's reminder preferences and in-app inbox.
 import { z } from 'zod';
-import { errorBody } from '../../../protocol/booking-api.js';
+import { errorBody, nextCursor, pageCursor, pageSize } from '../../../protocol/booking-api.js';
 import type { AppPlugin } from '../../common/app.js';
+import { cursorOf, paged, parseCursor } from '../../common/cursor-pages.js';
 import { notFound } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
@@ -24,9 +25,14 @@ export const messageSchema = z.object({
   createdAt: z.number().int(),
   readAt: z.number().int().nullable(),
 });
-/** The newest messages shown; older ones are kept but not listed. */
-const MESSAGES_SHOWN = 100;
-export const messagesResponse = z.object({ messages: z.array(messageSchema), unread: z.number().int() });
+/** Newest first, a page at a time (100 unless `limit` says otherwise): a regular's years of reminders are all there. */
+export const messagesQuery = z.object({ cursor: pageCursor.optional(), limit: pageSize.default(100) });
+export const messagesResponse = z.object({
+  messages: z.array(messageSchema),
+  /** every unread message, not only this page's */
+  unread: z.number().int(),
+  next: nextCursor,
+});
 
 export interface ReminderRoutesOptions extends Pick<BookingContext, 'db' | 'now'> {
   auth: Auth;
@@ -61,21 +67,22 @@ export const reminderRoutes: AppPlugin<ReminderRoutesOptions> = async (app, { db
     },
   );
 
-  app.get('/api/v1/me/messages', { schema: { tags: ['reminders'], response: { 200: messagesResponse, 401: errorBody } } }, async (req) => {
+  app.get('/api/v1/me/messages', { schema: { tags: ['reminders'], querystring: messagesQuery, response: { 200: messagesResponse, 401: errorBody } } }, async (req) => {
     const userId = await auth.user(req);
-    const rows = await db
+    let select = db
       .selectFrom('messages as m')
       // The ticket's order, for the link to it: an old order is not on the first page of the order list.
       .leftJoin('tickets as t', (j) => j.onRef('t.ticket_id', '=', 'm.ticket_id').onRef('t.user_id', '=', 'm.user_id'))
       .select(['m.message_id', 'm.ticket_id', 'm.title', 'm.body', 'm.created_at', 'm.read_at', 't.order_id'])
-      .where('m.user_id', '=', userId)
-      .orderBy('m.created_at', 'desc')
-      .limit(MESSAGES_SHOWN)
-      .execute();
-    // Counted over every message, not only those shown.
+      .where('m.user_id', '=', userId);
+    if (req.query.cursor) {
+      const c = parseCursor(req.query.cursor);
+      select = select.where((eb) => eb.or([eb('m.created_at', '<', c.at), eb.and([eb('m.created_at', '=', c.at), eb('m.message_id', '>', c.id)])]));
+    }
+    const rows = await select.orderBy('m.created_at', 'desc').orderBy('m.message_id').limit(req.query.limit + 1).execute();
     const unread = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
-    return {
-      messages: rows.map((m) => ({
+    const page = await paged(rows, req.query.limit, (m) => cursorOf(Number(m.created_at), m.message_id), (ms) =>
+      ms.map((m) => ({
         messageId: m.message_id,
         ticketId: m.ticket_id,
         orderId: m.order_id,
@@ -84,8 +91,8 @@ export const reminderRoutes: AppPlugin<ReminderRoutesOptions> = async (app, { db
         createdAt: Number(m.created_at),
         readAt: m.read_at === null ? null : Number(m.read_at),
       })),
-      unread: Number(unread.n),
-    };
+    );
+    return { messages: page.items, unread: Number(unread.n), next: page.next };
   });
 
   app.post(

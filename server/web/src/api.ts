@@ -11,6 +11,11 @@ export type SharedTicket = Omit<BookingTicket, 'shareUrl' | 'cancellableUntil' |
 export { ApiError };
 
 const enc = encodeURIComponent;
+/** `?a=1&b=2` of the parameters given, or nothing. */
+const query = (params: Record<string, string | undefined>) => {
+  const given = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  return given.length ? `?${new URLSearchParams(given).toString()}` : '';
+};
 
 export const api = {
   signUp: (email: string, password: string, phone?: string) =>
@@ -43,7 +48,9 @@ export const api = {
   /** a ticket's QR or PNG as a Blob: an <img> cannot send the bearer token */
   ticketFile: async (token: string, path: string) => (await request('GET', path, { token, headers: { accept: '*/*' } })).blob(),
 
-  messages: (token: string) => json<unknown>('GET', '/api/v1/me/messages', { token }),
+  /** the inbox, newest first, a page at a time (`next`), with the count of every unread message */
+  messages: (token: string, cursor?: string, limit?: number) =>
+    json<unknown>('GET', `/api/v1/me/messages${query({ cursor, limit: limit === undefined ? undefined : String(limit) })}`, { token }),
   reminderSettings: (token: string) => json<unknown>('GET', '/api/v1/me/reminders', { token }),
   /** `language`: the reminders' language, the page's own */
   saveReminders: (token: string, channels: string[], leadMinutes: number, language: string) =>

@@ -139,7 +139,8 @@ export function useUnreadCount(token: string | null, path: string): number {
   useEffect(() => {
     if (!token) return setCount(0);
     let live = true;
-    api.messages(token).then(
+    // One message is enough: the count is of every unread one.
+    api.messages(token, undefined, 1).then(
       (body) => {
         const unread = (body as { unread?: unknown }).unread;
         if (live) setCount(typeof unread === 'number' ? unread : 0);

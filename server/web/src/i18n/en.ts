@@ -159,6 +159,7 @@ export const en = {
   'reminders.none': 'With nothing ticked you will not get reminders.',
   'reminders.savedNone': 'Saved. You will not get reminders.',
   'reminders.unavailable': "Reminders aren't available on this site yet.",
+  'reminders.older': 'Show older reminders',
   'reminders.loading': 'Loading your reminders…',
 
   'error.network': "We can't reach Gatepost. Check your connection and try again.",

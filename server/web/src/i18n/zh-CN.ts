@@ -159,6 +159,7 @@ export const zhCN: Dictionary = {
   'reminders.none': '不勾选任何方式，就不会收到提醒。',
   'reminders.savedNone': '已保存。你将不会收到提醒。',
   'reminders.unavailable': '本站暂未开通提醒功能。',
+  'reminders.older': '显示更早的提醒',
   'reminders.loading': '正在加载提醒…',
 
   'error.network': '无法连接 Gatepost，请检查网络后重试。',

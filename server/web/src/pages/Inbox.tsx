@@ -1,11 +1,12 @@
-// The in-app reminder inbox: newest first, unread ones marked (and marked
-// read once shown), each linking to its ticket. A server without reminders
-// answers 404: that reads as "not available", not as an error.
-import { useEffect } from 'react';
+// The in-app reminder inbox: newest first, a page at a time with a button for
+// older ones, unread ones marked (and marked read once shown), each linking to
+// its ticket. A server without reminders answers 404: that reads as "not
+// available", not as an error.
+import { useEffect, useRef } from 'react';
 import { api, ApiError } from '../api.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
 import { dateTime } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { usePages } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
 import { useSession } from '../session.js';
@@ -52,26 +53,38 @@ export function parseMessages(raw: unknown): InboxMessage[] {
 export function Inbox({ token }: { token: string }) {
   const { t, locale } = useI18n();
   const session = useSession();
-  const inbox = useLoad(`inbox:${token}`, async () => ({ messages: parseMessages(await api.messages(token)) }));
-  const data = inbox.data;
+  const inbox = usePages(`inbox:${token}`, async (cursor) => {
+    const raw = await api.messages(token, cursor);
+    const next = (raw as { next?: unknown })?.next;
+    return { items: parseMessages(raw), next: typeof next === 'string' ? next : null };
+  });
+  const messages = inbox.items;
+  // The first page: until it comes, or when it failed, there is nothing to list.
+  const first = messages.length === 0;
 
   useEffect(() => {
     if (inbox.error !== undefined) session.check(inbox.error);
   }, [inbox.error, session]);
 
-  // Shown is read: tell the server, quietly (they stay marked "new" on this visit).
+  // Shown is read: tell the server, quietly (they stay marked "new" on this visit). Each page once.
+  const told = useRef(new Set<string>());
   useEffect(() => {
-    for (const m of data?.messages ?? []) if (m.unread) api.markRead(token, m.id).catch(() => undefined);
-  }, [data, token]);
+    for (const m of messages) {
+      if (!m.unread || told.current.has(m.id)) continue;
+      told.current.add(m.id);
+      api.markRead(token, m.id).catch(() => undefined);
+    }
+  }, [messages, token]);
 
   return (
     <Panel id="inbox-title" title={t('reminders.inbox')}>
-      {inbox.loading && !data && <Loading label={t('reminders.loading')} />}
-      {inbox.error !== undefined && (notAvailable(inbox.error) ? <Notice>{t('reminders.unavailable')}</Notice> : <ErrorBlock error={inbox.error} onRetry={inbox.reload} />)}
-      {data && data.messages.length === 0 && <p className="empty">{t('reminders.inboxEmpty')}</p>}
-      {data && data.messages.length > 0 && (
+      {inbox.loading && first && <Loading label={t('reminders.loading')} />}
+      {inbox.error !== undefined &&
+        (notAvailable(inbox.error) ? <Notice>{t('reminders.unavailable')}</Notice> : <ErrorBlock error={inbox.error} onRetry={first ? inbox.reload : inbox.loadMore} />)}
+      {!inbox.loading && first && inbox.error === undefined && <p className="empty">{t('reminders.inboxEmpty')}</p>}
+      {!first && (
         <ul className="inbox">
-          {data.messages.map((m) => (
+          {messages.map((m) => (
             <li key={m.id} className={`inbox__item${m.unread ? ' inbox__item--unread' : ''}`}>
               <p className="inbox__title">
                 {m.unread && <span className="badge badge--accent">{t('reminders.new')}</span>}
@@ -89,6 +102,13 @@ export function Inbox({ token }: { token: string }) {
             </li>
           ))}
         </ul>
+      )}
+      {!first && inbox.more && inbox.error === undefined && (
+        <p className="tickets-more">
+          <button type="button" className="btn btn--ghost btn--small" disabled={inbox.loading} onClick={inbox.loadMore}>
+            {inbox.loading ? t('reminders.loading') : t('reminders.older')}
+          </button>
+        </p>
       )}
     </Panel>
   );
