@@ -4,10 +4,16 @@
 // the confirmation dialog — which says how many tickets will be refunded — ends
 // with the refunded count on the page. Screenshots, en and zh-CN, go to
 // artifacts/console/.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ManagedShow } from '../../protocol/provider-api.js';
 import { consolePage } from '../../build/assets.js';
+import { REPO_ROOT, startGatepost } from '../../testing/processes.js';
+import { multiplexShows } from '../provider/testing/multiplex.js';
 import { browserApp } from '../ui-kit/testing/browser-app.js';
 import { chromiumMissing } from '../ui-kit/testing/chromium.js';
 import { startConsoleStack } from './testing/console-stack.js';
@@ -146,5 +152,46 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     await shot(page, 'shows-cancel-dialog-zh-CN');
     await page.getByTestId('confirm').getByRole('button', { name: '取消' , exact: true }).click();
     expect(app.pageErrors).toEqual([]);
+  });
+
+  it('draws a multiplex’s two months a few hundred rows at a time, from a day staff pick', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gp-console-multiplex-'));
+    const now = Math.floor(Date.now() / 1000);
+    const programme = multiplexShows({ now, halls: 10, days: 60, perDay: 6 });
+    writeFileSync(join(dir, 'programme.json'), JSON.stringify({ venue: 'Mega Multiplex', shows: programme }));
+    const secret = randomBytes(24).toString('hex');
+    const multiplex = await startGatepost(['provider', '--port', '0', '--data', join(dir, 'data'), '--booking-secret', secret, '--programme', join(dir, 'programme.json')], { DATABASE_URL: '' }, 120_000);
+    try {
+      const zone = 'Europe/Berlin';
+      const registered = await app.stack.admin<{ providerId: string }>('POST', '/api/v1/admin/providers', { name: 'Mega Multiplex', verifyUrl: multiplex.url, secret, timeZone: zone });
+      const page = await app.open({ ...DESKTOP, locale: 'en', timezoneId: 'America/New_York' }, { sessionStorage: { 'gatepost.console.token': app.stack.adminToken } });
+      await page.goto(`${app.stack.url}/console/shows?provider=${registered.body.providerId}`);
+      const rows = page.getByTestId('shows').locator('tbody tr');
+      await expect.poll(() => rows.count(), POLL).toBe(200);
+      const more = page.getByTestId('shows-more');
+      expect(await more.innerText()).toContain(`The first 200 of ${programme.length} shows are listed.`);
+      await more.getByRole('button', { name: 'Show 200 more' }).click();
+      await expect.poll(() => rows.count(), POLL).toBe(400);
+
+      // From a day three weeks on (the venue's calendar): that day's first show at the top.
+      const day = (epochS: number) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(epochS * 1000);
+      const picked = day(now + 21 * 86_400);
+      const fromThen = [...programme].sort((a, b) => a.startsAt - b.startsAt || (a.showId < b.showId ? -1 : 1)).filter((s) => day(s.startsAt) >= picked);
+      await page.getByTestId('shows-from').fill(picked);
+      await expect.poll(() => rows.first().getAttribute('data-show'), POLL).toBe(fromThen[0]!.showId);
+      expect(await rows.count()).toBe(200);
+      expect(await more.innerText()).toContain(`The first 200 of ${fromThen.length} shows are listed.`);
+      // What the screen shows: the whole table is far longer than a full-page shot should be.
+      await page.screenshot({ path: join(REPO_ROOT, 'artifacts', 'console', 'shows-multiplex-from-en.png') });
+      // A day after the last show: said in words, not an empty table.
+      await page.getByTestId('shows-from').fill(day(now + 90 * 86_400));
+      await page.getByText('No show from that day on.').waitFor();
+      await page.getByRole('button', { name: 'From the first show' }).click();
+      await expect.poll(() => rows.count(), POLL).toBe(200);
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await multiplex.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

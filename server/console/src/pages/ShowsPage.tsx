@@ -3,11 +3,14 @@
 // change one, or cancel one — after a confirmation that says how many tickets
 // will be refunded — and see how many were. The shows that ended more than a
 // week ago are listed only on request: a venue's years of programme are tens of
-// thousands of shows.
-import { useEffect, useState } from 'react';
+// thousands of shows. A multiplex sells thousands of shows ahead: the table
+// draws a few hundred at a time, from a day staff can pick.
+import { useEffect, useMemo, useState } from 'react';
+import { venueDay } from '../../../../protocol/venue-day.js';
 import { api, type ManagedShow, type ShowInput } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DataTable, Loaded, type Column } from '../components/DataTable.js';
+import { Field } from '../components/Field.js';
 import { ProviderToolbar, useProviderChoice } from '../components/ProviderPicker.js';
 import { FeedbackNotice, PageHeader, type Feedback } from '../components/Status.js';
 import { shownZone, venueTime } from '../format.js';
@@ -21,6 +24,8 @@ import '../styles/shows.css';
 /** What is listed without asking for older shows: those that ended within the last week, and all to come. */
 const RECENT_S = 7 * 86_400;
 const recentSince = () => Math.max(0, Math.floor(Date.now() / 1000) - RECENT_S);
+/** Rows drawn at a time: a multiplex's two months are thousands, and a table of them took seconds to appear. */
+const ROWS_SHOWN = 200;
 /** A show that took place: it can no longer be cancelled (the verification server refuses: show_ended). */
 const ended = (s: ManagedShow) => s.endsAt * 1000 <= Date.now();
 
@@ -34,6 +39,9 @@ export function ShowsPage() {
     async (tk) => (providerId ? (await api.shows(tk, providerId, older ? undefined : recentSince())).shows : []),
     [providerId, older],
   );
+  // The first day listed (YYYY-MM-DD on the venue's calendar; empty: from the first show), and how many rows are drawn.
+  const [from, setFrom] = useState('');
+  const [shown, setShown] = useState(ROWS_SHOWN);
   const [editing, setEditing] = useState<ManagedShow | 'new' | null>(null);
   const [cancelling, setCancelling] = useState<ManagedShow | null>(null);
   const [message, setMessage] = useState<Feedback | null>(null);
@@ -42,12 +50,17 @@ export function ShowsPage() {
     setEditing(null);
     setMessage(null);
   }, [providerId]);
+  useEffect(() => setShown(ROWS_SHOWN), [providerId, older, from]);
 
   const failed = (error: unknown) => {
     check(error);
     setMessage({ kind: 'failure', error });
   };
   const zone = shownZone(provider?.timeZoneInUse);
+  const listed = useMemo(
+    () => (shows.state === 'ready' && from ? shows.data.filter((s) => venueDay(s.startsAt, zone) >= from) : shows.state === 'ready' ? shows.data : []),
+    [shows, from, zone],
+  );
   // As every time in the console: the venue's clock, 24-hour, with the offset of that day.
   const when = (epochS: number) => venueTime(locale, epochS, zone, { date: true });
   const money = (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
@@ -152,17 +165,41 @@ export function ShowsPage() {
         <ShowForm key={editing === 'new' ? 'new' : editing.showId} show={editing === 'new' ? undefined : editing} zone={zone} onSubmit={save} onClose={() => setEditing(null)} />
       )}
       {provider && (
-        <Loaded load={shows} onRetry={reloadShows} empty={t('shows.empty')} isEmpty={(rows) => rows.length === 0}>
-          {(rows) => (
-            <DataTable
-              testId="shows"
-              columns={columns}
-              rows={rows}
-              rowKey={(s) => s.showId}
-              rowProps={(s) => ({ 'data-show': s.showId, className: s.cancelledAt !== null ? 'row--revoked' : undefined })}
-            />
+        <div className="shows__from">
+          <Field inline label={t('shows.from')}>
+            <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="shows-from" />
+          </Field>
+          {from && (
+            <button type="button" className="btn btn--small" onClick={() => setFrom('')}>
+              {t('shows.fromStart')}
+            </button>
           )}
+        </div>
+      )}
+      {provider && (
+        <Loaded load={shows} onRetry={reloadShows} empty={t('shows.empty')} isEmpty={(rows) => rows.length === 0}>
+          {() =>
+            listed.length === 0 ? (
+              <p className="empty">{t('shows.noneFrom')}</p>
+            ) : (
+              <DataTable
+                testId="shows"
+                columns={columns}
+                rows={listed.slice(0, shown)}
+                rowKey={(s) => s.showId}
+                rowProps={(s) => ({ 'data-show': s.showId, className: s.cancelledAt !== null ? 'row--revoked' : undefined })}
+              />
+            )
+          }
         </Loaded>
+      )}
+      {provider && listed.length > shown && (
+        <p className="muted shows__range" data-testid="shows-more">
+          {t('shows.partShown', { shown, total: listed.length })}{' '}
+          <button type="button" className="btn btn--small" onClick={() => setShown(shown + ROWS_SHOWN)}>
+            {t('shows.showMore', { n: Math.min(ROWS_SHOWN, listed.length - shown) })}
+          </button>
+        </p>
       )}
       {provider && (
         <p className="muted shows__range">
