@@ -5,6 +5,7 @@
 // (`GET /api/v1/shows?day=`), and a customer looks for one evening. The day is
 // in the address (?day=), so back and a shared link keep it.
 import { useEffect, useRef } from 'react';
+import { DAY_PATTERN } from '../../../../protocol/venue-day.js';
 import { api, type CatalogueShow } from '../api.js';
 import { Poster } from '../components/Poster.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
@@ -28,7 +29,7 @@ export function availability(show: Pick<CatalogueShow, 'seatsFree' | 'seatsTotal
 type Catalogue = Awaited<ReturnType<typeof api.shows>> & { names: Map<string, string> };
 
 /** A `?day=` the page asks the server for: a date as written, anything else the first day on sale. */
-const askedDay = (day: string | null) => (day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : 'first');
+const askedDay = (day: string | null) => (day && DAY_PATTERN.test(day) ? day : 'first');
 
 async function loadCatalogue(day: string): Promise<Catalogue> {
   let answer = await api.shows(day);
