@@ -133,6 +133,15 @@ describe.skipIf(missing !== null)('the console’s Shows page in Chromium', { ti
     expect(await table.locator('tr[data-show="demo-1"]').getByRole('button', { name: 'Cancel show' }).count()).toBe(1);
     expect(await app.stack.admin('POST', `/api/v1/admin/providers/${providerId}/shows/last-week/cancel`)).toMatchObject({ status: 409, body: { error: 'show_ended' } });
     await shot(page, 'shows-older-en');
+    // Editing it: moved to end later, its unused tickets would admit again, and the form says so first.
+    await ended.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByTestId('show-form');
+    await form.locator('input[name="title"]').waitFor();
+    expect(await form.getByTestId('show-revives').count()).toBe(0);
+    await form.locator('input[name="endsAt"]').fill('2099-01-01T22:00');
+    await expect.poll(() => form.getByTestId('show-revives').innerText(), POLL).toBe('This show has ended. Moved to end later, its tickets not used at a gate become valid again.');
+    await shot(page, 'shows-edit-ended-en');
+    await form.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('shows-range').click();
     await expect.poll(() => table.locator('tr[data-show="long-ago"]').count(), POLL).toBe(0);
     expect(app.pageErrors).toEqual([]);

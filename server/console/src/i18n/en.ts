@@ -261,6 +261,7 @@ export const en = {
   'shows.startsAt': 'Starts',
   'shows.endsAt': 'Ends',
   'shows.zoneNote': 'Times are the venue’s: {zone}.',
+  'shows.revives': 'This show has ended. Moved to end later, its tickets not used at a gate become valid again.',
   'shows.endsBeforeStart': 'A show must end after it starts.',
   'shows.price': 'Price',
   'shows.currency': 'Currency',

@@ -261,6 +261,7 @@ export const zhCN: Dictionary = {
   'shows.startsAt': '开始',
   'shows.endsAt': '结束',
   'shows.zoneNote': '时间为场馆当地时间：{zone}。',
+  'shows.revives': '该场次已结束。若将结束时间改到以后，未在闸机使用过的票将重新生效。',
   'shows.endsBeforeStart': '场次的结束时间必须晚于开始时间。',
   'shows.price': '票价',
   'shows.currency': '币种',

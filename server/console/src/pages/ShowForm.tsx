@@ -35,6 +35,9 @@ export function ShowForm({
   const [saving, setSaving] = useState(false);
   const [invalid, setInvalid] = useState(false);
   const mapFixed = (show?.seatsSold ?? 0) > 0;
+  // An ended show moved to end later: its tickets follow it, so those not used become valid at the gate again.
+  const now = Date.now() / 1000;
+  const revives = show !== undefined && show.endsAt <= now && epochOf(endsAt) > now;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -75,6 +78,11 @@ export function ShowForm({
       </div>
       <p className="muted">{t('shows.zoneNote', { zone: zoneName(locale, zone) })}</p>
       {invalid && <p className="notice notice--error">{t('shows.endsBeforeStart')}</p>}
+      {revives && (
+        <p className="notice notice--warning" data-testid="show-revives">
+          {t('shows.revives')}
+        </p>
+      )}
       <div className="form__row">
         <Field label={t('shows.price')}>
           <input name="price" type="number" required min="0" step="0.01" value={price} onChange={(e) => setPrice(e.target.value)} />
