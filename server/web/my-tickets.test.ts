@@ -93,6 +93,10 @@ describe.skipIf(missing !== null)('My tickets with hundreds of orders, in Chromi
     await expect.poll(unread, { timeout: 40_000, interval: 500 }).toBe(ORDERS);
 
     const page = await app.open({ ...PHONE, locale: 'en-US' }, { localStorage: { 'gatepost.session': token } });
+    const marks: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname.startsWith('/api/v1/me/messages/')) marks.push(new URL(r.url()).pathname);
+    });
     await page.goto(`${app.stack.url}/reminders`);
     const items = page.locator('.inbox__item');
     await expect.poll(() => items.count()).toBe(100);
@@ -107,8 +111,9 @@ describe.skipIf(missing !== null)('My tickets with hundreds of orders, in Chromi
     expect(new Set(links)).toEqual(new Set(placed.map((o) => `/orders/${o.orderId}`)));
     await items.last().scrollIntoViewIfNeeded();
     await screen(page, 'inbox-end');
-    // Shown is read: every one of them, the older pages too.
+    // Shown is read: every one of them, the older pages too, in one request a page.
     await expect.poll(unread).toBe(0);
+    expect(marks).toEqual(['/api/v1/me/messages/read', '/api/v1/me/messages/read', '/api/v1/me/messages/read']);
     expect(app.pageErrors).toEqual([]);
   }, 90_000);
 });

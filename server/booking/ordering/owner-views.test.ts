@@ -164,6 +164,15 @@ describe.each(BACKENDS)(`a customer with ${ORDERS} orders, on $backend`, (each) 
     const badge = await api.get<Page<'messages', Message> & { unread: number }>('/api/v1/me/messages?limit=1', { token: alice });
     expect([badge.body.messages.length, badge.body.unread, typeof badge.body.next]).toEqual([1, ORDERS, 'string']);
     expect((await api.get<Page<'messages', Message>>('/api/v1/me/messages', { token: bob })).body.messages.map((m) => m.ticketId)).not.toContain(all[0]);
+    // A page shown is marked read in one request; someone else's messages are left as they are.
+    const bobs = (await api.get<Page<'messages', Message> & { unread: number }>('/api/v1/me/messages', { token: bob })).body;
+    const page = first.body.messages.map((m) => m.messageId);
+    const mark = (messageIds: unknown, token = alice) => api.post<{ marked: number }>('/api/v1/me/messages/read', { messageIds }, { token });
+    expect((await mark([...page, ...bobs.messages.map((m) => m.messageId), 'msg_nobody'])).body).toEqual({ marked: 100 });
+    expect((await mark(page)).body).toEqual({ marked: 0 });
+    expect((await api.get<{ unread: number }>('/api/v1/me/messages?limit=1', { token: alice })).body.unread).toBe(ORDERS - 100);
+    expect((await api.get<{ unread: number }>('/api/v1/me/messages?limit=1', { token: bob })).body.unread).toBe(bobs.unread);
+    for (const refused of [[], Array.from({ length: 201 }, (_, i) => `msg_${i}`), 'msg_1', [42]]) expect((await mark(refused)).body).toMatchObject({ error: 'bad_request' });
     for (const path of ['/api/v1/me/messages?cursor=abc', '/api/v1/me/messages?limit=201']) {
       expect((await api.get(path, { token: alice })).body).toMatchObject({ error: 'bad_request' });
     }

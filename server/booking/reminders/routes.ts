@@ -34,6 +34,10 @@ export const messagesResponse = z.object({
   next: nextCursor,
 });
 
+/** Message IDs to mark read, another customer's and unknown ones left alone; `marked`: how many were unread. */
+export const messagesReadRequest = z.object({ messageIds: z.array(z.string().min(1).max(100)).min(1).max(200) });
+export const messagesReadResponse = z.object({ marked: z.number().int() });
+
 export interface ReminderRoutesOptions extends Pick<BookingContext, 'db' | 'now'> {
   auth: Auth;
 };
@@ -94,6 +98,23 @@ export const reminderRoutes: AppPlugin<ReminderRoutesOptions> = async (app, { db
     );
     return { messages: page.items, unread: Number(unread.n), next: page.next };
   });
+
+  // The messages a page has just shown, marked read in one request: an inbox page is up to 200.
+  app.post(
+    '/api/v1/me/messages/read',
+    { schema: { tags: ['reminders'], body: messagesReadRequest, response: { 200: messagesReadResponse, 401: errorBody } } },
+    async (req) => {
+      const userId = await auth.user(req);
+      const res = await db
+        .updateTable('messages')
+        .set({ read_at: now() })
+        .where('message_id', 'in', [...new Set(req.body.messageIds)])
+        .where('user_id', '=', userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
+      return { marked: Number(res.numUpdatedRows) };
+    },
+  );
 
   app.post(
     '/api/v1/me/messages/:messageId/read',

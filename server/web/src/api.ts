@@ -55,7 +55,8 @@ export const api = {
   /** `language`: the reminders' language, the page's own */
   saveReminders: (token: string, channels: string[], leadMinutes: number, language: string) =>
     json<unknown>('PUT', '/api/v1/me/reminders', { token, body: { channels, leadMinutes, language } }),
-  markRead: (token: string, messageId: string) => json<void>('POST', `/api/v1/me/messages/${enc(messageId)}/read`, { token }),
+  /** the messages a page shows, marked read in one request */
+  markRead: (token: string, messageIds: string[]) => json<unknown>('POST', '/api/v1/me/messages/read', { token, body: { messageIds } }),
 };
 
 /** A same-origin path for a URL the server built from its public URL: the page may be reached under another name. */

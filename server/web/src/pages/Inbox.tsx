@@ -66,14 +66,13 @@ export function Inbox({ token }: { token: string }) {
     if (inbox.error !== undefined) session.check(inbox.error);
   }, [inbox.error, session]);
 
-  // Shown is read: tell the server, quietly (they stay marked "new" on this visit). Each page once.
+  // Shown is read: tell the server, quietly, in one request for each page shown (they stay marked "new" on this visit).
   const told = useRef(new Set<string>());
   useEffect(() => {
-    for (const m of messages) {
-      if (!m.unread || told.current.has(m.id)) continue;
-      told.current.add(m.id);
-      api.markRead(token, m.id).catch(() => undefined);
-    }
+    const fresh = messages.filter((m) => m.unread && !told.current.has(m.id)).map((m) => m.id);
+    if (fresh.length === 0) return;
+    for (const id of fresh) told.current.add(id);
+    api.markRead(token, fresh).catch(() => undefined);
   }, [messages, token]);
 
   return (
