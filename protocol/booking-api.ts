@@ -1,15 +1,16 @@
 // The booking server's HTTP API (DESIGN.md), as zod schemas: the server
 // validates requests with them and generates /docs from them; the gate station
 // (server-client/) and the customer page type their calls with them.
-// Times are epoch seconds. Also here: the station setup QR (`GPS1:`) codec and
-// the enrollment code format, which both the server and the station need.
+// Times are epoch seconds. The catalogue's schemas are in catalogue-api.ts. Also
+// here: the station setup QR (`GPS1:`) codec and the enrollment code format,
+// which both the server and the station need.
 import { Decoder, Encoder } from 'cbor-x';
 import { z } from 'zod';
 import { base45Decode, base45Encode } from './base45.js';
-import { codeSchema, seatsResponse as providerSeatsResponse, showSchema } from './provider-api.js';
+import { venueTimeZone } from './catalogue-api.js';
+import { codeSchema } from './provider-api.js';
 import { SETUP_PREFIX } from './scan-text.js';
 import { epochSeconds, scanVerdictSchema } from './verdict.js';
-import { DAY_PATTERN } from './venue-day.js';
 
 
 const id = z.string().min(1).max(100);
@@ -121,40 +122,6 @@ export const providerHealth = providerSummary.extend({
 export const providerHealthQuery = z.object({ providerId: id.optional() });
 export const providerHealthResponse = z.object({ windowS: z.number().int(), providers: z.array(providerHealth) });
 export const providersResponse = z.object({ providers: z.array(providerSummary) });
-
-// ---- catalogue
-
-/** The IANA time zone of the venue a show or ticket belongs to: its times are read in it (the booking server's own zone for a venue without one). */
-const venueTimeZone = z.string();
-export const catalogueShowSchema = showSchema.extend({ providerId: z.string(), timeZone: venueTimeZone });
-export type CatalogueShow = z.infer<typeof catalogueShowSchema>;
-/** A day with showtimes on sale, for a strip of days to pick from. */
-export const catalogueDaySchema = z.object({
-  /** the calendar day in the venue's zone, YYYY-MM-DD */
-  day: z.string(),
-  /** showtimes on sale that day */
-  shows: z.number().int(),
-  /** the day's first showtime and its venue's zone: the day is named ("Today", "Mon 7 Dec") as that venue sees it */
-  startsAt: epochSeconds,
-  timeZone: venueTimeZone,
-});
-export type CatalogueDay = z.infer<typeof catalogueDaySchema>;
-/** `day`: one day's showtimes (each on its venue's calendar), or `first`, the first day on sale; without it, every showtime. */
-export const catalogueQuery = z.object({
-  day: z.string().regex(DAY_PATTERN, 'a day as YYYY-MM-DD, or first').optional(),
-});
-export const catalogueResponse = z.object({
-  shows: z.array(catalogueShowSchema),
-  /** providers that did not answer in time: their shows are left out */
-  unavailable: z.array(z.string()),
-  /** every day with showtimes on sale, in order, whatever `day` asked */
-  days: z.array(catalogueDaySchema),
-  /** the day `shows` are of; null when every showtime was asked for, or `first` found none */
-  day: z.string().nullable(),
-});
-
-/** A show's seat map, with the venue's zone for the show's times. */
-export const seatsResponse = providerSeatsResponse.extend({ timeZone: venueTimeZone });
 
 // ---- orders and tickets
 

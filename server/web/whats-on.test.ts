@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogueShow } from '../../protocol/booking-api.js';
+import type { CatalogueShow } from '../../protocol/catalogue-api.js';
 import { customerPage } from '../../build/assets.js';
 import { REPO_ROOT, startGatepost, type RunningCommand } from '../../testing/processes.js';
 import { multiplexShows } from '../provider/testing/multiplex.js';

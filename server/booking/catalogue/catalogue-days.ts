@@ -4,7 +4,7 @@
 // carries many venues: a customer's page asks for the day it shows, not the
 // season. Built once per change of a provider's cached list and kept, one
 // serialization (and at most one gzip) per day asked, not per request.
-import type { CatalogueDay, CatalogueShow } from '../../../protocol/booking-api.js';
+import type { CatalogueDay, CatalogueShow } from '../../../protocol/catalogue-api.js';
 import type { Show } from '../../../protocol/provider-api.js';
 import { venueDay } from '../../../protocol/venue-day.js';
 import { PreparedJson } from '../../common/compressed-reply.js';

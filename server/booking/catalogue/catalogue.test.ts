@@ -2,7 +2,8 @@
 // in this process with its cache clock in the test's hands, fake providers
 // that count the calls they get, real HTTP on loopback.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CatalogueShow, Order, ProviderDetails } from '../../../protocol/booking-api.js';
+import type { Order, ProviderDetails } from '../../../protocol/booking-api.js';
+import type { CatalogueShow } from '../../../protocol/catalogue-api.js';
 import { testStorage } from '../../common/testing/storage.js';
 import { signedClient } from '../../common/testing/signed-client.js';
 import type { BookingOptions, RunningBooking } from '../server.js';

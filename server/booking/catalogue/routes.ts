@@ -4,7 +4,8 @@
 // timeout each; one that is down, or slow with no recent list to show, does not
 // fail the list: its shows are left out and it is named in `unavailable`.
 import { z } from 'zod';
-import { catalogueQuery, catalogueResponse, catalogueShowSchema, errorBody, seatsResponse } from '../../../protocol/booking-api.js';
+import { errorBody } from '../../../protocol/booking-api.js';
+import { catalogueQuery, catalogueResponse, catalogueShowSchema, seatsResponse } from '../../../protocol/catalogue-api.js';
 import type { AppPlugin } from '../../common/app.js';
 import { sendPrepared } from '../../common/compressed-reply.js';
 import { notFound } from '../../common/errors.js';

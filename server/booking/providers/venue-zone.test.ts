@@ -6,7 +6,8 @@
 // the zone named.
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogueShow, Order, ProviderDetails } from '../../../protocol/booking-api.js';
+import type { Order, ProviderDetails } from '../../../protocol/booking-api.js';
+import type { CatalogueShow } from '../../../protocol/catalogue-api.js';
 import { TestMailbox } from '../reminders/testing/mailbox.js';
 import { renderTicketPngSync, ticketText } from '../tickets/image/index.js';
 import { signUp, startDemoPair, type DemoPair } from '../testing/setup.js';

@@ -4,7 +4,8 @@
 // process, and a booking server in this process with a payment gateway that
 // records every refund, on SQLite and on the local PostgreSQL.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogueShow, Order } from '../../../protocol/booking-api.js';
+import type { Order } from '../../../protocol/booking-api.js';
+import type { CatalogueShow } from '../../../protocol/catalogue-api.js';
 import type { ManagedShow } from '../../../protocol/provider-api.js';
 import type { ScanVerdict } from '../../../protocol/verdict.js';
 import { BACKENDS } from '../../common/testing/storage.js';

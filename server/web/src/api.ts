@@ -1,7 +1,8 @@
 // The booking server's API as the page uses it. Every failure becomes an
 // ApiError carrying the stable `error` reason of the response (server/ui-kit/request.ts),
 // which the page maps to a message: raw bodies are never shown.
-import type { BookingTicket, CatalogueDay, CatalogueShow, MyTicket, Order } from '../../../protocol/booking-api.js';
+import type { BookingTicket, MyTicket, Order } from '../../../protocol/booking-api.js';
+import type { CatalogueDay, CatalogueShow } from '../../../protocol/catalogue-api.js';
 import type { Seat } from '../../../protocol/provider-api.js';
 import { ApiError, request, requestJson as json } from '../../ui-kit/request.js';
 
