@@ -37,7 +37,7 @@ export const api = {
   order: (token: string, orderId: string) => json<Order>('GET', `/api/v1/orders/${enc(orderId)}`, { token }),
   /** My tickets, a page at a time: `upcoming` soonest first, `past` latest first */
   myTickets: (token: string, when: 'upcoming' | 'past', cursor?: string) =>
-    json<{ tickets: MyTicket[]; next: string | null }>('GET', `/api/v1/me/tickets?when=${when}${cursor ? `&cursor=${enc(cursor)}` : ''}`, { token }),
+    json<{ tickets: MyTicket[]; next: string | null }>('GET', `/api/v1/me/tickets${query({ when, cursor })}`, { token }),
 
   share: (token: string, ticketId: string) => json<{ shareUrl: string }>('POST', `/api/v1/tickets/${enc(ticketId)}/share`, { token }),
   unshare: (token: string, ticketId: string) => json<void>('DELETE', `/api/v1/tickets/${enc(ticketId)}/share`, { token }),

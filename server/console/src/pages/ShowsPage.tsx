@@ -57,10 +57,10 @@ export function ShowsPage() {
     setMessage({ kind: 'failure', error });
   };
   const zone = shownZone(provider?.timeZoneInUse);
-  const listed = useMemo(
-    () => (shows.state === 'ready' && from ? shows.data.filter((s) => venueDay(s.startsAt, zone) >= from) : shows.state === 'ready' ? shows.data : []),
-    [shows, from, zone],
-  );
+  const listed = useMemo(() => {
+    const all = shows.state === 'ready' ? shows.data : [];
+    return from ? all.filter((s) => venueDay(s.startsAt, zone) >= from) : all;
+  }, [shows, from, zone]);
   // As every time in the console: the venue's clock, 24-hour, with the offset of that day.
   const when = (epochS: number) => venueTime(locale, epochS, zone, { date: true });
   const money = (cents: number, currency: string) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);

@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { api, ApiError } from '../api.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
 import { dateTime } from '../format.js';
+import { MoreButton } from '../components/MoreButton.js';
 import { usePages } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
@@ -102,13 +103,7 @@ export function Inbox({ token }: { token: string }) {
           ))}
         </ul>
       )}
-      {!first && inbox.more && inbox.error === undefined && (
-        <p className="tickets-more">
-          <button type="button" className="btn btn--ghost btn--small" disabled={inbox.loading} onClick={inbox.loadMore}>
-            {inbox.loading ? t('reminders.loading') : t('reminders.older')}
-          </button>
-        </p>
-      )}
+      <MoreButton pages={inbox} label={t('reminders.older')} loadingLabel={t('reminders.loading')} />
     </Panel>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { api, type MyTicket } from '../api.js';
 import { ErrorBlock, Loading, Notice } from '../components/Status.js';
 import { dateTime, isoString } from '../format.js';
+import { MoreButton } from '../components/MoreButton.js';
 import { usePages, type Pages } from '../hooks.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, paths } from '../router.js';
@@ -63,13 +64,7 @@ function Section({ title, pages, moreLabel, muted, quiet }: { title: string; pag
       {first && pages.error !== undefined && <ErrorBlock error={pages.error} onRetry={pages.reload} />}
       {!first && <TicketRows title={title} rows={pages.items} muted={muted} />}
       {!first && pages.error !== undefined && <ErrorBlock error={pages.error} onRetry={pages.loadMore} />}
-      {!first && pages.more && pages.error === undefined && (
-        <p className="tickets-more">
-          <button type="button" className="btn btn--ghost btn--small" disabled={pages.loading} onClick={pages.loadMore}>
-            {pages.loading ? t('tickets.loading') : moreLabel}
-          </button>
-        </p>
-      )}
+      <MoreButton pages={pages} label={moreLabel} loadingLabel={t('tickets.loading')} />
     </>
   );
 }
