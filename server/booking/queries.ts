@@ -42,6 +42,7 @@ const TICKET_COLUMNS = [
   'share_hash',
   'revoked_at',
   'created_at',
+  'remind_at',
 ] as const satisfies readonly (keyof TicketsTable)[];
 
 /** `{column: p.column}` for each column: the stand-ins prepare() needs (it cannot enumerate them). */

@@ -6,7 +6,7 @@ import type { Generated, Migration } from 'kysely';
 import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
 import { initialMigration } from './initial-schema.js';
-import { reminderLeadMigration, reminderMigration, type ReminderDB } from './reminders/schema.js';
+import { reminderLeadMigration, reminderMigration, reminderScheduleMigration, type ReminderDB } from './reminders/schema.js';
 import { stationEventValidityMigration, validityPageMigration } from './scanning/schema.js';
 import { providerBatchScansMigration, providerVerifyUrlsMigration } from './providers/schema.js';
 import { signingKeyRetirementMigration } from './keys/schema.js';
@@ -113,6 +113,8 @@ export interface TicketsTable extends TicketShowCopy {
   share_hash: string | null;
   revoked_at: number | null;
   created_at: number;
+  /** when its reminder falls due (reminders/schedule.ts); null once claimed, or never to be sent */
+  remind_at: number | null;
 }
 
 export interface StationsTable {
@@ -200,5 +202,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '018_scan_outcome_annulments': scanOutcomeAnnulMigration,
     '019_show_cancellations': showCancellationsMigration,
     '020_owner_pages': ownerPagesMigration,
+    '021_reminder_schedule': reminderScheduleMigration,
   };
 }

@@ -12,6 +12,7 @@
 // retried request, and by the background issuer) until the provider answers;
 // only a definite refusal (seat taken, show ended, …) refunds it and fails it.
 import type { MailQueue } from '../mail/outbox.js';
+import { leadMinutesOf, remindAt } from '../reminders/schedule.js';
 import type { Selectable } from 'kysely';
 import { encodeGp1 } from '../../../protocol/gp1.js';
 import type { CodesResponse } from '../../../protocol/provider-api.js';
@@ -221,7 +222,7 @@ export class OrderService {
       // Before the order is answered: its buyer's next look at the seat map sees the seats taken.
       this.onSeatsChanged?.(order.provider_id, order.show_id);
     }
-    const tickets = this.buildTickets(order, codes);
+    const tickets = this.buildTickets(order, codes, await leadMinutesOf(this.ctx.db, order.user_id));
     const now = this.ctx.now();
     const q = queries(this.ctx.db);
     const won = await this.ctx.writes.run(async (trx) => {
@@ -241,7 +242,7 @@ export class OrderService {
     }
   }
 
-  private buildTickets(order: OrderRow, codes: CodesResponse): Selectable<TicketsTable>[] {
+  private buildTickets(order: OrderRow, codes: CodesResponse, leadMinutes: number): Selectable<TicketsTable>[] {
     const signer = this.ctx.keys.signer();
     const now = this.ctx.now();
     return codes.tickets.map((t) => {
@@ -271,6 +272,7 @@ export class OrderService {
         share_hash: shareHash(shareToken(this.ctx.shareSecret, ticketId, 0)),
         revoked_at: null,
         created_at: now,
+        remind_at: remindAt(t.validUntil, leadMinutes),
       };
     });
   }

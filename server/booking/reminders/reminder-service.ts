@@ -1,29 +1,36 @@
 // Sends each reminder once: at its lead time before the ticket's validity
-// ends, on every channel the customer chose. Due reminders are found from the
-// tickets themselves, so nothing has to be scheduled when an order is issued
-// or rescheduled when preferences change, and a restart sends what fell due
-// while the server was down.
+// ends, on every channel the customer chose. Each ticket carries when its
+// reminder falls due (`remind_at`, schedule.ts), so a pass reads the tickets
+// due and no others, and a restart sends what fell due while the server was
+// down.
+//
+// A stadium's tickets fall due together: a pass takes them a page at a time —
+// one read, one write that claims the page, then its sending — so no statement
+// grows with the crowd and every claim is fresh when its message goes out.
 //
 // Exactly once: the row (ticket, channel) is created by the sender that claims
 // it — INSERT … ON CONFLICT DO NOTHING — so of two processes on one database
 // only one sends. The inbox message and the "sent" mark share a transaction.
-// For e-mail and SMS a crash between handing the message over and marking it
-// sent is the one window left: the claim lapses and it is sent again, with
-// the same Message-ID.
+// A claim that has run long is renewed before each e-mail or SMS, and a claim
+// another process has taken over is not sent. For e-mail and SMS a crash
+// between handing the message over and marking it sent is the one window
+// left: the claim lapses and it is sent again, with the same Message-ID.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { OutboundChannel, Recipient } from './channels.js';
 import type { BookingDB } from '../schema.js';
-import { REMINDER_CHANNELS, type ReminderChannel, type ReminderLanguage } from './schema.js';
+import { DEFAULT_LEAD_MINUTES, REMINDER_CHANNELS, type ReminderChannel, type ReminderLanguage } from './schema.js';
 import { reminderText } from './text.js';
 import { venueZone } from '../providers/venue-zone.js';
 
 type DB = BookingDB;
 
-export const DEFAULT_PREFS = { channels: ['inapp', 'email'] as ReminderChannel[], leadMinutes: 120, language: 'en' as ReminderLanguage };
+export const DEFAULT_PREFS = { channels: ['inapp', 'email'] as ReminderChannel[], leadMinutes: DEFAULT_LEAD_MINUTES, language: 'en' as ReminderLanguage };
 /** the longest lead a customer may choose: a week */
 export const MAX_LEAD_MINUTES = 7 * 24 * 60;
+/** tickets read and claimed at once: a few thousand parameters, far under either database's limit */
+const PAGE = 500;
 
 export interface ReminderOptions {
   email?: OutboundChannel;
@@ -37,6 +44,8 @@ interface Due {
   ticketId: string;
   userId: string;
   channel: ReminderChannel;
+  /** until when this process's claim holds */
+  until: number;
 }
 
 export class ReminderService {
@@ -77,72 +86,71 @@ export class ReminderService {
 
   /** Sends every reminder due now; returns how many were sent. */
   async runDue(): Promise<number> {
-    const now = this.now();
     let sent = 0;
-    for (const due of [...(await this.claimNew(now)), ...(await this.claimRetries(now))]) {
-      if (await this.send(due, now)) sent++;
+    for (;;) {
+      const { claimed, full } = await this.claimPage(this.now());
+      sent += await this.sendAll(claimed);
+      if (!full) break;
     }
-    return sent;
+    return sent + (await this.sendAll(await this.claimRetries(this.now())));
   }
 
-  private async claimNew(now: number): Promise<Due[]> {
-    // Only tickets that can be due under the longest lead anyone chose: with
-    // every customer at the default, a pass reads the next two hours' tickets,
-    // not the whole week's (a pass holds the gate relay's thread while it reads).
-    const longest = await this.db
-      .selectFrom('reminder_prefs')
-      .select((eb) => eb.fn.max('lead_minutes').as('lead'))
-      .executeTakeFirst();
-    const horizon = Math.min(MAX_LEAD_MINUTES, Math.max(DEFAULT_PREFS.leadMinutes, Number(longest?.lead ?? 0))) * 60;
+  /**
+   * The next page of tickets due: their reminders claimed, and the tickets unscheduled in the
+   * same write. `full` when the page was full, so more may be due.
+   */
+  private async claimPage(now: number): Promise<{ claimed: Due[]; full: boolean }> {
     const tickets = await this.db
       .selectFrom('tickets')
       .innerJoin('users', 'users.user_id', 'tickets.user_id')
       .leftJoin('reminder_prefs', 'reminder_prefs.user_id', 'tickets.user_id')
-      .select(['tickets.ticket_id', 'tickets.user_id', 'tickets.valid_until', 'users.phone', 'reminder_prefs.channels', 'reminder_prefs.lead_minutes'])
-      .where('tickets.revoked_at', 'is', null)
-      .where('tickets.valid_until', '>', now)
-      .where('tickets.valid_until', '<=', now + horizon)
+      .select(['tickets.ticket_id', 'tickets.user_id', 'tickets.valid_until', 'tickets.revoked_at', 'users.phone', 'reminder_prefs.channels'])
+      .where('tickets.remind_at', '<=', now)
+      .orderBy('tickets.remind_at')
+      .limit(PAGE)
       .execute();
+    if (tickets.length === 0) return { claimed: [], full: false };
+    const until = now + this.claimSeconds();
     const wanted: Due[] = [];
+    // A revoked ticket, or one whose validity ended before its reminder went out, is not reminded.
     for (const t of tickets) {
-      const lead = t.lead_minutes ?? DEFAULT_PREFS.leadMinutes;
-      if (Number(t.valid_until) - lead * 60 > now) continue;
+      if (t.revoked_at !== null || Number(t.valid_until) <= now) continue;
       for (const channel of t.channels ? (JSON.parse(t.channels) as ReminderChannel[]) : DEFAULT_PREFS.channels) {
-        if (!this.canSend(channel, t.phone)) continue;
-        wanted.push({ ticketId: t.ticket_id, userId: t.user_id, channel });
+        if (this.canSend(channel, t.phone)) wanted.push({ ticketId: t.ticket_id, userId: t.user_id, channel, until });
       }
     }
-    if (wanted.length === 0) return [];
-    const existing = await this.db
-      .selectFrom('reminders')
-      .select(['ticket_id', 'channel'])
-      .where('ticket_id', 'in', [...new Set(wanted.map((w) => w.ticketId))])
-      .execute();
-    const known = new Set(existing.map((e) => `${e.ticket_id}|${e.channel}`));
-    const claimed: Due[] = [];
-    for (const w of wanted) {
-      if (known.has(`${w.ticketId}|${w.channel}`)) continue;
-      const won = await this.db
-        .insertInto('reminders')
-        .values({
-          ticket_id: w.ticketId,
-          channel: w.channel,
-          user_id: w.userId,
-          status: 'sending',
-          claimed_by: this.processId,
-          claimed_until: now + this.claimSeconds(),
-          attempts: 1,
-          next_attempt_at: null,
-          last_error: null,
-          sent_at: null,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['ticket_id', 'channel']).doNothing())
-        .returning('ticket_id')
-        .executeTakeFirst();
-      if (won) claimed.push(w);
-    }
-    return claimed;
+    const won = await this.db.transaction().execute(async (trx) => {
+      const rows =
+        wanted.length === 0
+          ? []
+          : await trx
+              .insertInto('reminders')
+              .values(
+                wanted.map((w) => ({
+                  ticket_id: w.ticketId,
+                  channel: w.channel,
+                  user_id: w.userId,
+                  status: 'sending' as const,
+                  claimed_by: this.processId,
+                  claimed_until: until,
+                  attempts: 1,
+                  next_attempt_at: null,
+                  last_error: null,
+                  sent_at: null,
+                  created_at: now,
+                })),
+              )
+              .onConflict((oc) => oc.columns(['ticket_id', 'channel']).doNothing())
+              .returning(['ticket_id', 'channel'])
+              .execute();
+      await trx
+        .updateTable('tickets')
+        .set({ remind_at: null })
+        .where('ticket_id', 'in', tickets.map((t) => t.ticket_id))
+        .execute();
+      return new Set(rows.map((r) => `${r.ticket_id}|${r.channel}`));
+    });
+    return { claimed: wanted.filter((w) => won.has(`${w.ticketId}|${w.channel}`)), full: tickets.length === PAGE };
   }
 
   /** Reminders whose last try failed, or whose sender died holding the claim. */
@@ -159,55 +167,110 @@ export class ReminderService {
       .limit(100)
       .execute();
     const claimed: Due[] = [];
+    const until = now + this.claimSeconds();
     for (const r of rows) {
       // A conditional write takes the claim: of two processes, one changes the row.
       const res = await this.db
         .updateTable('reminders')
-        .set((eb) => ({ status: 'sending', claimed_by: this.processId, claimed_until: now + this.claimSeconds(), attempts: eb('attempts', '+', 1) }))
+        .set((eb) => ({ status: 'sending', claimed_by: this.processId, claimed_until: until, attempts: eb('attempts', '+', 1) }))
         .where('ticket_id', '=', r.ticket_id)
         .where('channel', '=', r.channel)
         .where('status', '=', r.status)
         .where('claimed_by', '=', r.claimed_by)
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 1) claimed.push({ ticketId: r.ticket_id, userId: r.user_id, channel: r.channel });
+      if (Number(res.numUpdatedRows) === 1) claimed.push({ ticketId: r.ticket_id, userId: r.user_id, channel: r.channel, until });
     }
     return claimed;
   }
 
-  private async send(due: Due, now: number): Promise<boolean> {
-    const row = await this.db
+  /** Sends `claimed`: the inbox messages in one write, then each e-mail and SMS; how many went out. */
+  private async sendAll(claimed: Due[]): Promise<number> {
+    if (claimed.length === 0) return 0;
+    const texts = await this.texts([...new Set(claimed.map((d) => d.ticketId))]);
+    let sent = await this.sendInbox(
+      claimed.filter((d) => d.channel === 'inapp'),
+      texts,
+    );
+    for (const due of claimed) if (due.channel !== 'inapp' && (await this.sendOut(due, texts.get(due.ticketId)!))) sent++;
+    return sent;
+  }
+
+  /** Each ticket's reminder text and recipient, in its owner's language and its venue's zone. */
+  private async texts(ticketIds: string[]): Promise<Map<string, { text: ReturnType<typeof reminderText>; to: Recipient }>> {
+    const rows = await this.db
       .selectFrom('tickets')
       .innerJoin('users', 'users.user_id', 'tickets.user_id')
       .leftJoin('reminder_prefs', 'reminder_prefs.user_id', 'tickets.user_id')
       .leftJoin('providers', 'providers.provider_id', 'tickets.provider_id')
-      .select(['title', 'venue', 'hall', 'seat_label', 'starts_at', 'valid_until', 'users.email', 'users.phone', 'reminder_prefs.language', 'providers.time_zone'])
-      .where('tickets.ticket_id', '=', due.ticketId)
-      .executeTakeFirstOrThrow();
-    const text = reminderText(row, row.language ?? DEFAULT_PREFS.language, venueZone(row.time_zone));
-    try {
-      if (due.channel === 'inapp') {
-        await this.db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('messages')
-            .values({ message_id: `msg_${randomBytes(12).toString('base64url')}`, user_id: due.userId, ticket_id: due.ticketId, title: text.subject, body: text.body, created_at: now, read_at: null })
-            .execute();
-          await this.markSent(trx, due, now);
+      .select(['ticket_id', 'title', 'venue', 'hall', 'seat_label', 'starts_at', 'valid_until', 'users.email', 'users.phone', 'reminder_prefs.language', 'providers.time_zone'])
+      .where('tickets.ticket_id', 'in', ticketIds)
+      .execute();
+    return new Map(
+      rows.map((row) => [row.ticket_id, { text: reminderText(row, row.language ?? DEFAULT_PREFS.language, venueZone(row.time_zone)), to: { email: row.email, phone: row.phone } }]),
+    );
+  }
+
+  /** The inbox messages of the claims still held, written with their "sent" marks in one transaction. */
+  private async sendInbox(claimed: Due[], texts: Map<string, { text: ReturnType<typeof reminderText> }>): Promise<number> {
+    if (claimed.length === 0) return 0;
+    const now = this.now();
+    const held = await this.db.transaction().execute(async (trx) => {
+      const marked = await trx
+        .updateTable('reminders')
+        .set({ status: 'sent', sent_at: now, last_error: null })
+        .where('channel', '=', 'inapp')
+        .where('ticket_id', 'in', claimed.map((d) => d.ticketId))
+        .where('claimed_by', '=', this.processId)
+        .where('status', '=', 'sending')
+        .returning('ticket_id')
+        .execute();
+      const ours = new Set(marked.map((r) => r.ticket_id));
+      const messages = claimed
+        .filter((d) => ours.has(d.ticketId))
+        .map((d) => {
+          const { text } = texts.get(d.ticketId)!;
+          return { message_id: `msg_${randomBytes(12).toString('base64url')}`, user_id: d.userId, ticket_id: d.ticketId, title: text.subject, body: text.body, created_at: now, read_at: null };
         });
-      } else {
-        const recipient: Recipient = { email: row.email, phone: row.phone };
-        await this.channel(due.channel)!.send(recipient, text, `${due.ticketId}-${due.channel}`);
-        await this.markSent(this.db, due, now);
-      }
+      if (messages.length > 0) await trx.insertInto('messages').values(messages).execute();
+      return messages.length;
+    });
+    if (held > 0) this.log.info({ reminders: held, channel: 'inapp' }, 'reminders sent');
+    return held;
+  }
+
+  /** One e-mail or SMS, if this process still holds its claim; false when not sent. */
+  private async sendOut(due: Due, { text, to }: { text: ReturnType<typeof reminderText>; to: Recipient }): Promise<boolean> {
+    // A long page (a slow mail server) renews its claims before they can lapse and be taken over.
+    if (this.now() >= due.until - this.claimSeconds() / 2 && !(await this.renew(due))) return false;
+    try {
+      await this.channel(due.channel)!.send(to, text, `${due.ticketId}-${due.channel}`);
+      await this.markSent(due, this.now());
       this.log.info({ ticketId: due.ticketId, channel: due.channel }, 'reminder sent');
       return true;
     } catch (err) {
-      await this.markFailed(due, now, (err as Error).message);
+      await this.markFailed(due, this.now(), (err as Error).message);
       return false;
     }
   }
 
-  private async markSent(db: Kysely<DB>, due: Due, now: number): Promise<void> {
-    await db
+  /** Extends this process's claim; false when another process has taken the reminder over. */
+  private async renew(due: Due): Promise<boolean> {
+    const until = this.now() + this.claimSeconds();
+    const res = await this.db
+      .updateTable('reminders')
+      .set({ claimed_until: until })
+      .where('ticket_id', '=', due.ticketId)
+      .where('channel', '=', due.channel)
+      .where('claimed_by', '=', this.processId)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    due.until = until;
+    return true;
+  }
+
+  private async markSent(due: Due, now: number): Promise<void> {
+    await this.db
       .updateTable('reminders')
       .set({ status: 'sent', sent_at: now, last_error: null })
       .where('ticket_id', '=', due.ticketId)

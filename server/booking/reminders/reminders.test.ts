@@ -118,6 +118,25 @@ describe('reminders at the lead time, with a controllable clock', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: 'bad_request' });
   });
+
+  it('moves the reminders not sent yet when the customer changes the lead after buying', async () => {
+    const { api, token, tickets } = await customerWithTickets(booking.url, 'later@example.com', ['E5']);
+    const [earlier] = (await customerWithTickets(booking.url, 'earlier@example.com', ['E6'])).tickets;
+    const inbox = async () => (await api.get<{ messages: unknown[] }>('/api/v1/me/messages', { token })).body.messages;
+    expect((await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['inapp'], leadMinutes: 30 }, token })).status).toBe(200);
+    // The default two hours: the other customer's reminder only.
+    clock = tickets[0]!.validUntil - 120 * 60;
+    const sentAtTwoHours = await booking.reminders.runDue();
+    expect(sentAtTwoHours).toBeGreaterThan(0);
+    expect(await inbox()).toEqual([]);
+    clock = tickets[0]!.validUntil - 30 * 60;
+    expect(await booking.reminders.runDue()).toBe(1);
+    expect(await inbox()).toHaveLength(1);
+    // Sent stays sent: a longer lead now sends nothing again.
+    expect((await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['inapp'], leadMinutes: 60 }, token })).status).toBe(200);
+    expect(await booking.reminders.runDue()).toBe(0);
+    expect(earlier!.validUntil).toBe(tickets[0]!.validUntil);
+  });
 });
 
 describe('SMS through the webhook adapter', () => {

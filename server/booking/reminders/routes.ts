@@ -7,6 +7,7 @@ import { notFound } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import { DEFAULT_PREFS, MAX_LEAD_MINUTES } from './reminder-service.js';
+import { reschedule } from './schedule.js';
 import { REMINDER_CHANNELS, type ReminderChannel } from './schema.js';
 
 export const reminderPrefs = z.object({
@@ -62,11 +63,15 @@ export const reminderRoutes: AppPlugin<ReminderRoutesOptions> = async (app, { db
       const channels = [...new Set(req.body.channels)];
       const language = req.body.language ?? (await readPrefs(userId)).language;
       const values = { user_id: userId, channels: JSON.stringify(channels), lead_minutes: req.body.leadMinutes, language, updated_at: now() };
-      await db
-        .insertInto('reminder_prefs')
-        .values(values)
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ channels: values.channels, lead_minutes: values.lead_minutes, language, updated_at: values.updated_at }))
-        .execute();
+      // With the tickets not reminded yet moved to the new lead, in one write.
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('reminder_prefs')
+          .values(values)
+          .onConflict((oc) => oc.column('user_id').doUpdateSet({ channels: values.channels, lead_minutes: values.lead_minutes, language, updated_at: values.updated_at }))
+          .execute();
+        await reschedule(trx, userId, req.body.leadMinutes);
+      });
       return { channels, leadMinutes: req.body.leadMinutes, language };
     },
   );

@@ -1,11 +1,14 @@
 // Reminder tables. A reminder row exists once per ticket and channel: the
 // INSERT that creates it is the claim, so two booking processes on one
 // database can never both send the same reminder.
+import { sql } from 'kysely';
 import { schemaMigration } from '../../common/table-definitions.js';
 
 export const REMINDER_CHANNELS = ['inapp', 'email', 'sms'] as const;
 export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
 export type ReminderLanguage = 'en' | 'zh-CN';
+/** the lead of a customer who has not chosen one, in minutes */
+export const DEFAULT_LEAD_MINUTES = 120;
 
 export interface ReminderPrefsTable {
   user_id: string;
@@ -85,5 +88,19 @@ export const reminderMigration = schemaMigration({
   },
 });
 
-/** The reminder sender asks for the longest lead anyone chose on every pass (reminder-service.ts). */
+/** 003_reminder_lead: an index on the lead each customer chose. */
 export const reminderLeadMigration = schemaMigration({ indexes: { reminder_prefs: { reminder_prefs_lead: ['lead_minutes'] } } });
+
+/**
+ * 021_reminder_schedule (schedule.ts): the tickets still valid with no reminder claimed yet are scheduled
+ * at their owner's lead; the others (reminded, revoked, ended) are not reminded again.
+ */
+export const reminderScheduleMigration = schemaMigration({
+  addColumns: { tickets: { remind_at: 'bigint' } },
+  fill: async (db) => {
+    const now = Math.floor(Date.now() / 1000);
+    await sql`update tickets set remind_at = valid_until - 60 * coalesce((select p.lead_minutes from reminder_prefs p where p.user_id = tickets.user_id), ${DEFAULT_LEAD_MINUTES})
+      where revoked_at is null and valid_until > ${now} and not exists (select 1 from reminders r where r.ticket_id = tickets.ticket_id)`.execute(db);
+  },
+  indexes: { tickets: { tickets_remind_at: ['remind_at'] } },
+});

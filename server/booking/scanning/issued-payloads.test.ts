@@ -91,7 +91,7 @@ describe.each(BACKENDS)('the start-up load, a page at a time, on $backend', ({ b
       const ticket = (end: number, n: number) => ({
         ticket_id: `t-${end}-${n}`, order_id: 'o1', user_id: 'u1', provider_id: 'p1', provider_ticket_id: `pt-${end}-${n}`, show_id: `s${end}`, seat_id: `A${n}`,
         seat_label: `A${n}`, title: 'T', venue: 'V', hall: 'H', starts_at: end - 10, valid_from: 0, valid_until: end, code: `c-${end}-${n}`, key_id: 1,
-        payload: `GP1:payload-${end}-${n}`, share_generation: 0, share_hash: null, revoked_at: null, created_at: 0,
+        payload: `GP1:payload-${end}-${n}`, share_generation: 0, share_hash: null, revoked_at: null, created_at: 0, remind_at: null,
       });
       await db.insertInto('tickets').values(ends.flatMap((end) => Array.from({ length: 7 }, (_, n) => ticket(end, n)))).execute();
 

@@ -22,6 +22,8 @@ export class TestMailbox extends EventEmitter {
   refuseNext = 0;
   /** messages refused so far */
   refused = 0;
+  /** awaited before a message is accepted: the mail server is still busy with it meanwhile */
+  whileAccepting?: (mail: ReceivedMail) => Promise<void> | void;
 
   constructor() {
     super();
@@ -42,9 +44,13 @@ export class TestMailbox extends EventEmitter {
           const raw = Buffer.concat(chunks).toString('utf8');
           const subject = /^Subject: (.*)$/im.exec(raw)?.[1] ?? '';
           const messageId = /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '';
-          this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject, messageId });
+          const mail = { to: session.envelope.rcptTo.map((r) => r.address), raw, subject, messageId };
+          this.mails.push(mail);
           this.emit('mail');
-          callback();
+          void Promise.resolve(this.whileAccepting?.(mail)).then(
+            () => callback(),
+            (err: Error) => callback(err),
+          );
         });
       },
     });
