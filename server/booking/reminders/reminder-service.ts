@@ -16,6 +16,7 @@
 // between handing the message over and marking it sent is the one window
 // left: the claim lapses and it is sent again, with the same Message-ID.
 import { randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { OutboundChannel, Recipient } from './channels.js';
@@ -29,8 +30,8 @@ type DB = BookingDB;
 export const DEFAULT_PREFS = { channels: ['inapp', 'email'] as ReminderChannel[], leadMinutes: DEFAULT_LEAD_MINUTES, language: 'en' as ReminderLanguage };
 /** the longest lead a customer may choose: a week */
 export const MAX_LEAD_MINUTES = 7 * 24 * 60;
-/** tickets read and claimed at once: a few thousand parameters, far under either database's limit */
-const PAGE = 500;
+/** tickets read and claimed at once: a few thousand parameters, and on SQLite a few tens of ms of the event loop */
+const PAGE = 250;
 
 export interface ReminderOptions {
   email?: OutboundChannel;
@@ -88,9 +89,14 @@ export class ReminderService {
   async runDue(): Promise<number> {
     let sent = 0;
     for (;;) {
+      // On SQLite every statement completes synchronously: without a turn of the event loop
+      // between claiming and sending, and between pages, a stadium's pass would hold the
+      // gates' scans until its last page.
       const { claimed, full } = await this.claimPage(this.now());
+      await setImmediate();
       sent += await this.sendAll(claimed);
       if (!full) break;
+      await setImmediate();
     }
     return sent + (await this.sendAll(await this.claimRetries(this.now())));
   }
