@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { OutboundChannel, Recipient } from './channels.js';
+import type { OutboundChannel, Recipient, ReminderText } from './channels.js';
 import type { BookingDB } from '../schema.js';
 import { DEFAULT_LEAD_MINUTES, REMINDER_CHANNELS, type ReminderChannel, type ReminderLanguage } from './schema.js';
 import { reminderText } from './text.js';
@@ -39,6 +39,12 @@ export interface ReminderOptions {
   /** how long a claim holds before another process may take the reminder over */
   claimSeconds?: number;
   maxAttempts?: number;
+}
+
+/** A reminder's words and where they go. */
+interface Outgoing {
+  text: ReminderText;
+  to: Recipient;
 }
 
 interface Due {
@@ -193,16 +199,14 @@ export class ReminderService {
   private async sendAll(claimed: Due[]): Promise<number> {
     if (claimed.length === 0) return 0;
     const texts = await this.texts([...new Set(claimed.map((d) => d.ticketId))]);
-    let sent = await this.sendInbox(
-      claimed.filter((d) => d.channel === 'inapp'),
-      texts,
-    );
+    const inbox = claimed.filter((d) => d.channel === 'inapp');
+    let sent = await this.sendInbox(inbox, texts);
     for (const due of claimed) if (due.channel !== 'inapp' && (await this.sendOut(due, texts.get(due.ticketId)!))) sent++;
     return sent;
   }
 
   /** Each ticket's reminder text and recipient, in its owner's language and its venue's zone. */
-  private async texts(ticketIds: string[]): Promise<Map<string, { text: ReturnType<typeof reminderText>; to: Recipient }>> {
+  private async texts(ticketIds: string[]): Promise<Map<string, Outgoing>> {
     const rows = await this.db
       .selectFrom('tickets')
       .innerJoin('users', 'users.user_id', 'tickets.user_id')
@@ -217,7 +221,7 @@ export class ReminderService {
   }
 
   /** The inbox messages of the claims still held, written with their "sent" marks in one transaction. */
-  private async sendInbox(claimed: Due[], texts: Map<string, { text: ReturnType<typeof reminderText> }>): Promise<number> {
+  private async sendInbox(claimed: Due[], texts: Map<string, Outgoing>): Promise<number> {
     if (claimed.length === 0) return 0;
     const now = this.now();
     const held = await this.db.transaction().execute(async (trx) => {
@@ -245,7 +249,7 @@ export class ReminderService {
   }
 
   /** One e-mail or SMS, if this process still holds its claim; false when not sent. */
-  private async sendOut(due: Due, { text, to }: { text: ReturnType<typeof reminderText>; to: Recipient }): Promise<boolean> {
+  private async sendOut(due: Due, { text, to }: Outgoing): Promise<boolean> {
     // A long page (a slow mail server) renews its claims before they can lapse and be taken over.
     if (this.now() >= due.until - this.claimSeconds() / 2 && !(await this.renew(due))) return false;
     try {

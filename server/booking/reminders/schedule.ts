@@ -2,9 +2,8 @@
 // (`tickets.remind_at`, indexed): set when the ticket is issued, from its
 // owner's lead time; moved when the owner changes the lead; cleared once the
 // reminder is claimed (reminder-service.ts). A pass then reads exactly the
-// tickets due, however many tickets lie ahead or however long a lead one
-// customer chose; reading the coming hours' (or week's) tickets on every pass
-// instead made the pass's work grow with everyone's tickets.
+// tickets due: its work grows with them, not with the tickets sold ahead nor
+// with the longest lead any one customer chose.
 import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
 import { DEFAULT_LEAD_MINUTES } from './schema.js';
