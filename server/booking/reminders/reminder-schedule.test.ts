@@ -1,16 +1,17 @@
 // When reminders go out (schedule.ts), on a stadium's evening: 40,000 tickets
-// of one show fall due in the same second, and a mail server slow enough that
-// a sender's claims would lapse while it works through them; and the tickets
-// bought before the schedule was kept, after the upgrade. A real verification server process (its
-// demo programme) issues the first tickets; the stadium's crowd is copied from
-// one of them in the booking database, since issuing 40,000 tickets one order
-// at a time would take the test minutes. On SQLite and the local PostgreSQL.
+// of one show fall due in the same second; their e-mails go out over a kept
+// connection; a mail server slow enough that a sender's claims would lapse
+// while it works through them; and the tickets bought before the schedule was
+// kept, after the upgrade. A real verification server process (its demo
+// programme) issues the first tickets; a stadium's crowd is copied from one of
+// them in the booking database, since issuing 40,000 tickets one order at a
+// time would take the test minutes. On SQLite and the local PostgreSQL.
 import { join } from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
 import { BACKENDS } from '../../common/testing/storage.js';
-import { bookingMigrations } from '../schema.js';
+import { bookingMigrations, type BookingDB } from '../schema.js';
 import { bookingClient } from '../testing/http.js';
 import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
 import { bookingTestbed } from '../testing/testbed.js';
@@ -24,6 +25,18 @@ const SECRET = 'reminders-at-scale-secret-0123456789';
 const CROWD = 40_000;
 const quiet = { info: () => undefined, warn: () => undefined };
 
+/** `count` customers, each with a ticket like `model` (the ticket of the customer `email`). */
+async function crowd(db: Kysely<BookingDB>, email: string, model: string, count: number): Promise<void> {
+  const n = sql.raw(`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count})`);
+  await sql`${n} insert into users (user_id, email, password_hash, phone, created_at)
+    select 'u_fan_' || i, 'fan' || i || '@stadium.example', password_hash, null, created_at from n cross join users where users.email = ${email}`.execute(db);
+  await sql`${n} insert into tickets (ticket_id, order_id, user_id, provider_id, provider_ticket_id, show_id, seat_id, seat_label, title, venue, hall, starts_at,
+      valid_from, valid_until, code, key_id, payload, share_generation, share_hash, revoked_at, created_at, remind_at)
+    select 't_fan_' || i, order_id, 'u_fan_' || i, provider_id, provider_ticket_id || '-' || i, show_id, seat_id, seat_label, title, venue, hall, starts_at,
+      valid_from, valid_until, code || '-' || i, key_id, payload, share_generation, null, revoked_at, created_at, remind_at
+    from n cross join tickets where tickets.ticket_id = ${model}`.execute(db);
+}
+
 describe.each(BACKENDS)('a stadium’s tickets falling due at once, on $backend', (each) => {
   let clock = Math.floor(Date.now() / 1000);
   // No SMTP server: the inbox is the one channel, as at a platform without e-mail.
@@ -36,16 +49,8 @@ describe.each(BACKENDS)('a stadium’s tickets falling due at once, on $backend'
     expect(order.status, order.text).toBe(201);
     const first = order.body.tickets[0]!;
 
-    // The crowd: a customer each, each with a ticket like the first one's.
     const db = bed.booking.ctx.db;
-    const n = sql.raw(`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${CROWD})`);
-    await sql`${n} insert into users (user_id, email, password_hash, phone, created_at)
-      select 'u_fan_' || i, 'fan' || i || '@stadium.example', password_hash, null, created_at from n cross join users where users.email = 'first-fan@example.com'`.execute(db);
-    await sql`${n} insert into tickets (ticket_id, order_id, user_id, provider_id, provider_ticket_id, show_id, seat_id, seat_label, title, venue, hall, starts_at,
-        valid_from, valid_until, code, key_id, payload, share_generation, share_hash, revoked_at, created_at, remind_at)
-      select 't_fan_' || i, order_id, 'u_fan_' || i, provider_id, provider_ticket_id || '-' || i, show_id, seat_id, seat_label, title, venue, hall, starts_at,
-        valid_from, valid_until, code || '-' || i, key_id, payload, share_generation, null, revoked_at, created_at, remind_at
-      from n cross join tickets where tickets.ticket_id = ${first.ticketId}`.execute(db);
+    await crowd(db, 'first-fan@example.com', first.ticketId, CROWD);
 
     // The default lead: two hours before validity ends.
     clock = first.validUntil - 120 * 60 - 1;
@@ -137,5 +142,34 @@ describe.each(BACKENDS)('tickets bought before the schedule was kept, on $backen
     expect(await bed.booking.reminders.runDue()).toBe(1);
     expect(await inbox(halfHour.token)).toBe(1);
     expect(await inbox(reminded.token)).toBe(1);
+  }, 60_000);
+});
+
+describe('a stadium’s e-mail reminders', () => {
+  let clock = Math.floor(Date.now() / 1000);
+  const mailbox = new TestMailbox();
+  beforeAll(() => mailbox.start());
+  afterAll(() => mailbox.stop());
+  const bed = bookingTestbed(BACKENDS[0]!, {
+    name: 'reminders-mail-crowd',
+    adminToken: ADMIN,
+    provider: { secret: SECRET, kind: 'demo' },
+    booking: { demo: true, reminderIntervalMs: 0, now: () => clock, logger: false, get smtpUrl() { return mailbox.url; } },
+  });
+
+  it('go out over a connection kept open, not one each', async () => {
+    const providerId = await registerProvider(bed.api, ADMIN, { verifyUrl: bed.provider.url, secret: SECRET });
+    const token = await signUp(bed.api, 'mail-fan@example.com');
+    const order = await bed.api.post<Order>('/api/v1/orders', { providerId, showId: 'demo-1', seats: ['D1'], payment: { method: 'demo' } }, { token });
+    expect(order.status, order.text).toBe(201);
+    await crowd(bed.booking.ctx.db, 'mail-fan@example.com', order.body.tickets[0]!.ticketId, 299);
+    const before = { mails: mailbox.reminders.length, connections: mailbox.connections };
+
+    clock = order.body.tickets[0]!.validUntil - 120 * 60;
+    expect(await bed.booking.reminders.runDue()).toBe(600); // each ticket: the inbox and an e-mail
+    expect(mailbox.reminders.length - before.mails).toBe(300);
+    expect(new Set(mailbox.reminders.map((m) => m.to[0])).size).toBe(300);
+    // A kept connection carries up to 100 messages (nodemailer's pool), then a new one is opened.
+    expect(mailbox.connections - before.connections).toBeLessThanOrEqual(300 / 100 + 1);
   }, 60_000);
 });

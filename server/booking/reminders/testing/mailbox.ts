@@ -22,6 +22,8 @@ export class TestMailbox extends EventEmitter {
   refuseNext = 0;
   /** messages refused so far */
   refused = 0;
+  /** SMTP connections opened to it so far */
+  connections = 0;
   /** awaited before a message is accepted: the mail server is still busy with it meanwhile */
   whileAccepting?: (mail: ReceivedMail) => Promise<void> | void;
 
@@ -31,6 +33,10 @@ export class TestMailbox extends EventEmitter {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
