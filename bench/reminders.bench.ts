@@ -6,7 +6,9 @@
 // any customer may — and a stadium's 40,000 tickets falling due at once.
 // Every pass runs on the thread that relays the gates' scans: what a gate
 // feels is the longest the event loop was held during the passes.
-// Usage: npm run bench:reminders [-- --only sqlite|postgres --passes 20 --sizes 10000,100000,1000000 --stadium 40000]
+// Then MAILS tickets due at once with e-mail too, to a real SMTP server on
+// loopback (smtp-server): their rate, and the connections they opened.
+// Usage: npm run bench:reminders [-- --only sqlite|postgres --passes 20 --sizes 10000,100000,1000000 --stadium 40000 --mails 3000]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -16,6 +18,9 @@ import { postgresAvailable } from '../server/common/testing/postgres.js';
 import { FAKE_SHOW, startFakeProvider } from '../server/booking/testing/fake-provider.js';
 import { bookingClient } from '../server/booking/testing/http.js';
 import { registerProvider, signUp, startTestBooking } from '../server/booking/testing/setup.js';
+import { EmailChannel } from '../server/booking/reminders/channels.js';
+import { ReminderService } from '../server/booking/reminders/reminder-service.js';
+import { TestMailbox } from '../server/booking/reminders/testing/mailbox.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,11 +28,13 @@ const { values } = parseArgs({
     passes: { type: 'string', default: '20' },
     sizes: { type: 'string', default: '10000,100000,1000000' },
     stadium: { type: 'string', default: '40000' },
+    mails: { type: 'string', default: '3000' },
   },
 });
 const PASSES = Number(values.passes);
 const SIZES = values.sizes.split(',').map(Number);
 const STADIUM = Number(values.stadium);
+const MAILS = Number(values.mails);
 const ADMIN = 'bench-reminders-admin-0123456789';
 const SECRET = 'bench-reminders-secret-0123456789';
 /** the longest event-loop stall at 10⁶ tickets ahead and during the stadium's pass (ms): a scan relayed meanwhile waits at most that, against the station's 2 s */
@@ -140,10 +147,27 @@ async function runEngine(backend: Backend): Promise<void> {
     const stadium = { medianMs: stadiumMs, maxMs: stadiumMs, sent, stallMs: watch.stop() };
     line(`stadium: ${STADIUM.toLocaleString('en')} due at once`, stadium);
 
+    // E-mail: a sender on the same database with an SMTP server; each ticket gets its inbox message and an e-mail.
+    const mailbox = new TestMailbox();
+    await mailbox.start();
+    const email = new EmailChannel(mailbox.url);
+    const mailer = new ReminderService(db, () => clock, { info: () => undefined, warn: () => undefined }, { email });
+    clock += 15;
+    await grow('t_mail_', 0, MAILS, () => `${clock} + 7200`);
+    const m0 = performance.now();
+    const mailed = await mailer.runDue();
+    const mailMs = performance.now() - m0;
+    email.close();
+    await mailbox.stop();
+
     process.stdout.write(`\n${backend} (booking server in this process; ${PASSES} passes, 15 s of the clock apart; the clock started at ${base})\n`);
     process.stdout.write(`${'run'.padEnd(30)} ${'median ms'.padStart(9)} ${'max ms'.padStart(9)} ${'longest stall'.padStart(12)} ${'sent'.padStart(6)}   vs baseline\n`);
     for (const r of rows) process.stdout.write(`${r}\n`);
     const worst = Math.max(last.stallMs, stadium.stallMs);
+    process.stdout.write(
+      `e-mail: ${MAILS.toLocaleString('en')} tickets due at once, ${mailed.toLocaleString('en')} reminders (inbox and e-mail) in ${(mailMs / 1000).toFixed(1)} s, ` +
+        `${(mailMs / mailbox.reminders.length).toFixed(2)} ms an e-mail, over ${mailbox.connections} SMTP connections\n`,
+    );
     process.stdout.write(
       `stadium: ${sent.toLocaleString('en')} reminders in ${(stadiumMs / 1000).toFixed(1)} s (${Math.round(sent / (stadiumMs / 1000)).toLocaleString('en')}/s)\n` +
         `target: the longest event-loop stall at ${SIZES.at(-1)!.toLocaleString('en')} tickets ahead and in the stadium's pass ≤ ${TARGET_STALL_MS} ms — ${worst.toFixed(1)} ms: ${worst <= TARGET_STALL_MS ? 'met' : 'NOT met'}\n`,
