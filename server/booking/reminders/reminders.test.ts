@@ -119,6 +119,16 @@ describe('reminders at the lead time, with a controllable clock', () => {
     expect(bad.body).toMatchObject({ error: 'bad_request' });
   });
 
+  it('sends none for a ticket revoked before its reminder fell due', async () => {
+    const { api, token, tickets } = await customerWithTickets(booking.url, 'revoked@example.com', ['E7', 'E8'], { channels: ['inapp'], leadMinutes: 45 });
+    const revoked = await api.post(`/api/v1/admin/tickets/${tickets[0]!.ticketId}/revoke`, {}, { token: ADMIN });
+    expect(revoked.status, revoked.text).toBe(200);
+    clock = tickets[0]!.validUntil - 45 * 60;
+    expect(await booking.reminders.runDue()).toBe(1);
+    const messages = (await api.get<{ messages: { ticketId: string }[] }>('/api/v1/me/messages', { token })).body.messages;
+    expect(messages.map((m) => m.ticketId)).toEqual([tickets[1]!.ticketId]);
+  });
+
   it('moves the reminders not sent yet when the customer changes the lead after buying', async () => {
     const { api, token, tickets } = await customerWithTickets(booking.url, 'later@example.com', ['E5']);
     const [earlier] = (await customerWithTickets(booking.url, 'earlier@example.com', ['E6'])).tickets;
