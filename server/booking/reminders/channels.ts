@@ -40,9 +40,7 @@ export class EmailChannel implements OutboundChannel {
     // Connections kept open for the messages that follow (unless the URL says `pool=false`):
     // a connection per message costs its handshake every time — here ~100 ms against ~2 ms —
     // and a stadium's reminders, or an on-sale's order e-mails, go out one after another.
-    const url = new URL(smtpUrl);
-    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-    this.transport = nodemailer.createTransport(url.toString());
+    this.transport = nodemailer.createTransport(pooled(smtpUrl));
   }
 
   async send(to: Recipient, text: ReminderText, id: string): Promise<void> {
@@ -58,6 +56,18 @@ export class EmailChannel implements OutboundChannel {
   close(): void {
     this.transport.close();
   }
+}
+
+/** `smtpUrl` with `pool=true` unless it says otherwise; a URL only nodemailer's own parser reads is left to it as it is. */
+function pooled(smtpUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    return smtpUrl;
+  }
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  return url.toString();
 }
 
 /** The SMS adapter interface's webhook implementation: POST {to, text, id} as JSON. */
