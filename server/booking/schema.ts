@@ -18,7 +18,7 @@ import { annulmentsMigration } from './annulments/schema.js';
 import { refundsMigration, type RefundDB } from './ordering/refunds-schema.js';
 import { outboxMigration, type OutboxDB } from './mail/schema.js';
 import { staffMigration, type StaffDB } from './staff/schema.js';
-import { scanOutcomeAnnulMigration, scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
+import { scanCountsMigration, scanOutcomeAnnulMigration, scanOutcomesMigration, type ScanOutcomesDB } from './scanning/scan-outcomes-schema.js';
 import { ticketSearchMigration } from './ticket-search/schema.js';
 import { providerTimeZoneMigration } from './providers/time-zone-schema.js';
 import { showCancellationsMigration, type ShowCancellationsDB } from './shows/schema.js';
@@ -203,5 +203,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '019_show_cancellations': showCancellationsMigration,
     '020_owner_pages': ownerPagesMigration,
     '021_reminder_schedule': reminderScheduleMigration,
+    '022_scan_counts': scanCountsMigration,
   };
 }

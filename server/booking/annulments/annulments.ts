@@ -11,6 +11,7 @@ import type { StationIdentity } from '../auth.js';
 import type { BookingContext } from '../context.js';
 import { ProviderRefusal, ProviderUnavailable, providerError } from '../providers/provider-client.js';
 import { providerScanId } from '../scanning/relay.js';
+import { addCounts } from '../scanning/scan-counts.js';
 import { recordAnnulled } from '../scanning/station-events.js';
 
 /** A station may undo its own admission this long after it (s): the time to see that the holder did not pass. */
@@ -99,7 +100,16 @@ export class AnnulService {
         .onConflict((oc) => oc.column('provider_scan_id').doNothing())
         .execute();
       // The Live page counts it no longer, and shows it undone.
-      await trx.updateTable('scan_outcomes').set({ annulled_at: annulledAt }).where('station_id', '=', target.stationId).where('scan_id', '=', target.scanId).where('result', '=', 'admitted').execute();
+      const undone = await trx
+        .updateTable('scan_outcomes')
+        .set({ annulled_at: annulledAt })
+        .where('station_id', '=', target.stationId)
+        .where('scan_id', '=', target.scanId)
+        .where('result', '=', 'admitted')
+        .where('annulled_at', 'is', null)
+        .returning(['provider_id', 'show_id', 'gate', 'at', 'result', 'reason'])
+        .execute();
+      await addCounts(trx, undone, -1);
     });
     this.ctx.log.info({ providerId: target.providerId, stationId: target.stationId, scanId: target.scanId, by }, 'admission annulled');
     return { scanId: target.scanId, annulledAt };

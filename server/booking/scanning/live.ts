@@ -1,9 +1,11 @@
 // The Live page's summary of one show at one provider's gates, from the
-// database (scan-outcomes.ts), so that on PostgreSQL every booking process
-// answers with what any of them recorded. Rejections the provider could tie
+// database — the counts kept as outcomes are recorded (scan-counts.ts) and the
+// latest outcomes (scan-outcomes.ts) — so that on PostgreSQL every booking
+// process answers with what any of them recorded, and a stadium's summary
+// reads a few hundred rows, not its tens of thousands of scans. Rejections the provider could tie
 // to no show (not a ticket at all, the provider unreachable) count for every
 // show of that provider within the last three hours: they happened at its gates.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
 import type { LiveSummary } from '../../../protocol/console-api.js';
 
@@ -14,24 +16,31 @@ const RECENT = 50;
 export type { LiveSummary };
 
 export async function liveSummary(db: Kysely<BookingDB>, providerId: string, showId: string, now: number, capacity: number | null): Promise<LiveSummary> {
-  const ofShow = () =>
+  // The counts (scan-counts.ts): the show's, and those of outcomes of no show in the last three hours.
+  const totals = db
+    .selectFrom('scan_totals')
+    .select(['gate', 'result', 'reason', (eb) => eb.fn.sum<number | string>('n').as('n')])
+    .where('provider_id', '=', providerId)
+    .where((eb) => eb.or([eb.and([eb('show_id', '=', showId), eb('bucket', '=', 0)]), eb.and([eb('show_id', '=', ''), eb('bucket', '>=', now - UNATTRIBUTED_S)])]))
+    .groupBy(['gate', 'result', 'reason'])
+    .execute();
+  // Newest first, each part an index range (provider_id, show_id, at): the show's scans, and those of no show.
+  const parts = [
+    () => db.selectFrom('scan_outcomes').where('provider_id', '=', providerId).where('show_id', '=', showId),
+    () => db.selectFrom('scan_outcomes').where('provider_id', '=', providerId).where('show_id', 'is', null).where('at', '>=', now - UNATTRIBUTED_S),
+  ];
+  const [counts, recentParts, perMinute, conflicts] = await Promise.all([
+    totals,
+    Promise.all(parts.map((part) => part().select(['at', 'gate', 'result', 'reason', 'seat', 'station_id', 'scan_id', 'annulled_at']).orderBy('at', 'desc').limit(RECENT).execute())),
+    // The minutes from the one an hour ago.
     db
-      .selectFrom('scan_outcomes')
+      .selectFrom('scan_minutes')
+      .select(['minute', 'gate', (eb) => eb.fn.sum<number | string>('admitted').as('n')])
       .where('provider_id', '=', providerId)
-      .where((eb) => eb.or([eb('show_id', '=', showId), eb.and([eb('show_id', 'is', null), eb('at', '>=', now - UNATTRIBUTED_S)])]));
-  const minute = sql<number>`at - (at % 60)`;
-  const [byGate, denials, recent, perMinute, conflicts] = await Promise.all([
-    // An annulled admission counts neither as admitted nor as denied: the holder did not pass.
-    ofShow().where('annulled_at', 'is', null).select(['gate', 'result', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(['gate', 'result']).execute(),
-    ofShow().where('result', '=', 'rejected').select(['reason', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy('reason').execute(),
-    ofShow().select(['at', 'gate', 'result', 'reason', 'seat', 'station_id', 'scan_id', 'annulled_at']).orderBy('at', 'desc').limit(RECENT).execute(),
-    ofShow()
-      .where('result', '=', 'admitted')
-      .where('annulled_at', 'is', null)
-      .where('at', '>=', now - PER_MINUTE_S)
-      .select([minute.as('minute'), 'gate', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .groupBy([minute, 'gate'])
-      .orderBy(minute)
+      .where('show_id', 'in', [showId, ''])
+      .where('minute', '>=', now - PER_MINUTE_S - ((now - PER_MINUTE_S) % 60))
+      .groupBy(['minute', 'gate'])
+      .orderBy('minute')
       .execute(),
     db
       .selectFrom('journal_conflicts')
@@ -43,21 +52,33 @@ export async function liveSummary(db: Kysely<BookingDB>, providerId: string, sho
       .limit(100)
       .execute(),
   ]);
+  const recent = recentParts
+    .flat()
+    .sort((a, b) => Number(b.at) - Number(a.at))
+    .slice(0, RECENT);
   const gates = new Map<string, { gate: string; admitted: number; denied: number }>();
+  const denials = new Map<string, number>();
   let admitted = 0;
-  for (const row of byGate) {
+  for (const row of counts) {
+    const n = Number(row.n);
+    // An annulled admission was taken off the counts: the holder did not pass.
+    if (n === 0) continue;
     const g = gates.get(row.gate) ?? { gate: row.gate, admitted: 0, denied: 0 };
     gates.set(row.gate, g);
     if (row.result === 'admitted') {
-      g.admitted += Number(row.n);
-      admitted += Number(row.n);
-    } else g.denied += Number(row.n);
+      g.admitted += n;
+      admitted += n;
+    } else {
+      g.denied += n;
+      const reason = row.reason || 'unknown';
+      denials.set(reason, (denials.get(reason) ?? 0) + n);
+    }
   }
   return {
     admitted,
     capacity,
     gates: [...gates.values()].sort((a, b) => a.gate.localeCompare(b.gate)),
-    denials: denials.map((d) => ({ reason: d.reason ?? 'unknown', count: Number(d.n) })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    denials: [...denials].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     recent: recent.map((r) => ({
       at: Number(r.at),
       gate: r.gate,
@@ -76,6 +97,6 @@ export async function liveSummary(db: Kysely<BookingDB>, providerId: string, sho
       firstGate: c.first_gate,
       firstAt: c.first_at === null ? null : Number(c.first_at),
     })),
-    perMinute: perMinute.map((p) => ({ minute: Number(p.minute), gate: p.gate, admitted: Number(p.n) })),
+    perMinute: perMinute.filter((p) => Number(p.n) > 0).map((p) => ({ minute: Number(p.minute), gate: p.gate, admitted: Number(p.n) })),
   };
 }

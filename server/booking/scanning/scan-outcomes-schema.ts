@@ -1,6 +1,7 @@
 // The Live page's tables (scan-outcomes.ts writes them, live.ts reads them) and
 // their migration, 015_scan_outcomes. Typed here alone, not with BookingDB:
 // schema.ts imports this file.
+import { sql, type Migration } from 'kysely';
 import { schemaMigration } from '../../common/table-definitions.js';
 
 export interface ScanOutcomesTable {
@@ -38,9 +39,41 @@ export interface JournalConflictsTable {
   acknowledged_by: string | null;
 }
 
+/**
+ * The Live page's counts, kept as outcomes are written and annulled (scan-counts.ts), so that
+ * a summary reads a few hundred rows however many scans a show has had.
+ */
+export interface ScanTotalsTable {
+  provider_id: string;
+  /** '' for outcomes of no show */
+  show_id: string;
+  /** 0 for a show's; for outcomes of no show, their second: they count for three hours */
+  bucket: number;
+  gate: string;
+  result: 'admitted' | 'rejected';
+  /** '' for none */
+  reason: string;
+  n: number;
+  /** the latest outcome counted: the row goes with the outcomes, two days after */
+  last_at: number;
+}
+
+/** Admissions not annulled, per minute and gate, for the last hour's chart. */
+export interface ScanMinutesTable {
+  provider_id: string;
+  /** '' for outcomes of no show */
+  show_id: string;
+  /** epoch seconds of the minute's start */
+  minute: number;
+  gate: string;
+  admitted: number;
+}
+
 export interface ScanOutcomesDB {
   scan_outcomes: ScanOutcomesTable;
   journal_conflicts: JournalConflictsTable;
+  scan_totals: ScanTotalsTable;
+  scan_minutes: ScanMinutesTable;
 }
 
 export const scanOutcomesMigration = schemaMigration({
@@ -83,3 +116,42 @@ export const scanOutcomeAnnulMigration = schemaMigration({
   addColumns: { scan_outcomes: { scan_id: 'text', annulled_at: 'bigint' } },
   indexes: { scan_outcomes: { scan_outcomes_scan: ['station_id', 'scan_id'] } },
 });
+
+const scanCountTables = schemaMigration({
+  tables: {
+    scan_totals: {
+      columns: {
+        provider_id: 'text not null',
+        show_id: 'text not null',
+        bucket: 'bigint not null',
+        gate: 'text not null',
+        result: 'text not null',
+        reason: 'text not null',
+        n: 'bigint not null',
+        last_at: 'bigint not null',
+      },
+      primaryKey: { name: 'scan_totals_pk', columns: ['provider_id', 'show_id', 'bucket', 'gate', 'result', 'reason'] },
+      indexes: { scan_totals_last: ['last_at'] },
+    },
+    scan_minutes: {
+      columns: { provider_id: 'text not null', show_id: 'text not null', minute: 'bigint not null', gate: 'text not null', admitted: 'bigint not null' },
+      primaryKey: { name: 'scan_minutes_pk', columns: ['provider_id', 'show_id', 'minute', 'gate'] },
+    },
+  },
+});
+
+/** 022_scan_counts: the counts, filled in from the outcomes recorded before them. */
+export const scanCountsMigration: Migration = {
+  async up(db) {
+    await scanCountTables.up(db);
+    await sql`insert into scan_totals (provider_id, show_id, bucket, gate, result, reason, n, last_at)
+      select provider_id, coalesce(show_id, ''), case when show_id is null then at else 0 end, gate, result, coalesce(reason, ''), count(*), max(at)
+      from scan_outcomes where annulled_at is null
+      group by provider_id, coalesce(show_id, ''), case when show_id is null then at else 0 end, gate, result, coalesce(reason, '')`.execute(db);
+    await sql`insert into scan_minutes (provider_id, show_id, minute, gate, admitted)
+      select provider_id, coalesce(show_id, ''), at - (at % 60), gate, count(*)
+      from scan_outcomes where result = 'admitted' and annulled_at is null
+      group by provider_id, coalesce(show_id, ''), at - (at % 60), gate`.execute(db);
+  },
+  down: (db) => scanCountTables.down!(db),
+};

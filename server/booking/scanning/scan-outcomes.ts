@@ -10,6 +10,7 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { WriteBehind } from '../../common/write-behind.js';
+import { addCounts } from './scan-counts.js';
 import { sha256 } from '../secrets.js';
 import type { BookingDB } from '../schema.js';
 import type { JournalConflictsTable, ScanOutcomesTable } from './scan-outcomes-schema.js';
@@ -53,6 +54,7 @@ export class ScanOutcomeLog {
         await commit(async (trx) => {
           // Multi-row inserts of at most 500 rows keep within both databases' parameter limits.
           for (let i = 0; i < outcomes.length; i += 500) await trx.insertInto('scan_outcomes').values(outcomes.slice(i, i + 500)).execute();
+          await addCounts(trx, outcomes, 1);
           for (const c of conflicts) await trx.insertInto('journal_conflicts').values(c).onConflict((oc) => oc.column('conflict_id').doNothing()).execute();
         });
         this.onCommitted?.(new Set([...outcomes.map((o) => o.provider_id), ...conflicts.map((c) => c.provider_id)]));
@@ -79,6 +81,9 @@ export async function pruneScanOutcomes(writes: { run<T>(work: (trx: Transaction
   return writes.run(async (trx) => {
     const a = await trx.deleteFrom('scan_outcomes').where('at', '<', now - KEEP_OUTCOMES_S).executeTakeFirst();
     const b = await trx.deleteFrom('journal_conflicts').where('recorded_at', '<', now - KEEP_OUTCOMES_S).executeTakeFirst();
+    // Their counts go with them.
+    await trx.deleteFrom('scan_totals').where('last_at', '<', now - KEEP_OUTCOMES_S).execute();
+    await trx.deleteFrom('scan_minutes').where('minute', '<', now - KEEP_OUTCOMES_S).execute();
     return Number(a.numDeletedRows) + Number(b.numDeletedRows);
   });
 }
