@@ -51,7 +51,9 @@ function outcomes(now: number): ScanOutcomesTable[] {
 
 /** The summary's counts as the outcomes themselves give them. */
 function expected(all: ScanOutcomesTable[], now: number, showId: string) {
-  const counted = all.filter((o) => o.provider_id === 'p_live' && (o.show_id === showId || (o.show_id === null && o.at >= now - 3 * 3600)));
+  // Outcomes of no show: from the minute three hours ago.
+  const since = now - 3 * 3600 - ((now - 3 * 3600) % 60);
+  const counted = all.filter((o) => o.provider_id === 'p_live' && (o.show_id === showId || (o.show_id === null && o.at >= since)));
   const gates = new Map<string, { gate: string; admitted: number; denied: number }>();
   const denials = new Map<string, number>();
   for (const o of counted) {

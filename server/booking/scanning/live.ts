@@ -16,18 +16,19 @@ const RECENT = 50;
 export type { LiveSummary };
 
 export async function liveSummary(db: Kysely<BookingDB>, providerId: string, showId: string, now: number, capacity: number | null): Promise<LiveSummary> {
-  // The counts (scan-counts.ts): the show's, and those of outcomes of no show in the last three hours.
+  // The counts (scan-counts.ts): the show's, and those of outcomes of no show from the minute three hours ago.
+  const since = now - UNATTRIBUTED_S - ((now - UNATTRIBUTED_S) % 60);
   const totals = db
     .selectFrom('scan_totals')
     .select(['gate', 'result', 'reason', (eb) => eb.fn.sum<number | string>('n').as('n')])
     .where('provider_id', '=', providerId)
-    .where((eb) => eb.or([eb.and([eb('show_id', '=', showId), eb('bucket', '=', 0)]), eb.and([eb('show_id', '=', ''), eb('bucket', '>=', now - UNATTRIBUTED_S)])]))
+    .where((eb) => eb.or([eb.and([eb('show_id', '=', showId), eb('bucket', '=', 0)]), eb.and([eb('show_id', '=', ''), eb('bucket', '>=', since)])]))
     .groupBy(['gate', 'result', 'reason'])
     .execute();
   // Newest first, each part an index range (provider_id, show_id, at): the show's scans, and those of no show.
   const parts = [
     () => db.selectFrom('scan_outcomes').where('provider_id', '=', providerId).where('show_id', '=', showId),
-    () => db.selectFrom('scan_outcomes').where('provider_id', '=', providerId).where('show_id', 'is', null).where('at', '>=', now - UNATTRIBUTED_S),
+    () => db.selectFrom('scan_outcomes').where('provider_id', '=', providerId).where('show_id', 'is', null).where('at', '>=', since),
   ];
   const [counts, recentParts, perMinute, conflicts] = await Promise.all([
     totals,

@@ -19,8 +19,10 @@ export async function addCounts(trx: Transaction<BookingDB>, outcomes: readonly 
   for (const o of outcomes) {
     const show = o.show_id ?? '';
     const at = Number(o.at);
-    // Outcomes of no show count for every show of their provider for three hours (live.ts): by their second.
-    const bucket = o.show_id === null ? at : 0;
+    const minute = at - (at % 60);
+    // Outcomes of no show count for every show of their provider for three hours (live.ts): by their minute,
+    // so that a stranger's code held up to a scanner all evening adds a row a minute, not one a scan.
+    const bucket = o.show_id === null ? minute : 0;
     const reason = o.reason ?? '';
     const tk = JSON.stringify([o.provider_id, show, bucket, o.gate, o.result, reason]);
     const t = totals.get(tk) ?? { provider_id: o.provider_id, show_id: show, bucket, gate: o.gate, result: o.result, reason, n: 0, last_at: 0 };
@@ -28,7 +30,6 @@ export async function addCounts(trx: Transaction<BookingDB>, outcomes: readonly 
     if (sign > 0) t.last_at = Math.max(t.last_at, at);
     totals.set(tk, t);
     if (o.result !== 'admitted') continue;
-    const minute = at - (at % 60);
     const mk = JSON.stringify([o.provider_id, show, minute, o.gate]);
     const m = minutes.get(mk) ?? { provider_id: o.provider_id, show_id: show, minute, gate: o.gate, admitted: 0 };
     m.admitted += sign;

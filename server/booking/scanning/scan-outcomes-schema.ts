@@ -47,7 +47,7 @@ export interface ScanTotalsTable {
   provider_id: string;
   /** '' for outcomes of no show */
   show_id: string;
-  /** 0 for a show's; for outcomes of no show, their second: they count for three hours */
+  /** 0 for a show's; for outcomes of no show, their minute: they count for three hours */
   bucket: number;
   gate: string;
   result: 'admitted' | 'rejected';
@@ -145,9 +145,9 @@ export const scanCountsMigration: Migration = {
   async up(db) {
     await scanCountTables.up(db);
     await sql`insert into scan_totals (provider_id, show_id, bucket, gate, result, reason, n, last_at)
-      select provider_id, coalesce(show_id, ''), case when show_id is null then at else 0 end, gate, result, coalesce(reason, ''), count(*), max(at)
+      select provider_id, coalesce(show_id, ''), case when show_id is null then at - (at % 60) else 0 end, gate, result, coalesce(reason, ''), count(*), max(at)
       from scan_outcomes where annulled_at is null
-      group by provider_id, coalesce(show_id, ''), case when show_id is null then at else 0 end, gate, result, coalesce(reason, '')`.execute(db);
+      group by provider_id, coalesce(show_id, ''), case when show_id is null then at - (at % 60) else 0 end, gate, result, coalesce(reason, '')`.execute(db);
     await sql`insert into scan_minutes (provider_id, show_id, minute, gate, admitted)
       select provider_id, coalesce(show_id, ''), at - (at % 60), gate, count(*)
       from scan_outcomes where result = 'admitted' and annulled_at is null
