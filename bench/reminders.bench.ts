@@ -18,6 +18,7 @@ import { postgresAvailable } from '../server/common/testing/postgres.js';
 import { FAKE_SHOW, startFakeProvider } from '../server/booking/testing/fake-provider.js';
 import { bookingClient } from '../server/booking/testing/http.js';
 import { registerProvider, signUp, startTestBooking } from '../server/booking/testing/setup.js';
+import { copyTickets } from '../server/booking/testing/ticket-copies.js';
 import { EmailChannel } from '../server/booking/reminders/channels.js';
 import { ReminderService } from '../server/booking/reminders/reminder-service.js';
 import { TestMailbox } from '../server/booking/reminders/testing/mailbox.js';
@@ -80,22 +81,15 @@ async function runEngine(backend: Backend): Promise<void> {
     const order = await api.post<Order>('/api/v1/orders', { providerId, showId: FAKE_SHOW.showId, seats: ['A1'], payment: { method: 'demo' } }, { token });
     if (order.status !== 201) throw new Error(`order: ${order.status} ${order.text}`);
     const model = order.body.tickets[0]!.ticketId;
-    // One customer's week-long lead (their own ticket is the model's copy below).
+    // One customer's week-long lead: the longest a pass ever had to look ahead for.
     const weekly = await signUp(api, 'weekly@example.com');
     await api.call('PUT', '/api/v1/me/reminders', { body: { channels: ['inapp'], leadMinutes: 7 * 24 * 60 }, token: weekly });
     const db = booking.ctx.db;
 
-    /** Tickets `from`..`to` copied from the model: valid from 3 h ahead to a week ahead, each reminded 2 h before (the default lead). */
+    /** Tickets `from`..`to` copied from the model, each reminded 2 h before its validity ends (the default lead). */
     const grow = async (prefix: string, from: number, to: number, validUntil: (i: string) => string) => {
       for (let start = from; start < to; start += 100_000) {
-        const end = Math.min(start + 100_000, to);
-        const n = sql.raw(`with recursive n(i) as (select ${start + 1} union all select i + 1 from n where i < ${end})`);
-        const until = sql.raw(validUntil('i'));
-        await sql`${n} insert into tickets (ticket_id, order_id, user_id, provider_id, provider_ticket_id, show_id, seat_id, seat_label, title, venue, hall, starts_at,
-            valid_from, valid_until, code, key_id, payload, share_generation, share_hash, revoked_at, created_at, remind_at)
-          select ${prefix} || i, order_id, user_id, provider_id, provider_ticket_id || '-' || i, show_id, seat_id, seat_label, title, venue, hall, starts_at,
-            valid_from, ${until}, ${prefix} || '-' || code || '-' || i, key_id, payload, share_generation, null, revoked_at, created_at, ${until} - 7200
-          from n cross join tickets where tickets.ticket_id = ${model}`.execute(db);
+        await copyTickets(db, { model, first: start + 1, last: Math.min(start + 100_000, to), prefix, validUntil, remindAt: (until) => `${until} - 7200` });
       }
     };
     const week = 7 * 86_400;

@@ -11,9 +11,10 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../protocol/booking-api.js';
 import { BACKENDS } from '../../common/testing/storage.js';
-import { bookingMigrations, type BookingDB } from '../schema.js';
+import { bookingMigrations } from '../schema.js';
 import { bookingClient } from '../testing/http.js';
 import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
+import { copyTickets } from '../testing/ticket-copies.js';
 import { bookingTestbed } from '../testing/testbed.js';
 import { EmailChannel } from './channels.js';
 import { ReminderService } from './reminder-service.js';
@@ -24,18 +25,6 @@ const SECRET = 'reminders-at-scale-secret-0123456789';
 /** more tickets due at once than SQLite takes parameters in one statement (32,766) */
 const CROWD = 40_000;
 const quiet = { info: () => undefined, warn: () => undefined };
-
-/** `count` customers, each with a ticket like `model` (the ticket of the customer `email`). */
-async function crowd(db: Kysely<BookingDB>, email: string, model: string, count: number): Promise<void> {
-  const n = sql.raw(`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count})`);
-  await sql`${n} insert into users (user_id, email, password_hash, phone, created_at)
-    select 'u_fan_' || i, 'fan' || i || '@stadium.example', password_hash, null, created_at from n cross join users where users.email = ${email}`.execute(db);
-  await sql`${n} insert into tickets (ticket_id, order_id, user_id, provider_id, provider_ticket_id, show_id, seat_id, seat_label, title, venue, hall, starts_at,
-      valid_from, valid_until, code, key_id, payload, share_generation, share_hash, revoked_at, created_at, remind_at)
-    select 't_fan_' || i, order_id, 'u_fan_' || i, provider_id, provider_ticket_id || '-' || i, show_id, seat_id, seat_label, title, venue, hall, starts_at,
-      valid_from, valid_until, code || '-' || i, key_id, payload, share_generation, null, revoked_at, created_at, remind_at
-    from n cross join tickets where tickets.ticket_id = ${model}`.execute(db);
-}
 
 describe.each(BACKENDS)('a stadium’s tickets falling due at once, on $backend', (each) => {
   let clock = Math.floor(Date.now() / 1000);
@@ -50,7 +39,7 @@ describe.each(BACKENDS)('a stadium’s tickets falling due at once, on $backend'
     const first = order.body.tickets[0]!;
 
     const db = bed.booking.ctx.db;
-    await crowd(db, 'first-fan@example.com', first.ticketId, CROWD);
+    await copyTickets(db, { model: first.ticketId, last: CROWD, prefix: 'fan', ownCustomers: true });
 
     // The default lead: two hours before validity ends.
     clock = first.validUntil - 120 * 60 - 1;
@@ -168,7 +157,7 @@ describe('a stadium’s e-mail reminders', () => {
     const token = await signUp(bed.api, 'mail-fan@example.com');
     const order = await bed.api.post<Order>('/api/v1/orders', { providerId, showId: 'demo-1', seats: ['D1'], payment: { method: 'demo' } }, { token });
     expect(order.status, order.text).toBe(201);
-    await crowd(bed.booking.ctx.db, 'mail-fan@example.com', order.body.tickets[0]!.ticketId, 299);
+    await copyTickets(bed.booking.ctx.db, { model: order.body.tickets[0]!.ticketId, last: 299, prefix: 'fan', ownCustomers: true });
     const before = { mails: mailbox.reminders.length, connections: mailbox.connections };
 
     clock = order.body.tickets[0]!.validUntil - 120 * 60;

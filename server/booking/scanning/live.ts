@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
 import type { LiveSummary } from '../../../protocol/console-api.js';
+import { minuteOf } from './scan-counts.js';
 
 const UNATTRIBUTED_S = 3 * 3600;
 const PER_MINUTE_S = 60 * 60;
@@ -17,7 +18,7 @@ export type { LiveSummary };
 
 export async function liveSummary(db: Kysely<BookingDB>, providerId: string, showId: string, now: number, capacity: number | null): Promise<LiveSummary> {
   // The counts (scan-counts.ts): the show's, and those of outcomes of no show from the minute three hours ago.
-  const since = now - UNATTRIBUTED_S - ((now - UNATTRIBUTED_S) % 60);
+  const since = minuteOf(now - UNATTRIBUTED_S);
   const totals = db
     .selectFrom('scan_totals')
     .select(['gate', 'result', 'reason', (eb) => eb.fn.sum<number | string>('n').as('n')])
@@ -39,7 +40,7 @@ export async function liveSummary(db: Kysely<BookingDB>, providerId: string, sho
       .select(['minute', 'gate', (eb) => eb.fn.sum<number | string>('admitted').as('n')])
       .where('provider_id', '=', providerId)
       .where('show_id', 'in', [showId, ''])
-      .where('minute', '>=', now - PER_MINUTE_S - ((now - PER_MINUTE_S) % 60))
+      .where('minute', '>=', minuteOf(now - PER_MINUTE_S))
       .groupBy(['minute', 'gate'])
       .orderBy('minute')
       .execute(),

@@ -9,6 +9,9 @@ import type { ScanMinutesTable, ScanOutcomesTable, ScanTotalsTable } from './sca
 
 type Outcome = Pick<ScanOutcomesTable, 'provider_id' | 'show_id' | 'gate' | 'at' | 'result' | 'reason'>;
 
+/** The start of the minute `t` (epoch seconds) falls in. */
+export const minuteOf = (t: number): number => t - (t % 60);
+
 /** Both databases' parameter limits, with room: 8 columns a row. */
 const ROWS = 500;
 
@@ -19,7 +22,7 @@ export async function addCounts(trx: Transaction<BookingDB>, outcomes: readonly 
   for (const o of outcomes) {
     const show = o.show_id ?? '';
     const at = Number(o.at);
-    const minute = at - (at % 60);
+    const minute = minuteOf(at);
     // Outcomes of no show count for every show of their provider for three hours (live.ts): by their minute,
     // so that a stranger's code held up to a scanner all evening adds a row a minute, not one a scan.
     const bucket = o.show_id === null ? minute : 0;
