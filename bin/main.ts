@@ -64,5 +64,10 @@ try {
     console.error(`gatepost ${name}: ${e.message}`);
     process.exit(2);
   }
+  // Cannot start as things are (the database out of reach): one line, and a status a supervisor restarts on.
+  if (e.code === 'E_START') {
+    console.error(`gatepost ${name}: ${e.message}`);
+    process.exit(1);
+  }
   throw err;
 }

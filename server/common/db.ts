@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Migration, Migrator, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
+import { databaseLocation } from './database-url.js';
+import { StartError } from './errors.js';
 import type { SqliteExecutor } from './prepared.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictIfPresent } from './private-files.js';
 
@@ -63,6 +65,7 @@ export function logConnectionLost(log: { warn(fields: object, msg: string): void
 export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabase<DB>> {
   let opened: OpenedDatabase<DB>;
   if (opts.databaseUrl) {
+    const location = databaseLocation(opts.databaseUrl);
     // int8 (bigint) columns hold epoch seconds and counters: parse them as numbers.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
@@ -70,12 +73,11 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
     // exception: a database restart would take the whole server down.
     pool.on('error', (err) => opts.onConnectionLost?.(err));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    const url = new URL(opts.databaseUrl);
     opened = {
       db,
       dialect: 'postgres',
       pool,
-      location: `postgresql://${url.host}${url.pathname}`,
+      location,
       relaxedTransaction: (work) =>
         db.transaction().execute(async (trx) => {
           await sql`SET LOCAL synchronous_commit = off`.execute(trx);
@@ -144,12 +146,25 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
 }
 
 async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>): Promise<void> {
+  // A database another server migrated (a booking server given the provider's, or a newer
+  // version's) is named as such, rather than left to Kysely's "corrupted migrations".
+  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db).then(
+    (r) => r.rows.map((row) => row.name),
+    () => [] as string[],
+  );
+  const unknown = done.find((name) => !(name in migrations));
+  if (unknown) {
+    throw new StartError(
+      'E_USAGE',
+      `the database holds migration ${unknown}, which this server does not know: it is another Gatepost server's database (each server needs its own) or a newer version's`,
+    );
+  }
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const detail = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
-    throw new Error(`database migration failed: ${detail}`);
+    throw new StartError('E_START', `database migration failed: ${detail}`);
   }
 }
