@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../server/common/db.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../server/common/testing/postgres.js';
 import { providerMigrations } from '../server/provider/schema.js';
-import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../testing/processes.js';
+import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, runRefused, type RunningCommand } from '../testing/processes.js';
 
 const PASSWORD = 'pw-never-printed-7f3a9c';
 
@@ -27,15 +27,6 @@ async function tablesOf(d: TestDatabase): Promise<string[]> {
   } finally {
     await client.end();
   }
-}
-
-/** Runs a command that should refuse to start; answers its exit code and stderr. */
-async function refused(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, GATEPOST_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stderr };
 }
 
 const hasPostgres = await postgresAvailable();
@@ -100,7 +91,7 @@ describe.skipIf(!hasPostgres)('DATABASE_URL', { timeout: 120_000 }, () => {
 
   it('a URL that is not a PostgreSQL one is refused in one line naming the setting, with nothing of its value', async () => {
     for (const url of [`mysql://root:${PASSWORD}@127.0.0.1/gatepost`, `${PASSWORD}`, `postgresql://postgres:${PASSWORD}@127.0.0.1:5432`]) {
-      const { code, stderr } = await refused(provider('bad', url), { DATABASE_URL: '' });
+      const { code, stderr } = await runRefused(provider('bad', url), { DATABASE_URL: '' });
       expect(code, url).toBe(2);
       expect(stderr, url).toMatch(/^gatepost provider: --database-url \(DATABASE_URL\) (must be a postgresql:\/\/ URL|names no database)/);
       expect(stderr.trim().split('\n'), url).toHaveLength(1);
@@ -113,7 +104,7 @@ describe.skipIf(!hasPostgres)('DATABASE_URL', { timeout: 120_000 }, () => {
     const provider = await openDatabase({ dataDir: dir, file: 'unused', databaseUrl: db.url, migrations: providerMigrations('postgres') });
     await provider.close();
     const before = await tablesOf(db);
-    const { code, stderr } = await refused(['booking', '--port', '0', '--data', join(dir, 'b2'), '--database-url-file', file('b2', db.url)], { DATABASE_URL: '' });
+    const { code, stderr } = await runRefused(['booking', '--port', '0', '--data', join(dir, 'b2'), '--database-url-file', file('b2', db.url)], { DATABASE_URL: '' });
     expect(code).toBe(2);
     expect(stderr.trim()).toMatch(/^gatepost booking: the database holds migration \S+, which this server does not know: it is another Gatepost server's database \(each server needs its own\)/);
     expect(await tablesOf(db)).toEqual(before);
@@ -121,7 +112,7 @@ describe.skipIf(!hasPostgres)('DATABASE_URL', { timeout: 120_000 }, () => {
 
   it('a database out of reach stops the start with one line and status 1, for a supervisor to try again', async () => {
     // Port 1 on loopback: nothing listens there.
-    const { code, stderr } = await refused(provider('gone', `postgresql://postgres:${PASSWORD}@127.0.0.1:1/gatepost`), { DATABASE_URL: '' });
+    const { code, stderr } = await runRefused(provider('gone', `postgresql://postgres:${PASSWORD}@127.0.0.1:1/gatepost`), { DATABASE_URL: '' });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('gatepost provider: database migration failed: connect ECONNREFUSED 127.0.0.1:1');
     expect(stderr).not.toContain(PASSWORD);

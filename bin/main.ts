@@ -59,14 +59,20 @@ try {
   await (await command.load()).run(rest);
 } catch (err) {
   // A bad flag or config is the user's to fix: one line, no stack trace.
-  const e = err as { code?: string; message?: string };
+  const e = err as { code?: string; message?: string; syscall?: string; address?: string; port?: number };
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'E_USAGE') {
     console.error(`gatepost ${name}: ${e.message}`);
     process.exit(2);
   }
-  // Cannot start as things are (the database out of reach): one line, and a status a supervisor restarts on.
+  // Cannot start as things are (the database out of reach, the port held by another program, perhaps
+  // the process this one replaces): one line, and a status a supervisor restarts on.
   if (e.code === 'E_START') {
     console.error(`gatepost ${name}: ${e.message}`);
+    process.exit(1);
+  }
+  if (e.syscall === 'listen') {
+    const held = e.code === 'EADDRINUSE' ? ': another program holds that port' : e.code === 'EACCES' ? ': a port under 1024 needs privileges' : '';
+    console.error(`gatepost ${name}: cannot listen on ${e.address ?? ''}:${e.port ?? ''} (${e.code ?? 'error'})${held}`);
     process.exit(1);
   }
   throw err;

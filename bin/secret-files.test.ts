@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedClient } from '../server/common/testing/signed-client.js';
-import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, type RunningCommand } from '../testing/processes.js';
+import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, runRefused, type RunningCommand } from '../testing/processes.js';
 
 const ADMIN = 'admin-token-from-a-file-0123456789';
 const ADMIN_ON_ARGV = 'admin-token-on-the-command-line-42';
@@ -20,15 +20,6 @@ const ALL = [ADMIN, ADMIN_ON_ARGV, 'smtp-password-0123456789', SECRET, PREVIOUS]
 
 /** What `ps` shows anyone on the machine of a process's command line. */
 const psArgs = (pid: number) => execFileSync('ps', ['-ww', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
-
-/** Runs a command that should refuse to start; answers its exit code and stderr. */
-async function refused(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, GATEPOST_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stderr };
-}
 
 // Each test starts real processes: generous under a full suite on two cores.
 describe('secrets as files', { timeout: 120_000 }, () => {
@@ -93,11 +84,11 @@ describe('secrets as files', { timeout: 120_000 }, () => {
     const data = ['--port', '0', '--data', join(dir, 'never')];
     // Together: each is a process start, and none of them gets as far as opening a database.
     const [missing, folder, empty, both, bothEnv] = await Promise.all([
-      refused(['booking', ...data, '--admin-token-file', join(dir, 'no-such-file')]),
-      refused(['provider', ...data, '--booking-secret-file', dir]),
-      refused(['booking', ...data, '--admin-token-file', file('empty', '\n')]),
-      refused(['booking', ...data, '--admin-token', ADMIN, '--admin-token-file', file('admin2', ADMIN)]),
-      refused(['provider', ...data], { GATEPOST_BOOKING_SECRET: SECRET, GATEPOST_BOOKING_SECRET_FILE: file('secret2', SECRET) }),
+      runRefused(['booking', ...data, '--admin-token-file', join(dir, 'no-such-file')]),
+      runRefused(['provider', ...data, '--booking-secret-file', dir]),
+      runRefused(['booking', ...data, '--admin-token-file', file('empty', '\n')]),
+      runRefused(['booking', ...data, '--admin-token', ADMIN, '--admin-token-file', file('admin2', ADMIN)]),
+      runRefused(['provider', ...data], { GATEPOST_BOOKING_SECRET: SECRET, GATEPOST_BOOKING_SECRET_FILE: file('secret2', SECRET) }),
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--admin-token-file: cannot read');

@@ -80,3 +80,12 @@ export async function startGatepost(args: string[], env: Record<string, string |
     },
   };
 }
+
+/** Runs a `gatepost` command that should refuse to start: its exit code and what it wrote to stderr. */
+export async function runRefused(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, GATEPOST_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}

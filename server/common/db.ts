@@ -89,11 +89,17 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
     // Only the server's user may read the database: it holds every ticket and
     // (unless --secrets-key-file) the keys that sign them. SQLite creates its
     // -wal and -shm files with the database file's mode, so 0600 carries over.
-    ensurePrivateDir(opts.dataDir);
     const path = join(opts.dataDir, opts.file);
-    ensurePrivateFile(path);
-    for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(path + suffix);
-    const sqlite = new Database(path);
+    let sqlite: Database.Database;
+    try {
+      ensurePrivateDir(opts.dataDir);
+      ensurePrivateFile(path);
+      for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(path + suffix);
+      sqlite = new Database(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new StartError('E_USAGE', `--data (GATEPOST_DATA): cannot keep the database in "${opts.dataDir}" (${code}); give a folder this user may write`);
+    }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');

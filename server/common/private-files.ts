@@ -22,7 +22,9 @@ export function ensurePrivateDir(dir: string): void {
     missing.unshift(d);
     if (dirname(d) === d) break;
   }
-  mkdirSync(target, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // One at a time rather than { recursive: true }, which on a folder that refuses a new
+  // entry with ENOENT (/proc) tries again for ever instead of failing.
+  for (const d of missing) mkdirSync(d, { mode: PRIVATE_DIR_MODE });
   if (!POSIX) return;
   for (const d of missing) chmodSync(d, PRIVATE_DIR_MODE);
   if (missing.length === 0) chmodSync(target, PRIVATE_DIR_MODE);
