@@ -3,8 +3,6 @@
 // (the libpq forms the WHATWG URL parser refuses), and a URL that is not a
 // PostgreSQL one, or a database out of reach, stops the start with one line
 // that names the setting, no stack trace and nothing of the password.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../server/common/db.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../server/common/testing/postgres.js';
 import { providerMigrations } from '../server/provider/schema.js';
-import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, runRefused, type RunningCommand } from '../testing/processes.js';
+import { runRefused, startGatepost, type RunningCommand } from '../testing/processes.js';
 
 const PASSWORD = 'pw-never-printed-7f3a9c';
 

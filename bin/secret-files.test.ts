@@ -2,14 +2,13 @@
 // works (its trailing newline dropped), `ps` shows only the file's path, a
 // secret given as a flag logs one warning naming the flag, no log line ever
 // holds a secret, and a missing, empty or doubled secret is a usage error.
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedClient } from '../server/common/testing/signed-client.js';
-import { GATEPOST_BIN, REPO_ROOT, SERVER_NODE_FLAGS, startGatepost, runRefused, type RunningCommand } from '../testing/processes.js';
+import { runRefused, startGatepost, type RunningCommand } from '../testing/processes.js';
 
 const ADMIN = 'admin-token-from-a-file-0123456789';
 const ADMIN_ON_ARGV = 'admin-token-on-the-command-line-42';
