@@ -27,7 +27,7 @@ export const keyRoutes: AppPlugin<KeyRoutesOptions> = async (app, { keys, auth, 
 
   app.post(
     '/api/v1/admin/keys',
-    { schema: { tags: ['admin'], response: { 201: z.object({ keyId: z.number().int() }), 401: errorBody, 403: errorBody } } },
+    { onRequest: auth.adminOnly, schema: { tags: ['admin'], response: { 201: z.object({ keyId: z.number().int() }), 401: errorBody, 403: errorBody } } },
     async (req, reply) => {
       const actor = auth.admin(req);
       const keyId = await keys.rotate();
@@ -41,6 +41,7 @@ export const keyRoutes: AppPlugin<KeyRoutesOptions> = async (app, { keys, auth, 
   app.post(
     '/api/v1/admin/keys/:keyId/retire',
     {
+      onRequest: auth.adminOnly,
       schema: {
         tags: ['admin'],
         params: z.object({ keyId: z.coerce.number().int().min(1).max(2 ** 31 - 1) }),

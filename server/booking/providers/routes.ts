@@ -32,7 +32,7 @@ export interface ProviderRoutesOptions extends Pick<BookingContext, 'providers' 
 export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { providers, allowInsecureHttp, auth, audit }) => {
   app.post(
     '/api/v1/admin/providers',
-    { schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody, 403: errorBody } } },
+    { onRequest: auth.adminOnly, schema: { tags: ['admin'], body: registerProviderRequest, response: { 201: providerSummary, 400: errorBody, 401: errorBody, 403: errorBody } } },
     async (req, reply) => {
       const actor = auth.admin(req);
       const { name, verifyUrl, verifyUrls, secret, batchScans, cancelCutoffMinutes } = req.body;
@@ -53,6 +53,7 @@ export const providerRoutes: AppPlugin<ProviderRoutesOptions> = async (app, { pr
   app.patch(
     '/api/v1/admin/providers/:providerId',
     {
+      onRequest: auth.adminOnly,
       schema: {
         tags: ['admin'],
         params: providerParams,

@@ -36,7 +36,7 @@ export const staffRoutes: AppPlugin<StaffRoutesOptions> = async (app, { db, writ
 
   app.post(
     '/api/v1/admin/staff',
-    { schema: { tags: ['staff'], body: createStaffRequest, response: { 201: createStaffResponse, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody } } },
+    { onRequest: auth.adminOnly, schema: { tags: ['staff'], body: createStaffRequest, response: { 201: createStaffResponse, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody } } },
     async (req, reply) => {
       const actor = auth.admin(req);
       const { role } = req.body;
@@ -62,7 +62,7 @@ export const staffRoutes: AppPlugin<StaffRoutesOptions> = async (app, { db, writ
     },
   );
 
-  app.get('/api/v1/admin/staff', { schema: { tags: ['staff'], response: { 200: staffList, 401: errorBody, 403: errorBody } } }, async (req) => {
+  app.get('/api/v1/admin/staff', { onRequest: auth.adminOnly, schema: { tags: ['staff'], response: { 200: staffList, 401: errorBody, 403: errorBody } } }, async (req) => {
     auth.admin(req);
     const rows = await db.selectFrom('staff').select(['staff_id', 'email', 'role', 'provider_ids', 'created_at']).orderBy('email').execute();
     return {
@@ -79,7 +79,7 @@ export const staffRoutes: AppPlugin<StaffRoutesOptions> = async (app, { db, writ
   // A new password ends the account's sessions; a new role or providers apply from its next request.
   app.patch(
     '/api/v1/admin/staff/:staffId',
-    { schema: { tags: ['staff'], params: staffParams, body: updateStaffRequest, response: { 200: staffList.shape.staff.element, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody } } },
+    { onRequest: auth.adminOnly, schema: { tags: ['staff'], params: staffParams, body: updateStaffRequest, response: { 200: staffList.shape.staff.element, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (req) => {
       const actor = auth.admin(req);
       const row = await db.selectFrom('staff').selectAll().where('staff_id', '=', req.params.staffId).executeTakeFirst();
@@ -104,7 +104,7 @@ export const staffRoutes: AppPlugin<StaffRoutesOptions> = async (app, { db, writ
 
   app.delete(
     '/api/v1/admin/staff/:staffId',
-    { schema: { tags: ['staff'], params: staffParams, response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
+    { onRequest: auth.adminOnly, schema: { tags: ['staff'], params: staffParams, response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (req, reply) => {
       const actor = auth.admin(req);
       const email = await writes.run(async (trx) => {

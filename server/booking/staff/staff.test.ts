@@ -193,6 +193,13 @@ describe.each(BACKENDS)('staff on $backend', { timeout: 240_000 }, ({ backend, r
     expect((await call('POST', '/api/v1/admin/providers', { token: venue.token, body: { name: 'Mine', verifyUrl: providerA.url, secret: SECRET_A } })).body).toMatchObject({ error: 'admin_only' });
     expect((await call('PATCH', `/api/v1/admin/providers/${idA}`, { token: venue.token, body: { name: 'Renamed' } })).body).toMatchObject({ error: 'admin_only' });
     expect((await call('POST', '/api/v1/admin/keys', { token: venue.token })).body).toMatchObject({ error: 'admin_only' });
+    // Refused before the body is read: venue staff learn nothing of what an admin route takes.
+    const adminOnly = [['POST', '/api/v1/admin/providers'], ['PATCH', `/api/v1/admin/providers/${idA}`], ['POST', '/api/v1/admin/staff'], ['PATCH', `/api/v1/admin/staff/${venue.staffId}`], ['POST', '/api/v1/admin/keys/1/retire']] as const;
+    for (const [method, path] of adminOnly) {
+      for (const body of [{ raw: '{not json' }, { body: { name: 7, verifyUrl: 'ftp://x', role: 'root' } }]) {
+        expect((await call(method, path, { token: venue.token, ...body })).body, `${method} ${path}`).toMatchObject({ error: 'admin_only' });
+      }
+    }
     // Metrics take the admin token only.
     expect((await call('GET', '/metrics', { token: venue.token })).status).toBe(401);
 
