@@ -22,11 +22,11 @@ export interface CatalogueRoutesOptions extends Pick<BookingContext, 'providers'
 const showParams = z.object({ providerId: z.string().min(1).max(100), showId: z.string().min(1).max(100) });
 
 export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { providers, cache }) => {
-  // The answers last built, from each provider's list as the cache holds it (the same array
-  // until a refresh replaces it) or null for one that failed, with its zone. A rush of customers
+  // The answers, from each provider's list as the cache holds it (the same array while its
+  // answer does not change) or null for one that failed, with its zone. A rush of customers
   // is answered from one serialization and one gzip per change, not one per request: a
-  // multiplex's months ahead are thousands of shows, and this thread also relays scans.
-  let last: CatalogueAnswers | undefined;
+  // platform's venues sell thousands of shows months ahead, and this thread also relays scans.
+  const answers = new CatalogueAnswers();
 
   app.get('/api/v1/shows', { schema: { tags: ['catalogue'], querystring: catalogueQuery, response: { 200: catalogueResponse } } }, async (req, reply) => {
     const clients = await providers.all();
@@ -37,8 +37,8 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
       timeZone: venueZone(clients[i]!.record.timeZone),
       shows: r.status === 'fulfilled' ? r.value : null,
     }));
-    if (!last?.builtFrom(parts)) last = new CatalogueAnswers(parts);
-    return sendPrepared(req, reply, last.answer(req.query.day, (body) => reply.serialize(body)));
+    answers.update(parts);
+    return sendPrepared(req, reply, answers.answer(req.query.day, (body) => reply.serialize(body)));
   });
 
   // One show as the catalogue lists it, for a page that opens on it (a shared link to its seats):

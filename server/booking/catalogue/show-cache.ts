@@ -32,6 +32,7 @@
 //   recently used first out, expired ones swept as new ones come in.
 import type { Seat, Show } from '../../../protocol/provider-api.js';
 import type { ProviderClient } from '../providers/provider-client.js';
+import { sameRecords } from './provider-days.js';
 
 export interface CatalogueCacheOptions {
   /** how long a provider's shows are served without asking again (ms) */
@@ -110,7 +111,12 @@ export class CatalogueCache {
       entry = new Entry(client);
       this.showEntries.set(client.providerId, entry);
     }
-    return this.lookup(entry, 'shows', this.opts.showsTtlMs, this.opts.staleMs, async () => (await client.shows()).shows);
+    return this.lookup(entry, 'shows', this.opts.showsTtlMs, this.opts.staleMs, async () => {
+      const { shows } = await client.shows();
+      // The same shows keep the same array: the catalogue's answers are built again only for a list that changed.
+      const held = entry.value;
+      return held !== undefined && sameRecords(held, shows) ? held : shows;
+    });
   }
 
   /** A show's seat map; rejects with the provider's failure. */
