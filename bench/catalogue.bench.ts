@@ -5,7 +5,7 @@
 // it, a probe asks the same server's /healthz every 20 ms: how long a scan
 // relayed through that thread would wait. The baseline is the same probe with
 // nobody browsing.
-// Usage: npm run bench:catalogue [-- --venues 10,100 --shows 1800 --seconds 20 --connections 16 --quiet]
+// Usage: npm run bench:catalogue [-- --venues 10,100 --shows 1800 --seconds 20 --rate 200 --connections 16 --quiet --cpu-prof DIR]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,12 @@ const { values } = parseArgs({
     shows: { type: 'string', default: '1800' },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '16' },
+    // Catalogue requests a second from all customers: a busy platform's evening, not the most the server can answer.
+    rate: { type: 'string', default: '200' },
     // Lists that do not change between refreshes (a quiet afternoon) instead of a selling day.
     quiet: { type: 'boolean', default: false },
+    // Profiles the booking server: node --cpu-prof into DIR (read with bench:booking's --summary).
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -48,7 +52,7 @@ async function probe(url: string, until: Promise<unknown>): Promise<number[]> {
 async function run(venues: number, shows: number): Promise<void> {
   const providers = await spawnTs('bench/support/programme-providers.ts', [String(venues), String(shows), values.quiet ? 'quiet' : 'selling']);
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-catalogue-'));
-  const booking = await startGatepost(['booking', '--port', '0', '--data', dir, '--admin-token', ADMIN, '--reminder-interval-ms', '0'], { DATABASE_URL: '', GATEPOST_LOG_LEVEL: 'warn' });
+  const booking = await startGatepost(['booking', '--port', '0', '--data', dir, '--admin-token', ADMIN, '--reminder-interval-ms', '0'], { DATABASE_URL: '', GATEPOST_LOG_LEVEL: 'warn' }, 45_000, values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []);
   try {
     for (let v = 0; v < venues; v++) {
       const res = await fetch(`${booking.url}/api/v1/admin/providers`, {
@@ -63,11 +67,11 @@ async function run(venues: number, shows: number): Promise<void> {
     process.stderr.write(`${venues} venues × ${shows} shows: ${first.days.length} days, ${first.shows.length} showtimes on the first; measuring ${SECONDS} s alone, then ${SECONDS} s browsed…\n`);
 
     const alone = await probe(booking.url, new Promise((r) => setTimeout(r, SECONDS * 1000)));
-    const browsing = load({ url: booking.url, connections: Number(values.connections), seconds: SECONDS, method: 'GET', path: '/api/v1/shows?day=first', next: () => ({ body: '', headers: { 'accept-encoding': 'gzip' } }) });
+    const browsing = load({ url: booking.url, connections: Number(values.connections), seconds: SECONDS, method: 'GET', path: '/api/v1/shows?day=first', rate: Number(values.rate), next: () => ({ body: '', headers: { 'accept-encoding': 'gzip' } }) });
     const browsed = await probe(booking.url, browsing);
     const customers = await browsing;
     const line = (label: string, xs: number[]) => `${label.padEnd(28)} ${quantile(xs, 0.5).toFixed(1).padStart(8)} ${quantile(xs, 0.99).toFixed(1).padStart(8)} ${Math.max(...xs).toFixed(1).padStart(8)}`;
-    console.log(`\n${venues} venues × ${shows} showtimes (${values.quiet ? 'lists unchanged between refreshes' : 'a seat sold between refreshes'}), ${values.connections} customers' connections, ${SECONDS} s`);
+    console.log(`\n${venues} venues × ${shows} showtimes (${values.quiet ? 'lists unchanged between refreshes' : 'a seat sold between refreshes'}), ${values.rate} catalogue requests a second over ${values.connections} connections, ${SECONDS} s`);
     console.log(`${'/healthz probe'.padEnd(28)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
     console.log(line('nobody browsing (baseline)', alone));
     console.log(line('customers browsing', browsed));

@@ -21,6 +21,8 @@ export interface LoadOptions {
   seconds: number;
   /** stop after this many requests instead (autocannon ignores `seconds` then) */
   amount?: number;
+  /** requests a second over all connections (default: as fast as answered) */
+  rate?: number;
   method?: 'GET' | 'POST';
   path: string;
   /** body and headers for one request */
@@ -33,6 +35,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     connections: opts.connections,
     duration: opts.seconds,
     amount: opts.amount,
+    overallRate: opts.rate,
     requests: [
       {
         method: opts.method ?? 'POST',

@@ -48,7 +48,7 @@ const serialize = (body: unknown) => JSON.stringify(body);
 const parsed = (answer: { json: string | Buffer }) => JSON.parse(answer.json.toString()) as { shows: CatalogueShow[] };
 
 describe('the catalogue kept up venue by venue', () => {
-  it('answers every day, the first day and the whole list as a fresh build would, through 400 changes at 12 venues', () => {
+  it('answers every day, the first day and the whole list as a fresh build would, through 400 changes at 12 venues', async () => {
     const next = random(20261205);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
     let serial = 0;
@@ -62,14 +62,14 @@ describe('the catalogue kept up venue by venue', () => {
       shows: Array.from({ length: 40 }, show),
     }));
     const answers = new CatalogueAnswers();
-    const check = (step: string) => {
-      answers.update(parts.map((p) => ({ ...p })));
+    const check = async (step: string) => {
+      await answers.update(parts.map((p) => ({ ...p })));
       const scratch = fromScratch(parts);
       for (const day of [undefined, 'first', ...scratch.days.map((d) => d.day), '2030-01-01']) {
         expect(JSON.parse(answers.answer(day, serialize).json.toString()), `${step}, day ${day}`).toEqual(scratch.answer(day));
       }
     };
-    check('at first');
+    await check('at first');
     for (let step = 0; step < 400; step++) {
       const part = pick(parts);
       const shows = part.shows ? [...part.shows] : [];
@@ -86,11 +86,11 @@ describe('the catalogue kept up venue by venue', () => {
       else if (what < 0.87) part.shows = null; // did not answer
       else if (what < 0.93) part.timeZone = pick(ZONES);
       else part.shows = shows.map((s) => (next() < 0.1 ? { ...s, startsAt: s.startsAt + DAY_S } : s)); // shows moved a day
-      check(`step ${step}`);
+      await check(`step ${step}`);
     }
   });
 
-  it('keeps a day’s answer while other venues’ lists change, and builds it again when one of its showtimes changes', () => {
+  it('keeps a day’s answer while other venues’ lists change, and builds it again when one of its showtimes changes', async () => {
     const day0: Show = { showId: 'a', title: 'Film', venue: 'V', hall: 'H', startsAt: T0, endsAt: T0 + 7200, priceCents: 900, currency: 'EUR', seatsFree: 10, seatsTotal: 10 };
     const day1: Show = { ...day0, showId: 'b', startsAt: T0 + DAY_S, endsAt: T0 + DAY_S + 7200 };
     const parts = (one: Show[], two: Show[]): CataloguePart[] => [
@@ -98,14 +98,14 @@ describe('the catalogue kept up venue by venue', () => {
       { providerId: 'pv_two', timeZone: 'UTC', shows: two },
     ];
     const answers = new CatalogueAnswers();
-    answers.update(parts([day0], [day1]));
+    await answers.update(parts([day0], [day1]));
     const first = answers.answer('first', serialize);
     // Venue two sold a seat of the next day: the first day's answer is the one already made.
-    answers.update(parts([day0], [{ ...day1, seatsFree: 9 }]));
+    await answers.update(parts([day0], [{ ...day1, seatsFree: 9 }]));
     expect(answers.answer('first', serialize)).toBe(first);
     expect(parsed(answers.answer(venueDay(T0 + DAY_S), serialize)).shows[0]!.seatsFree).toBe(9);
     // Venue one sold one of the first day's: built again.
-    answers.update(parts([{ ...day0, seatsFree: 9 }], [{ ...day1, seatsFree: 9 }]));
+    await answers.update(parts([{ ...day0, seatsFree: 9 }], [{ ...day1, seatsFree: 9 }]));
     const again = answers.answer('first', serialize);
     expect(again).not.toBe(first);
     expect(parsed(again).shows[0]!.seatsFree).toBe(9);

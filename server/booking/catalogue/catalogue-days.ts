@@ -24,11 +24,35 @@ export type Serialize = (body: unknown) => string | Buffer | ArrayBuffer;
 interface Kept {
   from: readonly (readonly CatalogueShow[] | ProviderDays | undefined)[];
   answer: PreparedJson;
+  /** when it was built (ms, `nowMs`) */
+  at: number;
+}
+
+export interface CatalogueAnswersOptions {
+  /**
+   * How long an answer is served after one of its showtimes changed, before it is built
+   * again (ms). On a selling evening every venue's refresh changes today's seat counts, and
+   * today's answer across a platform is thousands of showtimes: built at most this often,
+   * not once per venue's refresh. The providers' lists are seconds old already (show-cache.ts).
+   */
+  rebuildMs: number;
+  nowMs: () => number;
 }
 
 const sameSources = (a: Kept['from'], b: Kept['from']) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export class CatalogueAnswers {
+  constructor(private readonly opts: CatalogueAnswersOptions = { rebuildMs: 0, nowMs: () => performance.now() }) {}
+
+  /** each list indexed, by the very array the cache holds */
+  private readonly indexed = new WeakMap<readonly Show[], ProviderDays>();
+  /** each provider's latest index, whose unchanged days a new one keeps */
+  private readonly latest = new Map<string, ProviderDays>();
+  /** lists waiting to be indexed, in the order they came, and the work on them */
+  private readonly pending = new Map<readonly Show[], { providerId: string; timeZone: string }>();
+  private draining: Promise<void> | undefined;
+  /** requests waiting for their lists, woken after each list is indexed */
+  private readonly waiting: (() => void)[] = [];
   private providers: ProviderDays[] = [];
   private unavailable: string[] = [];
   private days: CatalogueDay[] = [];
@@ -36,18 +60,60 @@ export class CatalogueAnswers {
   private readonly dayAnswers = new Map<string, Kept>();
   private whole: Kept | undefined;
 
-  /** Takes the providers' parts as the cache holds them now; only what changed is indexed again. */
-  update(parts: readonly CataloguePart[]): void {
-    const before = new Map(this.providers.map((p) => [p.providerId, p]));
+  /**
+   * Queues a provider's list to be indexed as it arrives from a refresh (show-cache.ts's
+   * listener), one list per turn of the event loop. A platform's venues' lists fall due
+   * together and their answers come in together: indexed at once, a hundred venues'
+   * held the thread (and every scan it relays) for half a second.
+   */
+  prepare(providerId: string, timeZone: string, list: readonly Show[]): void {
+    const known = this.indexed.get(list);
+    if (known?.providerId === providerId && known.timeZone === timeZone) return;
+    this.pending.set(list, { providerId, timeZone });
+    this.draining ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    for (let next = this.pending.entries().next(); !next.done; next = this.pending.entries().next()) {
+      // Resolved from the check phase, so the next list waits for the next turn, after the I/O.
+      await new Promise((resolve) => setImmediate(resolve));
+      const [list, { providerId, timeZone }] = next.value;
+      this.pending.delete(list);
+      this.index(providerId, timeZone, list);
+      for (const wake of this.waiting.splice(0)) wake();
+    }
+    this.draining = undefined;
+  }
+
+  private isIndexed({ providerId, timeZone, shows }: CataloguePart): boolean {
+    if (shows === null) return true;
+    const known = this.indexed.get(shows);
+    return known?.providerId === providerId && known.timeZone === timeZone;
+  }
+
+  private index(providerId: string, timeZone: string, list: readonly Show[]): ProviderDays {
+    const known = this.indexed.get(list);
+    if (known?.providerId === providerId && known.timeZone === timeZone) return known;
+    const days = new ProviderDays(providerId, timeZone, list, this.latest.get(providerId));
+    this.indexed.set(list, days);
+    this.latest.set(providerId, days);
+    return days;
+  }
+
+  /** Takes the providers' parts as the cache holds them now, once the lists not yet indexed are, a turn each. */
+  async update(parts: readonly CataloguePart[]): Promise<void> {
+    for (const { providerId, timeZone, shows } of parts) if (shows !== null) this.prepare(providerId, timeZone, shows);
+    // Only for the lists of this request: not for those that come in meanwhile.
+    while (!parts.every((p) => this.isIndexed(p))) await new Promise<void>((wake) => this.waiting.push(wake));
     const providers: ProviderDays[] = [];
     const unavailable: string[] = [];
     for (const { providerId, timeZone, shows } of parts) {
-      if (shows === null) {
-        unavailable.push(providerId);
-        continue;
-      }
-      const old = before.get(providerId);
-      providers.push(old && old.list === shows && old.timeZone === timeZone ? old : new ProviderDays(providerId, timeZone, shows, old));
+      if (shows === null) unavailable.push(providerId);
+      else providers.push(this.index(providerId, timeZone, shows));
+    }
+    if (this.latest.size > parts.length) {
+      const present = new Set(parts.map((p) => p.providerId));
+      for (const id of this.latest.keys()) if (!present.has(id)) this.latest.delete(id);
     }
     const changed = providers.length !== this.providers.length || providers.some((p, i) => p !== this.providers[i]);
     const days = changed ? daysOf(providers) : this.days;
@@ -65,19 +131,21 @@ export class CatalogueAnswers {
   answer(day: string | undefined, serialize: Serialize): PreparedJson {
     const asked = day === 'first' ? (this.days[0]?.day ?? null) : (day ?? null);
     const body = (shows: readonly CatalogueShow[]) => new PreparedJson(serialize({ shows, unavailable: this.unavailable, days: this.days, day: asked }));
+    const now = this.opts.nowMs();
+    const current = (kept: Kept | undefined, from: Kept['from']): kept is Kept => kept !== undefined && (sameSources(kept.from, from) || now - kept.at < this.opts.rebuildMs);
     if (day === undefined) {
-      if (this.whole && sameSources(this.whole.from, this.providers)) return this.whole.answer;
+      if (current(this.whole, this.providers)) return this.whole.answer;
       const shows = this.providers.flatMap((p) => [...p.byDay.values()].flat()).sort(byTime);
-      this.whole = { from: this.providers, answer: body(shows) };
+      this.whole = { from: this.providers, answer: body(shows), at: now };
       return this.whole.answer;
     }
     if (asked === null) return body([]);
     const from = this.providers.map((p) => p.byDay.get(asked));
     const kept = this.dayAnswers.get(asked);
-    if (kept && sameSources(kept.from, from)) return kept.answer;
+    if (current(kept, from)) return kept.answer;
     const answer = body(from.flatMap((shows) => shows ?? []).sort(byTime));
     // Any well-formed date may be asked; only the days on sale are kept.
-    if (from.some((shows) => shows !== undefined)) this.dayAnswers.set(asked, { from, answer });
+    if (from.some((shows) => shows !== undefined)) this.dayAnswers.set(asked, { from, answer, at: now });
     return answer;
   }
 }

@@ -10,7 +10,7 @@ import type { BookingOptions, RunningBooking } from '../server.js';
 import { FAKE_SHOW, startFakeProvider, type FakeProvider } from '../testing/fake-provider.js';
 import { bookingClient, type BookingClient } from '../testing/http.js';
 import { registerProvider, signUp, startTestBooking } from '../testing/setup.js';
-import { FAILURE_TTL_MS, SEATS_TTL_MS, SHOWS_TTL_MS, STALE_MS } from './show-cache.js';
+import { FAILURE_TTL_MS, SEATS_TTL_MS, SHOWS_JITTER, SHOWS_TTL_MS, STALE_MS } from './show-cache.js';
 
 const ADMIN = 'catalogue-admin-token-0123456789';
 const SECRET = 'catalogue-fake-secret-0123456789';
@@ -45,7 +45,7 @@ async function stack(providers: number, opts: Partial<BookingOptions> = {}): Pro
   const fakes = await Promise.all(Array.from({ length: providers }, () => startFakeProvider(SECRET)));
   cleanups.push(async () => void (await Promise.all(fakes.map((f) => f.close()))));
   let clockMs = 1_000_000;
-  const booking = await startTestBooking({ dataDir: store.dir, adminToken: ADMIN, demo: true, ...opts, catalogueCache: { nowMs: () => clockMs, ...opts.catalogueCache } });
+  const booking = await startTestBooking({ dataDir: store.dir, adminToken: ADMIN, demo: true, ...opts, catalogueCache: { nowMs: () => clockMs, showsJitter: 0, answerRebuildMs: 0, ...opts.catalogueCache } });
   cleanups.push(() => booking.close());
   const api = bookingClient(booking.url);
   const ids: string[] = [];
@@ -122,6 +122,29 @@ describe('the catalogue cache', () => {
     const old = await catalogue(s.api);
     expect(old.unavailable).toEqual([s.ids[1]]);
     expect(showsCalls(s)).toEqual([3, 4]);
+  });
+
+  it('asks venues fetched together again at different times, each within its lifetime and a fraction more', async () => {
+    const s = await stack(20, { catalogueCache: { showsJitter: SHOWS_JITTER } });
+    await catalogue(s.api);
+    expect(showsCalls(s).every((n) => n === 1)).toBe(true);
+    // Within the lifetime: nobody is asked again.
+    s.tick(SHOWS_TTL_MS - 1);
+    await catalogue(s.api);
+    await s.booking.catalogue.idle();
+    expect(showsCalls(s).filter((n) => n > 1)).toHaveLength(0);
+    // Partway through the fraction: some are asked again, not all (twenty coin tosses).
+    s.tick((SHOWS_TTL_MS * SHOWS_JITTER) / 2);
+    await catalogue(s.api);
+    await s.booking.catalogue.idle();
+    const early = showsCalls(s).filter((n) => n > 1).length;
+    expect(early).toBeGreaterThan(0);
+    expect(early).toBeLessThan(20);
+    // Past it: every one has been asked again, once.
+    s.tick((SHOWS_TTL_MS * SHOWS_JITTER) / 2 + 1);
+    await catalogue(s.api);
+    await s.booking.catalogue.idle();
+    expect(showsCalls(s)).toEqual(Array(20).fill(2));
   });
 
   it('does not let a slow provider delay another’s shows', async () => {

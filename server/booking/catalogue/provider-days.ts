@@ -18,41 +18,59 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Whether two lists hold the same flat records (a provider's shows as the API gives them), field by field. */
 export function sameRecords(a: readonly object[], b: readonly object[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as Record<string, unknown>;
-    const y = b[i] as Record<string, unknown>;
-    const keys = Object.keys(x);
-    if (keys.length !== Object.keys(y).length) return false;
-    for (const k of keys) if (x[k] !== y[k]) return false;
-  }
+  for (let i = 0; i < a.length; i++) if (!sameFields(a[i]!, b[i]!, 0)) return false;
   return true;
 }
+
+/** Whether `b` has every field of `a` with the same value, and `extra` fields besides (counted, not compared). */
+function sameFields(a: object, b: object, extra: number): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let fields = 0;
+  // for…in rather than Object.keys: no array made per record, on lists of thousands.
+  for (const k in x) {
+    if (x[k] !== y[k]) return false;
+    fields++;
+  }
+  for (const _ in y) fields--;
+  return fields === -extra;
+}
+
+const sameElements = (a: readonly object[], b: readonly object[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export class ProviderDays {
   /** each venue day's showtimes in the catalogue's order */
   readonly byDay = new Map<string, readonly CatalogueShow[]>();
+  /** each showtime as the catalogue lists it: an unchanged show keeps its object from one list to the next */
+  private readonly byId = new Map<string, CatalogueShow>();
+  /** each start time's venue day: a refresh brings mostly the same times, and Intl's formatting is costly */
+  private readonly dayOf = new Map<number, string>();
 
   constructor(
     readonly providerId: string,
     readonly timeZone: string,
     /** the list as the cache holds it: the same array means nothing changed */
     readonly list: readonly Show[],
-    /** this provider's part before, whose unchanged days are kept as they were */
+    /** this provider's part before, whose unchanged shows and days are kept as they were */
     previous?: ProviderDays,
   ) {
+    const reuse = previous?.timeZone === timeZone ? previous : undefined;
     const days = new Map<string, CatalogueShow[]>();
     for (const s of list) {
-      const day = venueDay(s.startsAt, timeZone);
-      const show = { ...s, providerId, timeZone };
+      const before = reuse?.byId.get(s.showId);
+      const show = before && sameFields(s, before, 2) ? before : { ...s, providerId, timeZone };
+      this.byId.set(s.showId, show);
+      let day = this.dayOf.get(s.startsAt) ?? reuse?.dayOf.get(s.startsAt);
+      if (day === undefined) day = venueDay(s.startsAt, timeZone);
+      this.dayOf.set(s.startsAt, day);
       const shows = days.get(day);
       if (shows) shows.push(show);
       else days.set(day, [show]);
     }
-    const reuse = previous?.timeZone === timeZone ? previous : undefined;
     for (const [day, shows] of days) {
       shows.sort(byTime);
-      const before = reuse?.byDay.get(day);
-      this.byDay.set(day, before && sameRecords(before, shows) ? before : shows);
+      const old = reuse?.byDay.get(day);
+      this.byDay.set(day, old && sameElements(old, shows) ? old : shows);
     }
   }
 }

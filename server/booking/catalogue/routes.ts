@@ -26,7 +26,8 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
   // answer does not change) or null for one that failed, with its zone. A rush of customers
   // is answered from one serialization and one gzip per change, not one per request: a
   // platform's venues sell thousands of shows months ahead, and this thread also relays scans.
-  const answers = new CatalogueAnswers();
+  const answers = new CatalogueAnswers({ rebuildMs: cache.options.answerRebuildMs, nowMs: cache.options.nowMs });
+  cache.onShows((client, shows) => answers.prepare(client.providerId, venueZone(client.record.timeZone), shows));
 
   app.get('/api/v1/shows', { schema: { tags: ['catalogue'], querystring: catalogueQuery, response: { 200: catalogueResponse } } }, async (req, reply) => {
     const clients = await providers.all();
@@ -37,7 +38,7 @@ export const catalogueRoutes: AppPlugin<CatalogueRoutesOptions> = async (app, { 
       timeZone: venueZone(clients[i]!.record.timeZone),
       shows: r.status === 'fulfilled' ? r.value : null,
     }));
-    answers.update(parts);
+    await answers.update(parts);
     return sendPrepared(req, reply, answers.answer(req.query.day, (body) => reply.serialize(body)));
   });
 

@@ -4,7 +4,12 @@
 // call under way (single-flight), and later ones are answered from its result.
 //
 // The policy, and why:
-// - Shows are fresh for SHOWS_TTL_MS (5 s). A list older than that but younger
+// - Shows are fresh for SHOWS_TTL_MS (5 s) and up to SHOWS_JITTER (40 %) more,
+//   drawn per list, so that venues fetched together do not fall due together
+//   ever after: a platform's hundred lists would come in, and be read, at once.
+//   An answer that brings the same shows keeps the list held (the same array),
+//   and the catalogue's answers built from it stay as they are (catalogue-days.ts).
+//   A list older than that but younger
 //   than STALE_MS (15 s) is still served at once while one refresh runs behind
 //   it (stale-while-revalidate): once a provider has answered, its slowness
 //   delays no catalogue request at all. Only a provider with nothing to show
@@ -37,8 +42,16 @@ import { sameRecords } from './provider-days.js';
 export interface CatalogueCacheOptions {
   /** how long a provider's shows are served without asking again (ms) */
   showsTtlMs: number;
+  /**
+   * Each list's lifetime is showsTtlMs and up to this fraction more, drawn when it comes:
+   * venues fetched together (a first request, a restart) would otherwise fall due together
+   * for ever, and a platform's hundred answers would come in, and be read, at once.
+   */
+  showsJitter: number;
   /** how old a provider's shows may be and still be served while a refresh runs (ms) */
   staleMs: number;
+  /** how long the catalogue serves an answer after one of its shows changed, before building it again (ms; catalogue-days.ts) */
+  answerRebuildMs: number;
   /** how long a seat map is served without asking again (ms) */
   seatsTtlMs: number;
   /** how long a failed call is answered again before the provider is asked again (ms) */
@@ -53,6 +66,8 @@ export interface CatalogueCacheOptions {
 }
 
 export const SHOWS_TTL_MS = 5_000;
+export const SHOWS_JITTER = 0.4;
+export const ANSWER_REBUILD_MS = 1_000;
 export const STALE_MS = 15_000;
 export const SEATS_TTL_MS = 1_000;
 export const FAILURE_TTL_MS = 1_000;
@@ -60,6 +75,8 @@ export const MAX_SEAT_MAPS = 2_000;
 
 export const DEFAULT_CATALOGUE_CACHE: CatalogueCacheOptions = {
   showsTtlMs: SHOWS_TTL_MS,
+  showsJitter: SHOWS_JITTER,
+  answerRebuildMs: ANSWER_REBUILD_MS,
   staleMs: STALE_MS,
   seatsTtlMs: SEATS_TTL_MS,
   failureTtlMs: FAILURE_TTL_MS,
@@ -80,6 +97,8 @@ class Entry<T> {
   value: T | undefined;
   /** when the call that got `value` began (ms): its age counts from then */
   valueAt = 0;
+  /** how long `value` is fresh (ms): the kind's lifetime, with its jitter drawn when it came */
+  freshMs = 0;
   /** the client's count of unanswered calls when that call began */
   failuresBefore = 0;
   error: unknown;
@@ -95,6 +114,7 @@ export class CatalogueCache {
   /** by `providerId \0 showId`, least recently used first (a Map keeps insertion order) */
   private readonly seatEntries = new Map<string, Entry<Seat[]>>();
   private readonly pending = new Set<Promise<unknown>>();
+  private showsListener: ((client: ProviderClient, shows: Show[]) => void) | undefined;
 
   constructor(
     opts: Partial<CatalogueCacheOptions> = {},
@@ -104,6 +124,15 @@ export class CatalogueCache {
     this.opts = { ...DEFAULT_CATALOGUE_CACHE, ...opts };
   }
 
+  get options(): Readonly<CatalogueCacheOptions> {
+    return this.opts;
+  }
+
+  /** Called with each provider's shows as a call brings them (a new list, or the one held when nothing changed). */
+  onShows(listener: (client: ProviderClient, shows: Show[]) => void): void {
+    this.showsListener = listener;
+  }
+
   /** A provider's shows; rejects with the provider's failure (ProviderUnavailable, ProviderRefusal). */
   shows(client: ProviderClient): Promise<Show[]> {
     let entry = this.showEntries.get(client.providerId);
@@ -111,11 +140,13 @@ export class CatalogueCache {
       entry = new Entry(client);
       this.showEntries.set(client.providerId, entry);
     }
-    return this.lookup(entry, 'shows', this.opts.showsTtlMs, this.opts.staleMs, async () => {
+    return this.lookup(entry, 'shows', this.opts.showsTtlMs * (1 + this.opts.showsJitter * Math.random()), this.opts.staleMs, async () => {
       const { shows } = await client.shows();
       // The same shows keep the same array: the catalogue's answers are built again only for a list that changed.
       const held = entry.value;
-      return held !== undefined && sameRecords(held, shows) ? held : shows;
+      const list = held !== undefined && sameRecords(held, shows) ? held : shows;
+      this.showsListener?.(client, list);
+      return list;
     });
   }
 
@@ -162,14 +193,14 @@ export class CatalogueCache {
     // A value is vouched for only while no call to the provider has gone unanswered since it was fetched.
     const vouched = entry.value !== undefined && entry.failuresBefore === entry.client.unavailableCalls;
     const age = now - entry.valueAt;
-    if (vouched && age < ttlMs) return this.answer(kind, 'hit', entry.value as T);
+    if (vouched && age < entry.freshMs) return this.answer(kind, 'hit', entry.value as T);
     if (!vouched && entry.error !== undefined && now - entry.failedAt < this.opts.failureTtlMs) {
       this.count(kind, 'hit');
       return Promise.reject(entry.error);
     }
     // Too old to be fresh, young enough to be served while a refresh runs.
     if (vouched && age < staleMs) {
-      if (!entry.inflight) void this.fetch(entry, load);
+      if (!entry.inflight) void this.fetch(entry, ttlMs, load);
       return this.answer(kind, 'stale', entry.value as T);
     }
     if (entry.inflight) {
@@ -177,7 +208,7 @@ export class CatalogueCache {
       return entry.inflight;
     }
     this.count(kind, 'miss');
-    return this.fetch(entry, load);
+    return this.fetch(entry, ttlMs, load);
   }
 
   private answer<T>(kind: CacheKind, result: CacheResult, value: T): Promise<T> {
@@ -186,13 +217,14 @@ export class CatalogueCache {
   }
 
   /** One call for an entry, shared by everyone who asks meanwhile. */
-  private fetch<T>(entry: Entry<T>, load: () => Promise<T>): Promise<T> {
+  private fetch<T>(entry: Entry<T>, freshMs: number, load: () => Promise<T>): Promise<T> {
     const began = this.opts.nowMs();
     const failuresBefore = entry.client.unavailableCalls;
     const call = load().then(
       (value) => {
         entry.value = value;
         entry.valueAt = began;
+        entry.freshMs = freshMs;
         entry.failuresBefore = failuresBefore;
         entry.error = undefined;
         return value;

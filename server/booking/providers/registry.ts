@@ -75,6 +75,11 @@ export class ProviderRegistry {
   private retiring = new Map<NodeJS.Timeout, ProviderClient>();
   /** counts this process's updates: a read that began before one may hold the old row */
   private updates = 0;
+  /** counts this process's registrations and updates: a list read before one is read again */
+  private changes = 0;
+  /** the last list of every provider, and the read under way (shared by whoever asks meanwhile) */
+  private listed: { clients: ProviderClient[]; at: number; changes: number } | undefined;
+  private listing: { clients: Promise<ProviderClient[]>; changes: number } | undefined;
 
   constructor(
     private readonly db: Kysely<BookingDB>,
@@ -122,7 +127,10 @@ export class ProviderRegistry {
         })
         .onConflict((oc) => oc.column('provider_id').doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { providerId, name, verifyUrl: url, verifyUrls: urls, secret, batchScans, timeZone };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) {
+        this.changes++;
+        return { providerId, name, verifyUrl: url, verifyUrls: urls, secret, batchScans, timeZone };
+      }
     }
   }
 
@@ -146,6 +154,7 @@ export class ProviderRegistry {
     if (!row) return undefined;
     // Reads still under way may have seen the row before this change: they are not adopted.
     this.updates++;
+    this.changes++;
     // A new client even for an unchanged record: what the old one learned (a provider
     // without batches) is forgotten, since venue IT may have changed the server itself.
     this.adopt(recordOf(row, this.sealer), true);
@@ -169,11 +178,29 @@ export class ProviderRegistry {
     return reading;
   }
 
-  /** Every registered provider's client, in registration order. */
+  /**
+   * Every registered provider's client, in registration order. Read again at most every
+   * REFRESH_S, and at once after a change in this process: every catalogue request asks,
+   * and a platform's hundred venues would otherwise be read and their secrets opened each time.
+   */
   async all(): Promise<ProviderClient[]> {
+    const listed = this.listed;
+    if (listed && listed.changes === this.changes && this.now() - listed.at < REFRESH_S) return listed.clients;
+    if (this.listing?.changes === this.changes) return this.listing.clients;
+    const changes = this.changes;
     const began = this.updates;
-    const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
-    return rows.map((row) => this.adoptRead(recordOf(row, this.sealer), began));
+    const reading = (async () => {
+      const rows = await this.db.selectFrom('providers').selectAll().orderBy('created_at').orderBy('provider_id').execute();
+      return rows.map((row) => this.adoptRead(recordOf(row, this.sealer), began));
+    })();
+    this.listing = { changes, clients: reading };
+    try {
+      const clients = await reading;
+      if (changes === this.changes) this.listed = { clients, at: this.now(), changes };
+      return clients;
+    } finally {
+      if (this.listing?.clients === reading) this.listing = undefined;
+    }
   }
 
   /** Every provider with its URL and batching, for venue IT; never the secret. */
