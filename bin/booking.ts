@@ -1,6 +1,5 @@
 // gatepost booking: the booking server (accounts, orders, tickets, the station relay).
 import { startBooking } from '../server/booking/server.js';
-import { StartError } from '../server/common/start-error.js';
 import { parseFlags, portFlag, serverFlags, trustProxyFlag, UsageError, warnExposedSecrets } from './options.js';
 import { onShutdown } from './shutdown.js';
 
@@ -46,8 +45,6 @@ export async function run(argv: string[]): Promise<void> {
     metricsPort: flags['metrics-port'] === undefined ? undefined : portFlag(flags['metrics-port'], 'metrics-port'),
     allowInsecureHttp: flags['allow-insecure-http'],
     rateLimit: { maxRejections: positive(flags['scan-reject-limit'], 'scan-reject-limit'), windowS: positive(flags['scan-reject-window'], 'scan-reject-window') },
-  }).catch((err: unknown) => {
-    throw err instanceof StartError ? new UsageError(err.message) : err;
   });
   warnExposedSecrets(booking.app.log, exposed);
   onShutdown(() => booking.close());

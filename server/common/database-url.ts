@@ -3,12 +3,12 @@
 // or the socket directory percent-encoded as the host). What a server logs of
 // it is where it is (host or socket, port, database), never the password.
 import { parse } from 'pg-connection-string';
-import { StartError } from './errors.js';
+import { StartError } from './start-error.js';
 
 /** `DATABASE_URL`'s server and database, fit for a log line; a StartError (E_USAGE) when it is not a PostgreSQL URL. */
 export function databaseLocation(databaseUrl: string): string {
   // The value itself is never repeated: it may hold a password.
-  const refuse = (why: string) => new StartError('E_USAGE', `--database-url (DATABASE_URL) ${why}, e.g. postgresql://user@db.example:5432/gatepost or postgresql://user@/gatepost?host=/run/postgresql`);
+  const refuse = (why: string) => new StartError(`--database-url (DATABASE_URL) ${why}, e.g. postgresql://user@db.example:5432/gatepost or postgresql://user@/gatepost?host=/run/postgresql`);
   if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) throw refuse('must be a postgresql:// URL');
   let parsed: ReturnType<typeof parse>;
   try {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Migration, Migrator, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import { databaseLocation } from './database-url.js';
-import { StartError } from './errors.js';
+import { StartError } from './start-error.js';
 import type { SqliteExecutor } from './prepared.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictIfPresent } from './private-files.js';
 
@@ -98,7 +98,7 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
       sqlite = new Database(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new StartError('E_USAGE', `--data (GATEPOST_DATA): cannot keep the database in "${opts.dataDir}" (${code}); give a folder this user may write`);
+      throw new StartError(`--data (GATEPOST_DATA): cannot keep the database in "${opts.dataDir}" (${code}); give a folder this user may write`);
     }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
@@ -160,10 +160,7 @@ async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>
   );
   const unknown = done.find((name) => !(name in migrations));
   if (unknown) {
-    throw new StartError(
-      'E_USAGE',
-      `the database holds migration ${unknown}, which this server does not know: it is another Gatepost server's database (each server needs its own) or a newer version's`,
-    );
+    throw new StartError(`the database holds migration ${unknown}, which this server does not know: it is another Gatepost server's database (each server needs its own) or a newer version's`);
   }
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider });
@@ -171,6 +168,6 @@ async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const detail = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
-    throw new StartError('E_START', `database migration failed: ${detail}`);
+    throw new StartError(`database migration failed: ${detail}`, 'E_START');
   }
 }

@@ -20,17 +20,3 @@ export const conflict = (reason: ErrorReason, message: string) => new HttpError(
 export const unauthorized = (reason: ErrorReason, message: string) => new HttpError(401, reason, message);
 export const unavailable = (reason: ErrorReason, message: string, retryAfterS: number) =>
   new HttpError(503, reason, message, { 'retry-after': String(retryAfterS) });
-
-/**
- * A server that cannot start for a reason its operator fixes: a setting
- * (`E_USAGE`, exit 2) or the database out of reach (`E_START`, exit 1).
- * `gatepost` prints its message as one line, without a stack trace.
- */
-export class StartError extends Error {
-  constructor(
-    readonly code: 'E_USAGE' | 'E_START',
-    message: string,
-  ) {
-    super(message);
-  }
-}

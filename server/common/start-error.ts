@@ -1,6 +1,13 @@
-// A server that cannot start for a reason its operator must fix (a missing or
-// wrong key file, a flag naming nothing): the command prints the message as
-// one line, with no stack trace, and exits 2.
+// A server that cannot start as things are: the command prints the message as
+// one line, with no stack trace. `E_USAGE`, exit 2: for its operator to fix (a
+// missing or wrong key file, a flag naming nothing, another server's
+// database). `E_START`, exit 1: what may pass on its own (the database out of
+// reach), for a supervisor to try again.
 export class StartError extends Error {
-  readonly code = 'E_START';
+  constructor(
+    message: string,
+    readonly code: 'E_USAGE' | 'E_START' = 'E_USAGE',
+  ) {
+    super(message);
+  }
 }
