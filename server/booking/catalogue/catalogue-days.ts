@@ -9,6 +9,7 @@
 import type { CatalogueDay, CatalogueShow } from '../../../protocol/catalogue-api.js';
 import type { Show } from '../../../protocol/provider-api.js';
 import { PreparedJson } from '../../common/compressed-reply.js';
+import { heavyWork } from '../../common/turn-queue.js';
 import { byTime, ProviderDays, sameRecords } from './provider-days.js';
 
 /** One provider's part of the catalogue: its shows as cached, or null when it did not answer. */
@@ -75,8 +76,7 @@ export class CatalogueAnswers {
 
   private async drain(): Promise<void> {
     for (let next = this.pending.entries().next(); !next.done; next = this.pending.entries().next()) {
-      // Resolved from the check phase, so the next list waits for the next turn, after the I/O.
-      await new Promise((resolve) => setImmediate(resolve));
+      await heavyWork.next();
       const [list, { providerId, timeZone }] = next.value;
       this.pending.delete(list);
       this.index(providerId, timeZone, list);

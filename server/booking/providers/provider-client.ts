@@ -33,6 +33,7 @@ import { verdictSchema } from '../../../protocol/verdict.js';
 import { HttpError, notFound } from '../../common/errors.js';
 import type { CallOutcome, ClientHooks, ProviderFailure } from './call-hooks.js';
 import { InstanceRotation, type Instance } from './instance-rotation.js';
+import { heavyWork } from '../../common/turn-queue.js';
 
 export interface ProviderRecord {
   providerId: string;
@@ -98,6 +99,8 @@ export interface ProviderTimeouts {
 export const DEFAULT_TIMEOUTS: ProviderTimeouts = { catalogue: 1500, verify: 1500, issue: 5000 };
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** Answers longer than this are parsed one per turn of the event loop (a verdict is a few hundred). */
+const LARGE_ANSWER_CHARS = 64 * 1024;
 
 // Nonces come from a pool of random bytes drawn 4 KiB at a time: one
 // randomBytes call per request was a visible share of a relayed scan's CPU.
@@ -304,6 +307,8 @@ export class ProviderClient {
     }
     if (res.status >= 500) return { down: { reason: 'server_error', detail: `answered ${res.status}` } };
     this.rotation.answered(instance);
+    // A large answer (a venue's programme) is read in a turn of its own: a platform's venues answer together.
+    if (res.data.length > LARGE_ANSWER_CHARS) await heavyWork.next();
     let json: unknown;
     try {
       json = JSON.parse(res.data);
