@@ -9,12 +9,12 @@
 //   ever after: a platform's hundred lists would come in, and be read, at once.
 //   An answer that brings the same shows keeps the list held (the same array),
 //   and the catalogue's answers built from it stay as they are (catalogue-days.ts).
-//   A list older than that but younger
-//   than STALE_MS (15 s) is still served at once while one refresh runs behind
-//   it (stale-while-revalidate): once a provider has answered, its slowness
-//   delays no catalogue request at all. Only a provider with nothing to show
-//   (never asked, asked too long ago, or down) is waited for — concurrently with
-//   the others, and never beyond its own catalogue timeout (provider-client.ts).
+//   A list past its lifetime but younger than STALE_MS (15 s) is still served
+//   at once while one refresh runs behind it (stale-while-revalidate): once a
+//   provider has answered, its slowness delays no catalogue request at all.
+//   Only a provider with nothing to show (never asked, asked too long ago, or
+//   down) is waited for — concurrently with the others, and never beyond its
+//   own catalogue timeout (provider-client.ts).
 // - A provider known to be down is named in `unavailable`, not shown with shows
 //   nobody can buy: a failed refresh drops its list, and so does any other call
 //   to it that got no answer (a scan relay, an order), since the list was
@@ -188,7 +188,8 @@ export class CatalogueCache {
     return { shows: this.showEntries.size, seats: this.seatEntries.size };
   }
 
-  private lookup<T>(entry: Entry<T>, kind: CacheKind, ttlMs: number, staleMs: number, load: () => Promise<T>): Promise<T> {
+  /** `freshMs`: how long a value fetched now stays fresh */
+  private lookup<T>(entry: Entry<T>, kind: CacheKind, freshMs: number, staleMs: number, load: () => Promise<T>): Promise<T> {
     const now = this.opts.nowMs();
     // A value is vouched for only while no call to the provider has gone unanswered since it was fetched.
     const vouched = entry.value !== undefined && entry.failuresBefore === entry.client.unavailableCalls;
@@ -200,7 +201,7 @@ export class CatalogueCache {
     }
     // Too old to be fresh, young enough to be served while a refresh runs.
     if (vouched && age < staleMs) {
-      if (!entry.inflight) void this.fetch(entry, ttlMs, load);
+      if (!entry.inflight) void this.fetch(entry, freshMs, load);
       return this.answer(kind, 'stale', entry.value as T);
     }
     if (entry.inflight) {
@@ -208,7 +209,7 @@ export class CatalogueCache {
       return entry.inflight;
     }
     this.count(kind, 'miss');
-    return this.fetch(entry, ttlMs, load);
+    return this.fetch(entry, freshMs, load);
   }
 
   private answer<T>(kind: CacheKind, result: CacheResult, value: T): Promise<T> {
