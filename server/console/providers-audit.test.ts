@@ -128,8 +128,8 @@ describe.skipIf(missing !== null)('the Providers page’s zone and health, and t
     const actions = page.locator('[data-testid="audit-action"]');
     await expect.poll(() => actions.allTextContents()).toEqual(['吊销闸机', '添加闸机', '注册票务方']);
     expect(await page.locator('[data-testid="audit"]').textContent()).not.toContain('Harbour Hall');
-    const options = await page.locator('[data-testid="audit-provider"] option').allTextContents();
-    expect(options).toEqual(['全部票务方', `Riverside Cinema (${riverside})`]);
+    // The provider list loads on its own, beside the entries: waited for, not read at once.
+    await expect.poll(() => page.locator('[data-testid="audit-provider"] option').allTextContents()).toEqual(['全部票务方', `Riverside Cinema (${riverside})`]);
     await app.shot(page, 'zh-CN-audit');
     // The other venue's entries are refused, not merely hidden.
     const res = await fetch(`${app.stack.url}/api/v1/admin/audit?providerId=${harbour}`, { headers: { authorization: `Bearer ${staffToken}` } });
