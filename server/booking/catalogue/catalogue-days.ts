@@ -68,8 +68,7 @@ export class CatalogueAnswers {
    * held the thread (and every scan it relays) for half a second.
    */
   prepare(providerId: string, timeZone: string, list: readonly Show[]): void {
-    const known = this.indexed.get(list);
-    if (known?.providerId === providerId && known.timeZone === timeZone) return;
+    if (this.indexOf(providerId, timeZone, list)) return;
     this.pending.set(list, { providerId, timeZone });
     this.draining ??= this.drain();
   }
@@ -85,15 +84,19 @@ export class CatalogueAnswers {
     this.draining = undefined;
   }
 
+  /** The list's index, when it was made for this provider and zone. */
+  private indexOf(providerId: string, timeZone: string, list: readonly Show[]): ProviderDays | undefined {
+    const known = this.indexed.get(list);
+    return known?.providerId === providerId && known.timeZone === timeZone ? known : undefined;
+  }
+
   private isIndexed({ providerId, timeZone, shows }: CataloguePart): boolean {
-    if (shows === null) return true;
-    const known = this.indexed.get(shows);
-    return known?.providerId === providerId && known.timeZone === timeZone;
+    return shows === null || this.indexOf(providerId, timeZone, shows) !== undefined;
   }
 
   private index(providerId: string, timeZone: string, list: readonly Show[]): ProviderDays {
-    const known = this.indexed.get(list);
-    if (known?.providerId === providerId && known.timeZone === timeZone) return known;
+    const known = this.indexOf(providerId, timeZone, list);
+    if (known) return known;
     const days = new ProviderDays(providerId, timeZone, list, this.latest.get(providerId));
     this.indexed.set(list, days);
     this.latest.set(providerId, days);
@@ -152,18 +155,18 @@ export class CatalogueAnswers {
 
 /** Every day with showtimes on sale, sorted by date (venues in zones apart can put a later instant on an earlier date), with its first showtime. */
 function daysOf(providers: readonly ProviderDays[]): CatalogueDay[] {
-  const first = new Map<string, { shows: number; first: CatalogueShow }>();
+  const byDay = new Map<string, { shows: number; first: CatalogueShow }>();
   for (const p of providers) {
     for (const [day, shows] of p.byDay) {
-      const seen = first.get(day);
-      if (!seen) first.set(day, { shows: shows.length, first: shows[0]! });
+      const seen = byDay.get(day);
+      if (!seen) byDay.set(day, { shows: shows.length, first: shows[0]! });
       else {
         seen.shows += shows.length;
         if (byTime(shows[0]!, seen.first) < 0) seen.first = shows[0]!;
       }
     }
   }
-  return [...first]
+  return [...byDay]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([day, { shows, first: s }]) => ({ day, shows, startsAt: s.startsAt, timeZone: s.timeZone }));
 }
