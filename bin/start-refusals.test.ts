@@ -1,6 +1,6 @@
-// A server that cannot start where venue IT pointed it says why in one line,
+// A server or a station that cannot start where venue IT pointed it says why in one line,
 // with no stack trace, and exits with a status a supervisor reads: 2 for a
-// setting to change (a data folder it cannot write), 1 for what may pass on
+// setting to change (a folder it cannot write), 1 for what may pass on
 // its own (the port still held by the process it replaces).
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,17 @@ describe('a start that cannot be made', { timeout: 120_000 }, () => {
       const { code: status, stderr } = await runRefused(['provider', '--port', '0', '--data', data, '--booking-secret-file', secret], { DATABASE_URL: '' });
       expect(status, data).toBe(2);
       expect(oneLine(stderr), data).toBe(`gatepost provider: --data (GATEPOST_DATA): cannot keep the database in "${data}" (${code}); give a folder this user may write`);
+    }
+  });
+
+  it("a station whose files' folder cannot be made: exit 2 naming the folder, never a spin", async () => {
+    const aFile = join(dir, 'a-file-too');
+    writeFileSync(aFile, 'not a folder');
+    for (const [folder, code] of [[aFile, 'ENOTDIR'], [join(aFile, 'below'), 'ENOTDIR'], ['/proc/gatepost-station/gate-1', 'ENOENT']] as const) {
+      const config = join(folder, 'config.json');
+      const { code: status, stderr } = await runRefused(['station', '--web', '--port', '0', '--config', config]);
+      expect(status, folder).toBe(2);
+      expect(oneLine(stderr), folder).toBe(`gatepost station: --config (GATEPOST_STATION_CONFIG): cannot keep the station's files in "${folder}" (${code}); give a folder this user may write`);
     }
   });
 });

@@ -1,11 +1,12 @@
 // gatepost station: the gate station. The Electron app by default; with --web,
 // or where Electron is not installed, the web-kiosk shell on loopback for any
 // Chromium (`chromium --app=URL`).
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { defaultConfigFile } from '../main/core/paths.js';
 import { StationCore } from '../main/core/station.js';
 import { electronBinary, electronProblem, launchElectron } from '../main/electron/launch.js';
 import { startWebKiosk } from '../main/web-kiosk/server.js';
+import { StartError } from '../server/common/start-error.js';
 import { parseFlags, portFlag } from './options.js';
 import { onShutdown } from './shutdown.js';
 
@@ -27,7 +28,7 @@ export async function run(argv: string[]): Promise<void> {
     console.error(`gatepost station: ${electronProblem()}; starting the web-kiosk shell instead`);
   }
 
-  const core = new StationCore({ configFile });
+  const core = openStation(configFile);
   await core.start();
   const kiosk = await startWebKiosk({ core, port });
   // The screen's URL carries this launch's bridge secret: it goes to the
@@ -39,4 +40,17 @@ export async function run(argv: string[]): Promise<void> {
     await kiosk.close();
     await core.close();
   });
+}
+
+/** A folder the station cannot make or write its files in: errors of the file system, as against a bug. */
+const FOLDER_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EEXIST', 'ENOSPC']);
+
+function openStation(configFile: string): StationCore {
+  try {
+    return new StationCore({ configFile });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code || !FOLDER_ERRORS.has(code)) throw err;
+    throw new StartError(`--config (GATEPOST_STATION_CONFIG): cannot keep the station's files in "${dirname(configFile)}" (${code}); give a folder this user may write`);
+  }
 }

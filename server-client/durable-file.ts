@@ -4,8 +4,8 @@
 // old file or the new one, never half, and a write that returned stays written.
 // The station's folder is private (0700) and its files 0600, whatever the
 // umask: the config holds the station token.
-import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 const PRIVATE_DIR = 0o700;
@@ -17,40 +17,73 @@ const WINDOWS = process.platform === 'win32';
  * umask, chmod does not), and flushes each new folder's entry in its parent so
  * the first file written there survives a power cut too. A folder that already
  * exists keeps its mode: it may be one the venue chose and shares.
+ *
+ * One folder at a time, a missing parent made once before its child: Node's
+ * `{ recursive: true }` takes ENOENT for a missing parent and tries again, for
+ * ever, under a folder that answers every new entry so (/proc).
  */
 export function ensurePrivateDirSync(dir: string): void {
-  const first = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
-  if (first === undefined) return;
-  for (const created of createdDirs(dir, first)) {
-    chmodSync(created, PRIVATE_DIR);
-    try {
-      syncDirSync(dirname(created));
-    } catch (err) {
-      if (!unreadable(err)) throw err;
-    }
+  const target = resolve(dir);
+  let made: boolean;
+  try {
+    made = mkdirOneSync(target);
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT' || dirname(target) === target) throw err;
+    ensurePrivateDirSync(dirname(target));
+    made = mkdirOneSync(target);
+  }
+  if (!made) return;
+  chmodSync(target, PRIVATE_DIR);
+  try {
+    syncDirSync(dirname(target));
+  } catch (err) {
+    if (!unreadable(err)) throw err;
   }
 }
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
-  if (first === undefined) return;
-  for (const created of createdDirs(dir, first)) {
-    await chmod(created, PRIVATE_DIR);
-    await syncDir(dirname(created)).catch((err: unknown) => {
-      if (!unreadable(err)) throw err;
-    });
+  const target = resolve(dir);
+  let made: boolean;
+  try {
+    made = await mkdirOne(target);
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT' || dirname(target) === target) throw err;
+    await ensurePrivateDir(dirname(target));
+    made = await mkdirOne(target);
+  }
+  if (!made) return;
+  await chmod(target, PRIVATE_DIR);
+  await syncDir(dirname(target)).catch((err: unknown) => {
+    if (!unreadable(err)) throw err;
+  });
+}
+
+/** Makes one folder: true when made, false when it was there already; a file in its place is ENOTDIR. */
+function mkdirOneSync(dir: string): boolean {
+  try {
+    mkdirSync(dir, { mode: PRIVATE_DIR });
+    return true;
+  } catch (err) {
+    if (errorCode(err) !== 'EEXIST') throw err;
+    if (!statSync(dir).isDirectory()) throw notADirectory(dir);
+    return false;
   }
 }
 
-/** The folders from `dir` up to `first` (the topmost one mkdir created). */
-function createdDirs(dir: string, first: string): string[] {
-  const top = resolve(first);
-  const out: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    out.push(d);
-    if (d === top || dirname(d) === d) return out;
+async function mkdirOne(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir, { mode: PRIVATE_DIR });
+    return true;
+  } catch (err) {
+    if (errorCode(err) !== 'EEXIST') throw err;
+    if (!(await stat(dir)).isDirectory()) throw notADirectory(dir);
+    return false;
   }
 }
+
+const notADirectory = (dir: string) => Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: dir });
+
+const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 // Flushing a rename. On POSIX a rename is a change to the folder, which only an
 // fsync of the folder itself makes durable. Windows cannot flush a folder
@@ -64,14 +97,14 @@ function createdDirs(dir: string, first: string): string[] {
 // Some file systems (certain network and FUSE mounts) cannot fsync a folder and
 // say so with EINVAL; there is nothing more to flush on those.
 function unsupported(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = errorCode(err);
   return code === 'EINVAL' || code === 'ENOTSUP';
 }
 
 // A parent folder we may create in but not read (mode 0311, say) cannot be
 // opened to flush; the station must still start there.
 function unreadable(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = errorCode(err);
   return code === 'EACCES' || code === 'EPERM';
 }
 

@@ -4,6 +4,7 @@
 // ADMIT. Knows nothing of Electron or HTTP: the shells connect screens to it
 // through sessions (session.ts), one typed bridge for both.
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseScanText } from '../../protocol/gp1.js';
@@ -66,7 +67,12 @@ export class StationCore {
   constructor(options: StationCoreOptions) {
     this.log = options.log ?? createLogger();
     const dataDir = options.dataDir ?? dirname(options.configFile);
-    ensurePrivateDirSync(dataDir);
+    // A gate that cannot write its folder would start unable to keep its enrolment or an
+    // offline admission: refused here, where venue IT sees why, not at the first scan.
+    for (const dir of new Set([dataDir, dirname(options.configFile)])) {
+      ensurePrivateDirSync(dir);
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    }
     this.config = new ConfigStore(options.configFile, this.log);
     this.setup = new SetupFlow({
       config: this.config,
