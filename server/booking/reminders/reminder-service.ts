@@ -16,7 +16,6 @@
 // between handing the message over and marking it sent is the one window
 // left: the claim lapses and it is sent again, with the same Message-ID.
 import { randomBytes } from 'node:crypto';
-import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { OutboundChannel, Recipient, ReminderText } from './channels.js';
@@ -24,6 +23,7 @@ import type { BookingDB } from '../schema.js';
 import { DEFAULT_LEAD_MINUTES, REMINDER_CHANNELS, type ReminderChannel, type ReminderLanguage } from './schema.js';
 import { reminderText } from './text.js';
 import { venueZone } from '../providers/venue-zone.js';
+import { heavyWork } from '../../common/turn-queue.js';
 
 type DB = BookingDB;
 
@@ -97,12 +97,13 @@ export class ReminderService {
     for (;;) {
       // On SQLite every statement completes synchronously: without a turn of the event loop
       // between claiming and sending, and between pages, a stadium's pass would hold the
-      // gates' scans until its last page.
+      // gates' scans until its last page. The process's one queue of heavy work: a turn
+      // never runs a page of this pass and another heavy piece (a catalogue's) back to back.
       const { claimed, full } = await this.claimPage(this.now());
-      await setImmediate();
+      await heavyWork.next();
       sent += await this.sendAll(claimed);
       if (!full) break;
-      await setImmediate();
+      await heavyWork.next();
     }
     return sent + (await this.sendAll(await this.claimRetries(this.now())));
   }

@@ -8,6 +8,7 @@
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BookingDB } from '../schema.js';
+import { heavyWork } from '../../common/turn-queue.js';
 
 /** Digests held before the older half is dropped: ~125 bytes each (measured), so ~50 MB at the cap. */
 const DEFAULT_CAPACITY = 400_000;
@@ -81,7 +82,7 @@ export class IssuedPayloads {
         const last = rows[rows.length - 1];
         if (!last || rows.length < pageSize) break;
         after = { validUntil: Number(last.valid_until), ticketId: last.ticket_id };
-        await new Promise((resolve) => setImmediate(resolve));
+        await heavyWork.next();
       }
     })();
     return this.loaded;
