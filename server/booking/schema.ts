@@ -7,7 +7,7 @@ import type { Dialect } from '../common/db.js';
 import type { OrderState } from '../../protocol/booking-api.js';
 import { initialMigration } from './initial-schema.js';
 import { reminderLeadMigration, reminderMigration, reminderScheduleMigration, type ReminderDB } from './reminders/schema.js';
-import { stationEventValidityMigration, validityPageMigration } from './scanning/schema.js';
+import { oneValidityIndexMigration, stationEventValidityMigration, validityPageMigration } from './scanning/schema.js';
 import { providerBatchScansMigration, providerVerifyUrlsMigration } from './providers/schema.js';
 import { signingKeyRetirementMigration } from './keys/schema.js';
 import type { RateLimitDB } from '../common/shared-rate-limit.js';
@@ -204,5 +204,6 @@ export function bookingMigrations(dialect: Dialect): Record<string, Migration> {
     '020_owner_pages': ownerPagesMigration,
     '021_reminder_schedule': reminderScheduleMigration,
     '022_scan_counts': scanCountsMigration,
+    '023_one_validity_index': oneValidityIndexMigration,
   };
 }

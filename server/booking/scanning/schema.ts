@@ -1,7 +1,7 @@
 // What the scanning capability reads added to the initial tables: each
 // station event's ticket validity (station-events.ts prunes by it), and the
 // index the start-up pages the still-valid tickets through (issued-payloads.ts).
-import { sql } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { schemaMigration } from '../../common/table-definitions.js';
 
 /** 004_station_event_validity */
@@ -20,3 +20,17 @@ export const stationEventValidityMigration = schemaMigration({
  * at a time after the last (valid_until, ticket_id) read: an index range, not a sort.
  */
 export const validityPageMigration = schemaMigration({ indexes: { tickets: { tickets_validity_page: ['valid_until', 'ticket_id'] } } });
+
+/**
+ * 023_one_validity_index: 002's index on tickets (valid_until) is the first column of 012's
+ * (valid_until, ticket_id), which serves every query the older one served (a range or an
+ * order on valid_until). Each issued ticket was written into both.
+ */
+export const oneValidityIndexMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropIndex('tickets_valid_until').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.createIndex('tickets_valid_until').on('tickets').column('valid_until').execute();
+  },
+};
