@@ -1,8 +1,8 @@
 // gatepost station: the gate station. The Electron app by default; with --web,
 // or where Electron is not installed, the web-kiosk shell on loopback for any
 // Chromium (`chromium --app=URL`).
-import { dirname, resolve } from 'node:path';
-import { defaultConfigFile } from '../main/core/paths.js';
+import { resolve } from 'node:path';
+import { defaultConfigFile, StationFolderError } from '../main/core/paths.js';
 import { StationCore } from '../main/core/station.js';
 import { electronBinary, electronProblem, launchElectron } from '../main/electron/launch.js';
 import { startWebKiosk } from '../main/web-kiosk/server.js';
@@ -42,15 +42,11 @@ export async function run(argv: string[]): Promise<void> {
   });
 }
 
-/** A folder the station cannot make or write its files in: errors of the file system, as against a bug. */
-const FOLDER_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EEXIST', 'ENOSPC']);
-
 function openStation(configFile: string): StationCore {
   try {
     return new StationCore({ configFile });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (!code || !FOLDER_ERRORS.has(code)) throw err;
-    throw new StartError(`--config (GATEPOST_STATION_CONFIG): cannot keep the station's files in "${dirname(configFile)}" (${code}); give a folder this user may write`);
+    if (err instanceof StationFolderError) throw new StartError(`--config (GATEPOST_STATION_CONFIG): ${err.message}`);
+    throw err;
   }
 }

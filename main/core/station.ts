@@ -4,14 +4,12 @@
 // ADMIT. Knows nothing of Electron or HTTP: the shells connect screens to it
 // through sessions (session.ts), one typed bridge for both.
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseScanText } from '../../protocol/gp1.js';
 import { GP1_PREFIX, SETUP_PREFIX } from '../../protocol/scan-text.js';
 import type { Connectivity } from '../../protocol/verdict.js';
 import type { ScanEvent } from '../../scanner-drivers/types.js';
-import { ensurePrivateDirSync } from '../../server-client/durable-file.js';
 import { ScanVerifier, type Decision, type JournalEntry, type VerifierOptions } from '../../server-client/index.js';
 import type { AnnulResult, ConflictView, EventChannel, EventPayload, JournalRefusedView, Notice, SetupResult, SourceStatusView, StationState, VerdictView } from '../bridge/contract.js';
 import { transportIssue, type StationConfig } from '../config/schema.js';
@@ -23,6 +21,7 @@ import { enroll } from './enroll.js';
 import { Hardware, type HardwareFactories } from './hardware.js';
 import { heartbeatInterval, heartbeatReport, StationHeartbeat, stationVersion } from './heartbeat.js';
 import { History } from './history.js';
+import { ensureStationFolder } from './paths.js';
 import { renameGate, Revocation } from './revocation.js';
 import { BridgeSession, type SessionSink } from './session.js';
 import { SetupFlow, type EnrollResult, type PinChange, type PinCheck } from './setup-flow.js';
@@ -67,12 +66,7 @@ export class StationCore {
   constructor(options: StationCoreOptions) {
     this.log = options.log ?? createLogger();
     const dataDir = options.dataDir ?? dirname(options.configFile);
-    // A gate that cannot write its folder would start unable to keep its enrolment or an
-    // offline admission: refused here, where venue IT sees why, not at the first scan.
-    for (const dir of new Set([dataDir, dirname(options.configFile)])) {
-      ensurePrivateDirSync(dir);
-      accessSync(dir, constants.W_OK | constants.X_OK);
-    }
+    for (const dir of new Set([dataDir, dirname(options.configFile)])) ensureStationFolder(dir);
     this.config = new ConfigStore(options.configFile, this.log);
     this.setup = new SetupFlow({
       config: this.config,
