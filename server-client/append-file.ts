@@ -1,6 +1,9 @@
 // A file that only grows by appends, each one on disk (fsync) when append()
 // resolves — and the file itself too: when it is created, its folder is
-// fsynced, or a power cut could leave the folder without it.
+// fsynced, or a power cut could leave the folder without it. An append either
+// lands whole or leaves the file as it was: on a full disk a write lands only
+// in part (a short write, which is no error), and the torn line would swallow
+// the next line appended after it.
 import { readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -9,6 +12,8 @@ import { ensurePrivateDir, syncDir } from './durable-file.js';
 export class AppendFile {
   private handle: FileHandle | null = null;
   private bytes = 0;
+  /** a failed append's bytes may still be at the end: the next append starts on a line of its own */
+  private torn = false;
 
   constructor(readonly path: string) {}
 
@@ -31,9 +36,30 @@ export class AppendFile {
 
   async append(text: string): Promise<void> {
     const handle = await this.opened();
-    await handle.write(text);
-    await handle.datasync();
-    this.bytes += Buffer.byteLength(text);
+    const data = Buffer.from(this.torn ? `\n${text}` : text);
+    try {
+      for (let done = 0; done < data.length; ) {
+        const { bytesWritten } = await handle.write(data, done, data.length - done);
+        if (bytesWritten === 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${this.path}'`), { code: 'ENOSPC' });
+        done += bytesWritten;
+      }
+      await handle.datasync();
+    } catch (err) {
+      await this.takeBack(handle);
+      throw err;
+    }
+    this.bytes += data.length;
+    this.torn = false;
+  }
+
+  /** Cuts a failed append's bytes off again; where even that fails, the next append begins a new line. */
+  private async takeBack(handle: FileHandle): Promise<void> {
+    try {
+      await handle.truncate(this.bytes);
+      await handle.datasync();
+    } catch {
+      this.torn = true;
+    }
   }
 
   /** Empties the file (the caller has made what it held durable elsewhere first). */
@@ -42,6 +68,7 @@ export class AppendFile {
     const handle = await this.opened();
     await handle.truncate(0);
     this.bytes = 0;
+    this.torn = false;
   }
 
   async close(): Promise<void> {
@@ -67,6 +94,8 @@ export class AppendFile {
       await handle.sync();
       await syncDir(dir);
     }
+    // Where the appends begin: what a failed one is cut back to.
+    this.bytes = (await handle.stat()).size;
     this.handle = handle;
     return handle;
   }

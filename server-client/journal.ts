@@ -120,11 +120,20 @@ export class Journal {
     return this.pendingCodes.get(code);
   }
 
-  /** Adds an admission; resolves once it is durable. */
+  /**
+   * Adds an admission; resolves once it is durable. Indexed at once, so a second scan of
+   * the code meanwhile is refused; forgotten again when the write fails (a full disk),
+   * since the station then refuses the holder: never uploaded, never "admitted here".
+   */
   async add(entry: Omit<JournalEntry, 'state'>): Promise<void> {
     const full: JournalEntry = { ...entry, state: 'pending' };
     this.index(full);
-    await this.append(JSON.stringify(full) + '\n');
+    try {
+      await this.append(JSON.stringify(full) + '\n');
+    } catch (err) {
+      this.forget(full);
+      throw err;
+    }
   }
 
   /** Records the server's verdicts; returns the entries that turned out to conflict. */
@@ -197,6 +206,13 @@ export class Journal {
     this.entries.push(e);
     this.byScanId.set(e.scanId, e);
     if (e.state === 'pending') this.pendingCodes.set(e.code, e);
+  }
+
+  private forget(e: JournalEntry): void {
+    if (this.byScanId.get(e.scanId) !== e) return;
+    this.byScanId.delete(e.scanId);
+    this.entries = this.entries.filter((x) => x !== e);
+    if (this.pendingCodes.get(e.code) === e) this.pendingCodes.delete(e.code);
   }
 
   private setState(e: JournalEntry, state: JournalEntry['state']): void {
