@@ -46,6 +46,9 @@ export class AppendFile {
       await handle.datasync();
     } catch (err) {
       await this.takeBack(handle);
+      // Opened again for the next append: venue IT may free room by replacing the file.
+      this.handle = null;
+      await handle.close().catch(() => undefined);
       throw err;
     }
     this.bytes += data.length;

@@ -179,7 +179,7 @@ export interface DeviceLists {
 export interface Notice {
   level: 'info' | 'warn' | 'error';
   /** a message key the renderer translates, with its parameters */
-  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'settings_saved' | 'annulled' | 'annul_failed';
+  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'journal_unwritable' | 'settings_saved' | 'annulled' | 'annul_failed';
   params?: Record<string, string | number>;
 }
 

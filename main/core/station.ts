@@ -26,6 +26,9 @@ import { renameGate, Revocation } from './revocation.js';
 import { BridgeSession, type SessionSink } from './session.js';
 import { SetupFlow, type EnrollResult, type PinChange, type PinCheck } from './setup-flow.js';
 
+/** A file system that cannot keep what the station writes (a full disk, a failing or read-only one). */
+const UNWRITABLE = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM']);
+
 export interface StationCoreOptions {
   configFile: string;
   /** where the journal, offline bundle and history live; the config file's folder by default */
@@ -156,9 +159,12 @@ export class StationCore {
       if (this.revocation.active) decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id, detail: 'station revoked' };
       else decision = await this.verifier.verify(read, kind === 'wedge' ? 'keyboard' : kind === 'keyboard' ? 'typed' : kind);
     } catch (err) {
-      // A bug or a full disk must still leave the attendant with an answer: refuse.
+      // A bug or a full disk must still leave the attendant with an answer: refuse. A disk that
+      // cannot keep an offline admission refuses every holder: the attendant is told why.
       this.log.error({ err: (err as Error).message }, 'scan check failed');
       decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id };
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code && UNWRITABLE.has(code)) this.notice({ level: 'error', key: 'journal_unwritable', params: { code } });
     }
     if (decision.result === 'admitted') {
       this.hardware.pulse();
