@@ -25,6 +25,9 @@ describe.runIf(run)('gate station: a full disk while offline', () => {
       const ticket = gate.tickets[0]!;
       await wedgeScan(gate.page, ticket.payload);
       expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+      // The server is out of reach too, but it is not why: the station could not save.
+      await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toBe('This station cannot save — call a supervisor');
+      await screenshot(gate.page, 'full-disk-deny');
       await backToReady(gate.page);
       // Under the verdict while it shows (nothing covers DENY), then on the ready screen.
       const notice = gate.page.locator('[data-testid="notice"][data-key="journal_unwritable"]');

@@ -21,6 +21,8 @@ export interface VerdictView extends StationVerdict {
   enteredAt: number;
   /** how long the page shows it before going back to ready */
   holdMs: number;
+  /** `storage`: refused because the station could not save the admission (a full disk), not for the server's silence */
+  cause?: 'storage';
 }
 
 export interface RecentScan {

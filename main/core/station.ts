@@ -154,6 +154,7 @@ export class StationCore {
     const id = randomUUID();
     this.broadcast('scan', { id, source: scan.source, enteredAt });
     let decision: Decision;
+    let cause: VerdictView['cause'];
     try {
       // A revoked station asks no one and admits no one, online or offline, until it is enrolled again.
       if (this.revocation.active) decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id, detail: 'station revoked' };
@@ -164,7 +165,10 @@ export class StationCore {
       this.log.error({ err: (err as Error).message }, 'scan check failed');
       decision = { result: 'rejected', reason: 'cannot_verify', offline: false, scanId: id };
       const code = (err as NodeJS.ErrnoException).code;
-      if (code && UNWRITABLE.has(code)) this.notice({ level: 'error', key: 'journal_unwritable', params: { code } });
+      if (code && UNWRITABLE.has(code)) {
+        cause = 'storage';
+        this.notice({ level: 'error', key: 'journal_unwritable', params: { code } });
+      }
     }
     if (decision.result === 'admitted') {
       this.hardware.pulse();
@@ -172,7 +176,7 @@ export class StationCore {
     }
     // The screen gets the verdict as it is; the code, the scanId and the log's detail stay here.
     const { code: _code, scanId, detail, ...verdict } = decision;
-    const view: VerdictView = { ...verdict, id, source: scan.source, enteredAt, holdMs: config.holdMs };
+    const view: VerdictView = { ...verdict, id, source: scan.source, enteredAt, holdMs: config.holdMs, ...(cause ? { cause } : {}) };
     this.broadcast('verdict', view);
     this.history.record(view, Date.now());
     this.log.info(

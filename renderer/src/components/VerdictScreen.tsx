@@ -79,6 +79,6 @@ function denyDetail(v: VerdictView, t: Translate, lang: Lang): string {
     case 'unknown_code':
       return t('detail.badTicket');
     default:
-      return t('detail.cannotVerify');
+      return t(v.cause === 'storage' ? 'detail.cannotSave' : 'detail.cannotVerify');
   }
 }
