@@ -210,7 +210,8 @@ export class Auth {
  * stations' are checked in onRequest, before the body is read: a caller
  * without a valid credential gets 401 and learns nothing of what the body
  * should be. /metrics takes the admin token only; /api/v1/admin/* the admin
- * token or a staff session, whose role and providers each route checks.
+ * token or a staff session, whose role and providers each route checks (a
+ * provider named in the path is checked here as well).
  * The routes check again themselves (cheap: the operator and the station are
  * remembered per request). Added on the root instance before the route
  * plugins are registered, so that every one of them inherits it.
@@ -219,7 +220,14 @@ export function authenticateRoutes(app: App, auth: Auth): void {
   app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url ?? '';
     if (route.startsWith('/api/v1/admin/')) {
-      auth.operator(req).then(() => done(), done);
+      auth
+        .operator(req)
+        .then((operator) => {
+          // A route of one provider, by its path: venue staff of another are refused before the body is read too.
+          const { providerId } = req.params as { providerId?: unknown };
+          if (typeof providerId === 'string') auth.requireProvider(operator, providerId);
+        })
+        .then(() => done(), done);
       return;
     }
     if (route === '/metrics') {

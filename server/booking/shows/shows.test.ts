@@ -139,6 +139,9 @@ describe.each(BACKENDS)('managing shows on $backend', (each) => {
       await api.get(showsPath(), { token: otherStaff }),
       await api.post(showsPath(), newShow('sneaky'), { token: otherStaff }),
       await api.post(`${showsPath()}/change/cancel`, undefined, { token: otherStaff }),
+      // A body that would not pass the schema learns them nothing of what the route takes either.
+      await api.post(showsPath(), { rows: 'many' }, { token: otherStaff }),
+      await api.call('PATCH', `${showsPath()}/change`, { token: otherStaff, body: { rows: -1 } }),
     ]) {
       expect(res).toMatchObject({ status: 403, body: { error: 'forbidden_provider' } });
     }
