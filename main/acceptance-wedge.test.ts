@@ -1,8 +1,10 @@
 // Acceptance, in headless Chromium through the web-kiosk shell, against the
 // real booking and provider servers: enroll by typing the code, then a
 // keyboard-wedge gun typing at 5 ms a key: ADMIT with the seat; the same ticket
-// again: DENY, already used, with the gate's name. Settings: a wrong PIN and a
-// bad server URL are refused. Screenshots of ready, admit, deny and settings.
+// again: DENY, already used, with the gate's name. A refusal that is not the
+// server's silence says so: before enrolment, and with a provider ID the
+// server refuses. Settings: a wrong PIN and a bad server URL are refused.
+// Screenshots of ready, admit, deny and settings.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backToReady, chromiumAvailable, POLL, screenshot, verdictOf, wedgeScan } from './testing/browser.js';
@@ -13,7 +15,7 @@ import { TEST_PIN } from './testing/station.js';
 const run = chromiumAvailable();
 
 describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => {
-  const gate = gateOnScreen({ tickets: 2, config: { holdMs: 1500 } });
+  const gate = gateOnScreen({ tickets: 4, config: { holdMs: 1500 } });
 
   async function openSettings(pin = TEST_PIN): Promise<void> {
     await gate.page.getByTestId('open-settings').click();
@@ -29,6 +31,14 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
   it('shows ready, not enrolled', async () => {
     await gate.page.getByTestId('not-enrolled').waitFor();
     await screenshot(gate.page, 'ready-not-enrolled');
+  });
+
+  it('refuses a ticket scanned before enrolment, saying so rather than blaming the server', async () => {
+    await wedgeScan(gate.page, gate.tickets[2]!.payload, 5);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+    await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toBe('This station is not enrolled — call a supervisor');
+    await screenshot(gate.page, 'deny-not-enrolled');
+    await backToReady(gate.page);
   });
 
   it('refuses a wrong PIN', async () => {
@@ -90,7 +100,36 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toContain('Gate 3');
     await screenshot(gate.page, 'deny');
     await backToReady(gate.page);
-    await expect.poll(() => gate.page.getByTestId('count-denied').textContent(), POLL).toContain('1');
+    // The refusal before enrolment, and this one.
+    await expect.poll(() => gate.page.getByTestId('count-denied').textContent(), POLL).toContain('2');
+  });
+
+  it('with a provider ID its enrolment does not carry, says the server refused the station, and admits once it is set back', async () => {
+    await openSettings();
+    await gate.page.getByTestId('provider-id').fill('another-venue');
+    await gate.page.getByTestId('settings-save').click();
+    await gate.page.getByTestId('settings-saved').waitFor();
+    await closeSettings();
+    const ticket = gate.tickets[3]!;
+    await wedgeScan(gate.page, ticket.payload, 5);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+    await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toBe('The server refused this station — call a supervisor');
+    await screenshot(gate.page, 'deny-station-refused');
+    await backToReady(gate.page);
+    // Once the verdict fades, the notice says what the server said.
+    await expect
+      .poll(() => gate.page.locator('[data-testid="notice"][data-key="server_refused"]').textContent(), POLL)
+      .toContain(`The server refused this station: this station is enrolled for provider ${gate.stack.providerId}, not another-venue`);
+    await screenshot(gate.page, 'station-refused-notice');
+
+    await openSettings();
+    await gate.page.getByTestId('provider-id').fill(gate.stack.providerId);
+    await gate.page.getByTestId('settings-save').click();
+    await gate.page.getByTestId('settings-saved').waitFor();
+    await closeSettings();
+    await wedgeScan(gate.page, ticket.payload, 5);
+    expect(await verdictOf(gate.page)).toEqual(ADMIT);
+    await backToReady(gate.page);
   });
 
   it('speaks Chinese once zh-CN is chosen, without a restart', async () => {

@@ -9,4 +9,10 @@ export type Decision = StationVerdict & {
   scanId: string;
   /** for the log: why the station decided what it did */
   detail?: string;
+  /**
+   * Why a `cannot_verify` refusal was not the server's silence, for the attendant's line:
+   * `not_enrolled`, the station has no server to ask; `refused`, the server answered and
+   * refused this station's request (its token, its provider).
+   */
+  cause?: 'not_enrolled' | 'refused';
 };

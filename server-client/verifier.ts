@@ -141,7 +141,7 @@ export class ScanVerifier {
     const base = { scanId, ...(code ? { code } : {}), ...(qr ? { ticket: qr } : {}) };
     // The server would say the same; asking costs a round trip and counts towards its guessing limit.
     if (scan.kind === 'malformed') return { ...base, result: 'rejected', reason: 'malformed', offline: false, detail: scan.detail };
-    if (!settings || !this.client) return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, detail: 'station not enrolled' };
+    if (!settings || !this.client) return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, cause: 'not_enrolled', detail: 'station not enrolled' };
     // Admitted offline and not yet uploaded: the server cannot know, so it must not be asked.
     const pending = code ? this.journal.pendingFor(code) : undefined;
     if (pending) {
@@ -160,7 +160,7 @@ export class ScanVerifier {
     if (outcome.kind === 'refused') {
       this.options.log.error({ status: outcome.status, error: outcome.error, message: outcome.message }, 'the server refused the scan request');
       this.options.onProblem?.({ error: outcome.error, message: outcome.message });
-      return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, detail: `${outcome.error}: ${outcome.message}` };
+      return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, cause: 'refused', detail: `${outcome.error}: ${outcome.message}` };
     }
 
     const why = outcome.kind === 'verdict' ? 'the provider is unavailable' : outcome.detail;

@@ -21,8 +21,12 @@ export interface VerdictView extends StationVerdict {
   enteredAt: number;
   /** how long the page shows it before going back to ready */
   holdMs: number;
-  /** `storage`: refused because the station could not save the admission (a full disk), not for the server's silence */
-  cause?: 'storage';
+  /**
+   * Why a `cannot_verify` refusal was not the server's silence: `storage`, the station could not
+   * save the admission (a full disk); `not_enrolled`, it has no server to ask; `refused`, the
+   * server answered and refused this station (its token, its provider).
+   */
+  cause?: 'storage' | 'not_enrolled' | 'refused';
 }
 
 export interface RecentScan {
@@ -181,7 +185,7 @@ export interface DeviceLists {
 export interface Notice {
   level: 'info' | 'warn' | 'error';
   /** a message key the renderer translates, with its parameters */
-  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'journal_unwritable' | 'settings_saved' | 'annulled' | 'annul_failed';
+  key: 'enrolled' | 'enroll_failed' | 'server_refused' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'journal_unwritable' | 'settings_saved' | 'annulled' | 'annul_failed';
   params?: Record<string, string | number>;
 }
 

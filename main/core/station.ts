@@ -90,7 +90,7 @@ export class StationCore {
       onBundle: () => this.stateChanged(),
       onConflicts: (entries) => this.addConflicts(entries),
       onRefused: () => this.stateChanged(),
-      onProblem: (p) => (p.error === 'station_revoked' ? this.revoked() : this.notice({ level: 'error', key: 'enroll_failed', params: { message: p.message } })),
+      onProblem: (p) => (p.error === 'station_revoked' ? this.revoked() : this.notice({ level: 'error', key: 'server_refused', params: { message: p.message } })),
     });
     this.conflicts = this.verifier.journal.conflicts().map(conflictView);
     this.hardware = new Hardware(
@@ -175,7 +175,8 @@ export class StationCore {
       this.annulments.admitted(id, { scanId: decision.scanId, code: decision.code, key: dedupeKey(read), seat: decision.ticket?.seat });
     }
     // The screen gets the verdict as it is; the code, the scanId and the log's detail stay here.
-    const { code: _code, scanId, detail, ...verdict } = decision;
+    const { code: _code, scanId, detail, cause: refusedBecause, ...verdict } = decision;
+    cause ??= refusedBecause;
     const view: VerdictView = { ...verdict, id, source: scan.source, enteredAt, holdMs: config.holdMs, ...(cause ? { cause } : {}) };
     this.broadcast('verdict', view);
     this.history.record(view, Date.now());

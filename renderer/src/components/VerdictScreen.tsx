@@ -79,6 +79,13 @@ function denyDetail(v: VerdictView, t: Translate, lang: Lang): string {
     case 'unknown_code':
       return t('detail.badTicket');
     default:
-      return t(v.cause === 'storage' ? 'detail.cannotSave' : 'detail.cannotVerify');
+      return t(v.cause ? CAUSE_LINE[v.cause] : 'detail.cannotVerify');
   }
 }
+
+/** The line of a refusal that is not the server's silence: the supervisor is called for something else. */
+const CAUSE_LINE = {
+  storage: 'detail.cannotSave',
+  not_enrolled: 'detail.notEnrolled',
+  refused: 'detail.stationRefused',
+} as const satisfies Record<NonNullable<VerdictView['cause']>, string>;
