@@ -3,7 +3,7 @@
 // keyboard-wedge gun typing at 5 ms a key: ADMIT with the seat; the same ticket
 // again: DENY, already used, with the gate's name. A refusal that is not the
 // server's silence says so: before enrolment, and with a provider ID the
-// server refuses. Settings: a wrong PIN and a bad server URL are refused.
+// server refuses; at an unattended kiosk it asks the holder to find staff. Settings: a wrong PIN and a bad server URL are refused.
 // Screenshots of ready, admit, deny and settings.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { TEST_PIN } from './testing/station.js';
 const run = chromiumAvailable();
 
 describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => {
-  const gate = gateOnScreen({ tickets: 4, config: { holdMs: 1500 } });
+  const gate = gateOnScreen({ tickets: 5, config: { holdMs: 1500 } });
 
   async function openSettings(pin = TEST_PIN): Promise<void> {
     await gate.page.getByTestId('open-settings').click();
@@ -122,7 +122,20 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
       .toContain(`The server refused this station: this station is enrolled for provider ${gate.stack.providerId}, not another-venue`);
     await screenshot(gate.page, 'station-refused-notice');
 
+    // An unattended kiosk: the holder reads the screen, and is asked to find staff.
     await openSettings();
+    await gate.page.getByTestId('kiosk').check();
+    await gate.page.getByTestId('settings-save').click();
+    await gate.page.getByTestId('settings-saved').waitFor();
+    await closeSettings();
+    await wedgeScan(gate.page, gate.tickets[4]!.payload, 5);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+    await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toBe('The server refused this station — please ask staff');
+    await screenshot(gate.page, 'deny-station-refused-kiosk');
+    await backToReady(gate.page);
+
+    await openSettings();
+    await gate.page.getByTestId('kiosk').uncheck();
     await gate.page.getByTestId('provider-id').fill(gate.stack.providerId);
     await gate.page.getByTestId('settings-save').click();
     await gate.page.getByTestId('settings-saved').waitFor();

@@ -67,7 +67,7 @@ export function App({ bridge }: { bridge: ScreenBridge }) {
       </div>
       <BottomStrip state={state} t={t} lang={lang} />
       {/* keyed by scan: each verdict is a new element, so two ADMITs in a row still visibly flash */}
-      {verdict && !settingsOpen && !state.revoked && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} />}
+      {verdict && !settingsOpen && !state.revoked && <VerdictScreen key={verdict.id} verdict={verdict} t={t} lang={lang} kiosk={state.kiosk} />}
       {verdict && !settingsOpen && !state.revoked && <OfflineBadge state={state} t={t} floating />}
       {state.revoked && !settingsOpen && <RevokedScreen state={state} t={t} onSettings={() => setSettingsOpen(true)} />}
       {!settingsOpen && !state.revoked && <AnnulControl state={state} verdict={verdict} model={annul} t={t} />}

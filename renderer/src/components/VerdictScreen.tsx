@@ -1,10 +1,12 @@
 // The full-screen verdict: green ADMIT with the seat first (it is what the
 // attendant checks against the person), or red DENY with the reason in words
 // and where and when it applies. The verdict word is 20% of the screen height.
+// At an unattended kiosk the holder reads it, so a refusal asks them to find
+// staff rather than telling an attendant to call a supervisor.
 import type { VerdictView } from '../../../main/bridge/contract.js';
 import { formatTime, reasonKey, verdictKey, type Lang, type Translate } from '../i18n.js';
 
-export function VerdictScreen({ verdict, t, lang }: { verdict: VerdictView; t: Translate; lang: Lang }) {
+export function VerdictScreen({ verdict, t, lang, kiosk }: { verdict: VerdictView; t: Translate; lang: Lang; kiosk: boolean }) {
   const ticket = verdict.ticket;
   const word = verdictKey(verdict.result);
   const admit = word === 'admit';
@@ -43,7 +45,7 @@ export function VerdictScreen({ verdict, t, lang }: { verdict: VerdictView; t: T
             {t(reasonKey(verdict.reason))}
           </div>
           <div className="verdict-line" data-testid="verdict-detail">
-            {denyDetail(verdict, t, lang)}
+            {denyDetail(verdict, t, lang, kiosk)}
           </div>
           {ticket && (ticket.seat || ticket.title) && (
             <div className="verdict-sub">{[ticket.seat && `${t('seat')} ${ticket.seat}`, ticket.hall, ticket.title].filter(Boolean).join(' · ')}</div>
@@ -57,7 +59,7 @@ export function VerdictScreen({ verdict, t, lang }: { verdict: VerdictView; t: T
   );
 }
 
-function denyDetail(v: VerdictView, t: Translate, lang: Lang): string {
+function denyDetail(v: VerdictView, t: Translate, lang: Lang, kiosk: boolean): string {
   switch (v.reason) {
     case 'already_redeemed':
       if (v.redeemedAt === undefined) return v.redeemedGate ? t('detail.usedAtGate', { gate: v.redeemedGate }) : '';
@@ -79,7 +81,7 @@ function denyDetail(v: VerdictView, t: Translate, lang: Lang): string {
     case 'unknown_code':
       return t('detail.badTicket');
     default:
-      return t(v.cause ? CAUSE_LINE[v.cause] : 'detail.cannotVerify');
+      return t(v.cause ? CAUSE_LINE[v.cause] : 'detail.cannotVerify', { action: t(kiosk ? 'action.kiosk' : 'action.attended') });
   }
 }
 

@@ -39,7 +39,7 @@ export function BehaviourSection({ draft, change, errorFor, s, bridge, onPinSet 
         </select>
       </Field>
       <label className="toggle">
-        <input type="checkbox" checked={draft.kiosk} onChange={(e) => change({ kiosk: e.target.checked })} />
+        <input type="checkbox" data-testid="kiosk" checked={draft.kiosk} onChange={(e) => change({ kiosk: e.target.checked })} />
         {s('kiosk')}
       </label>
       <button type="button" className="button button-small" onClick={() => void bridge.invoke('counters:reset').catch(() => undefined)}>
