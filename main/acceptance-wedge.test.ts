@@ -121,6 +121,10 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
       .poll(() => gate.page.locator('[data-testid="notice"][data-key="server_refused"]').textContent(), POLL)
       .toContain(`The server refused this station: this station is enrolled for provider ${gate.stack.providerId}, not another-venue`);
     await screenshot(gate.page, 'station-refused-notice');
+    // Readable beside "Ready", never over it.
+    const word = (await gate.page.locator('.ready-word').boundingBox())!;
+    const notice = (await gate.page.locator('[data-testid="notice"][data-key="server_refused"]').boundingBox())!;
+    expect(notice.x).toBeGreaterThanOrEqual(word.x + word.width);
 
     // An unattended kiosk: the holder reads the screen, and is asked to find staff.
     await openSettings();
