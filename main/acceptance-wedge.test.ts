@@ -15,7 +15,7 @@ import { TEST_PIN } from './testing/station.js';
 const run = chromiumAvailable();
 
 describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => {
-  const gate = gateOnScreen({ tickets: 5, config: { holdMs: 1500 } });
+  const gate = gateOnScreen({ tickets: 6, config: { holdMs: 1500 } });
 
   async function openSettings(pin = TEST_PIN): Promise<void> {
     await gate.page.getByTestId('open-settings').click();
@@ -115,6 +115,11 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
     await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toBe('The server refused this station — call a supervisor');
     await screenshot(gate.page, 'deny-station-refused');
+    await backToReady(gate.page);
+    // The next holder is refused the same way; the screen keeps one notice of it, not a copy per scan.
+    await wedgeScan(gate.page, gate.tickets[5]!.payload, 5);
+    expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+    expect(await gate.page.locator('[data-testid="notice"][data-key="server_refused"]').count()).toBe(1);
     await backToReady(gate.page);
     // Once the verdict fades, the notice says what the server said.
     await expect

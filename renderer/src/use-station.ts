@@ -66,7 +66,10 @@ export function useStation(bridge: ScreenBridge): StationModel {
       }),
       bridge.on('notice', (n) => {
         const id = ++noticeId.current;
-        setNotices((list) => [...list.slice(-3), { ...n, id }]);
+        // A problem that repeats with every scan (a full disk, a refused station) shows once, for
+        // another NOTICE_MS from its latest time, rather than stacking copies down the screen.
+        const same = (x: ShownNotice) => x.key === n.key && JSON.stringify(x.params ?? {}) === JSON.stringify(n.params ?? {});
+        setNotices((list) => [...list.filter((x) => !same(x)).slice(-3), { ...n, id }]);
         setTimeout(() => setNotices((list) => list.filter((x) => x.id !== id)), NOTICE_MS);
       }),
     ];
