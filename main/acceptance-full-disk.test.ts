@@ -14,7 +14,7 @@ import { ADMIT } from './testing/verdicts.js';
 const run = chromiumAvailable();
 
 describe.runIf(run)('gate station: a full disk while offline', () => {
-  const gate = gateOnScreen({ tickets: 1, enrollAt: 'Full Gate', config: { offlinePolicy: 'signed', holdMs: 1000 }, bundle: true });
+  const gate = gateOnScreen({ tickets: 2, enrollAt: 'Full Gate', config: { offlinePolicy: 'signed', holdMs: 1000 }, bundle: true });
 
   it('refuses with the reason on screen, then admits the same ticket once there is room', async () => {
     const appendFile = join(gate.station.dir, 'journal.add.jsonl');
@@ -35,6 +35,14 @@ describe.runIf(run)('gate station: a full disk while offline', () => {
       expect(await notice.textContent()).toContain('disk is full or cannot be written (ENOSPC)');
       await screenshot(gate.page, 'full-disk');
       expect(await gate.page.locator('main').getAttribute('data-journal')).toBe('0');
+      // Readable beside "Ready", never over it.
+      const word = (await gate.page.locator('.ready-word').boundingBox())!;
+      expect((await notice.boundingBox())!.x).toBeGreaterThanOrEqual(word.x + word.width);
+      // The next holder is refused the same way: one notice of it on the screen, not a copy per scan.
+      await wedgeScan(gate.page, gate.tickets[1]!.payload);
+      expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
+      expect(await gate.page.locator('[data-testid="notice"][data-key="journal_unwritable"]').count()).toBe(1);
+      await backToReady(gate.page);
 
       // Venue IT makes room.
       rmSync(appendFile);

@@ -135,9 +135,9 @@ describe('ScanVerifier', () => {
   });
 
   it('stops uploading when the server refuses the station itself, until its settings change', async () => {
-    const problems: string[] = [];
+    const problems: (string | null)[] = [];
     await verifier.close();
-    verifier = new ScanVerifier({ dataDir: dir, log: silent, journalRetryMs: 60_000, onProblem: (p) => problems.push(p.error) });
+    verifier = new ScanVerifier({ dataDir: dir, log: silent, journalRetryMs: 60_000, onRefusal: (p) => problems.push(p?.error ?? null) });
     await admitOffline('provider-down');
     verifier.configure({ serverUrl: fake.url, token: 'st_revoked', providerId: 'prv_test', gate: 'Gate T', policy: 'signed', timeoutMs: 500 });
     const uploads = () => fake.seen.filter((r) => r.path === '/api/v1/station/journal').length;
@@ -149,7 +149,11 @@ describe('ScanVerifier', () => {
     expect(uploads()).toBe(sent);
     // Kept, not refused: enrolled again, the station uploads it.
     expect(verifier.journal.pendingCount).toBe(1);
+    expect(verifier.refused?.error).toBe('unauthorized');
     configure('signed');
+    // New settings end the refusal: the screen stops saying so.
+    expect(verifier.refused).toBeNull();
+    expect(problems.at(-1)).toBeNull();
     await verifier.uploadJournal();
     expect(verifier.journal.pendingCount).toBe(0);
   });

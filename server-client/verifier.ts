@@ -46,10 +46,19 @@ export interface VerifierOptions {
   onJournal?: (pending: number) => void;
   /** a complete offline bundle has been fetched */
   onBundle?: (refreshedAt: number) => void;
-  /** the server refused the station itself (token revoked, provider mismatch) */
-  onProblem?: (p: { error: string; message: string }) => void;
+  /**
+   * The server refused the station itself (token revoked or unknown, a provider ID its enrolment
+   * does not carry), or a refusal ended (null): a scan got an answer, or the settings changed.
+   */
+  onRefusal?: (p: StationRefusal | null) => void;
   /** the PC's clock in ms (default Date.now): a test's wrong clock */
   localNow?: () => number;
+}
+
+/** What the server said when it refused the station itself. */
+export interface StationRefusal {
+  error: string;
+  message: string;
 }
 
 /** A scan that got no verdict keeps its scanId for this long: scanned again, it asks with the same one. */
@@ -75,6 +84,7 @@ export class ScanVerifier {
   private uploading: Promise<void> | null = null;
   /** the client the server refused as a station: no upload through it until the settings change or a scan goes through */
   private stationRefused: BookingClient | null = null;
+  private refusal: StationRefusal | null = null;
 
   constructor(private readonly options: VerifierOptions) {
     this.clock = new ServerClock(options.localNow, (skewS, off) =>
@@ -89,6 +99,11 @@ export class ScanVerifier {
     return this.connectivity;
   }
 
+  /** The server's latest refusal of the station itself, until a scan is answered or the settings change. */
+  get refused(): StationRefusal | null {
+    return this.refusal;
+  }
+
   get offlineCache(): OfflineCache | null {
     return this.cache;
   }
@@ -97,6 +112,8 @@ export class ScanVerifier {
   configure(next: VerifierSettings): void {
     const prev = this.settings;
     this.settings = { ...next };
+    // New settings deserve a fresh try: the refusal was of the old ones.
+    if (prev && (prev.serverUrl !== next.serverUrl || prev.token !== next.token || prev.providerId !== next.providerId)) this.refusedBecause(null);
     const enrolled = next.serverUrl !== '' && next.token !== null;
     if (!prev || prev.serverUrl !== next.serverUrl || prev.token !== next.token || prev.timeoutMs !== next.timeoutMs) {
       this.client?.close();
@@ -153,13 +170,14 @@ export class ScanVerifier {
       if (code) this.unresolved.delete(code);
       this.setConnectivity('online');
       if (this.stationRefused === this.client) this.stationRefused = null;
+      this.refusedBecause(null);
       if (outcome.verdict.result === 'admitted' && code) this.cache?.markAdmitted(code, scanId, this.clock.nowS());
       if (this.uploadable().length > 0) void this.uploadJournal();
       return fromServer(outcome.verdict, base);
     }
     if (outcome.kind === 'refused') {
       this.options.log.error({ status: outcome.status, error: outcome.error, message: outcome.message }, 'the server refused the scan request');
-      this.options.onProblem?.({ error: outcome.error, message: outcome.message });
+      this.refusedBecause({ error: outcome.error, message: outcome.message });
       return { ...base, result: 'rejected', reason: 'cannot_verify', offline: false, cause: 'refused', detail: `${outcome.error}: ${outcome.message}` };
     }
 
@@ -252,7 +270,7 @@ export class ScanVerifier {
     } catch (err) {
       if (err instanceof ServerRefused) {
         this.options.log.error({ status: err.status, error: err.error }, 'the server refused the offline bundle request');
-        this.options.onProblem?.({ error: err.error, message: err.message });
+        this.refusedBecause({ error: err.error, message: err.message });
       } else {
         this.options.log.warn({ err: (err as Error).message }, 'offline bundle refresh failed; keeping the last one');
         this.setConnectivity('offline');
@@ -291,7 +309,7 @@ export class ScanVerifier {
           // The station itself is refused (token revoked, provider gone): sending again changes nothing until its settings do.
           this.stationRefused = client;
           this.options.log.error({ status: err.status, error: err.error, pending: this.journal.pendingCount }, 'the server refused the journal upload: the station must be enrolled again');
-          this.options.onProblem?.({ error: err.error, message: err.message });
+          this.refusedBecause({ error: err.error, message: err.message });
           return;
         }
         if (batch.length > 1) {
@@ -325,6 +343,12 @@ export class ScanVerifier {
       if (conflicts.length > 0) this.options.onConflicts?.(conflicts);
       this.options.onJournal?.(this.journal.pendingCount);
     }
+  }
+
+  private refusedBecause(next: StationRefusal | null): void {
+    if (next?.error === this.refusal?.error && next?.message === this.refusal?.message) return;
+    this.refusal = next;
+    this.options.onRefusal?.(next);
   }
 
   private setConnectivity(c: Connectivity): void {

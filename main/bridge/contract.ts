@@ -102,6 +102,11 @@ export interface StationState {
   setupPending: { serverUrl: string } | null;
   /** the configured server is not used: plain http to another machine without allowInsecureHttp */
   serverRefused: 'insecure_http' | null;
+  /**
+   * The server refused this station itself, in its own words (a token it does not know, a provider
+   * ID the enrolment does not carry), until it answers a scan or the settings change.
+   */
+  stationRefusal: { error: string; message: string } | null;
 }
 
 export interface JournalRefusedView {
@@ -185,7 +190,7 @@ export interface DeviceLists {
 export interface Notice {
   level: 'info' | 'warn' | 'error';
   /** a message key the renderer translates, with its parameters */
-  key: 'enrolled' | 'enroll_failed' | 'server_refused' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'journal_unwritable' | 'settings_saved' | 'annulled' | 'annul_failed';
+  key: 'enrolled' | 'enroll_failed' | 'setup_ignored' | 'setup_insecure' | 'conflict' | 'journal_uploaded' | 'journal_unwritable' | 'settings_saved' | 'annulled' | 'annul_failed';
   params?: Record<string, string | number>;
 }
 

@@ -90,7 +90,7 @@ export class StationCore {
       onBundle: () => this.stateChanged(),
       onConflicts: (entries) => this.addConflicts(entries),
       onRefused: () => this.stateChanged(),
-      onProblem: (p) => (p.error === 'station_revoked' ? this.revoked() : this.notice({ level: 'error', key: 'server_refused', params: { message: p.message } })),
+      onRefusal: (p) => (p?.error === 'station_revoked' ? this.revoked() : this.stateChanged()),
     });
     this.conflicts = this.verifier.journal.conflicts().map(conflictView);
     this.hardware = new Hardware(
@@ -215,6 +215,7 @@ export class StationCore {
       offlineBundleAt: this.verifier.offlineCache?.refreshedAt ?? null,
       setupPending: this.setup.pending.current ? { serverUrl: this.setup.pending.current.serverUrl } : null,
       serverRefused: this.serverRefused ? 'insecure_http' : null,
+      stationRefusal: this.verifier.refused,
     };
   }
 

@@ -30,6 +30,11 @@ export function ReadyScreen({
             {t('serverRefused')}
           </p>
         )}
+        {state.stationRefusal && (
+          <p className="banner banner-warn" data-testid="station-refusal">
+            {t('stationRefusal', { message: state.stationRefusal.message })}
+          </p>
+        )}
         <div className="ready-word">{checking ? t('checking') : t('ready')}</div>
         <div className="ready-hint">{t('readyHint')}</div>
         <svg className="ready-icon" viewBox="0 0 64 64" aria-hidden="true">
