@@ -4,7 +4,7 @@
 // old file or the new one, never half, and a write that returned stays written.
 // The station's folder is private (0700) and its files 0600, whatever the
 // umask: the config holds the station token.
-import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
@@ -161,7 +161,9 @@ export function writeJsonSync(file: string, value: unknown): void {
     try {
       // open's mode goes through the umask and is not applied to a leftover temporary file.
       fchmodSync(fd, PRIVATE_FILE);
-      writeSync(fd, JSON.stringify(value, null, 2) + '\n');
+      // Whole or not at all: a write that lands in part (a nearly full disk) is written on, and the
+      // next part's ENOSPC is thrown. Renamed in place, a part would replace the good file.
+      writeFileSync(fd, JSON.stringify(value, null, 2) + '\n');
       fsyncSync(fd);
     } finally {
       closeSync(fd);

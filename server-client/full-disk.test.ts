@@ -4,7 +4,8 @@
 // so the failed admission must be forgotten: never uploaded (it would use up the
 // ticket of someone turned away) and never "admitted here" on a second try. And
 // nothing shown as ADMIT may be lost when the torn line is followed by the next
-// admission once there is room again.
+// admission once there is room again. Nor may a settings save that does not fit
+// replace the station's config with part of itself.
 //
 // A real file system that runs out of room: a 256 KB tmpfs, mounted in a mount
 // namespace of the child's own (unshare), so nothing is mounted on this machine.
@@ -17,7 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, '..');
-const CHILD = [join(REPO, 'bin', 'run-ts.js'), join(REPO, 'server-client', 'testing', 'full-disk-journal.ts')];
+const child = (name: string) => [join(REPO, 'bin', 'run-ts.js'), join(REPO, 'server-client', 'testing', name)];
 
 interface Seen {
   added: number;
@@ -30,11 +31,11 @@ interface Seen {
 }
 
 /** The child's report, or null (after saying why) where no mount namespace can be made here. */
-async function fillDisk(dir: string): Promise<Seen | null> {
+async function fillDisk<T>(dir: string, script: string, ...args: string[]): Promise<T | null> {
   const mountAndRun = 'mount -t tmpfs -o size=256k tmpfs "$0" && exec "$@"';
   try {
-    const { stdout } = await run('unshare', ['-Urm', 'sh', '-c', mountAndRun, dir, process.execPath, ...CHILD, dir, '200000'], { timeout: 60_000 });
-    return JSON.parse(stdout) as Seen;
+    const { stdout } = await run('unshare', ['-Urm', 'sh', '-c', mountAndRun, dir, process.execPath, ...child(script), dir, ...args], { timeout: 60_000 });
+    return JSON.parse(stdout) as T;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code !== 'ENOENT' && !/unshare|mount/.test(e.stderr ?? '')) throw err;
@@ -51,7 +52,7 @@ describe('a full disk at an offline gate', () => {
 
   it('forgets the admission whose write failed, and loses none shown as ADMIT', async (ctx) => {
     dir = mkdtempSync(join(tmpdir(), 'gp-full-disk-'));
-    const seen = await fillDisk(dir);
+    const seen = await fillDisk<Seen>(dir, 'full-disk-journal.ts', '200000');
     if (!seen) return ctx.skip();
 
     expect(seen.failure?.code, 'the journal never ran out of room').toBe('ENOSPC');
@@ -63,5 +64,15 @@ describe('a full disk at an offline gate', () => {
     const shown = Array.from({ length: seen.added }, (_, i) => `scan-${i}`);
     expect(seen.pendingAfterRestart).toEqual([...shown, seen.later]);
     expect(seen.errors.filter((m) => m.includes('unreadable'))).toEqual([]);
+  });
+
+  // Saving the settings on that disk: the config file holds the station's token and PIN. A
+  // write that landed in part was flushed and renamed over it, so the station started next
+  // time with a file it could not read: not enrolled, and no PIN.
+  it('keeps the config whole when a save does not fit', async (ctx) => {
+    dir = mkdtempSync(join(tmpdir(), 'gp-full-disk-'));
+    const seen = await fillDisk<{ failure?: string; keptToken: string | null; after: string; leftovers: string[] }>(dir, 'full-disk-config.ts');
+    if (!seen) return ctx.skip();
+    expect(seen).toEqual({ failure: 'ENOSPC', keptToken: 'st_kept', after: 'json', leftovers: [] });
   });
 });
