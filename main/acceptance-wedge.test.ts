@@ -28,6 +28,15 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     await gate.page.getByTestId('settings').waitFor({ state: 'detached' });
   }
 
+  /** Opens the settings with the PIN, makes `change`, saves and closes them. */
+  async function saveSettings(change: () => Promise<void>): Promise<void> {
+    await openSettings();
+    await change();
+    await gate.page.getByTestId('settings-save').click();
+    await gate.page.getByTestId('settings-saved').waitFor();
+    await closeSettings();
+  }
+
   it('shows ready, not enrolled', async () => {
     await gate.page.getByTestId('not-enrolled').waitFor();
     await screenshot(gate.page, 'ready-not-enrolled');
@@ -105,11 +114,7 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
   });
 
   it('with a provider ID its enrolment does not carry, says the server refused the station, and admits once it is set back', async () => {
-    await openSettings();
-    await gate.page.getByTestId('provider-id').fill('another-venue');
-    await gate.page.getByTestId('settings-save').click();
-    await gate.page.getByTestId('settings-saved').waitFor();
-    await closeSettings();
+    await saveSettings(() => gate.page.getByTestId('provider-id').fill('another-venue'));
     const ticket = gate.tickets[3]!;
     await wedgeScan(gate.page, ticket.payload, 5);
     expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
@@ -124,11 +129,7 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     await screenshot(gate.page, 'station-refused');
 
     // An unattended kiosk: the holder reads the screen, and is asked to find staff.
-    await openSettings();
-    await gate.page.getByTestId('kiosk').check();
-    await gate.page.getByTestId('settings-save').click();
-    await gate.page.getByTestId('settings-saved').waitFor();
-    await closeSettings();
+    await saveSettings(() => gate.page.getByTestId('kiosk').check());
     await wedgeScan(gate.page, gate.tickets[4]!.payload, 5);
     expect(await verdictOf(gate.page)).toMatchObject({ kind: 'deny', reason: 'cannot_verify' });
     await expect.poll(() => gate.page.getByTestId('verdict-detail').textContent(), POLL).toBe('The server refused this station — please ask staff');
@@ -136,12 +137,10 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
     await backToReady(gate.page);
     expect(await banner.count()).toBe(1);
 
-    await openSettings();
-    await gate.page.getByTestId('kiosk').uncheck();
-    await gate.page.getByTestId('provider-id').fill(gate.stack.providerId);
-    await gate.page.getByTestId('settings-save').click();
-    await gate.page.getByTestId('settings-saved').waitFor();
-    await closeSettings();
+    await saveSettings(async () => {
+      await gate.page.getByTestId('kiosk').uncheck();
+      await gate.page.getByTestId('provider-id').fill(gate.stack.providerId);
+    });
     await expect.poll(() => banner.count(), POLL).toBe(0);
     await wedgeScan(gate.page, ticket.payload, 5);
     expect(await verdictOf(gate.page)).toEqual(ADMIT);
@@ -149,11 +148,9 @@ describe.runIf(run)('gate station: enrollment, keyboard wedge, settings', () => 
   });
 
   it('speaks Chinese once zh-CN is chosen, without a restart', async () => {
-    await openSettings();
-    await gate.page.getByTestId('language').selectOption('zh-CN');
-    await gate.page.getByTestId('settings-save').click();
-    await gate.page.getByTestId('settings-saved').waitFor();
-    await closeSettings();
+    await saveSettings(async () => {
+      await gate.page.getByTestId('language').selectOption('zh-CN');
+    });
     await expect.poll(() => gate.page.locator('.ready-word').textContent(), POLL).toBe('就绪');
     await wedgeScan(gate.page, gate.tickets[1]!.payload, 5);
     expect(await verdictOf(gate.page)).toEqual(ADMIT);
