@@ -66,7 +66,7 @@ export function useStation(bridge: ScreenBridge): StationModel {
       }),
       bridge.on('notice', (n) => {
         const id = ++noticeId.current;
-        // A problem that repeats with every scan (a full disk, a refused station) shows once, for
+        // A problem that repeats with every scan (a full disk) shows once, for
         // another NOTICE_MS from its latest time, rather than stacking copies down the screen.
         const same = (x: ShownNotice) => x.key === n.key && JSON.stringify(x.params ?? {}) === JSON.stringify(n.params ?? {});
         setNotices((list) => [...list.filter((x) => !same(x)).slice(-3), { ...n, id }]);
