@@ -57,6 +57,14 @@ describe('BookingClient.scan', () => {
     other.close();
     expect(out).toMatchObject({ kind: 'refused', status: 401, error: 'unauthorized' });
   });
+
+  it("keeps a refusal's words short enough for the gate's screen", async () => {
+    fake.script.push('refuse-wordy');
+    const out = await client.scan(scan('s-6'));
+    expect(out).toMatchObject({ kind: 'refused', status: 403, error: 'forbidden' });
+    expect(out.kind === 'refused' && out.message.length).toBeLessThanOrEqual(300);
+    expect(out.kind === 'refused' && out.message.endsWith('…')).toBe(true);
+  });
 });
 
 describe('BookingClient.enroll', () => {

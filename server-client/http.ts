@@ -234,9 +234,14 @@ export class BookingClient {
 function errorBody(data: unknown): { error: string; message: string } {
   if (typeof data === 'object' && data !== null) {
     const d = data as { error?: unknown; message?: unknown };
-    if (typeof d.error === 'string') return { error: d.error, message: typeof d.message === 'string' ? d.message : d.error };
+    if (typeof d.error === 'string') return { error: d.error.slice(0, 100), message: shortened(typeof d.message === 'string' ? d.message : d.error) };
   }
   return { error: 'bad_answer', message: 'the server answered something that is not a Gatepost error' };
+}
+
+/** The server's words go to the gate's screen and its log: a line, not a page. */
+function shortened(message: string, max = 300): string {
+  return message.length <= max ? message : `${message.slice(0, max - 1)}…`;
 }
 
 function errorCode(err: unknown): string | undefined {

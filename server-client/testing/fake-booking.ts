@@ -14,7 +14,7 @@ export interface SeenRequest {
   body: unknown;
 }
 
-export type Behaviour = 'answer' | 'hang' | 'reset' | 'provider-down' | 'error-500';
+export type Behaviour = 'answer' | 'hang' | 'reset' | 'provider-down' | 'error-500' | 'refuse-wordy';
 
 export interface FakeBooking {
   url: string;
@@ -74,6 +74,8 @@ export async function startFakeBooking(token = 'st_test'): Promise<FakeBooking> 
         return;
       }
       if (step === 'error-500') return reply(500, { error: 'internal', message: 'boom' });
+      // A server (or something in front of it) that refuses at great length.
+      if (step === 'refuse-wordy') return reply(403, { error: 'forbidden', message: 'no. '.repeat(25_000) });
       if (step === 'provider-down') return reply(200, { result: 'rejected', reason: 'provider_unavailable' });
       return reply(200, fake.verdict(body as { payload: string; scanId: string }));
     }
