@@ -17,6 +17,11 @@ export class AppendFile {
 
   constructor(readonly path: string) {}
 
+  /** A failed append could not be cut back: its bytes, even all of them, may be at the end of the file. */
+  get mayHoldFailedAppend(): boolean {
+    return this.torn;
+  }
+
   /** Bytes in the file (as read at start, plus appended since), 0 once emptied. */
   get size(): number {
     return this.bytes;

@@ -72,6 +72,12 @@ export class Journal {
   private readonly pendingCodes = new Map<string, JournalEntry>();
   private writing: Promise<void> = Promise.resolve();
   private readonly added: AppendFile;
+  /**
+   * Admissions forgotten after a failed append that could not be cut back (a failing disk): their
+   * line may be on disk whole all the same. The next append annuls them first, so a restart never
+   * reads back as pending an admission whose holder was refused.
+   */
+  private readonly unsaid = new Set<string>();
 
   constructor(
     private readonly file: string,
@@ -129,7 +135,7 @@ export class Journal {
     const full: JournalEntry = { ...entry, state: 'pending' };
     this.index(full);
     try {
-      await this.append(JSON.stringify(full) + '\n');
+      await this.append(JSON.stringify(full) + '\n', full.scanId);
     } catch (err) {
       this.forget(full);
       throw err;
@@ -229,8 +235,18 @@ export class Journal {
   }
 
   /** One write and one fsync for all the lines; the chain keeps appends and snapshots in order. */
-  private append(text: string): Promise<void> {
-    const write = this.writing.then(() => this.added.append(text));
+  private append(text: string, admission?: string): Promise<void> {
+    const write = this.writing.then(async () => {
+      const annul = [...this.unsaid];
+      const annulled = annul.map((scanId) => JSON.stringify({ change: scanId, state: 'annulled' } satisfies Change) + '\n').join('');
+      try {
+        await this.added.append(annulled + text);
+      } catch (err) {
+        if (admission && this.added.mayHoldFailedAppend) this.unsaid.add(admission);
+        throw err;
+      }
+      for (const scanId of annul) this.unsaid.delete(scanId);
+    });
     // A failed write is reported and the chain goes on; the caller still sees the failure.
     this.writing = write.catch((err: Error) => this.onError(err));
     return write;
@@ -253,6 +269,8 @@ export class Journal {
       this.trim();
       await writeJson(this.file, { version: 1, entries: this.entries }, { durable: true });
       await this.added.truncate();
+      // Emptied: no failed line is left to annul.
+      this.unsaid.clear();
     });
     this.writing = write.catch((err: Error) => this.onError(err));
     return write;
