@@ -58,4 +58,19 @@ describe('an offline admission on a failing disk', () => {
     expect(restarted.pendingFor('code-2')).toBeUndefined();
     await restarted.close();
   });
+
+  it('keeps the admission when the same scan is admitted again once the disk answers', async () => {
+    const journal = new Journal(Journal.fileIn(dir));
+    await journal.add(entry(0));
+    disk.failing = true;
+    await expect(journal.add(entry(1))).rejects.toMatchObject({ code: 'EIO' });
+    disk.failing = false;
+    // Scanned again, the ticket is decided with the scan's own ID (the station keeps it for a retry).
+    await journal.add(entry(1));
+    await journal.close();
+
+    const restarted = new Journal(Journal.fileIn(dir));
+    expect(restarted.pending().map((e) => e.scanId)).toEqual(['scan-0', 'scan-1']);
+    await restarted.close();
+  });
 });

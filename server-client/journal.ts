@@ -237,6 +237,8 @@ export class Journal {
   /** One write and one fsync for all the lines; the chain keeps appends and snapshots in order. */
   private append(text: string, admission?: string): Promise<void> {
     const write = this.writing.then(async () => {
+      // The same scan admitted again (its scanId kept for a retry): its line stands for it now.
+      if (admission) this.unsaid.delete(admission);
       const annul = [...this.unsaid];
       const annulled = annul.map((scanId) => JSON.stringify({ change: scanId, state: 'annulled' } satisfies Change) + '\n').join('');
       try {
