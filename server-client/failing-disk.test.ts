@@ -31,6 +31,13 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...real, open, default: { ...real, open } };
 });
 
+/** Adds `e` while the disk fails: its write lands, its flush and cut-back do not, and the holder is refused. */
+async function addOnFailingDisk(journal: Journal, e: Omit<JournalEntry, 'state'>): Promise<void> {
+  disk.failing = true;
+  await expect(journal.add(e)).rejects.toMatchObject({ code: 'EIO' });
+  disk.failing = false;
+}
+
 const entry = (i: number): Omit<JournalEntry, 'state'> => ({ scanId: `scan-${i}`, payload: `GP1.${i}`, code: `code-${i}`, at: 1_800_000_000 + i });
 
 describe('an offline admission on a failing disk', () => {
@@ -46,9 +53,7 @@ describe('an offline admission on a failing disk', () => {
   it('is never read back as pending once the holder was refused, even where its line landed whole', async () => {
     const journal = new Journal(Journal.fileIn(dir));
     await journal.add(entry(1));
-    disk.failing = true;
-    await expect(journal.add(entry(2))).rejects.toMatchObject({ code: 'EIO' });
-    disk.failing = false;
+    await addOnFailingDisk(journal, entry(2));
     expect(journal.pendingFor('code-2')).toBeUndefined();
     await journal.add(entry(3));
     await journal.close();
@@ -62,9 +67,7 @@ describe('an offline admission on a failing disk', () => {
   it('keeps the admission when the same scan is admitted again once the disk answers', async () => {
     const journal = new Journal(Journal.fileIn(dir));
     await journal.add(entry(0));
-    disk.failing = true;
-    await expect(journal.add(entry(1))).rejects.toMatchObject({ code: 'EIO' });
-    disk.failing = false;
+    await addOnFailingDisk(journal, entry(1));
     // Scanned again, the ticket is decided with the scan's own ID (the station keeps it for a retry).
     await journal.add(entry(1));
     await journal.close();
