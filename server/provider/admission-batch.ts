@@ -9,10 +9,14 @@
 //    used by an earlier item, no verdict stored — and whose ticket passes every
 //    admission condition at its time. The UPDATE repeats every condition, so a
 //    ticket another process redeemed meanwhile is not redeemed twice: it is
-//    re-checked on the row's latest version. The statement is atomic; if a
-//    winner's verdict insert collides with another process's (the scan ID was
-//    stored after this statement's snapshot), it fails as a whole and the batch
-//    goes item by item through `redeem()`.
+//    re-checked on the row's latest version. The scan ID is checked once, in
+//    the candidates: every part of the statement sees one snapshot, so a
+//    second look could see nothing new, and it let the planner pick a scan of
+//    the whole verdict table per item once that table had been analyzed while
+//    small. The statement is atomic; if a winner's verdict insert collides
+//    with another process's (the scan ID was stored after this statement's
+//    snapshot), it fails as a whole and the batch goes item by item through
+//    `redeem()`.
 // 2. Only when some item did not win: one read of the stored verdicts and the
 //    tickets of all the others, and the rejections named by `rejection()`
 //    exactly as `redeem()` names them, walking the batch in order — an item
@@ -81,7 +85,6 @@ won as (
   update tickets t set redeemed_at = c.at, redeemed_gate = c.gate, redeemed_scan_id = c.scan_id
   from candidate c
   where t.code = c.code and t.redeemed_at is null and t.revoked_at is null and t.valid_from <= c.at and t.valid_until >= c.at
-    and not exists (select 1 from scans s where s.scan_id = c.scan_id)
   returning c.ord, c.scan_id, c.code, c.at, ${columns('t')}
 ),
 stored as (
