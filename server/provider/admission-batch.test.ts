@@ -19,7 +19,7 @@ import { openDatabase, type OpenedDatabase } from '../common/db.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../common/testing/postgres.js';
 import { signedClient } from '../common/testing/signed-client.js';
 import { admissionQueries, redeem, type Redemption } from './admission.js';
-import { BatchAdmission, outcomeOf, type Outcome } from './admission-batch.js';
+import { admissionPool, BatchAdmission, outcomeOf, type Outcome } from './admission-batch.js';
 import { SharedNonces } from './shared-nonces.js';
 import { providerMigrations, type ProviderDB } from './schema.js';
 
@@ -266,6 +266,9 @@ describe.runIf(run)('a batch of redemptions on PostgreSQL', () => {
 /** Resolves once `n` statements on the client's database wait for a lock (PostgreSQL has no event for it: polled). */
 async function waitForLockWaiters(client: pg.Client, n: number): Promise<void> {
   for (;;) {
+    // The client is inside the transaction holding the lock, where the activity view would
+    // otherwise answer from the snapshot its first read took.
+    await client.query('select pg_stat_clear_snapshot()');
     const { rows } = await client.query<{ n: number }>(
       "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
     );
@@ -273,6 +276,48 @@ async function waitForLockWaiters(client: pg.Client, n: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe.runIf(run)('the winners\' statement on a new database', () => {
+  let pgdb: TestDatabase;
+  let opened: OpenedDatabase<ProviderDB>;
+  let pool: pg.Pool;
+  let dir: string;
+
+  beforeAll(async () => {
+    pgdb = await createTestDatabase('gp_admission_plan');
+    dir = mkdtempSync(join(tmpdir(), 'gp-admission-plan-'));
+    opened = await openDatabase<ProviderDB>({ dataDir: dir, file: 'unused.sqlite', databaseUrl: pgdb.url, migrations: providerMigrations('postgres') });
+    pool = admissionPool(pgdb.url, () => undefined);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await opened?.close();
+    await pgdb?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('looks scan IDs up by key even in a plan made while the verdict table was empty', async () => {
+    // The plan a connection keeps for the named statement is made on its first use. Made while
+    // the verdict table was empty, it could read the whole table for every batch from then on,
+    // a table that grows by every scan, until PostgreSQL next analyzed it.
+    await seed(opened.db);
+    await sql`analyze scans`.execute(opened.db);
+    const client = await pool.connect();
+    await client.query('set plan_cache_mode = force_generic_plan');
+    client.release();
+    const outcomes = await new BatchAdmission(opened.db, undefined, pool).redeem([item('a', 'plan-1', 'G')]);
+    expect(outcomes).toMatchObject([{ result: 'admitted' }]);
+    const same = await pool.connect();
+    try {
+      const { rows } = await same.query<{ 'QUERY PLAN': string }>(`explain (costs off) execute gatepost_verify_win('{b}', '{G}', '{plan-2}', '{${NOW}}', 'x', '{NULL}', '{NULL}')`);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/scans_pkey/);
+      expect(plan).not.toMatch(/Seq Scan on scans/);
+    } finally {
+      same.release();
+    }
+  });
+});
 
 describe.runIf(run)('two provider processes on one PostgreSQL database', { timeout: 120_000 }, () => {
   const SECRET = 'admission-batch-secret-0123456789';

@@ -31,7 +31,7 @@
 // round trip and one commit when every item wins. Should the statement fail
 // as a whole, the nonces are claimed on their own and the items go one by one.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Verdict } from '../../protocol/verdict.js';
 import { HttpError } from '../common/errors.js';
 import { TurnBatches } from '../common/turn-batches.js';
@@ -126,6 +126,21 @@ export interface UnclaimedNonce {
   t: number;
 }
 
+/**
+ * The connections the winners' statement goes by name on. A named statement is
+ * planned once for its connection and that plan is kept: one made while the
+ * verdict table looked empty (a new database, or one analyzed early) looked up
+ * scan IDs by reading the whole table, and kept doing so as it grew, until the
+ * next analyze. Every part of the statement is a look-up by key, so these
+ * connections rule out sequential scans.
+ */
+export function admissionPool(databaseUrl: string, onConnectionLost: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: '-c enable_seqscan=off' });
+  // Without a listener, node-postgres throws a lost idle connection as an uncaught exception.
+  pool.on('error', onConnectionLost);
+  return pool;
+}
+
 export class BatchAdmission {
   private readonly queries: AdmissionQueries;
 
@@ -133,7 +148,7 @@ export class BatchAdmission {
   constructor(
     private readonly db: Kysely<ProviderDB>,
     private readonly nonces?: SharedNonces,
-    /** when given, the winners' statement goes by name: a plan per connection, not per batch */
+    /** when given, the winners' statement goes by name: a plan per connection, not per batch (see admissionPool) */
     private readonly pool?: pg.Pool,
   ) {
     this.queries = admissionQueries(db);

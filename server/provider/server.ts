@@ -5,7 +5,7 @@ import { createApp, logReady, type App } from '../common/app.js';
 import { logConnectionLost, openDatabase } from '../common/db.js';
 import { GroupCommit } from '../common/group-commit.js';
 import { batchSizeHistogram } from '../common/metrics.js';
-import { BatchAdmission, VerifyBatches } from './admission-batch.js';
+import { admissionPool, BatchAdmission, VerifyBatches } from './admission-batch.js';
 import type { ProviderContext } from './context.js';
 import { demoProgramme, loadProgramme, type Programme } from './programme.js';
 import { annulmentRoutes } from './routes/annulments.js';
@@ -91,10 +91,13 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   });
   const shared = database.dialect === 'postgres' ? await shareNonces(app, db, now) : undefined;
   const ctx: ProviderContext = { db, writes, sync: database.sync, now };
-  if (shared) {
+  let closeAdmissionPool = async () => {};
+  if (shared && opts.databaseUrl) {
     // A verify's nonce is claimed in its admission statement: one round trip and one commit.
     authenticate.share(shared.store, ['POST /v1/verify']);
-    const batch = new BatchAdmission(db, shared.store, database.pool);
+    const pool = admissionPool(opts.databaseUrl, (err) => logConnectionLost(log, err));
+    closeAdmissionPool = () => pool.end();
+    const batch = new BatchAdmission(db, shared.store, pool);
     const verifies = new VerifyBatches(batch);
     const admissionBatch = batchSizeHistogram(app.metrics, 'gatepost_provider_admission_batch_size', 'verifies decided together in one admission statement (PostgreSQL)');
     verifies.onBatch = (n) => admissionBatch.observe(n);
@@ -105,9 +108,10 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   await codeRoutes(app, ctx);
   await verifyRoutes(app, ctx);
   await annulmentRoutes(app, ctx);
-  app.addHook('onClose', () => {
+  app.addHook('onClose', async () => {
     shared?.stop();
-    return database.close();
+    await closeAdmissionPool();
+    await database.close();
   });
 
   await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

@@ -42,8 +42,12 @@ describe.runIf(run)('a provider whose PostgreSQL connections are killed under a 
     await client.query('lock table tickets in access exclusive mode');
     const inFlight = verify(provider.url);
     // The verify's statement is queued behind the lock: the moment to cut its connection.
-    const waiting = async () =>
-      Number((await client.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0]!.n);
+    // Inside the transaction, the activity view answers from its first read unless told to look again.
+    const waiting = async () => {
+      await client.query('select pg_stat_clear_snapshot()');
+      const { rows } = await client.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      return Number(rows[0]!.n);
+    };
     await expect.poll(waiting, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
     const killed = await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
     expect(killed.rowCount).toBeGreaterThan(0);
