@@ -26,11 +26,6 @@ export interface OpenedDatabase<DB> {
    */
   sync?: SqliteExecutor;
   /**
-   * PostgreSQL only: the pool under `db`, for a hot statement sent by name
-   * (`pg`'s named statements: parsed and planned once per connection).
-   */
-  pool?: pg.Pool;
-  /**
    * A transaction whose commit does not wait for the disk, for rows that only
    * cache another server's durable record (the booking server's log of the
    * admissions a provider answered). SQLite commits it at synchronous=NORMAL:
@@ -76,7 +71,6 @@ export async function openDatabase<DB>(opts: OpenOptions): Promise<OpenedDatabas
     opened = {
       db,
       dialect: 'postgres',
-      pool,
       location,
       relaxedTransaction: (work) =>
         db.transaction().execute(async (trx) => {
