@@ -18,16 +18,18 @@ afterEach(() => void server?.close());
 
 describe('TurnQueue', () => {
   it('answers a request that comes in during 40 pieces of 5 ms among them, not after all 200 ms', async () => {
+    const done: number[] = [];
     let answeredAt = 0;
+    let piecesBeforeAnswer = -1;
     server = createServer((_req, res) => {
       answeredAt = performance.now();
+      piecesBeforeAnswer = done.length;
       res.end('ok');
     }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     const queue = new TurnQueue();
     const started = performance.now();
-    const done: number[] = [];
     const work = Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         await queue.next();
@@ -43,8 +45,10 @@ describe('TurnQueue', () => {
     // In the order queued, every one of them.
     expect(done).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(finished - started).toBeGreaterThanOrEqual(200);
-    // The request was answered among the pieces, well before the last.
+    // The request was answered among the pieces, before the last: counted in pieces, not in
+    // milliseconds, which a loaded machine stretches (the first fetch also loads its client).
     expect(answeredAt).toBeGreaterThan(started);
-    expect(answeredAt - started).toBeLessThan(150);
+    expect(piecesBeforeAnswer).toBeGreaterThanOrEqual(0);
+    expect(piecesBeforeAnswer).toBeLessThan(40);
   });
 });
