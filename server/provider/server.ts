@@ -91,12 +91,10 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   });
   const shared = database.dialect === 'postgres' ? await shareNonces(app, db, now) : undefined;
   const ctx: ProviderContext = { db, writes, sync: database.sync, now };
-  let closeAdmissionPool = async () => {};
-  if (shared && opts.databaseUrl) {
+  const pool = shared && opts.databaseUrl ? admissionPool(opts.databaseUrl, (err) => logConnectionLost(log, err)) : undefined;
+  if (shared && pool) {
     // A verify's nonce is claimed in its admission statement: one round trip and one commit.
     authenticate.share(shared.store, ['POST /v1/verify']);
-    const pool = admissionPool(opts.databaseUrl, (err) => logConnectionLost(log, err));
-    closeAdmissionPool = () => pool.end();
     const batch = new BatchAdmission(db, shared.store, pool);
     const verifies = new VerifyBatches(batch);
     const admissionBatch = batchSizeHistogram(app.metrics, 'gatepost_provider_admission_batch_size', 'verifies decided together in one admission statement (PostgreSQL)');
@@ -110,7 +108,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   await annulmentRoutes(app, ctx);
   app.addHook('onClose', async () => {
     shared?.stop();
-    await closeAdmissionPool();
+    await pool?.end();
     await database.close();
   });
 
